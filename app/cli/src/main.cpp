@@ -1,0 +1,426 @@
+// nourish-cli: the store, clients, settings and plugins from a terminal, plus
+// every command plugins contribute. Exit codes: 0 success, 1 failure,
+// 2 bad input (one line naming the field and the problem; nothing written).
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nourish/core/AuditLog.h"
+#include "nourish/core/ClientStore.h"
+#include "nourish/core/Dates.h"
+#include "nourish/core/DemoCaseload.h"
+#include "nourish/core/Errors.h"
+#include "nourish/core/Paths.h"
+#include "nourish/core/Settings.h"
+#include "nourish/core/Store.h"
+#include "nourish/core/Text.h"
+#include "nourish/host/PluginHost.h"
+#include "nourish/plugin.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using namespace nourish;
+
+namespace {
+
+// Bad input: the message is printed as one line and the exit code is 2.
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+const char* kUsage = R"(usage: nourish-cli [--store PATH] [--safe-mode] <command> ...
+
+Store
+  store init                      create the store (if missing) and apply migrations
+  store check                     integrity, foreign keys, search index and audit chain
+  store backup DEST               online backup into a new file, verified
+  store demo                      fill an empty store with the demo caseload
+Clients
+  client add --given G --family F --dob YYYY-MM-DD [--preferred P] [--sex female|male|other|unknown]
+             [--guardian "Name <email>"]...       prints the new client's id
+  client list [--status active|archived|all] [--json]
+  client search TERM [--limit N] [--json]
+  client show ID [--json]
+  client archive ID | client reactivate ID
+Settings
+  settings get KEY | settings set KEY VALUE     (practice.name, practice.practitioner,
+                                                 practice.address, practice.phone, practice.email)
+Plugins
+  plugins [--json]                every plugin found: state, reason, capabilities
+  plugins enable ID | plugins disable ID
+)";
+
+struct Args {
+    std::vector<std::string> items;
+    size_t pos = 0;
+    bool empty() const { return pos >= items.size(); }
+    std::string next(const std::string& what) {
+        if (empty()) throw UsageError("missing " + what);
+        return items[pos++];
+    }
+    std::vector<std::string> rest() const { return {items.begin() + long(pos), items.end()}; }
+};
+
+// Flags after the subcommand: --name value, repeated ones collected; --flag alone is "true".
+struct Flags {
+    std::multimap<std::string, std::string> values;
+    std::vector<std::string> positional;
+
+    Flags(const std::vector<std::string>& args, const std::vector<std::string>& valued,
+          const std::vector<std::string>& switches) {
+        for (size_t i = 0; i < args.size(); ++i) {
+            const std::string& a = args[i];
+            if (a.rfind("--", 0) != 0) {
+                positional.push_back(a);
+                continue;
+            }
+            if (std::find(switches.begin(), switches.end(), a) != switches.end()) {
+                values.emplace(a, "true");
+            } else if (std::find(valued.begin(), valued.end(), a) != valued.end()) {
+                if (i + 1 >= args.size()) throw UsageError(a + ": needs a value");
+                values.emplace(a, args[++i]);
+            } else {
+                throw UsageError(a + ": unknown option");
+            }
+        }
+    }
+    std::optional<std::string> get(const std::string& name) const {
+        auto it = values.find(name);
+        if (it == values.end()) return std::nullopt;
+        return it->second;
+    }
+    bool has(const std::string& name) const { return values.count(name) > 0; }
+    std::vector<std::string> all(const std::string& name) const {
+        std::vector<std::string> out;
+        auto [b, e] = values.equal_range(name);
+        for (auto it = b; it != e; ++it) out.push_back(it->second);
+        return out;
+    }
+};
+
+int64_t parseId(const std::string& text) {
+    try {
+        size_t used = 0;
+        long long id = std::stoll(text, &used);
+        if (used == text.size() && id > 0) return id;
+    } catch (const std::exception&) {
+    }
+    throw UsageError("client id: '" + text + "' is not a client id (a positive number)");
+}
+
+// The CLI's names for the fields ValidationError reports.
+std::string flagFor(const std::string& field) {
+    static const std::map<std::string, std::string> names{{"given_name", "--given"},
+                                                          {"family_name", "--family"},
+                                                          {"preferred_name", "--preferred"},
+                                                          {"date_of_birth", "--dob"},
+                                                          {"sex", "--sex"}};
+    if (auto it = names.find(field); it != names.end()) return it->second;
+    if (field.rfind("guardians[", 0) == 0) {
+        size_t close = field.find(']');
+        int n = std::stoi(field.substr(10, close - 10)) + 1;
+        return "--guardian #" + std::to_string(n) + " " + field.substr(close + 2);
+    }
+    return field;
+}
+
+Guardian parseGuardian(const std::string& text, size_t index) {
+    std::string where = "--guardian #" + std::to_string(index + 1);
+    Guardian g;
+    auto open = text.find('<');
+    if (open == std::string::npos) {
+        g.name = trim(text);
+    } else {
+        auto close = text.find('>', open);
+        if (close == std::string::npos || trim(text.substr(close + 1)) != "")
+            throw UsageError(where + ": write it as \"Name <email>\"");
+        g.name = trim(text.substr(0, open));
+        g.email = trim(text.substr(open + 1, close - open - 1));
+    }
+    return g;
+}
+
+std::string statusText(const std::string& status) { return status == "archived" ? " (archived)" : ""; }
+
+void printClientLine(const ClientSummary& c) {
+    std::cout << c.id << '\t' << c.displayName() << '\t' << c.dateOfBirth << statusText(c.status) << '\n';
+}
+
+StatusFilter parseStatus(const std::optional<std::string>& s) {
+    if (!s || *s == "active") return StatusFilter::Active;
+    if (*s == "archived") return StatusFilter::Archived;
+    if (*s == "all") return StatusFilter::All;
+    throw UsageError("--status: '" + *s + "' is not one of active, archived, all");
+}
+
+int clientCommand(Store& store, Args& args) {
+    std::string verb = args.next("client subcommand (add, list, search, show, archive, reactivate)");
+    ClientStore clients(store);
+    Actor actor = Actor::currentUser("cli");
+    if (verb == "add") {
+        Flags f(args.rest(), {"--given", "--family", "--dob", "--preferred", "--sex", "--guardian"}, {});
+        if (!f.positional.empty()) throw UsageError("unexpected argument '" + f.positional.front() + "'");
+        Client c;
+        c.givenName = f.get("--given").value_or("");
+        c.familyName = f.get("--family").value_or("");
+        if (!f.has("--given")) throw UsageError("--given: is required");
+        if (!f.has("--family")) throw UsageError("--family: is required");
+        if (!f.has("--dob")) throw UsageError("--dob: is required (YYYY-MM-DD)");
+        c.dateOfBirth = *f.get("--dob");
+        c.preferredName = f.get("--preferred");
+        c.sex = f.get("--sex").value_or("unknown");
+        auto guardians = f.all("--guardian");
+        for (size_t i = 0; i < guardians.size(); ++i) c.guardians.push_back(parseGuardian(guardians[i], i));
+        std::cout << clients.create(c, actor) << '\n';
+        return 0;
+    }
+    if (verb == "list") {
+        Flags f(args.rest(), {"--status"}, {"--json"});
+        auto list = clients.list(parseStatus(f.get("--status")));
+        if (f.has("--json")) {
+            json out = json::array();
+            for (auto& c : list) out.push_back(toJson(c));
+            std::cout << out.dump(2) << '\n';
+        } else {
+            for (auto& c : list) printClientLine(c);
+        }
+        return 0;
+    }
+    if (verb == "search") {
+        Flags f(args.rest(), {"--limit", "--status"}, {"--json"});
+        if (f.positional.empty()) throw UsageError("missing the search term");
+        std::string term;
+        for (auto& p : f.positional) term += (term.empty() ? "" : " ") + p;
+        int limit = 50;
+        if (auto l = f.get("--limit")) {
+            try {
+                limit = std::stoi(*l);
+            } catch (const std::exception&) {
+                limit = 0;
+            }
+            if (limit < 1 || limit > 10000) throw UsageError("--limit: must be a number from 1 to 10000");
+        }
+        StatusFilter status = f.has("--status") ? parseStatus(f.get("--status")) : StatusFilter::All;
+        auto found = clients.search(term, limit, status);
+        if (f.has("--json")) {
+            json out = json::array();
+            for (auto& c : found) out.push_back(toJson(c));
+            std::cout << out.dump(2) << '\n';
+        } else {
+            for (auto& c : found) printClientLine(c);
+        }
+        return 0;
+    }
+    if (verb == "show") {
+        Flags f(args.rest(), {}, {"--json"});
+        if (f.positional.size() != 1) throw UsageError("client show takes one client id");
+        Client c = clients.get(parseId(f.positional[0]));
+        {
+            Transaction tx(store.db());
+            AuditLog(store).record(actor, "client.view", c.id);
+            tx.commit();
+        }
+        if (f.has("--json")) {
+            std::cout << toJson(c).dump(2) << '\n';
+            return 0;
+        }
+        auto dob = Date::parse(c.dateOfBirth);
+        std::cout << c.displayName() << " (#" << c.id << ")" << statusText(c.status) << '\n'
+                  << "  Born " << c.dateOfBirth << " (" << ageText(*dob, Date::today()) << "), " << c.sex << '\n';
+        for (auto& g : c.guardians) {
+            std::cout << "  " << g.name;
+            if (g.relationship) std::cout << ", " << *g.relationship;
+            if (g.email) std::cout << " <" << *g.email << ">";
+            if (g.phone) std::cout << " " << *g.phone;
+            std::cout << (g.emailConsent ? "  [consents to email]" : "") << '\n';
+        }
+        return 0;
+    }
+    if (verb == "archive" || verb == "reactivate") {
+        Flags f(args.rest(), {}, {});
+        if (f.positional.size() != 1) throw UsageError("client " + verb + " takes one client id");
+        clients.setStatus(parseId(f.positional[0]), verb == "archive" ? "archived" : "active", actor);
+        return 0;
+    }
+    throw UsageError("unknown client subcommand '" + verb + "'");
+}
+
+int storeCommand(Store& store, Args& args) {
+    std::string verb = args.next("store subcommand (init, check, backup, demo)");
+    if (verb == "init") {
+        std::cout << store.path().string() << " (schema " << store.schemaVersion() << ")\n";
+        return 0;
+    }
+    if (verb == "check") {
+        auto report = store.check();
+        for (auto& p : report.problems) std::cout << "problem: " << p << '\n';
+        std::cout << (report.ok() ? "ok" : "damaged") << ": " << ClientStore(store).count() << " clients, "
+                  << report.auditEvents << " audit events\n";
+        return report.ok() ? 0 : 1;
+    }
+    if (verb == "backup") {
+        std::string dest = args.next("backup destination file");
+        if (!args.empty()) throw UsageError("store backup takes one destination file");
+        store.backupTo(dest);
+        std::cout << "backed up to " << dest << " and verified\n";
+        return 0;
+    }
+    if (verb == "demo") {
+        int added = seedDemoCaseload(store);
+        std::cout << (added ? "added " + std::to_string(added) + " demo clients"
+                            : std::string("the store already has clients; nothing added"))
+                  << '\n';
+        return 0;
+    }
+    throw UsageError("unknown store subcommand '" + verb + "'");
+}
+
+int settingsCommand(Store& store, Args& args) {
+    std::string verb = args.next("settings subcommand (get, set)");
+    PracticeSettings settings(store);
+    if (verb == "get") {
+        std::string key = args.next("setting name");
+        if (!args.empty()) throw UsageError("settings get takes one key");
+        auto value = settings.get(key);
+        if (!value) return 1;
+        std::cout << *value << '\n';
+        return 0;
+    }
+    if (verb == "set") {
+        std::string key = args.next("setting name");
+        std::string value = args.next("setting value");
+        if (!args.empty()) throw UsageError("settings set takes a key and one value (quote it)");
+        settings.set(key, value, Actor::currentUser("cli"));
+        return 0;
+    }
+    throw UsageError("unknown settings subcommand '" + verb + "'");
+}
+
+json capabilitiesOf(const PluginRecord& p) { return p.manifest.capabilities; }
+
+int pluginsCommand(PluginHost& host, Args& args) {
+    if (!args.empty() && (args.items[args.pos] == "enable" || args.items[args.pos] == "disable")) {
+        bool enable = args.next("") == "enable";
+        std::string id = args.next("plugin id");
+        if (!host.find(id)) throw UsageError("no plugin with the id '" + id + "' was found");
+        host.setEnabled(id, enable);
+        std::cout << id << (enable ? " will load" : " will not load") << " from the next start\n";
+        return 0;
+    }
+    Flags f(args.rest(), {}, {"--json"});
+    if (f.has("--json")) {
+        json out = json::array();
+        for (auto& p : host.plugins()) {
+            json j{{"id", p->id()},
+                   {"name", p->manifest.name},
+                   {"version", p->manifest.version},
+                   {"vendor", p->manifest.vendor},
+                   {"sdk", std::to_string(p->manifest.sdkMajor) + "." + std::to_string(p->manifest.sdkMinor)},
+                   {"state", toString(p->state)},
+                   {"first_party", p->firstParty},
+                   {"capabilities", capabilitiesOf(*p)},
+                   {"library", p->libraryPath.string()}};
+            if (p->state == PluginState::Failed) j["failure"] = toString(p->failure);
+            if (!p->reason.empty()) j["reason"] = p->reason;
+            if (!p->notes.empty()) j["notes"] = p->notes;
+            out.push_back(j);
+        }
+        std::cout << out.dump(2) << '\n';
+        return 0;
+    }
+    if (host.plugins().empty()) std::cout << "no plugins found\n";
+    for (auto& p : host.plugins()) {
+        std::cout << p->id() << ' ' << p->manifest.version << "  SDK " << p->manifest.sdkMajor << '.'
+                  << p->manifest.sdkMinor << "  " << toString(p->state);
+        if (!p->reason.empty()) std::cout << ": " << p->reason;
+        std::cout << '\n';
+        if (!p->manifest.capabilities.empty()) {
+            std::cout << "    ";
+            for (auto& c : p->manifest.capabilities) std::cout << c << ' ';
+            std::cout << '\n';
+        }
+    }
+    return 0;
+}
+
+int run(int argc, char** argv) {
+    Args args;
+    for (int i = 1; i < argc; ++i) args.items.emplace_back(argv[i]);
+    fs::path storePath = std::getenv("NOURISH_STORE") ? fs::path(std::getenv("NOURISH_STORE")) : defaultStorePath();
+    bool safeMode = false;
+    while (!args.empty() && args.items[args.pos].rfind("--", 0) == 0) {
+        std::string option = args.next("option");
+        if (option == "--store") storePath = args.next("store path after --store");
+        else if (option == "--safe-mode") safeMode = true;
+        else if (option == "--help") {
+            std::cout << kUsage;
+            return 0;
+        } else if (option == "--version") {
+            std::cout << "nourish-cli 0.1.0 (SDK " << NOURISH_SDK_MAJOR << '.' << NOURISH_SDK_MINOR << ")\n";
+            return 0;
+        } else throw UsageError(option + ": unknown option");
+    }
+    if (args.empty() || args.items[args.pos] == "help") {
+        std::cout << kUsage;
+        return args.empty() ? 2 : 0;
+    }
+    std::string command = args.next("command");
+    Store store(storePath);
+    if (command == "store") return storeCommand(store, args);
+    if (command == "client") return clientCommand(store, args);
+    if (command == "settings") return settingsCommand(store, args);
+
+    // Everything else needs the plugins.
+    auto options = PluginHost::defaultOptions(fs::read_symlink("/proc/self/exe"));
+    options.safeMode = safeMode;
+    options.source = "cli";
+    PluginHost host(store, options);
+    if (auto crash = host.previousCrash())
+        std::cerr << "warning: Nourish stopped unexpectedly while the plugin " << crash->pluginId << " was "
+                  << crash->phase << "; it is skipped this time (nourish-cli plugins disable "
+                  << crash->pluginId << " to keep it off)\n";
+    host.discover();
+    host.loadAll();
+    if (command == "plugins") return pluginsCommand(host, args);
+    for (const CliCommand& c : host.cliCommands()) {
+        if (c.name != command) continue;
+        std::string out, error;
+        int rc = host.runCliCommand(c, args.rest(), out, error);
+        std::cout << out;
+        std::cerr << error;
+        if (!error.empty() && error.back() != '\n') std::cerr << '\n';
+        return rc;
+    }
+    std::string known;
+    for (const CliCommand& c : host.cliCommands()) known += " " + c.name;
+    throw UsageError("unknown command '" + command + "' (see nourish-cli help" +
+                     (known.empty() ? std::string() : "; plugin commands:" + known) + ")");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const UsageError& e) {
+        std::cerr << "error: " << e.what() << '\n';
+        return 2;
+    } catch (const ValidationError& e) {
+        std::cerr << "error: " << flagFor(e.field()) << ": "
+                  << std::string(e.what()).substr(e.field().size() + 2) << '\n';
+        return 2;
+    } catch (const NotFoundError& e) {
+        std::cerr << "error: " << e.what() << '\n';
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << '\n';
+        return 1;
+    }
+}

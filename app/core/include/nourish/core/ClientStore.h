@@ -1,0 +1,94 @@
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nourish/core/Store.h"
+
+namespace nourish {
+
+struct Guardian {
+    int64_t id = 0;
+    std::string name;
+    std::optional<std::string> relationship;
+    std::optional<std::string> email;
+    std::optional<std::string> phone;
+    bool emailConsent = false;
+    std::optional<std::string> emailConsentAt;
+};
+
+struct Client {
+    int64_t id = 0;
+    std::string givenName;
+    std::string familyName;
+    std::optional<std::string> preferredName;
+    std::string dateOfBirth;  // YYYY-MM-DD
+    std::string sex = "unknown";
+    std::string status = "active";
+    std::string createdAt;
+    std::string updatedAt;
+    std::vector<Guardian> guardians;
+
+    std::string displayName() const;
+};
+
+// One line of the client list.
+struct ClientSummary {
+    int64_t id = 0;
+    std::string givenName;
+    std::string familyName;
+    std::string preferredName;
+    std::string dateOfBirth;
+    std::string status;
+
+    std::string displayName() const;
+};
+
+enum class StatusFilter { Active, Archived, All };
+
+// Clients and guardians: validated writes that keep the search index and the
+// audit log in step, and fast reads for the client list.
+class ClientStore {
+public:
+    explicit ClientStore(Store& store) : store_(store) {}
+
+    // Throws ValidationError naming the field; nothing is written then.
+    static void validate(const Client& client);
+
+    int64_t create(const Client& client, const Actor& actor);
+    // Replaces the client's fields and guardians.
+    void update(const Client& client, const Actor& actor);
+    void setStatus(int64_t id, const std::string& status, const Actor& actor);
+    Client get(int64_t id);  // NotFoundError if missing
+    bool exists(int64_t id);
+
+    // Name prefixes in any order ("zoe mul" finds Zoë Müller), guardian
+    // names and emails too; best match first.
+    std::vector<ClientSummary> search(std::string_view query, int limit,
+                                      StatusFilter filter = StatusFilter::All);
+    // Every client of the filter, by family name then given name.
+    std::vector<ClientSummary> list(StatusFilter filter);
+    int64_t count(StatusFilter filter = StatusFilter::All);
+
+private:
+    void index(const Client& client);
+    void writeGuardians(Client& client);
+    Store& store_;
+};
+
+// The FTS5 query for what a practitioner typed: every word a prefix, all required.
+std::string searchExpression(std::string_view typed);
+
+// A well-formed email address (what we accept before we ever send to it).
+bool isPlausibleEmail(std::string_view email);
+
+// schemas/client.schema.json <-> Client. fromJson throws ValidationError.
+nlohmann::json toJson(const Client& client);
+nlohmann::json toJson(const ClientSummary& client);
+Client clientFromJson(const nlohmann::json& json);
+
+}  // namespace nourish

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nourish/core/Store.h"
+
+namespace nourish {
+
+// The practice's own details (practice.*), kept in the core settings table.
+class PracticeSettings {
+public:
+    explicit PracticeSettings(Store& store) : store_(store) {}
+
+    static const std::vector<std::string>& keys();
+    static bool isKey(const std::string& key);
+
+    std::optional<std::string> get(const std::string& key);
+    // Throws ValidationError for an unknown key or a bad value.
+    void set(const std::string& key, const std::string& value, const Actor& actor);
+
+private:
+    Store& store_;
+};
+
+// Settings a plugin keeps for itself (plugin_settings).
+class PluginSettings {
+public:
+    PluginSettings(Store& store, std::string pluginId) : store_(store), pluginId_(std::move(pluginId)) {}
+    std::optional<std::string> get(const std::string& key);
+    void set(const std::string& key, const std::string& value);
+
+private:
+    Store& store_;
+    std::string pluginId_;
+};
+
+}  // namespace nourish

@@ -1,0 +1,73 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nourish/core/Database.h"
+
+namespace nourish {
+
+// Who is making a change, for the audit log: the person and the door they came
+// through ("gui", "cli", or a plugin id).
+struct Actor {
+    std::string who;
+    std::string source;
+    static Actor currentUser(std::string source);
+};
+
+struct Migration {
+    int version = 0;
+    std::string name;
+    std::string sql;
+    std::string checksum() const;
+};
+
+// The embedded core migrations, ordered by version.
+std::vector<Migration> coreMigrations();
+
+// The one SQLite file behind the product. Opening it applies pending core
+// migrations (after an online backup of a store that already holds data);
+// a store it cannot safely open is refused and left byte-for-byte untouched.
+class Store {
+public:
+    enum class Open { CreateIfMissing, ExistingOnly };
+
+    explicit Store(const std::filesystem::path& path, Open open = Open::CreateIfMissing);
+    ~Store();
+
+    Database& db() { return *db_; }
+    const std::filesystem::path& path() const { return path_; }
+    int schemaVersion();
+    // Where the backup taken before the last migration went (if one was taken).
+    const std::optional<std::filesystem::path>& migrationBackup() const { return migrationBackup_; }
+
+    // Online backup into a new file, then checks the copy. Refuses to overwrite.
+    void backupTo(const std::filesystem::path& destination);
+
+    struct CheckReport {
+        std::vector<std::string> problems;
+        int64_t auditEvents = 0;
+        bool ok() const { return problems.empty(); }
+    };
+    // integrity_check, foreign_key_check, the search index and the audit chain.
+    CheckReport check();
+
+    // Applies pending migrations recorded under `owner` ("core" or a plugin id),
+    // each in one transaction. Throws StoreError if an applied one changed or
+    // the store knows a newer one.
+    void migrate(const std::string& owner, const std::vector<Migration>& migrations);
+
+private:
+    std::filesystem::path path_;
+    std::unique_ptr<Database> db_;
+    std::optional<std::filesystem::path> migrationBackup_;
+};
+
+// Copies a live database with SQLite's online backup API.
+void backupDatabase(Database& source, const std::filesystem::path& destination);
+
+}  // namespace nourish

@@ -1,0 +1,381 @@
+#include "nourish/core/ClientStore.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+#include "nourish/core/AuditLog.h"
+#include "nourish/core/Dates.h"
+#include "nourish/core/Errors.h"
+#include "nourish/core/Text.h"
+
+namespace nourish {
+
+using nlohmann::json;
+
+std::string Client::displayName() const {
+    std::string given = preferredName && !preferredName->empty() ? *preferredName : givenName;
+    return given + " " + familyName;
+}
+
+std::string ClientSummary::displayName() const {
+    return (preferredName.empty() ? givenName : preferredName) + " " + familyName;
+}
+
+bool isPlausibleEmail(std::string_view email) {
+    if (email.size() < 3 || email.size() > 254) return false;
+    auto at = email.find('@');
+    if (at == std::string_view::npos || at == 0 || at == email.size() - 1) return false;
+    if (email.find('@', at + 1) != std::string_view::npos) return false;
+    std::string_view domain = email.substr(at + 1);
+    if (domain.find('.') == std::string_view::npos || domain.front() == '.' || domain.back() == '.') return false;
+    for (unsigned char c : email)
+        if (c <= ' ' || c == 0x7f || c == '<' || c == '>' || c == ',' || c == ';' || c == '"') return false;
+    return true;
+}
+
+namespace {
+
+void checkName(const std::string& field, const std::string& value, bool required) {
+    if (!isValidUtf8(value)) throw ValidationError(field, "is not valid UTF-8 text");
+    if (required && trim(value).empty()) throw ValidationError(field, "must not be empty");
+    if (codePointCount(value) > 200)
+        throw ValidationError(field, "is " + std::to_string(codePointCount(value)) +
+                                         " characters long; at most 200 are allowed");
+    if (hasControlCharacters(value)) throw ValidationError(field, "must not contain line breaks or control characters");
+}
+
+void checkOptional(const std::string& field, const std::optional<std::string>& value, size_t max) {
+    if (!value) return;
+    if (!isValidUtf8(*value)) throw ValidationError(field, "is not valid UTF-8 text");
+    if (codePointCount(*value) > max)
+        throw ValidationError(field, "is longer than " + std::to_string(max) + " characters");
+    if (hasControlCharacters(*value)) throw ValidationError(field, "must not contain line breaks or control characters");
+}
+
+std::string statusValue(StatusFilter f) {
+    switch (f) {
+        case StatusFilter::Active: return "active";
+        case StatusFilter::Archived: return "archived";
+        case StatusFilter::All: break;
+    }
+    return "all";
+}
+
+ClientSummary readSummary(Statement& s) {
+    return ClientSummary{s.int64(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5)};
+}
+
+std::optional<std::string> blankToNull(const std::optional<std::string>& v) {
+    if (!v) return std::nullopt;
+    std::string t = trim(*v);
+    if (t.empty()) return std::nullopt;
+    return t;
+}
+
+}  // namespace
+
+void ClientStore::validate(const Client& c) {
+    checkName("given_name", c.givenName, true);
+    checkName("family_name", c.familyName, true);
+    if (c.preferredName) checkName("preferred_name", *c.preferredName, false);
+    auto dob = Date::parse(c.dateOfBirth);
+    if (!dob) throw ValidationError("date_of_birth", "'" + c.dateOfBirth + "' is not a date (use YYYY-MM-DD)");
+    Date today = Date::today();
+    if (today < *dob) throw ValidationError("date_of_birth", c.dateOfBirth + " is in the future");
+    if (monthsBetween(*dob, today) > 120 * 12)
+        throw ValidationError("date_of_birth", c.dateOfBirth + " is more than 120 years ago");
+    if (c.sex != "female" && c.sex != "male" && c.sex != "other" && c.sex != "unknown")
+        throw ValidationError("sex", "'" + c.sex + "' is not one of female, male, other, unknown");
+    if (c.status != "active" && c.status != "archived")
+        throw ValidationError("status", "'" + c.status + "' is not one of active, archived");
+    for (size_t i = 0; i < c.guardians.size(); ++i) {
+        const Guardian& g = c.guardians[i];
+        std::string at = "guardians[" + std::to_string(i) + "].";
+        checkName(at + "name", g.name, true);
+        checkOptional(at + "relationship", g.relationship, 100);
+        checkOptional(at + "phone", g.phone, 50);
+        if (g.email && !trim(*g.email).empty() && !isPlausibleEmail(trim(*g.email)))
+            throw ValidationError(at + "email", "'" + *g.email + "' is not an email address");
+        if (g.emailConsent && (!g.email || trim(*g.email).empty()))
+            throw ValidationError(at + "email_consent", "consent to email needs an email address");
+    }
+}
+
+void ClientStore::index(const Client& c) {
+    std::string names = c.givenName + " " + c.familyName;
+    if (c.preferredName) names += " " + *c.preferredName;
+    std::string guardians;
+    for (const Guardian& g : c.guardians) {
+        guardians += g.name + " ";
+        if (g.email) guardians += *g.email + " ";
+    }
+    Database& db = store_.db();
+    db.cached("DELETE FROM client_search WHERE rowid = ?1").bind(1, c.id).run();
+    db.cached("INSERT INTO client_search (rowid, names, guardians) VALUES (?1, ?2, ?3)")
+        .bind(1, c.id)
+        .bind(2, names)
+        .bind(3, guardians)
+        .run();
+}
+
+void ClientStore::writeGuardians(Client& c) {
+    Database& db = store_.db();
+    std::string now = nowUtc();
+    std::vector<int64_t> previous;
+    {
+        StatementScope s(db.cached("SELECT guardian_id FROM client_guardians WHERE client_id = ?1"));
+        s->bind(1, c.id);
+        while (s->step()) previous.push_back(s->int64(0));
+    }
+    db.cached("DELETE FROM client_guardians WHERE client_id = ?1").bind(1, c.id).run();
+    int position = 0;
+    for (Guardian& g : c.guardians) {
+        g.email = blankToNull(g.email);
+        g.relationship = blankToNull(g.relationship);
+        g.phone = blankToNull(g.phone);
+        if (g.emailConsent && !g.emailConsentAt) g.emailConsentAt = now;
+        if (!g.emailConsent) g.emailConsentAt.reset();
+        // Only a guardian already linked to this client can be updated in place.
+        bool known = std::find(previous.begin(), previous.end(), g.id) != previous.end();
+        if (known) {
+            Statement& u = db.cached(
+                "UPDATE guardians SET name = ?2, relationship = ?3, email = ?4, phone = ?5, "
+                "email_consent = ?6, email_consent_at = ?7, updated_at = ?8 WHERE id = ?1");
+            u.bind(1, g.id).bind(2, trim(g.name)).bind(3, g.relationship).bind(4, g.email).bind(5, g.phone);
+            u.bind(6, g.emailConsent ? 1 : 0).bind(7, g.emailConsentAt).bind(8, now).run();
+        } else {
+            Statement& ins = db.cached(
+                "INSERT INTO guardians (name, relationship, email, phone, email_consent, "
+                "email_consent_at, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)");
+            ins.bind(1, trim(g.name)).bind(2, g.relationship).bind(3, g.email).bind(4, g.phone);
+            ins.bind(5, g.emailConsent ? 1 : 0).bind(6, g.emailConsentAt).bind(7, now).run();
+            g.id = db.lastInsertRowid();
+        }
+        db.cached("INSERT INTO client_guardians (client_id, guardian_id, position) VALUES (?1, ?2, ?3)")
+            .bind(1, c.id)
+            .bind(2, g.id)
+            .bind(3, position++)
+            .run();
+    }
+    // A guardian removed from this client and linked to no other goes too.
+    for (int64_t id : previous)
+        db.cached("DELETE FROM guardians WHERE id = ?1 AND NOT EXISTS "
+                  "(SELECT 1 FROM client_guardians WHERE guardian_id = ?1)")
+            .bind(1, id)
+            .run();
+}
+
+int64_t ClientStore::create(const Client& input, const Actor& actor) {
+    validate(input);
+    Client c = input;
+    c.givenName = trim(c.givenName);
+    c.familyName = trim(c.familyName);
+    c.preferredName = blankToNull(c.preferredName);
+    c.createdAt = c.updatedAt = nowUtc();
+    Database& db = store_.db();
+    Transaction tx(db);
+    Statement& ins = db.cached(
+        "INSERT INTO clients (given_name, family_name, preferred_name, date_of_birth, sex, status, "
+        "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)");
+    ins.bind(1, c.givenName).bind(2, c.familyName).bind(3, c.preferredName).bind(4, c.dateOfBirth);
+    ins.bind(5, c.sex).bind(6, c.status).bind(7, c.createdAt).run();
+    c.id = db.lastInsertRowid();
+    for (Guardian& g : c.guardians) g.id = 0;
+    writeGuardians(c);
+    index(c);
+    AuditLog(store_).record(actor, "client.create", c.id,
+                            json{{"guardians", c.guardians.size()}}.dump());
+    tx.commit();
+    return c.id;
+}
+
+void ClientStore::update(const Client& input, const Actor& actor) {
+    validate(input);
+    Client c = input;
+    c.givenName = trim(c.givenName);
+    c.familyName = trim(c.familyName);
+    c.preferredName = blankToNull(c.preferredName);
+    Database& db = store_.db();
+    Transaction tx(db);
+    Statement& u = db.cached(
+        "UPDATE clients SET given_name = ?2, family_name = ?3, preferred_name = ?4, date_of_birth = ?5, "
+        "sex = ?6, status = ?7, updated_at = ?8 WHERE id = ?1");
+    u.bind(1, c.id).bind(2, c.givenName).bind(3, c.familyName).bind(4, c.preferredName);
+    u.bind(5, c.dateOfBirth).bind(6, c.sex).bind(7, c.status).bind(8, nowUtc()).run();
+    if (db.changes() == 0) throw NotFoundError("there is no client with id " + std::to_string(c.id));
+    writeGuardians(c);
+    index(c);
+    AuditLog(store_).record(actor, "client.update", c.id);
+    tx.commit();
+}
+
+void ClientStore::setStatus(int64_t id, const std::string& status, const Actor& actor) {
+    if (status != "active" && status != "archived")
+        throw ValidationError("status", "'" + status + "' is not one of active, archived");
+    Database& db = store_.db();
+    Transaction tx(db);
+    db.cached("UPDATE clients SET status = ?2, updated_at = ?3 WHERE id = ?1")
+        .bind(1, id)
+        .bind(2, status)
+        .bind(3, nowUtc())
+        .run();
+    if (db.changes() == 0) throw NotFoundError("there is no client with id " + std::to_string(id));
+    AuditLog(store_).record(actor, "client." + std::string(status == "active" ? "reactivate" : "archive"), id);
+    tx.commit();
+}
+
+bool ClientStore::exists(int64_t id) {
+    StatementScope s(store_.db().cached("SELECT 1 FROM clients WHERE id = ?1"));
+    s->bind(1, id);
+    return s->step();
+}
+
+Client ClientStore::get(int64_t id) {
+    Database& db = store_.db();
+    Client c;
+    {
+        StatementScope s(db.cached(
+            "SELECT id, given_name, family_name, preferred_name, date_of_birth, sex, status, created_at, "
+            "updated_at FROM clients WHERE id = ?1"));
+        s->bind(1, id);
+        if (!s->step()) throw NotFoundError("there is no client with id " + std::to_string(id));
+        c = Client{s->int64(0), s->text(1), s->text(2), s->optionalText(3), s->text(4),
+                   s->text(5), s->text(6), s->text(7), s->text(8), {}};
+    }
+    StatementScope g(db.cached(
+        "SELECT g.id, g.name, g.relationship, g.email, g.phone, g.email_consent, g.email_consent_at "
+        "FROM client_guardians l JOIN guardians g ON g.id = l.guardian_id WHERE l.client_id = ?1 "
+        "ORDER BY l.position"));
+    g->bind(1, id);
+    while (g->step())
+        c.guardians.push_back(Guardian{g->int64(0), g->text(1), g->optionalText(2), g->optionalText(3),
+                                       g->optionalText(4), g->int64(5) != 0, g->optionalText(6)});
+    return c;
+}
+
+std::string searchExpression(std::string_view typed) {
+    // Words are runs of letters and digits (any non-ASCII byte counts as a
+    // letter, so "Zoë" stays one word); each becomes a quoted prefix term.
+    std::string expression, word;
+    auto flush = [&] {
+        if (word.empty()) return;
+        if (!expression.empty()) expression += ' ';
+        expression += '"' + word + "\"*";
+        word.clear();
+    };
+    for (unsigned char ch : typed) {
+        if (std::isalnum(ch) || ch >= 0x80) word += static_cast<char>(ch);
+        else flush();
+    }
+    flush();
+    return expression;
+}
+
+std::vector<ClientSummary> ClientStore::search(std::string_view query, int limit, StatusFilter filter) {
+    std::string expression = searchExpression(query);
+    if (expression.empty()) {
+        auto all = list(filter);
+        if (static_cast<int>(all.size()) > limit) all.resize(static_cast<size_t>(limit));
+        return all;
+    }
+    StatementScope s(store_.db().cached(
+        "SELECT c.id, c.given_name, c.family_name, coalesce(c.preferred_name, ''), c.date_of_birth, c.status "
+        "FROM client_search JOIN clients c ON c.id = client_search.rowid "
+        "WHERE client_search MATCH ?1 AND (?2 = 'all' OR c.status = ?2) "
+        "ORDER BY client_search.rank LIMIT ?3"));
+    s->bind(1, expression).bind(2, statusValue(filter)).bind(3, limit);
+    std::vector<ClientSummary> result;
+    while (s->step()) result.push_back(readSummary(*s));
+    return result;
+}
+
+std::vector<ClientSummary> ClientStore::list(StatusFilter filter) {
+    StatementScope s(store_.db().cached(
+        "SELECT id, given_name, family_name, coalesce(preferred_name, ''), date_of_birth, status FROM clients "
+        "WHERE ?1 = 'all' OR status = ?1 ORDER BY family_name COLLATE NOCASE, given_name COLLATE NOCASE, id"));
+    s->bind(1, statusValue(filter));
+    std::vector<ClientSummary> result;
+    while (s->step()) result.push_back(readSummary(*s));
+    return result;
+}
+
+int64_t ClientStore::count(StatusFilter filter) {
+    StatementScope s(store_.db().cached("SELECT count(*) FROM clients WHERE ?1 = 'all' OR status = ?1"));
+    s->bind(1, statusValue(filter));
+    s->step();
+    return s->int64(0);
+}
+
+json toJson(const Client& c) {
+    json guardians = json::array();
+    for (const Guardian& g : c.guardians) {
+        json j{{"id", g.id}, {"name", g.name}, {"email_consent", g.emailConsent}};
+        if (g.relationship) j["relationship"] = *g.relationship;
+        if (g.email) j["email"] = *g.email;
+        if (g.phone) j["phone"] = *g.phone;
+        j["email_consent_at"] = g.emailConsentAt ? json(*g.emailConsentAt) : json(nullptr);
+        guardians.push_back(std::move(j));
+    }
+    json j{{"id", c.id},           {"given_name", c.givenName}, {"family_name", c.familyName},
+           {"date_of_birth", c.dateOfBirth}, {"sex", c.sex},   {"status", c.status},
+           {"created_at", c.createdAt},      {"updated_at", c.updatedAt}, {"guardians", guardians}};
+    if (c.preferredName) j["preferred_name"] = *c.preferredName;
+    return j;
+}
+
+json toJson(const ClientSummary& c) {
+    json j{{"id", c.id}, {"given_name", c.givenName}, {"family_name", c.familyName},
+           {"date_of_birth", c.dateOfBirth}, {"status", c.status}};
+    if (!c.preferredName.empty()) j["preferred_name"] = c.preferredName;
+    return j;
+}
+
+namespace {
+std::string requireString(const json& j, const std::string& key, const std::string& path) {
+    if (!j.contains(key)) throw ValidationError(path + key, "is required");
+    if (!j[key].is_string()) throw ValidationError(path + key, "must be text");
+    return j[key].get<std::string>();
+}
+std::optional<std::string> optionalString(const json& j, const std::string& key, const std::string& path) {
+    if (!j.contains(key) || j[key].is_null()) return std::nullopt;
+    if (!j[key].is_string()) throw ValidationError(path + key, "must be text");
+    return j[key].get<std::string>();
+}
+}  // namespace
+
+Client clientFromJson(const json& j) {
+    if (!j.is_object()) throw ValidationError("client", "must be a JSON object");
+    Client c;
+    if (j.contains("id") && j["id"].is_number_integer()) c.id = j["id"].get<int64_t>();
+    c.givenName = requireString(j, "given_name", "");
+    c.familyName = requireString(j, "family_name", "");
+    c.preferredName = optionalString(j, "preferred_name", "");
+    c.dateOfBirth = requireString(j, "date_of_birth", "");
+    c.sex = optionalString(j, "sex", "").value_or("unknown");
+    c.status = optionalString(j, "status", "").value_or("active");
+    if (j.contains("guardians")) {
+        if (!j["guardians"].is_array()) throw ValidationError("guardians", "must be a list");
+        for (size_t i = 0; i < j["guardians"].size(); ++i) {
+            const json& g = j["guardians"][i];
+            std::string path = "guardians[" + std::to_string(i) + "].";
+            if (!g.is_object()) throw ValidationError("guardians[" + std::to_string(i) + "]", "must be an object");
+            Guardian guardian;
+            if (g.contains("id") && g["id"].is_number_integer()) guardian.id = g["id"].get<int64_t>();
+            guardian.name = requireString(g, "name", path);
+            guardian.relationship = optionalString(g, "relationship", path);
+            guardian.email = optionalString(g, "email", path);
+            guardian.phone = optionalString(g, "phone", path);
+            if (g.contains("email_consent")) {
+                if (!g["email_consent"].is_boolean()) throw ValidationError(path + "email_consent", "must be true or false");
+                guardian.emailConsent = g["email_consent"].get<bool>();
+            }
+            guardian.emailConsentAt = optionalString(g, "email_consent_at", path);
+            c.guardians.push_back(std::move(guardian));
+        }
+    }
+    return c;
+}
+
+}  // namespace nourish

@@ -1,0 +1,81 @@
+#include "nourish/core/Settings.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "nourish/core/AuditLog.h"
+#include "nourish/core/ClientStore.h"
+#include "nourish/core/Errors.h"
+#include "nourish/core/Text.h"
+
+namespace nourish {
+
+const std::vector<std::string>& PracticeSettings::keys() {
+    static const std::vector<std::string> k{"practice.name",  "practice.practitioner", "practice.address",
+                                            "practice.phone", "practice.email",        "practice.logo"};
+    return k;
+}
+
+bool PracticeSettings::isKey(const std::string& key) {
+    return std::find(keys().begin(), keys().end(), key) != keys().end();
+}
+
+std::optional<std::string> PracticeSettings::get(const std::string& key) {
+    if (!isKey(key)) throw ValidationError(key, "is not a practice setting");
+    StatementScope s(store_.db().cached("SELECT value FROM settings WHERE key = ?1"));
+    s->bind(1, key);
+    if (!s->step()) return std::nullopt;
+    return s->text(0);
+}
+
+void PracticeSettings::set(const std::string& key, const std::string& raw, const Actor& actor) {
+    if (!isKey(key)) {
+        std::string known;
+        for (auto& k : keys()) known += (known.empty() ? "" : ", ") + k;
+        throw ValidationError(key, "is not a setting this version knows (known: " + known + ")");
+    }
+    std::string value = trim(raw);
+    if (!isValidUtf8(value)) throw ValidationError(key, "is not valid UTF-8 text");
+    size_t max = key == "practice.address" ? 500 : 200;
+    if (codePointCount(value) > max)
+        throw ValidationError(key, "is longer than " + std::to_string(max) + " characters");
+    // The address may span lines; nothing else may hold control characters.
+    std::string check = value;
+    if (key == "practice.address") std::replace(check.begin(), check.end(), '\n', ' ');
+    if (hasControlCharacters(check)) throw ValidationError(key, "must not contain control characters");
+    if (key == "practice.email" && !value.empty() && !isPlausibleEmail(value))
+        throw ValidationError(key, "'" + value + "' is not an email address");
+    Database& db = store_.db();
+    Transaction tx(db);
+    if (value.empty())
+        db.cached("DELETE FROM settings WHERE key = ?1").bind(1, key).run();
+    else
+        db.cached("INSERT INTO settings (key, value) VALUES (?1, ?2) "
+                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .bind(1, key)
+            .bind(2, value)
+            .run();
+    AuditLog(store_).record(actor, "settings.set", std::nullopt, nlohmann::json{{"key", key}}.dump());
+    tx.commit();
+}
+
+std::optional<std::string> PluginSettings::get(const std::string& key) {
+    StatementScope s(store_.db().cached("SELECT value FROM plugin_settings WHERE plugin_id = ?1 AND key = ?2"));
+    s->bind(1, pluginId_).bind(2, key);
+    if (!s->step()) return std::nullopt;
+    return s->text(0);
+}
+
+void PluginSettings::set(const std::string& key, const std::string& value) {
+    if (key.empty() || key.size() > 200 || hasControlCharacters(key)) throw ValidationError("key", "is not a valid setting name");
+    if (!isValidUtf8(value)) throw ValidationError(key, "is not valid UTF-8 text");
+    store_.db()
+        .cached("INSERT INTO plugin_settings (plugin_id, key, value) VALUES (?1, ?2, ?3) "
+                "ON CONFLICT (plugin_id, key) DO UPDATE SET value = excluded.value")
+        .bind(1, pluginId_)
+        .bind(2, key)
+        .bind(3, value)
+        .run();
+}
+
+}  // namespace nourish

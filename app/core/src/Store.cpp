@@ -1,0 +1,245 @@
+#include "nourish/core/Store.h"
+
+#include <fcntl.h>
+#include <pwd.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+#include "nourish/core/AuditLog.h"
+#include "nourish/core/Dates.h"
+#include "nourish/core/Errors.h"
+#include "nourish/core/Hash.h"
+#include "nourish/core/Resource.h"
+
+namespace nourish {
+
+namespace fs = std::filesystem;
+
+Actor Actor::currentUser(std::string source) {
+    std::string who;
+    if (const passwd* pw = getpwuid(getuid()); pw && pw->pw_name) who = pw->pw_name;
+    if (who.empty()) who = std::getenv("USER") ? std::getenv("USER") : "unknown";
+    return Actor{who, std::move(source)};
+}
+
+std::string Migration::checksum() const { return sha256Hex(sql); }
+
+std::vector<Migration> coreMigrations() {
+    std::vector<Migration> list;
+    for (const Resource& r : resources::storeMigrations()) {
+        std::string name = r.name;  // "0001_core.sql"
+        list.push_back(Migration{std::stoi(name.substr(0, 4)), name, r.content});
+    }
+    std::sort(list.begin(), list.end(), [](auto& a, auto& b) { return a.version < b.version; });
+    return list;
+}
+
+namespace {
+
+const char* kCoreOwner = "core";
+
+struct Applied {
+    int version;
+    std::string name;
+    std::string checksum;
+};
+
+// Reads what was applied without writing anything. Core migrations live in
+// schema_migrations, plugin ones in plugin_schema_versions.
+std::vector<Applied> appliedMigrations(Database& db, const std::string& owner) {
+    std::vector<Applied> applied;
+    if (owner == kCoreOwner) {
+        if (!db.tableExists("schema_migrations")) return applied;
+        Statement s(db, "SELECT version, name, checksum FROM schema_migrations ORDER BY version");
+        while (s.step()) applied.push_back({int(s.int64(0)), s.text(1), s.text(2)});
+    } else {
+        if (!db.tableExists("plugin_schema_versions")) return applied;
+        Statement s(db, "SELECT version, name, checksum FROM plugin_schema_versions "
+                        "WHERE plugin_id = ?1 ORDER BY version");
+        s.bind(1, owner);
+        while (s.step()) applied.push_back({int(s.int64(0)), s.text(1), s.text(2)});
+    }
+    return applied;
+}
+
+// Throws when the store cannot be migrated safely; returns the pending ones.
+std::vector<Migration> pendingMigrations(Database& db, const std::string& owner,
+                                         const std::vector<Migration>& shipped) {
+    auto applied = appliedMigrations(db, owner);
+    int known = shipped.empty() ? 0 : shipped.back().version;
+    std::string who = owner == kCoreOwner ? "Nourish" : "the plugin " + owner;
+    for (const Applied& a : applied) {
+        if (a.version > known)
+            throw StoreError("this store was written by a newer version of " + who + " (schema " +
+                             std::to_string(a.version) + ", this version knows up to " +
+                             std::to_string(known) +
+                             "); it has not been changed -- open it with that newer version");
+        auto it = std::find_if(shipped.begin(), shipped.end(), [&](auto& m) { return m.version == a.version; });
+        if (it == shipped.end() || it->checksum() != a.checksum)
+            throw StoreError("migration " + a.name + " recorded in this store differs from the one " +
+                             who + " ships (checksum mismatch); the store has not been changed");
+    }
+    std::vector<Migration> pending;
+    for (const Migration& m : shipped) {
+        bool done = std::any_of(applied.begin(), applied.end(), [&](auto& a) { return a.version == m.version; });
+        if (!done) pending.push_back(m);
+    }
+    return pending;
+}
+
+void createPrivateFile(const fs::path& path) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) throw StoreError("cannot create " + path.string() + ": " + std::strerror(errno));
+    ::close(fd);
+}
+
+}  // namespace
+
+Store::Store(const fs::path& path, Open open) : path_(path) {
+    bool exists = fs::exists(path);
+    if (!exists) {
+        if (open == Open::ExistingOnly) throw StoreError("there is no store at " + path.string());
+        std::error_code ec;
+        if (path.has_parent_path()) {
+            fs::create_directories(path.parent_path(), ec);
+            if (ec) throw StoreError("cannot create the folder " + path.parent_path().string() + ": " + ec.message());
+        }
+        createPrivateFile(path);
+    } else if (fs::is_directory(path)) {
+        throw StoreError(path.string() + " is a folder, not a store file");
+    }
+
+    db_ = std::make_unique<Database>(path, Database::Mode::ReadWrite);
+    // Reads only, so that a store we refuse stays byte-for-byte as it was.
+    std::vector<Migration> pending;
+    try {
+        pending = pendingMigrations(*db_, kCoreOwner, coreMigrations());
+    } catch (const StoreError& e) {
+        std::string message = e.what();
+        if (message.find("file is not a database") != std::string::npos)
+            throw StoreError(path.string() + " is not a Nourish store (it is not an SQLite database)");
+        throw;
+    }
+    bool holdsData = exists && db_->tableExists("schema_migrations");
+
+    ::chmod(path.c_str(), 0600);
+    db_->exec("PRAGMA journal_mode = WAL");
+    db_->exec("PRAGMA foreign_keys = ON");
+    db_->exec("PRAGMA synchronous = FULL");
+    db_->exec("PRAGMA secure_delete = ON");
+    sqlite3_busy_timeout(db_->handle(), 5000);
+
+    if (!pending.empty() && holdsData) {
+        fs::path backup = path;
+        backup += ".before-" + std::to_string(pending.front().version) + "-" + nowUtc() + ".bak";
+        backupDatabase(*db_, backup);
+        migrationBackup_ = backup;
+    }
+    migrate(kCoreOwner, coreMigrations());
+}
+
+Store::~Store() = default;
+
+int Store::schemaVersion() {
+    auto applied = appliedMigrations(*db_, kCoreOwner);
+    return applied.empty() ? 0 : applied.back().version;
+}
+
+void Store::migrate(const std::string& owner, const std::vector<Migration>& migrations) {
+    for (const Migration& m : pendingMigrations(*db_, owner, migrations)) {
+        Transaction tx(*db_);
+        try {
+            db_->exec(m.sql);
+        } catch (const StoreError& e) {
+            throw StoreError("migration " + m.name + " of " + owner + " failed: " + e.what());
+        }
+        if (owner == kCoreOwner) {
+            db_->exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                      "name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)");
+            Statement s(*db_, "INSERT INTO schema_migrations VALUES (?1, ?2, ?3, ?4)");
+            s.bind(1, m.version).bind(2, m.name).bind(3, m.checksum()).bind(4, nowUtc()).run();
+        } else {
+            Statement s(*db_, "INSERT INTO plugin_schema_versions VALUES (?1, ?2, ?3, ?4, ?5)");
+            s.bind(1, owner).bind(2, m.version).bind(3, m.name).bind(4, m.checksum()).bind(5, nowUtc()).run();
+        }
+        tx.commit();
+    }
+}
+
+void backupDatabase(Database& source, const fs::path& destination) {
+    fs::path partial = destination;
+    partial += ".partial";
+    fs::remove(partial);
+    createPrivateFile(partial);
+    {
+        Database target(partial, Database::Mode::ReadWrite);
+        sqlite3_backup* backup = sqlite3_backup_init(target.handle(), "main", source.handle(), "main");
+        if (!backup) throw StoreError("cannot start the backup: " + target.lastError());
+        int rc;
+        while ((rc = sqlite3_backup_step(backup, 256)) == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+            sqlite3_sleep(5);
+        sqlite3_backup_finish(backup);
+        if (rc != SQLITE_DONE) {
+            fs::remove(partial);
+            throw StoreError("the backup failed: " + std::string(sqlite3_errstr(rc)));
+        }
+        // The copy keeps WAL mode; fold it back into one self-contained file.
+        target.exec("PRAGMA journal_mode = DELETE");
+        Statement check(target, "PRAGMA integrity_check");
+        if (!check.step() || check.text(0) != "ok") {
+            check.reset();
+            fs::remove(partial);
+            throw StoreError("the backup copy failed its integrity check");
+        }
+    }
+    fs::rename(partial, destination);
+}
+
+void Store::backupTo(const fs::path& destination) {
+    std::error_code ec;
+    if (fs::exists(destination))
+        throw StoreError(destination.string() + " already exists; choose a new file name for the backup");
+    if (fs::equivalent(destination.parent_path().empty() ? "." : destination.parent_path(), path_.parent_path().empty() ? "." : path_.parent_path(), ec) &&
+        destination.filename() == path_.filename())
+        throw StoreError("the backup cannot replace the store itself");
+    backupDatabase(*db_, destination);
+    Database copy(destination, Database::Mode::ReadOnly);
+    Statement original(*db_, "SELECT count(*) FROM clients");
+    Statement copied(copy, "SELECT count(*) FROM clients");
+    original.step();
+    copied.step();
+    if (original.int64(0) != copied.int64(0))
+        throw StoreError("the backup copy does not hold the same clients as the store");
+}
+
+Store::CheckReport Store::check() {
+    CheckReport report;
+    {
+        Statement s(*db_, "PRAGMA integrity_check");
+        while (s.step())
+            if (s.text(0) != "ok") report.problems.push_back("integrity: " + s.text(0));
+    }
+    {
+        Statement s(*db_, "PRAGMA foreign_key_check");
+        while (s.step())
+            report.problems.push_back("foreign key: row " + s.text(1) + " of " + s.text(0) +
+                                      " points to a missing row of " + s.text(2));
+    }
+    try {
+        db_->exec("INSERT INTO client_search(client_search) VALUES ('integrity-check')");
+    } catch (const StoreError& e) {
+        report.problems.push_back(std::string("client search index: ") + e.what());
+    }
+    AuditLog audit(*this);
+    auto chain = audit.verify();
+    report.auditEvents = chain.events;
+    for (auto& p : chain.problems) report.problems.push_back("audit: " + p);
+    return report;
+}
+
+}  // namespace nourish

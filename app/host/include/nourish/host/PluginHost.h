@@ -1,0 +1,161 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nourish/capabilities.h"
+#include "nourish/host/CrashSentinel.h"
+#include "nourish/host/Manifest.h"
+#include "nourish/plugin.h"
+
+namespace nourish {
+
+class Store;
+struct PluginRuntime;  // library, descriptor and host services of a loaded plugin
+
+enum class PluginState { Found, Loaded, Disabled, Failed };
+
+// Why a plugin did not load; each has a sentence for the practitioner.
+enum class LoadFailure {
+    None,
+    BadManifest,
+    MissingManifest,
+    NotSharedObject,
+    MissingDependency,  // a library it needs is missing, or a symbol is undefined
+    NoEntryPoint,
+    WrongSdk,
+    ManifestMismatch,
+    InvalidDocument,  // a JSON document it returns breaks its schema
+    MigrationFailed,
+    InitFailed,
+    DuplicateId,
+    Crashed,  // it crashed the app during its last start; disabled until re-enabled
+};
+
+const char* toString(PluginState state);
+const char* toString(LoadFailure failure);
+
+struct PluginRecord {
+    Manifest manifest;
+    std::filesystem::path manifestPath;
+    std::filesystem::path libraryPath;
+    bool firstParty = false;  // shipped with the app (found beside the binaries)
+    PluginState state = PluginState::Found;
+    LoadFailure failure = LoadFailure::None;
+    std::string reason;             // empty when loaded
+    std::vector<std::string> notes;  // warnings that did not stop it (e.g. pages not offered)
+    std::unique_ptr<PluginRuntime> runtime;
+
+    const std::string& id() const { return manifest.id; }
+};
+
+struct CliCommand {
+    PluginRecord* plugin;
+    std::string name;
+    std::string summary;
+    std::string usage;
+};
+
+struct UiPage {
+    PluginRecord* plugin;
+    std::string id;
+    std::string title;
+    int order = 100;
+};
+
+struct ReportSection {
+    std::string pluginId;
+    std::string id;
+    std::string title;
+    int order = 100;
+    std::string documentJson;  // valid against report-document.schema.json, or empty
+    std::string error;         // why it could not be rendered
+};
+
+// Finds, screens, loads and runs plugins. Owns their libraries for the whole
+// session: nothing is unloaded before shutdown().
+class PluginHost {
+public:
+    struct Options {
+        std::vector<std::filesystem::path> directories;  // searched in order
+        std::filesystem::path firstPartyDirectory;       // plugins here count as first-party
+        bool safeMode = false;                           // third-party plugins stay off
+        std::string source = "app";                      // "gui" or "cli", for the audit log
+        std::string wxSignature;                         // the GUI's; empty: no native pages
+    };
+
+    // <exe dir>/../lib/nourish/plugins, then $NOURISH_PLUGIN_PATH, then
+    // ~/.local/share/nourish/plugins.
+    static Options defaultOptions(const std::filesystem::path& executable);
+    static std::filesystem::path bundledPluginDirectory(const std::filesystem::path& executable);
+
+    PluginHost(Store& store, Options options);
+    ~PluginHost();
+    PluginHost(const PluginHost&) = delete;
+    PluginHost& operator=(const PluginHost&) = delete;
+
+    // Reads manifests only; runs no plugin code.
+    void discover();
+    // Loads every discovered plugin that is not disabled. One failing plugin
+    // never stops the others.
+    void loadAll();
+    // Calls shutdown on every started plugin (newest first), then releases the
+    // libraries. Destroy plugin windows before calling this.
+    void shutdown();
+
+    const std::vector<std::unique_ptr<PluginRecord>>& plugins() const { return plugins_; }
+    PluginRecord* find(const std::string& id) const;
+    // One line per plugin that did not load, for the start-up summary.
+    std::vector<std::string> failureSummary() const;
+
+    // Plugins the practitioner switched off; kept in the store.
+    std::vector<std::string> disabledIds();
+    void setEnabled(const std::string& id, bool enabled);
+
+    // A plugin that crashed the previous run, if any (read at construction).
+    const std::optional<CrashSentinel::Record>& previousCrash() const { return previousCrash_; }
+
+    std::vector<CliCommand> cliCommands() const;
+    int runCliCommand(const CliCommand& command, const std::vector<std::string>& args, std::string& out,
+                      std::string& error);
+
+    std::vector<UiPage> uiPages() const;
+    void* createPage(const UiPage& page, void* parent, std::string& error);
+    void showClient(const UiPage& page, void* window, int64_t clientId);
+
+    // Every section every plugin offers, rendered for this one client.
+    std::vector<ReportSection> reportSections(int64_t clientId);
+
+    // Host events to plugin subscribers, plus in-process listeners (the GUI).
+    void publish(const std::string& event, const std::string& payloadJson);
+    using Listener = std::function<void(const std::string& event, const std::string& payload)>;
+    void listen(Listener listener);
+
+    Store& store() { return store_; }
+    const Options& options() const { return options_; }
+
+private:
+    friend struct HostServices;
+    void load(PluginRecord& record);
+    void fail(PluginRecord& record, LoadFailure failure, std::string reason);
+    void validateDocuments(PluginRecord& record);
+
+    Store& store_;
+    Options options_;
+    CrashSentinel sentinel_;
+    std::optional<CrashSentinel::Record> previousCrash_;
+    std::vector<std::unique_ptr<PluginRecord>> plugins_;
+    std::vector<PluginRecord*> started_;  // init succeeded, in order
+    std::vector<Listener> listeners_;
+    struct Subscription;
+    std::vector<Subscription> subscriptions_;
+    uint64_t nextSubscription_ = 1;
+    bool shutDown_ = false;
+};
+
+}  // namespace nourish

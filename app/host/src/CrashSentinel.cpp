@@ -1,0 +1,94 @@
+#include "nourish/host/CrashSentinel.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+
+namespace nourish {
+
+namespace {
+
+// Only async-signal-safe state: fixed buffers written before any crash.
+char gSentinelPath[4096];
+char gCurrentPlugin[256];
+volatile sig_atomic_t gHandlersInstalled = 0;
+
+void onFatalSignal(int signal) {
+    if (gCurrentPlugin[0] && gSentinelPath[0]) {
+        int fd = ::open(gSentinelPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (fd >= 0) {
+            ssize_t ignored = ::write(fd, gCurrentPlugin, std::strlen(gCurrentPlugin));
+            ignored = ::write(fd, "\nrunning\n", 9);
+            (void)ignored;
+            ::close(fd);
+        }
+    }
+    ::signal(signal, SIG_DFL);
+    ::raise(signal);
+}
+
+void installHandlers() {
+    if (gHandlersInstalled) return;
+    struct sigaction action {};
+    action.sa_handler = onFatalSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESETHAND;
+    for (int s : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT}) {
+        struct sigaction previous {};
+        sigaction(s, nullptr, &previous);
+        // Leave a handler someone else installed (a sanitizer, a debugger) alone.
+        if (previous.sa_handler == SIG_DFL) sigaction(s, &action, nullptr);
+    }
+    gHandlersInstalled = 1;
+}
+
+void copyInto(char* buffer, size_t size, const std::string& text) {
+    size_t n = std::min(size - 1, text.size());
+    std::memcpy(buffer, text.data(), n);
+    buffer[n] = '\0';
+}
+
+}  // namespace
+
+CrashSentinel::CrashSentinel(std::filesystem::path file) : file_(std::move(file)) {
+    copyInto(gSentinelPath, sizeof gSentinelPath, file_.string());
+    installHandlers();
+}
+
+CrashSentinel::~CrashSentinel() { gCurrentPlugin[0] = '\0'; }
+
+std::optional<CrashSentinel::Record> CrashSentinel::takePrevious() {
+    std::ifstream in(file_);
+    if (!in) return std::nullopt;
+    Record record;
+    std::getline(in, record.pluginId);
+    std::getline(in, record.phase);
+    in.close();
+    std::filesystem::remove(file_);
+    if (record.pluginId.empty()) return std::nullopt;
+    return record;
+}
+
+void CrashSentinel::arm(const std::string& pluginId, const std::string& phase) {
+    copyInto(gCurrentPlugin, sizeof gCurrentPlugin, pluginId);
+    std::ofstream out(file_, std::ios::trunc);
+    out << pluginId << '\n' << phase << '\n';
+}
+
+void CrashSentinel::disarm() {
+    gCurrentPlugin[0] = '\0';
+    std::error_code ec;
+    std::filesystem::remove(file_, ec);
+}
+
+CrashSentinel::CallScope::CallScope(const std::string& pluginId) {
+    std::memcpy(previous_, gCurrentPlugin, sizeof previous_);
+    copyInto(gCurrentPlugin, sizeof gCurrentPlugin, pluginId);
+}
+
+CrashSentinel::CallScope::~CallScope() { std::memcpy(gCurrentPlugin, previous_, sizeof previous_); }
+
+}  // namespace nourish

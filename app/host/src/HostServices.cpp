@@ -1,0 +1,308 @@
+// The host services behind the C door: each function finds the calling plugin
+// from its nourish_host pointer, converts C++ exceptions to status + message,
+// and never lets one escape into plugin code.
+#include <cstring>
+#include <iostream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "PluginRuntime.h"
+#include "nourish/core/AuditLog.h"
+#include "nourish/core/ClientStore.h"
+#include "nourish/core/Errors.h"
+#include "nourish/core/PluginSql.h"
+#include "nourish/core/SchemaValidator.h"
+#include "nourish/core/Settings.h"
+#include "nourish/core/Text.h"
+#include "nourish/host_services.h"
+
+// The opaque statement handle plugins hold.
+struct nourish_stmt {
+    std::unique_ptr<nourish::PluginStatement> statement;
+};
+
+namespace nourish {
+
+namespace {
+
+PluginRuntime& runtimeOf(const nourish_host* host) { return *static_cast<PluginRuntime*>(host->host_data); }
+
+void put(const nourish_sink* sink, std::string_view text) {
+    if (sink && sink->write && !text.empty()) sink->write(sink->context, text.data(), text.size());
+}
+
+Actor actorFor(const PluginRuntime& rt) { return Actor::currentUser(rt.record->id()); }
+
+// Runs fn, mapping exceptions to status codes with the message in `error`.
+template <typename Fn>
+int32_t guarded(const nourish_sink* error, Fn&& fn) noexcept {
+    try {
+        return fn();
+    } catch (const AccessDenied& e) {
+        put(error, e.what());
+        return NOURISH_DENIED;
+    } catch (const ValidationError& e) {
+        put(error, e.what());
+        return NOURISH_INVALID;
+    } catch (const NotFoundError& e) {
+        put(error, e.what());
+        return NOURISH_NOT_FOUND;
+    } catch (const std::exception& e) {
+        put(error, e.what());
+        return NOURISH_ERROR;
+    } catch (...) {
+        put(error, "unexpected error in the host");
+        return NOURISH_ERROR;
+    }
+}
+
+// ---- log ----
+void logMessage(const nourish_host* host, int32_t level, const char* message) {
+    static std::mutex mutex;
+    static const int threshold = [] {
+        const char* env = std::getenv("NOURISH_LOG");
+        if (!env) return int(NOURISH_LOG_WARNING);
+        if (std::strcmp(env, "debug") == 0) return int(NOURISH_LOG_DEBUG);
+        if (std::strcmp(env, "info") == 0) return int(NOURISH_LOG_INFO);
+        if (std::strcmp(env, "error") == 0) return int(NOURISH_LOG_ERROR);
+        return int(NOURISH_LOG_WARNING);
+    }();
+    if (level < threshold || !message) return;
+    static const char* names[] = {"debug", "info", "warning", "error"};
+    std::lock_guard lock(mutex);
+    std::cerr << "[" << runtimeOf(host).record->id() << "] " << names[std::clamp(level, 0, 3)] << ": "
+              << message << '\n';
+}
+const nourish_host_log kLog{sizeof(nourish_host_log), &logMessage};
+
+// ---- store ----
+nourish_stmt* storePrepare(const nourish_host* host, const char* sql, const nourish_sink* error) {
+    nourish_stmt* result = nullptr;
+    guarded(error, [&] {
+        if (!sql) throw ValidationError("sql", "is missing");
+        result = new nourish_stmt{runtimeOf(host).sql->prepare(sql)};
+        return NOURISH_OK;
+    });
+    return result;
+}
+int32_t bindNull(nourish_stmt* s, int32_t i) {
+    return guarded(nullptr, [&] { s->statement->bindNull(i); return NOURISH_OK; });
+}
+int32_t bindInt64(nourish_stmt* s, int32_t i, int64_t v) {
+    return guarded(nullptr, [&] { s->statement->bindInt64(i, v); return NOURISH_OK; });
+}
+int32_t bindDouble(nourish_stmt* s, int32_t i, double v) {
+    return guarded(nullptr, [&] { s->statement->bindDouble(i, v); return NOURISH_OK; });
+}
+int32_t bindText(nourish_stmt* s, int32_t i, const char* text, int64_t size) {
+    return guarded(nullptr, [&] {
+        if (!text) s->statement->bindNull(i);
+        else s->statement->bindText(i, text, size);
+        return NOURISH_OK;
+    });
+}
+int32_t stmtStep(nourish_stmt* s, const nourish_sink* error) {
+    return guarded(error, [&] { return s->statement->step() ? int32_t(NOURISH_ROW) : int32_t(NOURISH_DONE); });
+}
+int32_t stmtReset(nourish_stmt* s) {
+    s->statement->reset();
+    return NOURISH_OK;
+}
+int32_t columnCount(nourish_stmt* s) { return s->statement->columnCount(); }
+int32_t columnType(nourish_stmt* s, int32_t c) { return s->statement->columnType(c); }
+int64_t columnInt64(nourish_stmt* s, int32_t c) { return s->statement->columnInt64(c); }
+double columnDouble(nourish_stmt* s, int32_t c) { return s->statement->columnDouble(c); }
+const char* columnText(nourish_stmt* s, int32_t c) { return s->statement->columnText(c); }
+void stmtFinalize(nourish_stmt* s) { delete s; }
+int64_t storeChanges(const nourish_host* host) { return runtimeOf(host).sql->changes(); }
+int64_t storeLastRowid(const nourish_host* host) { return runtimeOf(host).sql->lastInsertRowid(); }
+int32_t storeSavepoint(const nourish_host* host, int32_t (*body)(void*, const nourish_sink*), void* userData,
+                       const nourish_sink* error) {
+    return guarded(error, [&]() -> int32_t {
+        Savepoint sp(runtimeOf(host).sql->store().db());
+        int32_t rc = body(userData, error);
+        if (rc == NOURISH_OK) sp.release();
+        return rc;  // otherwise the savepoint rolls back as it goes out of scope
+    });
+}
+const nourish_host_store kStore{sizeof(nourish_host_store),
+                                &storePrepare,
+                                &bindNull,
+                                &bindInt64,
+                                &bindDouble,
+                                &bindText,
+                                &stmtStep,
+                                &stmtReset,
+                                &columnCount,
+                                &columnType,
+                                &columnInt64,
+                                &columnDouble,
+                                &columnText,
+                                &stmtFinalize,
+                                &storeChanges,
+                                &storeLastRowid,
+                                &storeSavepoint};
+
+// ---- clients ----
+void publishChanged(PluginRuntime& rt, int64_t id) {
+    rt.host->publish("nourish.client.changed", nlohmann::json{{"client_id", id}}.dump());
+}
+int32_t clientGet(const nourish_host* host, int64_t id, const nourish_sink* json, const nourish_sink* error) {
+    return guarded(error, [&] {
+        ClientStore clients(runtimeOf(host).sql->store());
+        put(json, toJson(clients.get(id)).dump());
+        return NOURISH_OK;
+    });
+}
+int32_t clientSearch(const nourish_host* host, const char* query, int32_t limit, const nourish_sink* json,
+                     const nourish_sink* error) {
+    return guarded(error, [&] {
+        if (limit < 1 || limit > 1000) throw ValidationError("limit", "must be between 1 and 1000");
+        ClientStore clients(runtimeOf(host).sql->store());
+        nlohmann::json list = nlohmann::json::array();
+        for (auto& c : clients.search(query ? query : "", limit)) list.push_back(toJson(c));
+        put(json, list.dump());
+        return NOURISH_OK;
+    });
+}
+int32_t clientCreate(const nourish_host* host, const char* text, int64_t* newId, const nourish_sink* error) {
+    return guarded(error, [&] {
+        auto& rt = runtimeOf(host);
+        Client c = clientFromJson(parseJson(text ? text : "", "client"));
+        int64_t id = ClientStore(rt.sql->store()).create(c, actorFor(rt));
+        if (newId) *newId = id;
+        publishChanged(rt, id);
+        return NOURISH_OK;
+    });
+}
+int32_t clientUpdate(const nourish_host* host, int64_t id, const char* text, const nourish_sink* error) {
+    return guarded(error, [&] {
+        auto& rt = runtimeOf(host);
+        ClientStore clients(rt.sql->store());
+        nlohmann::json patch = parseJson(text ? text : "", "client");
+        if (!patch.is_object()) throw ValidationError("client", "must be a JSON object");
+        // Fields not given keep their value; "guardians" replaces the list when present.
+        nlohmann::json merged = toJson(clients.get(id));
+        for (auto& [key, value] : patch.items()) merged[key] = value;
+        Client c = clientFromJson(merged);
+        c.id = id;
+        clients.update(c, actorFor(rt));
+        publishChanged(rt, id);
+        return NOURISH_OK;
+    });
+}
+const nourish_host_clients kClients{sizeof(nourish_host_clients), &clientGet, &clientSearch, &clientCreate,
+                                    &clientUpdate};
+
+// ---- registry ----
+int32_t registryForEach(const nourish_host* host, const char* id, nourish_registry_visitor visit, void* userData) {
+    int32_t count = 0;
+    if (!id || !visit) return 0;
+    for (auto& record : runtimeOf(host).host->plugins()) {
+        PluginRuntime* rt = record->runtime.get();
+        if (!rt || !rt->started) continue;
+        const void* ext = rt->descriptor->get_extension(rt->descriptor, id);
+        if (!ext) continue;
+        visit(userData, record->id().c_str(), ext);
+        ++count;
+    }
+    return count;
+}
+const nourish_host_registry kRegistry{sizeof(nourish_host_registry), &registryForEach};
+
+// ---- settings ----
+int32_t settingGet(const nourish_host* host, const char* key, const nourish_sink* value) {
+    return guarded(nullptr, [&] {
+        auto& rt = runtimeOf(host);
+        std::string k = key ? key : "";
+        std::optional<std::string> v;
+        if (k.rfind("practice.", 0) == 0) {
+            if (!PracticeSettings::isKey(k)) return int32_t(NOURISH_NOT_FOUND);
+            v = PracticeSettings(rt.sql->store()).get(k);
+        } else {
+            v = PluginSettings(rt.sql->store(), rt.record->id()).get(k);
+        }
+        if (!v) return int32_t(NOURISH_NOT_FOUND);
+        put(value, *v);
+        return int32_t(NOURISH_OK);
+    });
+}
+int32_t settingSet(const nourish_host* host, const char* key, const char* value, const nourish_sink* error) {
+    return guarded(error, [&] {
+        auto& rt = runtimeOf(host);
+        std::string k = key ? key : "";
+        if (k.rfind("practice.", 0) == 0)
+            throw AccessDenied("practice details are changed by the practitioner in the app, not by plugins");
+        PluginSettings(rt.sql->store(), rt.record->id()).set(k, value ? value : "");
+        return NOURISH_OK;
+    });
+}
+const nourish_host_settings kSettings{sizeof(nourish_host_settings), &settingGet, &settingSet};
+
+// ---- audit ----
+int32_t auditRecord(const nourish_host* host, int64_t clientId, const char* action, const char* detail,
+                    const nourish_sink* error) {
+    return guarded(error, [&] {
+        auto& rt = runtimeOf(host);
+        std::string a = action ? action : "";
+        if (a.empty() || a.size() > 100 || hasControlCharacters(a))
+            throw ValidationError("action", "must be a short name such as \"protocol.assign\"");
+        std::string d;
+        if (detail && *detail) {
+            auto j = parseJson(detail, "detail");
+            if (!j.is_object()) throw ValidationError("detail", "must be a JSON object");
+            d = j.dump();
+        }
+        if (clientId != 0 && !ClientStore(rt.sql->store()).exists(clientId))
+            throw NotFoundError("there is no client with id " + std::to_string(clientId));
+        AuditLog(rt.sql->store())
+            .record(actorFor(rt), rt.record->id() + ":" + a,
+                    clientId ? std::optional<int64_t>(clientId) : std::nullopt, d);
+        return NOURISH_OK;
+    });
+}
+const nourish_host_audit kAudit{sizeof(nourish_host_audit), &auditRecord};
+
+// ---- events ----
+uint64_t eventsSubscribe(const nourish_host* host, const char* event, nourish_event_handler handler, void* ud);
+void eventsUnsubscribe(const nourish_host* host, uint64_t id);
+int32_t eventsPublish(const nourish_host* host, const char* event, const char* payload);
+const nourish_host_events kEvents{sizeof(nourish_host_events), &eventsSubscribe, &eventsUnsubscribe,
+                                  &eventsPublish};
+
+}  // namespace
+
+namespace {
+uint64_t eventsSubscribe(const nourish_host* host, const char* event, nourish_event_handler handler, void* ud) {
+    if (!event || !handler) return 0;
+    return HostServices::subscribe(runtimeOf(host), event, handler, ud);
+}
+void eventsUnsubscribe(const nourish_host* host, uint64_t id) { HostServices::unsubscribe(runtimeOf(host), id); }
+int32_t eventsPublish(const nourish_host* host, const char* event, const char* payload) {
+    return guarded(nullptr, [&] {
+        auto& rt = runtimeOf(host);
+        std::string name = event ? event : "";
+        // Plugins publish under their own id so that nobody can fake a host event.
+        if (name.rfind(rt.record->id() + ".", 0) != 0) return int32_t(NOURISH_DENIED);
+        std::string body = payload && *payload ? payload : "{}";
+        parseJson(body, "payload");
+        rt.host->publish(name, body);
+        return int32_t(NOURISH_OK);
+    });
+}
+}  // namespace
+
+const void* hostExtension(const nourish_host*, const char* id) {
+    if (!id) return nullptr;
+    std::string_view which(id);
+    if (which == NOURISH_HOST_LOG_ID) return &kLog;
+    if (which == NOURISH_HOST_STORE_ID) return &kStore;
+    if (which == NOURISH_HOST_CLIENTS_ID) return &kClients;
+    if (which == NOURISH_HOST_REGISTRY_ID) return &kRegistry;
+    if (which == NOURISH_HOST_EVENTS_ID) return &kEvents;
+    if (which == NOURISH_HOST_SETTINGS_ID) return &kSettings;
+    if (which == NOURISH_HOST_AUDIT_ID) return &kAudit;
+    return nullptr;
+}
+
+}  // namespace nourish

@@ -1,0 +1,47 @@
+#include "nourish/host/Manifest.h"
+
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "nourish/core/SchemaValidator.h"
+
+namespace nourish {
+
+bool Manifest::offers(const std::string& capability) const {
+    return std::find(capabilities.begin(), capabilities.end(), capability) != capabilities.end();
+}
+
+Manifest readManifest(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ManifestError("cannot read the manifest " + path.string());
+    std::stringstream text;
+    text << in.rdbuf();
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(text.str());
+    } catch (const nlohmann::json::parse_error& e) {
+        throw ManifestError("the manifest " + path.filename().string() + " is not valid JSON (at byte " +
+                            std::to_string(e.byte) + ")");
+    }
+    auto problems = SchemaValidator::forSchema("plugin-manifest.schema.json").validate(j);
+    if (!problems.empty())
+        throw ManifestError("the manifest " + path.filename().string() + " is invalid at " + problems.front());
+    Manifest m;
+    m.id = j["id"];
+    m.name = j["name"];
+    m.version = j["version"];
+    m.vendor = j.value("vendor", "");
+    m.description = j.value("description", "");
+    m.library = j["library"];
+    m.sdkMajor = j["sdk"]["major"];
+    m.sdkMinor = j["sdk"]["minor"];
+    m.capabilities = j["capabilities"].get<std::vector<std::string>>();
+    m.tablePrefix = j.value("table_prefix", "");
+    m.wxSignature = j.value("wx_signature", "");
+    m.uiOrder = j.value("ui_order", 100);
+    return m;
+}
+
+}  // namespace nourish

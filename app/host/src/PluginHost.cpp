@@ -1,0 +1,516 @@
+#include "nourish/host/PluginHost.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "PluginRuntime.h"
+#include "nourish/core/Database.h"
+#include "nourish/core/Errors.h"
+#include "nourish/core/Paths.h"
+#include "nourish/core/SchemaValidator.h"
+#include "nourish/core/Store.h"
+#include "nourish/core/Text.h"
+
+namespace nourish {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const char* toString(PluginState state) {
+    switch (state) {
+        case PluginState::Found: return "found";
+        case PluginState::Loaded: return "loaded";
+        case PluginState::Disabled: return "disabled";
+        case PluginState::Failed: return "failed";
+    }
+    return "?";
+}
+
+const char* toString(LoadFailure failure) {
+    switch (failure) {
+        case LoadFailure::None: return "none";
+        case LoadFailure::BadManifest: return "bad manifest";
+        case LoadFailure::MissingManifest: return "missing manifest";
+        case LoadFailure::NotSharedObject: return "not a shared object";
+        case LoadFailure::MissingDependency: return "missing library or undefined symbol";
+        case LoadFailure::NoEntryPoint: return "no entry point";
+        case LoadFailure::WrongSdk: return "built for another SDK";
+        case LoadFailure::ManifestMismatch: return "manifest disagrees with binary";
+        case LoadFailure::InvalidDocument: return "invalid document";
+        case LoadFailure::MigrationFailed: return "store migration failed";
+        case LoadFailure::InitFailed: return "init failed";
+        case LoadFailure::DuplicateId: return "duplicate id";
+        case LoadFailure::Crashed: return "crashed";
+    }
+    return "?";
+}
+
+struct PluginHost::Subscription {
+    uint64_t id;
+    PluginRuntime* owner;
+    std::string event;
+    nourish_event_handler handler;
+    void* userData;
+};
+
+uint64_t HostServices::subscribe(PluginRuntime& rt, const char* event, nourish_event_handler handler, void* ud) {
+    PluginHost& host = *rt.host;
+    uint64_t id = host.nextSubscription_++;
+    host.subscriptions_.push_back({id, &rt, event, handler, ud});
+    return id;
+}
+
+void HostServices::unsubscribe(PluginRuntime& rt, uint64_t id) {
+    auto& subs = rt.host->subscriptions_;
+    std::erase_if(subs, [&](auto& s) { return s.id == id && s.owner == &rt; });
+}
+
+fs::path PluginHost::bundledPluginDirectory(const fs::path& executable) {
+    std::error_code ec;
+    fs::path exe = fs::weakly_canonical(executable, ec);
+    return (exe.parent_path() / ".." / "lib" / "nourish" / "plugins").lexically_normal();
+}
+
+PluginHost::Options PluginHost::defaultOptions(const fs::path& executable) {
+    Options options;
+    options.firstPartyDirectory = bundledPluginDirectory(executable);
+    options.directories.push_back(options.firstPartyDirectory);
+    if (const char* extra = std::getenv("NOURISH_PLUGIN_PATH")) {
+        std::string paths = extra;
+        size_t start = 0;
+        while (start <= paths.size()) {
+            size_t end = paths.find(':', start);
+            if (end == std::string::npos) end = paths.size();
+            if (end > start) options.directories.emplace_back(paths.substr(start, end - start));
+            start = end + 1;
+        }
+    }
+    options.directories.push_back(userDataDir() / "plugins");
+    return options;
+}
+
+PluginHost::PluginHost(Store& store, Options options)
+    : store_(store), options_(std::move(options)), sentinel_(fs::path(store.path()).concat(".plugin-sentinel")) {
+    previousCrash_ = sentinel_.takePrevious();
+}
+
+PluginHost::~PluginHost() { shutdown(); }
+
+void PluginHost::discover() {
+    std::set<fs::path> seen;
+    for (const fs::path& dir : options_.directories) {
+        std::error_code ec;
+        fs::path canonical = fs::weakly_canonical(dir, ec);
+        if (!fs::is_directory(canonical, ec) || !seen.insert(canonical).second) continue;
+        bool firstParty = !options_.firstPartyDirectory.empty() &&
+                          fs::equivalent(canonical, options_.firstPartyDirectory, ec);
+        std::vector<fs::path> entries;
+        for (auto& entry : fs::directory_iterator(canonical, ec)) entries.push_back(entry.path());
+        std::sort(entries.begin(), entries.end());
+        std::set<std::string> described;  // libraries a manifest names
+        for (const fs::path& path : entries) {
+            std::string name = path.filename().string();
+            if (!name.ends_with(".plugin.json")) continue;
+            auto record = std::make_unique<PluginRecord>();
+            record->manifestPath = path;
+            record->firstParty = firstParty;
+            try {
+                record->manifest = readManifest(path);
+                record->libraryPath = path.parent_path() / record->manifest.library;
+                described.insert(record->manifest.library);
+                std::string expected = record->manifest.id + ".plugin.json";
+                if (name != expected)
+                    fail(*record, LoadFailure::BadManifest,
+                         "the manifest " + name + " must be named " + expected + " after the plugin's id");
+            } catch (const std::exception& e) {
+                record->manifest.id = name.substr(0, name.size() - std::string(".plugin.json").size());
+                record->manifest.name = record->manifest.id;
+                fail(*record, LoadFailure::BadManifest, e.what());
+            }
+            plugins_.push_back(std::move(record));
+        }
+        for (const fs::path& path : entries) {
+            if (path.extension() != ".so" || described.count(path.filename().string())) continue;
+            auto record = std::make_unique<PluginRecord>();
+            record->libraryPath = path;
+            record->firstParty = firstParty;
+            record->manifest.id = path.stem().string();
+            record->manifest.name = path.filename().string();
+            fail(*record, LoadFailure::MissingManifest,
+                 "the library " + path.filename().string() +
+                     " has no manifest beside it (<id>.plugin.json); it was not loaded");
+            plugins_.push_back(std::move(record));
+        }
+    }
+}
+
+void PluginHost::fail(PluginRecord& record, LoadFailure failure, std::string reason) {
+    record.state = PluginState::Failed;
+    record.failure = failure;
+    record.reason = std::move(reason);
+}
+
+std::vector<std::string> PluginHost::disabledIds() {
+    StatementScope s(store_.db().cached("SELECT value FROM settings WHERE key = 'plugins.disabled'"));
+    if (!s->step()) return {};
+    try {
+        return json::parse(s->text(0)).get<std::vector<std::string>>();
+    } catch (const std::exception&) {
+        return {};
+    }
+}
+
+void PluginHost::setEnabled(const std::string& id, bool enabled) {
+    auto ids = disabledIds();
+    std::erase(ids, id);
+    if (!enabled) ids.push_back(id);
+    store_.db()
+        .cached("INSERT INTO settings (key, value) VALUES ('plugins.disabled', ?1) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .bind(1, json(ids).dump())
+        .run();
+}
+
+void PluginHost::loadAll() {
+    auto disabled = disabledIds();
+    std::set<std::string> loadedIds;
+    for (auto& owned : plugins_) {
+        PluginRecord& record = *owned;
+        if (record.state != PluginState::Found) continue;
+        const std::string& id = record.id();
+        if (std::find(disabled.begin(), disabled.end(), id) != disabled.end()) {
+            record.state = PluginState::Disabled;
+            record.reason = "switched off in Plugins > Manage";
+            continue;
+        }
+        if (options_.safeMode && !record.firstParty) {
+            record.state = PluginState::Disabled;
+            record.reason = "safe mode: only the plugins that come with Nourish are loaded";
+            continue;
+        }
+        if (previousCrash_ && previousCrash_->pluginId == id && options_.source != "gui") {
+            // The GUI asks the practitioner; elsewhere a crashing plugin stays off for this run.
+            fail(record, LoadFailure::Crashed,
+                 "Nourish stopped unexpectedly while this plugin was " + previousCrash_->phase +
+                     "; it was not loaded this time");
+            continue;
+        }
+        if (loadedIds.count(id)) {
+            auto first = std::find_if(plugins_.begin(), plugins_.end(), [&](auto& p) {
+                return p.get() != &record && p->id() == id && p->state == PluginState::Loaded;
+            });
+            fail(record, LoadFailure::DuplicateId,
+                 "another plugin with the id " + id + " is already loaded" +
+                     (first != plugins_.end() ? " from " + (*first)->libraryPath.parent_path().string() : "") +
+                     "; remove one of the two copies");
+            continue;
+        }
+        load(record);
+        if (record.state == PluginState::Loaded) loadedIds.insert(id);
+    }
+}
+
+namespace {
+bool isElfFile(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    char magic[4] = {};
+    in.read(magic, 4);
+    return in.gcount() == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
+}
+
+std::string sdkText(int major, int minor) { return std::to_string(major) + "." + std::to_string(minor); }
+}  // namespace
+
+void PluginHost::load(PluginRecord& record) {
+    const Manifest& m = record.manifest;
+    const std::string host = sdkText(NOURISH_SDK_MAJOR, NOURISH_SDK_MINOR);
+    auto wrongSdk = [&](int major, int minor) {
+        return major != NOURISH_SDK_MAJOR || minor > NOURISH_SDK_MINOR;
+    };
+    if (wrongSdk(m.sdkMajor, m.sdkMinor))
+        return fail(record, LoadFailure::WrongSdk,
+                    "built for SDK " + sdkText(m.sdkMajor, m.sdkMinor) + " while this app provides " + host +
+                        "; ask its author for a version built for SDK " + host);
+    if (!fs::exists(record.libraryPath))
+        return fail(record, LoadFailure::NotSharedObject,
+                    "the library " + record.libraryPath.filename().string() + " named by its manifest is missing");
+    if (!isElfFile(record.libraryPath))
+        return fail(record, LoadFailure::NotSharedObject,
+                    record.libraryPath.filename().string() + " is not a shared object (not an ELF file)");
+
+    auto runtime = std::make_unique<PluginRuntime>();
+    runtime->host = this;
+    runtime->record = &record;
+    try {
+        runtime->library = std::make_unique<boost::dll::shared_library>(
+            boost::dll::fs::path(record.libraryPath.string()),
+            boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+    } catch (const std::exception& e) {
+        return fail(record, LoadFailure::MissingDependency,
+                    std::string("it could not be opened: a library it needs is missing or a symbol is "
+                                "undefined (") + e.what() + ")");
+    }
+    PluginRuntime& rt = *runtime;
+    record.runtime = std::move(runtime);
+
+    if (!rt.library->has(NOURISH_ENTRY_NAME))
+        return fail(record, LoadFailure::NoEntryPoint,
+                    "the library has no entry point " + std::string(NOURISH_ENTRY_NAME) +
+                        " (was it built with NOURISH_PLUGIN?)");
+    {
+        CrashSentinel::CallScope call(record.id());
+        auto& entry = rt.library->get_alias<const nourish_plugin*()>(NOURISH_ENTRY_NAME);
+        rt.descriptor = entry();
+    }
+    const nourish_plugin* d = rt.descriptor;
+    if (!d || d->struct_size < sizeof(nourish_plugin) || !d->id || !d->init || !d->get_extension || !d->shutdown)
+        return fail(record, LoadFailure::NoEntryPoint, "its entry point returned no usable descriptor");
+    if (wrongSdk(d->sdk_major, d->sdk_minor))
+        return fail(record, LoadFailure::WrongSdk,
+                    "built for SDK " + sdkText(d->sdk_major, d->sdk_minor) + " while this app provides " + host +
+                        "; ask its author for a version built for SDK " + host);
+    if (m.id != d->id || (d->version && m.version != d->version) || m.sdkMajor != d->sdk_major ||
+        m.sdkMinor != d->sdk_minor)
+        return fail(record, LoadFailure::ManifestMismatch,
+                    "its manifest says " + m.id + " " + m.version + " (SDK " + sdkText(m.sdkMajor, m.sdkMinor) +
+                        ") but the library is " + d->id + " " + (d->version ? d->version : "?") + " (SDK " +
+                        sdkText(d->sdk_major, d->sdk_minor) + "); reinstall the plugin");
+
+    {
+        CrashSentinel::CallScope call(record.id());
+        for (const std::string& capability : m.capabilities)
+            if (!d->get_extension(d, capability.c_str()))
+                return fail(record, LoadFailure::ManifestMismatch,
+                            "its manifest lists " + capability + " but the library does not offer it");
+    }
+    try {
+        validateDocuments(record);
+    } catch (const std::exception& e) {
+        return fail(record, LoadFailure::InvalidDocument, e.what());
+    }
+
+    rt.sql = std::make_unique<PluginSql>(store_, m.id, m.tablePrefix);
+    rt.hostStruct = nourish_host{sizeof(nourish_host), NOURISH_SDK_MAJOR, NOURISH_SDK_MINOR, "0.1.0", &rt,
+                                 &hostExtension};
+    if (auto ext = static_cast<const nourish_store_migrations*>(d->get_extension(d, NOURISH_STORE_MIGRATIONS_ID))) {
+        try {
+            if (m.tablePrefix.empty())
+                throw StoreError("it declares store migrations but its manifest has no table_prefix");
+            std::vector<Migration> migrations;
+            for (auto& item : json::parse(ext->migrations_json))
+                migrations.push_back(Migration{item["version"], item["name"], item["sql"]});
+            std::sort(migrations.begin(), migrations.end(), [](auto& a, auto& b) { return a.version < b.version; });
+            rt.sql->migrate(migrations);
+        } catch (const std::exception& e) {
+            return fail(record, LoadFailure::MigrationFailed, e.what());
+        }
+    }
+
+    std::string message;
+    nourish_sink sink{&message, [](void* ctx, const char* data, size_t size) {
+                          static_cast<std::string*>(ctx)->append(data, size);
+                      }};
+    sentinel_.arm(m.id, "initialising");
+    int32_t rc = d->init(d, &rt.hostStruct, &sink);
+    sentinel_.disarm();
+    if (rc != NOURISH_OK) {
+        std::erase_if(subscriptions_, [&](auto& s) { return s.owner == &rt; });
+        return fail(record, LoadFailure::InitFailed,
+                    "init failed: " + (message.empty() ? std::string("the plugin gave no reason") : message));
+    }
+    rt.started = true;
+    started_.push_back(&record);
+    record.state = PluginState::Loaded;
+    record.failure = LoadFailure::None;
+    record.reason.clear();
+
+    if (m.offers(NOURISH_UI_WX_ID)) {
+        auto ui = static_cast<const nourish_ui_wx*>(d->get_extension(d, NOURISH_UI_WX_ID));
+        std::string mine = options_.wxSignature;
+        if (!mine.empty() && (m.wxSignature != mine || !ui || !ui->wx_signature || mine != ui->wx_signature))
+            record.notes.push_back("its pages are not shown: it was built against another wxWidgets (" +
+                                   (m.wxSignature.empty() ? std::string("none given") : m.wxSignature) + ")");
+    }
+}
+
+void PluginHost::validateDocuments(PluginRecord& record) {
+    const nourish_plugin* d = record.runtime->descriptor;
+    struct Doc {
+        const char* capability;
+        const char* schema;
+    };
+    for (Doc doc : {Doc{NOURISH_STORE_MIGRATIONS_ID, "migrations.schema.json"},
+                    Doc{NOURISH_CLI_COMMANDS_ID, "cli-commands.schema.json"},
+                    Doc{NOURISH_UI_WX_ID, "ui-pages.schema.json"},
+                    Doc{NOURISH_REPORT_SECTIONS_ID, "report-sections.schema.json"}}) {
+        const void* ext = d->get_extension(d, doc.capability);
+        if (!ext) continue;
+        const char* text = nullptr;
+        std::string_view id = doc.capability;
+        if (id == NOURISH_STORE_MIGRATIONS_ID) text = static_cast<const nourish_store_migrations*>(ext)->migrations_json;
+        if (id == NOURISH_CLI_COMMANDS_ID) text = static_cast<const nourish_cli_commands*>(ext)->commands_json;
+        if (id == NOURISH_UI_WX_ID) text = static_cast<const nourish_ui_wx*>(ext)->pages_json;
+        if (id == NOURISH_REPORT_SECTIONS_ID) text = static_cast<const nourish_report_sections*>(ext)->sections_json;
+        std::string where = record.id() + " (" + doc.capability + ")";
+        if (!text) throw std::runtime_error(where + ": the document is missing");
+        json j;
+        try {
+            j = json::parse(text);
+        } catch (const json::parse_error& e) {
+            throw std::runtime_error(where + ": not valid JSON at byte " + std::to_string(e.byte));
+        }
+        auto problems = SchemaValidator::forSchema(doc.schema).validate(j);
+        if (!problems.empty()) throw std::runtime_error(where + ": invalid at " + problems.front());
+    }
+}
+
+void PluginHost::shutdown() {
+    if (shutDown_) return;
+    shutDown_ = true;
+    subscriptions_.clear();
+    for (auto it = started_.rbegin(); it != started_.rend(); ++it) {
+        PluginRuntime& rt = *(*it)->runtime;
+        CrashSentinel::CallScope call((*it)->id());
+        rt.descriptor->shutdown(rt.descriptor);
+        rt.started = false;
+    }
+    started_.clear();
+    // Libraries last, newest first.
+    for (auto it = plugins_.rbegin(); it != plugins_.rend(); ++it)
+        if ((*it)->runtime) (*it)->runtime->sql.reset();
+    for (auto it = plugins_.rbegin(); it != plugins_.rend(); ++it)
+        if ((*it)->runtime) (*it)->runtime->library.reset();
+}
+
+PluginRecord* PluginHost::find(const std::string& id) const {
+    for (auto& p : plugins_)
+        if (p->id() == id) return p.get();
+    return nullptr;
+}
+
+std::vector<std::string> PluginHost::failureSummary() const {
+    std::vector<std::string> lines;
+    for (auto& p : plugins_)
+        if (p->state == PluginState::Failed) lines.push_back(p->manifest.name + " (" + p->id() + "): " + p->reason);
+    return lines;
+}
+
+std::vector<CliCommand> PluginHost::cliCommands() const {
+    std::vector<CliCommand> commands;
+    for (PluginRecord* record : started_) {
+        const nourish_plugin* d = record->runtime->descriptor;
+        auto ext = static_cast<const nourish_cli_commands*>(d->get_extension(d, NOURISH_CLI_COMMANDS_ID));
+        if (!ext) continue;
+        for (auto& item : json::parse(ext->commands_json))
+            commands.push_back({record, item["name"], item["summary"], item.value("usage", "")});
+    }
+    return commands;
+}
+
+int PluginHost::runCliCommand(const CliCommand& command, const std::vector<std::string>& args, std::string& out,
+                              std::string& error) {
+    const nourish_plugin* d = command.plugin->runtime->descriptor;
+    auto ext = static_cast<const nourish_cli_commands*>(d->get_extension(d, NOURISH_CLI_COMMANDS_ID));
+    std::vector<const char*> argv;
+    for (auto& a : args) argv.push_back(a.c_str());
+    auto append = [](void* ctx, const char* data, size_t size) { static_cast<std::string*>(ctx)->append(data, size); };
+    nourish_sink outSink{&out, append}, errorSink{&error, append};
+    // Whatever the command wrote is undone unless it succeeds.
+    Savepoint sp(store_.db());
+    int rc;
+    {
+        CrashSentinel::CallScope call(command.plugin->id());
+        rc = ext->run(d, command.name.c_str(), static_cast<int32_t>(argv.size()), argv.data(), &outSink, &errorSink);
+    }
+    if (rc == 0) sp.release();
+    return rc;
+}
+
+std::vector<UiPage> PluginHost::uiPages() const {
+    std::vector<UiPage> pages;
+    if (options_.wxSignature.empty()) return pages;
+    for (PluginRecord* record : started_) {
+        if (!record->manifest.offers(NOURISH_UI_WX_ID) || record->manifest.wxSignature != options_.wxSignature)
+            continue;
+        const nourish_plugin* d = record->runtime->descriptor;
+        auto ext = static_cast<const nourish_ui_wx*>(d->get_extension(d, NOURISH_UI_WX_ID));
+        if (!ext || !ext->wx_signature || options_.wxSignature != ext->wx_signature) continue;
+        for (auto& item : json::parse(ext->pages_json))
+            pages.push_back({record, item["id"], item["title"], item.value("order", record->manifest.uiOrder)});
+    }
+    std::stable_sort(pages.begin(), pages.end(), [](auto& a, auto& b) {
+        return a.order != b.order ? a.order < b.order : a.title < b.title;
+    });
+    return pages;
+}
+
+void* PluginHost::createPage(const UiPage& page, void* parent, std::string& error) {
+    const nourish_plugin* d = page.plugin->runtime->descriptor;
+    auto ext = static_cast<const nourish_ui_wx*>(d->get_extension(d, NOURISH_UI_WX_ID));
+    nourish_sink sink{&error, [](void* ctx, const char* data, size_t size) {
+                          static_cast<std::string*>(ctx)->append(data, size);
+                      }};
+    CrashSentinel::CallScope call(page.plugin->id());
+    return ext->create_page(d, page.id.c_str(), parent, &sink);
+}
+
+void PluginHost::showClient(const UiPage& page, void* window, int64_t clientId) {
+    const nourish_plugin* d = page.plugin->runtime->descriptor;
+    auto ext = static_cast<const nourish_ui_wx*>(d->get_extension(d, NOURISH_UI_WX_ID));
+    CrashSentinel::CallScope call(page.plugin->id());
+    ext->show_client(d, page.id.c_str(), window, clientId);
+}
+
+std::vector<ReportSection> PluginHost::reportSections(int64_t clientId) {
+    std::vector<ReportSection> sections;
+    auto append = [](void* ctx, const char* data, size_t size) { static_cast<std::string*>(ctx)->append(data, size); };
+    for (PluginRecord* record : started_) {
+        const nourish_plugin* d = record->runtime->descriptor;
+        auto ext = static_cast<const nourish_report_sections*>(d->get_extension(d, NOURISH_REPORT_SECTIONS_ID));
+        if (!ext) continue;
+        for (auto& item : json::parse(ext->sections_json)) {
+            ReportSection section{record->id(), item["id"], item["title"], item.value("order", 100), {}, {}};
+            std::string document, error;
+            nourish_sink docSink{&document, append}, errorSink{&error, append};
+            int32_t rc;
+            {
+                CrashSentinel::CallScope call(record->id());
+                rc = ext->render(d, section.id.c_str(), clientId, &docSink, &errorSink);
+            }
+            if (rc != NOURISH_OK) {
+                section.error = record->id() + " could not render " + section.id + ": " + error;
+            } else {
+                try {
+                    auto problems = SchemaValidator::forSchema("report-document.schema.json")
+                                        .validate(json::parse(document));
+                    if (problems.empty()) section.documentJson = document;
+                    else section.error = record->id() + " (" + section.id + "): invalid at " + problems.front();
+                } catch (const json::parse_error& e) {
+                    section.error = record->id() + " (" + section.id + "): not valid JSON at byte " +
+                                    std::to_string(e.byte);
+                }
+            }
+            sections.push_back(std::move(section));
+        }
+    }
+    std::stable_sort(sections.begin(), sections.end(), [](auto& a, auto& b) { return a.order < b.order; });
+    return sections;
+}
+
+void PluginHost::publish(const std::string& event, const std::string& payloadJson) {
+    for (auto& listener : listeners_) listener(event, payloadJson);
+    // Copy: a handler may subscribe or unsubscribe while we iterate.
+    auto subscribers = subscriptions_;
+    for (auto& s : subscribers) {
+        if (s.event != event) continue;
+        CrashSentinel::CallScope call(s.owner->record->id());
+        s.handler(s.userData, event.c_str(), payloadJson.c_str());
+    }
+}
+
+void PluginHost::listen(Listener listener) { listeners_.push_back(std::move(listener)); }
+
+}  // namespace nourish

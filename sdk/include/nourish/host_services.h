@@ -1,0 +1,191 @@
+/*
+ * Nourish SDK 1.x -- services the host offers to plugins.
+ *
+ * Each service is found with nourish_host.get_extension(host, ID) and every
+ * function takes the plugin's own `host` pointer first: that is how the host
+ * knows which plugin is asking.
+ */
+#ifndef NOURISH_HOST_SERVICES_H
+#define NOURISH_HOST_SERVICES_H
+
+#include "nourish/plugin.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ log -- */
+#define NOURISH_HOST_LOG_ID "nourish.host.log/1"
+
+enum { NOURISH_LOG_DEBUG = 0, NOURISH_LOG_INFO = 1, NOURISH_LOG_WARNING = 2, NOURISH_LOG_ERROR = 3 };
+
+typedef struct nourish_host_log {
+    uint32_t struct_size;
+    /* [thread-safe] message is copied. Never put health data in a log line. */
+    void (*log)(const nourish_host* host, int32_t level, const char* message);
+} nourish_host_log;
+
+/* ---------------------------------------------------------------- store -- */
+/*
+ * SQL against the shared store, scoped to the plugin: it may create, read and
+ * write tables whose names start with its manifest's "table_prefix", and read
+ * the host views host_clients, host_guardians and host_client_guardians.
+ * Anything else (core tables, ATTACH, PRAGMA, transactions) is refused at
+ * prepare time with NOURISH_DENIED. Use savepoint() to group writes.
+ */
+#define NOURISH_HOST_STORE_ID "nourish.host.store/1"
+
+/* Column types, as reported by column_type. */
+enum {
+    NOURISH_TYPE_INTEGER = 1,
+    NOURISH_TYPE_FLOAT = 2,
+    NOURISH_TYPE_TEXT = 3,
+    NOURISH_TYPE_BLOB = 4,
+    NOURISH_TYPE_NULL = 5
+};
+
+typedef struct nourish_stmt nourish_stmt; /* host-owned, freed by finalize */
+
+typedef struct nourish_host_store {
+    uint32_t struct_size;
+
+    /* Compiles one SQL statement. Returns NULL after writing the reason to
+     * `error` (NOURISH_DENIED reasons name the refused table or action). */
+    nourish_stmt* (*prepare)(const nourish_host* host, const char* sql, const nourish_sink* error);
+
+    /* Parameters are 1-based. Text is copied. size < 0: up to the NUL. */
+    int32_t (*bind_null)(nourish_stmt* stmt, int32_t index);
+    int32_t (*bind_int64)(nourish_stmt* stmt, int32_t index, int64_t value);
+    int32_t (*bind_double)(nourish_stmt* stmt, int32_t index, double value);
+    int32_t (*bind_text)(nourish_stmt* stmt, int32_t index, const char* utf8, int64_t size);
+
+    /* Returns NOURISH_ROW, NOURISH_DONE, or an error after writing to `error`.
+     * A writing statement outside savepoint() commits on its own. */
+    int32_t (*step)(nourish_stmt* stmt, const nourish_sink* error);
+    /* Makes the statement ready to run again; bindings are kept. */
+    int32_t (*reset)(nourish_stmt* stmt);
+
+    /* Columns are 0-based; valid after step returned NOURISH_ROW. */
+    int32_t (*column_count)(nourish_stmt* stmt);
+    int32_t (*column_type)(nourish_stmt* stmt, int32_t column);
+    int64_t (*column_int64)(nourish_stmt* stmt, int32_t column);
+    double (*column_double)(nourish_stmt* stmt, int32_t column);
+    /* Host-owned; valid until the next step, reset or finalize. NULL for NULL. */
+    const char* (*column_text)(nourish_stmt* stmt, int32_t column);
+
+    void (*finalize)(nourish_stmt* stmt);
+
+    /* Rows changed by the last writing statement, and the last inserted rowid. */
+    int64_t (*changes)(const nourish_host* host);
+    int64_t (*last_insert_rowid)(const nourish_host* host);
+
+    /*
+     * Runs body inside a savepoint: if body returns anything but NOURISH_OK
+     * every write it made is rolled back and that code is returned. Savepoints
+     * nest. body must not keep statements it prepared open after returning.
+     */
+    int32_t (*savepoint)(const nourish_host* host,
+                         int32_t (*body)(void* user_data, const nourish_sink* error),
+                         void* user_data, const nourish_sink* error);
+} nourish_host_store;
+
+/* -------------------------------------------------------------- clients -- */
+/*
+ * Clients (the children) and their guardians, as JSON documents described by
+ * schemas/client.schema.json. The host validates every write, keeps the search
+ * index current and writes the audit event; plugins never write core tables.
+ */
+#define NOURISH_HOST_CLIENTS_ID "nourish.host.clients/1"
+
+typedef struct nourish_host_clients {
+    uint32_t struct_size;
+    /* Writes one client document to `json`. NOURISH_NOT_FOUND if no such id. */
+    int32_t (*get)(const nourish_host* host, int64_t client_id, const nourish_sink* json,
+                   const nourish_sink* error);
+    /* Writes a JSON array of client documents (without guardians) matching
+     * `query` (name prefixes, diacritics ignored; guardian emails too), best
+     * match first, at most `limit` (1..1000). */
+    int32_t (*search)(const nourish_host* host, const char* query, int32_t limit,
+                      const nourish_sink* json, const nourish_sink* error);
+    /* Creates a client (with guardians) from a client document; ids in it are
+     * ignored. On NOURISH_INVALID the error names the field and the problem. */
+    int32_t (*create)(const nourish_host* host, const char* client_json, int64_t* new_id,
+                      const nourish_sink* error);
+    /* Replaces the client's fields (and guardians, when "guardians" is given). */
+    int32_t (*update)(const nourish_host* host, int64_t client_id, const char* client_json,
+                      const nourish_sink* error);
+} nourish_host_clients;
+
+/* ------------------------------------------------------------- registry -- */
+/* Every loaded plugin's struct for a capability id, so that a plugin can list
+ * what others contribute (e.g. protocols from every plugin). */
+#define NOURISH_HOST_REGISTRY_ID "nourish.host.registry/1"
+
+typedef void (*nourish_registry_visitor)(void* user_data, const char* plugin_id,
+                                         const void* extension);
+
+typedef struct nourish_host_registry {
+    uint32_t struct_size;
+    /* Calls visit once per loaded plugin offering `extension_id` (the caller
+     * included), in load order; returns how many. Pointers passed to visit
+     * stay valid until the caller's shutdown. */
+    int32_t (*for_each)(const nourish_host* host, const char* extension_id,
+                        nourish_registry_visitor visit, void* user_data);
+} nourish_host_registry;
+
+/* --------------------------------------------------------------- events -- */
+/*
+ * Events the host publishes:
+ *   "nourish.client.selected"  {"client_id": N}  the practitioner opened a client
+ *   "nourish.client.changed"   {"client_id": N}  a client or its guardians changed
+ * Plugins may publish their own events, named with their plugin id as prefix.
+ */
+#define NOURISH_HOST_EVENTS_ID "nourish.host.events/1"
+
+typedef void (*nourish_event_handler)(void* user_data, const char* event,
+                                      const char* payload_json);
+
+typedef struct nourish_host_events {
+    uint32_t struct_size;
+    /* Returns a subscription id (never 0). Handlers run on the main thread,
+     * after the change is committed. */
+    uint64_t (*subscribe)(const nourish_host* host, const char* event,
+                          nourish_event_handler handler, void* user_data);
+    void (*unsubscribe)(const nourish_host* host, uint64_t subscription);
+    int32_t (*publish)(const nourish_host* host, const char* event, const char* payload_json);
+} nourish_host_events;
+
+/* ------------------------------------------------------------- settings -- */
+/*
+ * Keys "practice.*" (name, practitioner, address, phone, email) are the
+ * practice details: readable by every plugin, writable only by the host.
+ * Every other key belongs to the calling plugin alone.
+ */
+#define NOURISH_HOST_SETTINGS_ID "nourish.host.settings/1"
+
+typedef struct nourish_host_settings {
+    uint32_t struct_size;
+    /* Writes the value to `value`; NOURISH_NOT_FOUND when the key is unset. */
+    int32_t (*get)(const nourish_host* host, const char* key, const nourish_sink* value);
+    int32_t (*set)(const nourish_host* host, const char* key, const char* value,
+                   const nourish_sink* error);
+} nourish_host_settings;
+
+/* ---------------------------------------------------------------- audit -- */
+/* Records who did what to which client. Call it for every change of clinical
+ * data a plugin makes and every view, export or email of a client's data. */
+#define NOURISH_HOST_AUDIT_ID "nourish.host.audit/1"
+
+typedef struct nourish_host_audit {
+    uint32_t struct_size;
+    /* client_id 0 means "no client". action is short and stable
+     * ("protocol.assign"); detail is a JSON object or NULL. */
+    int32_t (*record)(const nourish_host* host, int64_t client_id, const char* action,
+                      const char* detail_json, const nourish_sink* error);
+} nourish_host_audit;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NOURISH_HOST_SERVICES_H */

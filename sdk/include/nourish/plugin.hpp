@@ -1,0 +1,418 @@
+// Nourish SDK 1.x -- header-only C++ wrapper over the C door.
+//
+// Derive from nourish::Plugin, override what you offer, and name the class in
+// NOURISH_PLUGIN(...) once in one source file. Every call from the host goes
+// through a noexcept trampoline: an exception thrown by your code becomes an
+// error code plus its what() text, never a crash across the door.
+#pragma once
+
+#include <boost/dll/alias.hpp>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "nourish/capabilities.h"
+#include "nourish/host_services.h"
+#include "nourish/plugin.h"
+
+namespace nourish {
+
+// Thrown by the wrapper when a host call fails; what() is the host's message.
+class Error : public std::runtime_error {
+public:
+    Error(int32_t status, const std::string& message)
+        : std::runtime_error(message), status_(status) {}
+    int32_t status() const noexcept { return status_; }
+
+private:
+    int32_t status_;
+};
+
+// A sink that appends into a std::string it owns.
+class StringSink {
+public:
+    const nourish_sink* get() noexcept { return &sink_; }
+    const std::string& str() const noexcept { return text_; }
+    std::string take() noexcept { return std::move(text_); }
+
+private:
+    static void append(void* context, const char* data, size_t size) {
+        static_cast<std::string*>(context)->append(data, size);
+    }
+    std::string text_;
+    nourish_sink sink_{&text_, &append};
+};
+
+// A host-provided sink, written to from plugin code.
+class Output {
+public:
+    explicit Output(const nourish_sink* sink) noexcept : sink_(sink) {}
+    void write(std::string_view text) const {
+        if (sink_ && sink_->write && !text.empty()) sink_->write(sink_->context, text.data(), text.size());
+    }
+    const Output& operator<<(std::string_view text) const {
+        write(text);
+        return *this;
+    }
+
+private:
+    const nourish_sink* sink_;
+};
+
+class Statement {
+public:
+    Statement(const nourish_host_store* api, nourish_stmt* stmt) noexcept : api_(api), stmt_(stmt) {}
+    Statement(Statement&& other) noexcept
+        : api_(other.api_), stmt_(std::exchange(other.stmt_, nullptr)) {}
+    Statement& operator=(Statement&& other) noexcept {
+        if (this != &other) {
+            close();
+            api_ = other.api_;
+            stmt_ = std::exchange(other.stmt_, nullptr);
+        }
+        return *this;
+    }
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+    ~Statement() { close(); }
+
+    Statement& bind(int index, std::nullptr_t) { return check(api_->bind_null(stmt_, index)); }
+    Statement& bind(int index, int64_t value) { return check(api_->bind_int64(stmt_, index, value)); }
+    Statement& bind(int index, int value) { return bind(index, static_cast<int64_t>(value)); }
+    Statement& bind(int index, double value) { return check(api_->bind_double(stmt_, index, value)); }
+    Statement& bind(int index, std::string_view text) {
+        return check(api_->bind_text(stmt_, index, text.data(), static_cast<int64_t>(text.size())));
+    }
+    Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
+    Statement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
+
+    // True while there is a row to read; false when done. Throws on error.
+    bool step() {
+        StringSink error;
+        int32_t rc = api_->step(stmt_, error.get());
+        if (rc == NOURISH_ROW) return true;
+        if (rc == NOURISH_DONE) return false;
+        throw Error(rc, error.str());
+    }
+    void reset() { api_->reset(stmt_); }
+    bool isNull(int column) const { return api_->column_type(stmt_, column) == NOURISH_TYPE_NULL; }
+    int64_t int64(int column) const { return api_->column_int64(stmt_, column); }
+    double real(int column) const { return api_->column_double(stmt_, column); }
+    std::string text(int column) const {
+        const char* value = api_->column_text(stmt_, column);
+        return value ? std::string(value) : std::string();
+    }
+
+private:
+    Statement& check(int32_t rc) {
+        if (rc != NOURISH_OK) throw Error(rc, "could not bind a statement parameter");
+        return *this;
+    }
+    void close() noexcept {
+        if (stmt_) api_->finalize(stmt_);
+        stmt_ = nullptr;
+    }
+    const nourish_host_store* api_;
+    nourish_stmt* stmt_;
+};
+
+// The host as seen from plugin code. Cheap to copy.
+class Host {
+public:
+    explicit Host(const nourish_host* host) noexcept : host_(host) {}
+    const nourish_host* raw() const noexcept { return host_; }
+
+    template <typename Api>
+    const Api* service(const char* id) const {
+        auto api = static_cast<const Api*>(host_->get_extension(host_, id));
+        if (!api) throw Error(NOURISH_NOT_FOUND, std::string("this host does not provide ") + id);
+        return api;
+    }
+
+    void log(int32_t level, const std::string& message) const {
+        if (auto api = static_cast<const nourish_host_log*>(host_->get_extension(host_, NOURISH_HOST_LOG_ID)))
+            api->log(host_, level, message.c_str());
+    }
+
+    Statement prepare(const std::string& sql) const {
+        auto api = service<nourish_host_store>(NOURISH_HOST_STORE_ID);
+        StringSink error;
+        nourish_stmt* stmt = api->prepare(host_, sql.c_str(), error.get());
+        if (!stmt) throw Error(NOURISH_ERROR, error.str());
+        return Statement(api, stmt);
+    }
+
+    int64_t lastInsertRowid() const {
+        return service<nourish_host_store>(NOURISH_HOST_STORE_ID)->last_insert_rowid(host_);
+    }
+
+    // Runs body() in a savepoint; an exception rolls every write back and is rethrown.
+    template <typename Body>
+    void savepoint(Body&& body) const {
+        auto api = service<nourish_host_store>(NOURISH_HOST_STORE_ID);
+        struct Frame {
+            Body* body;
+            std::exception_ptr failure;
+        } frame{&body, nullptr};
+        StringSink error;
+        int32_t rc = api->savepoint(
+            host_,
+            [](void* data, const nourish_sink*) -> int32_t {
+                auto* f = static_cast<Frame*>(data);
+                try {
+                    (*f->body)();
+                    return NOURISH_OK;
+                } catch (...) {
+                    f->failure = std::current_exception();
+                    return NOURISH_ERROR;
+                }
+            },
+            &frame, error.get());
+        if (frame.failure) std::rethrow_exception(frame.failure);
+        if (rc != NOURISH_OK) throw Error(rc, error.str());
+    }
+
+    // Client documents (schemas/client.schema.json) as JSON text.
+    std::string client(int64_t clientId) const {
+        return call<nourish_host_clients>(NOURISH_HOST_CLIENTS_ID, [&](auto api, auto out, auto err) {
+            return api->get(host_, clientId, out, err);
+        });
+    }
+    std::string searchClients(const std::string& query, int32_t limit = 50) const {
+        return call<nourish_host_clients>(NOURISH_HOST_CLIENTS_ID, [&](auto api, auto out, auto err) {
+            return api->search(host_, query.c_str(), limit, out, err);
+        });
+    }
+
+    // The value of a setting, or an empty string when unset.
+    std::string setting(const std::string& key) const {
+        auto api = service<nourish_host_settings>(NOURISH_HOST_SETTINGS_ID);
+        StringSink value;
+        api->get(host_, key.c_str(), value.get());
+        return value.take();
+    }
+    void setSetting(const std::string& key, const std::string& value) const {
+        auto api = service<nourish_host_settings>(NOURISH_HOST_SETTINGS_ID);
+        StringSink error;
+        int32_t rc = api->set(host_, key.c_str(), value.c_str(), error.get());
+        if (rc != NOURISH_OK) throw Error(rc, error.str());
+    }
+
+    void audit(int64_t clientId, const std::string& action, const std::string& detailJson = {}) const {
+        auto api = service<nourish_host_audit>(NOURISH_HOST_AUDIT_ID);
+        StringSink error;
+        int32_t rc = api->record(host_, clientId, action.c_str(),
+                                 detailJson.empty() ? nullptr : detailJson.c_str(), error.get());
+        if (rc != NOURISH_OK) throw Error(rc, error.str());
+    }
+
+private:
+    template <typename Api, typename Fn>
+    std::string call(const char* id, Fn&& fn) const {
+        auto api = service<Api>(id);
+        StringSink out, error;
+        int32_t rc = fn(api, out.get(), error.get());
+        if (rc != NOURISH_OK) throw Error(rc, error.str());
+        return out.take();
+    }
+    const nourish_host* host_;
+};
+
+// Base class of a plugin written in C++. Override only what the plugin offers:
+// a capability whose JSON is left empty is not offered.
+class Plugin {
+public:
+    virtual ~Plugin() = default;
+
+    // Called once; throw to refuse to start (the message reaches the practitioner).
+    virtual void init(Host host) { (void)host; }
+    virtual void shutdown() noexcept {}
+
+    // nourish.store-migrations/1 -- must not depend on init.
+    virtual std::string migrationsJson() const { return {}; }
+
+    // nourish.cli-commands/1 -- return an exit code (0 ok, 2 bad input, 1 failure).
+    virtual std::string cliCommandsJson() const { return {}; }
+    virtual int runCommand(const std::string& command, const std::vector<std::string>& args,
+                           const Output& out, const Output& error) {
+        (void)command, (void)args, (void)out;
+        error << "this plugin has no commands\n";
+        return 1;
+    }
+
+    // nourish.ui.wx/1 -- parent and the returned page are wxWindow*.
+    virtual std::string uiPagesJson() const { return {}; }
+    virtual void* createPage(const std::string& pageId, void* parent) {
+        (void)pageId, (void)parent;
+        return nullptr;
+    }
+    virtual void showClient(const std::string& pageId, void* page, int64_t clientId) {
+        (void)pageId, (void)page, (void)clientId;
+    }
+
+    // nourish.report-sections/1 -- return a report document as JSON.
+    virtual std::string reportSectionsJson() const { return {}; }
+    virtual std::string renderReportSection(const std::string& sectionId, int64_t clientId) {
+        (void)sectionId, (void)clientId;
+        throw std::runtime_error("this plugin has no report sections");
+    }
+};
+
+namespace detail {
+
+inline void writeError(const nourish_sink* sink, const char* fallback) noexcept {
+    try {
+        throw;
+    } catch (const std::exception& e) {
+        Output(sink).write(e.what());
+    } catch (...) {
+        Output(sink).write(fallback);
+    }
+}
+
+// One instance of T per library, built on first use, destroyed at shutdown.
+template <typename T>
+struct Entry {
+    static std::unique_ptr<T>& instance() {
+        static std::unique_ptr<T> object;
+        return object;
+    }
+    static T& get() {
+        auto& object = instance();
+        if (!object) object = std::make_unique<T>();
+        return *object;
+    }
+
+    // JSON texts are cached here so that the pointers handed out stay valid.
+    struct Documents {
+        std::string migrations, commands, pages, sections;
+    };
+    static Documents& documents() {
+        static Documents docs;
+        return docs;
+    }
+
+    static int32_t init(const nourish_plugin*, const nourish_host* host, const nourish_sink* error) noexcept {
+        try {
+            get().init(Host(host));
+            return NOURISH_OK;
+        } catch (...) {
+            writeError(error, "initialisation failed with an unknown exception");
+            return NOURISH_ERROR;
+        }
+    }
+
+    static void shutdown(const nourish_plugin*) noexcept {
+        if (auto& object = instance()) {
+            object->shutdown();
+            object.reset();
+        }
+    }
+
+    static int32_t runCommand(const nourish_plugin*, const char* command, int32_t argc,
+                              const char* const* argv, const nourish_sink* out,
+                              const nourish_sink* error) noexcept {
+        try {
+            std::vector<std::string> args(argv, argv + argc);
+            return get().runCommand(command, args, Output(out), Output(error));
+        } catch (...) {
+            writeError(error, "the command failed with an unknown exception");
+            return 1;
+        }
+    }
+
+    static void* createPage(const nourish_plugin*, const char* pageId, void* parent,
+                            const nourish_sink* error) noexcept {
+        try {
+            return get().createPage(pageId, parent);
+        } catch (...) {
+            writeError(error, "the page could not be created");
+            return nullptr;
+        }
+    }
+
+    static void showClient(const nourish_plugin*, const char* pageId, void* page, int64_t clientId) noexcept {
+        try {
+            get().showClient(pageId, page, clientId);
+        } catch (...) {
+        }
+    }
+
+    static int32_t renderSection(const nourish_plugin*, const char* sectionId, int64_t clientId,
+                                 const nourish_sink* document, const nourish_sink* error) noexcept {
+        try {
+            Output(document).write(get().renderReportSection(sectionId, clientId));
+            return NOURISH_OK;
+        } catch (...) {
+            writeError(error, "the report section could not be rendered");
+            return NOURISH_ERROR;
+        }
+    }
+
+    static const void* getExtension(const nourish_plugin*, const char* id) noexcept {
+        try {
+            auto& docs = documents();
+            std::string_view which(id);
+            if (which == NOURISH_STORE_MIGRATIONS_ID) {
+                static nourish_store_migrations ext{sizeof(ext), nullptr};
+                docs.migrations = get().migrationsJson();
+                ext.migrations_json = docs.migrations.c_str();
+                return docs.migrations.empty() ? nullptr : &ext;
+            }
+            if (which == NOURISH_CLI_COMMANDS_ID) {
+                static nourish_cli_commands ext{sizeof(ext), nullptr, &runCommand};
+                docs.commands = get().cliCommandsJson();
+                ext.commands_json = docs.commands.c_str();
+                return docs.commands.empty() ? nullptr : &ext;
+            }
+            if (which == NOURISH_UI_WX_ID) {
+#ifdef WX_BUILD_OPTIONS_SIGNATURE
+                static nourish_ui_wx ext{sizeof(ext), WX_BUILD_OPTIONS_SIGNATURE, nullptr, &createPage,
+                                         &showClient};
+                docs.pages = get().uiPagesJson();
+                ext.pages_json = docs.pages.c_str();
+                return docs.pages.empty() ? nullptr : &ext;
+#else
+                return nullptr;  // include <wx/build.h> before this header to offer pages
+#endif
+            }
+            if (which == NOURISH_REPORT_SECTIONS_ID) {
+                static nourish_report_sections ext{sizeof(ext), nullptr, &renderSection};
+                docs.sections = get().reportSectionsJson();
+                ext.sections_json = docs.sections.c_str();
+                return docs.sections.empty() ? nullptr : &ext;
+            }
+        } catch (...) {
+        }
+        return nullptr;
+    }
+};
+
+}  // namespace detail
+}  // namespace nourish
+
+// Declares the plugin's entry. Use once, at namespace scope, in one source file:
+//   NOURISH_PLUGIN(MyPlugin, "org.example.my-plugin", "My plugin", "1.0.0", "Example Ltd")
+#define NOURISH_PLUGIN(Class, Id, Name, Version, Vendor)                                      \
+    namespace {                                                                               \
+    const nourish_plugin* nourish_entry_impl() {                                              \
+        using E = ::nourish::detail::Entry<Class>;                                            \
+        static const nourish_plugin descriptor{sizeof(nourish_plugin),                        \
+                                               NOURISH_SDK_MAJOR,                             \
+                                               NOURISH_SDK_MINOR,                             \
+                                               Id,                                            \
+                                               Name,                                          \
+                                               Version,                                       \
+                                               Vendor,                                        \
+                                               &E::init,                                      \
+                                               &E::shutdown,                                  \
+                                               &E::getExtension};                             \
+        return &descriptor;                                                                   \
+    }                                                                                         \
+    }                                                                                         \
+    BOOST_DLL_ALIAS(nourish_entry_impl, nourish_plugin_entry)
