@@ -1,0 +1,31 @@
+#pragma once
+
+#include <wx/listctrl.h>
+
+#include <vector>
+
+#include "nourish/core/ClientStore.h"
+#include "nourish/core/Dates.h"
+
+namespace nourish {
+
+// A virtual list: rows are drawn on demand, so 100,000 clients cost nothing
+// until they scroll into view.
+class ClientListView : public wxListCtrl {
+public:
+    explicit ClientListView(wxWindow* parent);
+
+    void setClients(std::vector<ClientSummary> clients);
+    const std::vector<ClientSummary>& clients() const { return clients_; }
+    // The id of the selected row, or 0.
+    int64_t selectedId() const;
+    void selectRow(long row);
+    bool selectId(int64_t id);
+
+private:
+    wxString OnGetItemText(long item, long column) const override;
+    std::vector<ClientSummary> clients_;
+    Date today_;
+};
+
+}  // namespace nourish

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <wx/dialog.h>
+
+#include <cstdint>
+#include <optional>
+
+#include "nourish/core/ClientStore.h"
+#include "nourish/host/PluginHost.h"
+
+class wxListCtrl;
+class wxTextCtrl;
+class wxButton;
+
+namespace nourish {
+
+// Asks for a new client (the child) and a first guardian; validates before
+// closing and names the field in trouble. Returns the new id, or nothing.
+std::optional<int64_t> askNewClient(wxWindow* parent, Store& store);
+
+// Edits the practice details (practice.*).
+void editPracticeSettings(wxWindow* parent, Store& store);
+
+// The plugin table: state, reason, capabilities; enable/disable for next start.
+class PluginManagerDialog : public wxDialog {
+public:
+    PluginManagerDialog(wxWindow* parent, PluginHost& host);
+    wxListCtrl* table() const { return table_; }
+
+private:
+    void showDetails(long row);
+    PluginHost& host_;
+    wxListCtrl* table_ = nullptr;
+    wxTextCtrl* details_ = nullptr;
+    wxButton* toggle_ = nullptr;
+};
+
+// Help > About: versions of the app, SDK, wx, SQLite and Poco.
+void showAbout(wxWindow* parent);
+
+}  // namespace nourish

@@ -1,0 +1,59 @@
+#include "nourish/gui/ClientListView.h"
+
+namespace nourish {
+
+ClientListView::ClientListView(wxWindow* parent)
+    : wxListCtrl(parent, wxID_ANY, wxDefaultPosition, wxDefaultSize,
+                 wxLC_REPORT | wxLC_VIRTUAL | wxLC_SINGLE_SEL | wxLC_HRULES),
+      today_(Date::today()) {
+    AppendColumn("Name", wxLIST_FORMAT_LEFT, FromDIP(175));
+    AppendColumn("Age", wxLIST_FORMAT_LEFT, FromDIP(135));
+    AppendColumn("Born", wxLIST_FORMAT_LEFT, FromDIP(95));
+    SetName("client-list");
+}
+
+void ClientListView::setClients(std::vector<ClientSummary> clients) {
+    clients_ = std::move(clients);
+    today_ = Date::today();
+    SetItemCount(static_cast<long>(clients_.size()));
+    Refresh();
+}
+
+wxString ClientListView::OnGetItemText(long item, long column) const {
+    if (item < 0 || item >= static_cast<long>(clients_.size())) return {};
+    const ClientSummary& c = clients_[static_cast<size_t>(item)];
+    switch (column) {
+        case 0: {
+            wxString name = wxString::FromUTF8(c.familyName + ", " + (c.preferredName.empty() ? c.givenName : c.preferredName));
+            return c.status == "archived" ? name + " (archived)" : name;
+        }
+        case 1:
+            if (auto dob = Date::parse(c.dateOfBirth)) return wxString::FromUTF8(ageText(*dob, today_));
+            return {};
+        case 2: return wxString::FromUTF8(c.dateOfBirth);
+    }
+    return {};
+}
+
+int64_t ClientListView::selectedId() const {
+    long row = GetNextItem(-1, wxLIST_NEXT_ALL, wxLIST_STATE_SELECTED);
+    if (row < 0 || row >= static_cast<long>(clients_.size())) return 0;
+    return clients_[static_cast<size_t>(row)].id;
+}
+
+void ClientListView::selectRow(long row) {
+    if (row < 0 || row >= static_cast<long>(clients_.size())) return;
+    SetItemState(row, wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED, wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED);
+    EnsureVisible(row);
+}
+
+bool ClientListView::selectId(int64_t id) {
+    for (size_t i = 0; i < clients_.size(); ++i)
+        if (clients_[i].id == id) {
+            selectRow(static_cast<long>(i));
+            return true;
+        }
+    return false;
+}
+
+}  // namespace nourish

@@ -1,0 +1,269 @@
+#include "nourish/gui/Dialogs.h"
+
+#include <wx/aboutdlg.h>
+#include <wx/button.h>
+#include <wx/checkbox.h>
+#include <wx/choice.h>
+#include <wx/listctrl.h>
+#include <wx/msgdlg.h>
+#include <wx/sizer.h>
+#include <wx/statbox.h>
+#include <wx/stattext.h>
+#include <wx/textctrl.h>
+
+#include "nourish/core/Errors.h"
+#include "nourish/core/Settings.h"
+#include "nourish/core/Versions.h"
+#include "nourish/plugin.h"
+
+namespace nourish {
+
+namespace {
+
+wxString u8(const std::string& s) { return wxString::FromUTF8(s); }
+std::string text(wxTextCtrl* t) { return t->GetValue().utf8_string(); }
+
+// A label + control row in a two-column grid.
+template <typename Control>
+Control* addRow(wxWindow* parent, wxFlexGridSizer* grid, const wxString& label, Control* control) {
+    grid->Add(new wxStaticText(parent, wxID_ANY, label), 0, wxALIGN_CENTER_VERTICAL | wxALIGN_RIGHT);
+    grid->Add(control, 1, wxEXPAND);
+    return control;
+}
+
+wxStaticText* errorLabel(wxWindow* parent) {
+    auto* label = new wxStaticText(parent, wxID_ANY, "");
+    label->SetForegroundColour(wxColour(176, 0, 32));
+    label->SetName("error");
+    return label;
+}
+
+const char* kFieldLabels[][2] = {{"given_name", "Given name"},       {"family_name", "Family name"},
+                                 {"preferred_name", "Known as"},     {"date_of_birth", "Date of birth"},
+                                 {"sex", "Sex"},                     {"guardians[0].name", "Guardian's name"},
+                                 {"guardians[0].email", "Email"},    {"guardians[0].phone", "Phone"},
+                                 {"guardians[0].relationship", "Relationship"},
+                                 {"guardians[0].email_consent", "Consent to email"}};
+
+std::string labelFor(const std::string& field) {
+    for (auto& pair : kFieldLabels)
+        if (field == pair[0]) return pair[1];
+    return field;
+}
+
+}  // namespace
+
+std::optional<int64_t> askNewClient(wxWindow* parent, Store& store) {
+    wxDialog dialog(parent, wxID_ANY, "New client", wxDefaultPosition, wxDefaultSize,
+                    wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER);
+    dialog.SetName("new-client");
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+
+    auto* childBox = new wxStaticBoxSizer(wxVERTICAL, &dialog, "Child");
+    auto* child = new wxFlexGridSizer(2, wxSize(dialog.FromDIP(8), dialog.FromDIP(6)));
+    child->AddGrowableCol(1);
+    auto* given = addRow(&dialog, child, "Given name", new wxTextCtrl(&dialog, wxID_ANY));
+    auto* family = addRow(&dialog, child, "Family name", new wxTextCtrl(&dialog, wxID_ANY));
+    auto* preferred = addRow(&dialog, child, "Known as", new wxTextCtrl(&dialog, wxID_ANY));
+    auto* dob = addRow(&dialog, child, "Date of birth", new wxTextCtrl(&dialog, wxID_ANY));
+    dob->SetHint("YYYY-MM-DD");
+    wxArrayString sexes;
+    for (auto s : {"unknown", "female", "male", "other"}) sexes.Add(s);
+    auto* sex = addRow(&dialog, child, "Sex", new wxChoice(&dialog, wxID_ANY, wxDefaultPosition, wxDefaultSize, sexes));
+    sex->SetSelection(0);
+    childBox->Add(child, 1, wxEXPAND | wxALL, dialog.FromDIP(6));
+
+    auto* guardianBox = new wxStaticBoxSizer(wxVERTICAL, &dialog, "Parent or guardian");
+    auto* guardian = new wxFlexGridSizer(2, wxSize(dialog.FromDIP(8), dialog.FromDIP(6)));
+    guardian->AddGrowableCol(1);
+    auto* gName = addRow(&dialog, guardian, "Name", new wxTextCtrl(&dialog, wxID_ANY));
+    auto* gRelationship = addRow(&dialog, guardian, "Relationship", new wxTextCtrl(&dialog, wxID_ANY));
+    gRelationship->SetHint("mother, father, carer…");
+    auto* gEmail = addRow(&dialog, guardian, "Email", new wxTextCtrl(&dialog, wxID_ANY));
+    auto* gPhone = addRow(&dialog, guardian, "Phone", new wxTextCtrl(&dialog, wxID_ANY));
+    guardian->AddSpacer(0);
+    auto* consent = new wxCheckBox(&dialog, wxID_ANY, "Agrees to receive plan summaries by email");
+    guardian->Add(consent);
+    guardianBox->Add(guardian, 1, wxEXPAND | wxALL, dialog.FromDIP(6));
+
+    sizer->Add(childBox, 0, wxEXPAND | wxALL, dialog.FromDIP(10));
+    sizer->Add(guardianBox, 0, wxEXPAND | wxLEFT | wxRIGHT, dialog.FromDIP(10));
+    auto* error = errorLabel(&dialog);
+    sizer->Add(error, 0, wxEXPAND | wxALL, dialog.FromDIP(10));
+    sizer->Add(dialog.CreateStdDialogButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxALL, dialog.FromDIP(10));
+    dialog.SetSizerAndFit(sizer);
+    dialog.SetSize(dialog.FromDIP(wxSize(460, -1)).GetWidth(), -1);
+    given->SetFocus();
+
+    std::optional<int64_t> created;
+    dialog.Bind(wxEVT_BUTTON, [&](wxCommandEvent&) {
+        Client c;
+        c.givenName = text(given);
+        c.familyName = text(family);
+        if (!text(preferred).empty()) c.preferredName = text(preferred);
+        c.dateOfBirth = text(dob);
+        c.sex = sex->GetStringSelection().utf8_string();
+        if (!text(gName).empty() || !text(gEmail).empty()) {
+            Guardian g;
+            g.name = text(gName);
+            if (!text(gRelationship).empty()) g.relationship = text(gRelationship);
+            if (!text(gEmail).empty()) g.email = text(gEmail);
+            if (!text(gPhone).empty()) g.phone = text(gPhone);
+            g.emailConsent = consent->GetValue();
+            c.guardians.push_back(g);
+        }
+        try {
+            created = ClientStore(store).create(c, Actor::currentUser("gui"));
+            dialog.EndModal(wxID_OK);
+        } catch (const ValidationError& e) {
+            std::string message = e.what();
+            error->SetLabel(u8(labelFor(e.field()) + ": " + message.substr(e.field().size() + 2)));
+            dialog.Layout();
+        } catch (const std::exception& e) {
+            error->SetLabel(u8(e.what()));
+            dialog.Layout();
+        }
+    }, wxID_OK);
+    dialog.ShowModal();
+    return created;
+}
+
+void editPracticeSettings(wxWindow* parent, Store& store) {
+    PracticeSettings settings(store);
+    wxDialog dialog(parent, wxID_ANY, "Practice details", wxDefaultPosition, wxDefaultSize,
+                    wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER);
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+    sizer->Add(new wxStaticText(&dialog, wxID_ANY, "These details head every plan summary families receive."), 0,
+               wxALL, dialog.FromDIP(10));
+    auto* grid = new wxFlexGridSizer(2, wxSize(dialog.FromDIP(8), dialog.FromDIP(6)));
+    grid->AddGrowableCol(1);
+    const std::pair<const char*, const char*> fields[] = {{"practice.name", "Practice name"},
+                                                          {"practice.practitioner", "Practitioner"},
+                                                          {"practice.address", "Address"},
+                                                          {"practice.phone", "Phone"},
+                                                          {"practice.email", "Email"}};
+    std::vector<std::pair<std::string, wxTextCtrl*>> controls;
+    for (auto& [key, label] : fields) {
+        long style = std::string(key) == "practice.address" ? wxTE_MULTILINE : 0;
+        auto* control = new wxTextCtrl(&dialog, wxID_ANY, u8(settings.get(key).value_or("")), wxDefaultPosition,
+                                       style ? dialog.FromDIP(wxSize(-1, 64)) : wxDefaultSize, style);
+        addRow(&dialog, grid, label, control);
+        controls.emplace_back(key, control);
+    }
+    sizer->Add(grid, 1, wxEXPAND | wxLEFT | wxRIGHT, dialog.FromDIP(10));
+    auto* error = errorLabel(&dialog);
+    sizer->Add(error, 0, wxEXPAND | wxALL, dialog.FromDIP(10));
+    sizer->Add(dialog.CreateStdDialogButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxALL, dialog.FromDIP(10));
+    dialog.SetSizerAndFit(sizer);
+    dialog.SetSize(dialog.FromDIP(480), -1);
+    dialog.Bind(wxEVT_BUTTON, [&](wxCommandEvent&) {
+        try {
+            // Check every value first so that nothing is saved when one is wrong.
+            for (auto& [key, control] : controls) {
+                std::string value = text(control);
+                if (key == "practice.email" && !value.empty() && !isPlausibleEmail(value))
+                    throw ValidationError(key, "'" + value + "' is not an email address");
+            }
+            for (auto& [key, control] : controls) settings.set(key, text(control), Actor::currentUser("gui"));
+            dialog.EndModal(wxID_OK);
+        } catch (const std::exception& e) {
+            error->SetLabel(u8(e.what()));
+            dialog.Layout();
+        }
+    }, wxID_OK);
+    dialog.ShowModal();
+}
+
+PluginManagerDialog::PluginManagerDialog(wxWindow* parent, PluginHost& host)
+    : wxDialog(parent, wxID_ANY, "Plugins", wxDefaultPosition, wxDefaultSize, wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER),
+      host_(host) {
+    SetName("plugin-manager");
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+    table_ = new wxListCtrl(this, wxID_ANY, wxDefaultPosition, FromDIP(wxSize(760, 220)),
+                            wxLC_REPORT | wxLC_SINGLE_SEL);
+    table_->SetName("plugin-table");
+    table_->AppendColumn("Plugin", wxLIST_FORMAT_LEFT, FromDIP(170));
+    table_->AppendColumn("Version", wxLIST_FORMAT_LEFT, FromDIP(70));
+    table_->AppendColumn("SDK", wxLIST_FORMAT_LEFT, FromDIP(45));
+    table_->AppendColumn("State", wxLIST_FORMAT_LEFT, FromDIP(75));
+    table_->AppendColumn("Why", wxLIST_FORMAT_LEFT, FromDIP(390));
+    long row = 0;
+    for (auto& p : host_.plugins()) {
+        table_->InsertItem(row, u8(p->manifest.name));
+        table_->SetItem(row, 1, u8(p->manifest.version));
+        table_->SetItem(row, 2, wxString::Format("%d.%d", p->manifest.sdkMajor, p->manifest.sdkMinor));
+        table_->SetItem(row, 3, toString(p->state));
+        std::string why = p->reason;
+        if (why.empty() && !p->notes.empty()) why = p->notes.front();
+        table_->SetItem(row, 4, u8(why));
+        if (p->state == PluginState::Failed) table_->SetItemTextColour(row, wxColour(176, 0, 32));
+        ++row;
+    }
+    sizer->Add(table_, 1, wxEXPAND | wxALL, FromDIP(10));
+    details_ = new wxTextCtrl(this, wxID_ANY, "", wxDefaultPosition, FromDIP(wxSize(-1, 130)),
+                              wxTE_MULTILINE | wxTE_READONLY);
+    details_->SetName("plugin-details");
+    sizer->Add(details_, 0, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(10));
+    auto* buttons = new wxBoxSizer(wxHORIZONTAL);
+    toggle_ = new wxButton(this, wxID_ANY, "Turn off");
+    toggle_->Disable();
+    buttons->Add(toggle_, 0, wxRIGHT, FromDIP(8));
+    buttons->Add(new wxStaticText(this, wxID_ANY, "Changes take effect the next time Nourish starts."), 0,
+                 wxALIGN_CENTER_VERTICAL);
+    buttons->AddStretchSpacer();
+    buttons->Add(new wxButton(this, wxID_CLOSE, "Close"));
+    sizer->Add(buttons, 0, wxEXPAND | wxALL, FromDIP(10));
+    SetSizerAndFit(sizer);
+
+    table_->Bind(wxEVT_LIST_ITEM_SELECTED, [this](wxListEvent& e) { showDetails(e.GetIndex()); });
+    Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { EndModal(wxID_CLOSE); }, wxID_CLOSE);
+    toggle_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        long row = table_->GetNextItem(-1, wxLIST_NEXT_ALL, wxLIST_STATE_SELECTED);
+        if (row < 0) return;
+        auto& p = host_.plugins()[static_cast<size_t>(row)];
+        auto disabled = host_.disabledIds();
+        bool isOff = std::find(disabled.begin(), disabled.end(), p->id()) != disabled.end();
+        host_.setEnabled(p->id(), isOff);
+        showDetails(row);
+    });
+    if (!host_.plugins().empty()) {
+        table_->SetItemState(0, wxLIST_STATE_SELECTED, wxLIST_STATE_SELECTED);
+        showDetails(0);
+    }
+}
+
+void PluginManagerDialog::showDetails(long row) {
+    if (row < 0 || row >= static_cast<long>(host_.plugins().size())) return;
+    const PluginRecord& p = *host_.plugins()[static_cast<size_t>(row)];
+    std::string text = p.manifest.name + "  (" + p.id() + " " + p.manifest.version + ")\n";
+    if (!p.manifest.vendor.empty()) text += "By " + p.manifest.vendor + "\n";
+    if (!p.manifest.description.empty()) text += p.manifest.description + "\n";
+    text += std::string("State: ") + toString(p.state);
+    if (p.state == PluginState::Failed) text += std::string(" — ") + toString(p.failure);
+    text += "\n";
+    if (!p.reason.empty()) text += "Why: " + p.reason + "\n";
+    for (auto& note : p.notes) text += "Note: " + note + "\n";
+    text += "Capabilities: ";
+    for (auto& c : p.manifest.capabilities) text += c + "  ";
+    text += "\nLibrary: " + p.libraryPath.string() + (p.firstParty ? "  (comes with Nourish)" : "") + "\n";
+    details_->SetValue(u8(text));
+    auto disabled = host_.disabledIds();
+    bool isOff = std::find(disabled.begin(), disabled.end(), p.id()) != disabled.end();
+    toggle_->SetLabel(isOff ? "Turn on" : "Turn off");
+    toggle_->Enable(!p.manifest.id.empty());
+    Layout();
+}
+
+void showAbout(wxWindow* parent) {
+    wxAboutDialogInfo info;
+    info.SetName("Nourish");
+    info.SetVersion("0.1.0");
+    info.SetDescription(wxString::Format(
+        "A practice suite for nutritionists working with babies and children\n"
+        "with eczema and food sensitivities.\n\n"
+        "Plugin SDK %d.%d  ·  %s  ·  SQLite %s  ·  Poco %s",
+        NOURISH_SDK_MAJOR, NOURISH_SDK_MINOR, wxVERSION_STRING, u8(sqliteVersion()), u8(pocoVersion())));
+    wxAboutBox(info, parent);
+}
+
+}  // namespace nourish

@@ -1,0 +1,339 @@
+#include "nourish/gui/MainFrame.h"
+
+#include <wx/artprov.h>
+#include <wx/button.h>
+#include <wx/choice.h>
+#include <wx/filedlg.h>
+#include <wx/infobar.h>
+#include <wx/menu.h>
+#include <wx/msgdlg.h>
+#include <wx/notebook.h>
+#include <wx/srchctrl.h>
+#include <wx/simplebook.h>
+#include <wx/sizer.h>
+#include <wx/splitter.h>
+#include <wx/stattext.h>
+#include <wx/statusbr.h>
+#include <wx/stdpaths.h>
+#include <wx/toolbar.h>
+#include <wx/utils.h>
+
+#include "nourish/core/Dates.h"
+#include "nourish/core/Errors.h"
+#include "nourish/core/Settings.h"
+#include "nourish/gui/ClientListView.h"
+#include "nourish/gui/ClientWorkspace.h"
+#include "nourish/gui/Dialogs.h"
+
+namespace nourish {
+
+namespace {
+enum {
+    ID_NewClient = wxID_HIGHEST + 1,
+    ID_PracticeSettings,
+    ID_Backup,
+    ID_FindClient,
+    ID_ArchiveClient,
+    ID_ManagePlugins,
+};
+
+wxString u8(const std::string& s) { return wxString::FromUTF8(s); }
+}  // namespace
+
+// Shown instead of the list's workspace while the store holds no client.
+class WelcomePanel : public wxPanel {
+public:
+    WelcomePanel(wxWindow* parent, MainFrame& frame) : wxPanel(parent) {
+        SetName("welcome");
+        auto* outer = new wxBoxSizer(wxVERTICAL);
+        auto* inner = new wxBoxSizer(wxVERTICAL);
+        auto* title = new wxStaticText(this, wxID_ANY, "Welcome to Nourish");
+        title->SetFont(title->GetFont().Scaled(1.8f).Bold());
+        inner->Add(title, 0, wxBOTTOM, FromDIP(10));
+        inner->Add(new wxStaticText(this, wxID_ANY,
+                                    "Your caseload is empty. Add the first family, or explore Nourish\n"
+                                    "with a demo caseload of fictional families (kept in its own file)."),
+                   0, wxBOTTOM, FromDIP(16));
+        auto* buttons = new wxBoxSizer(wxHORIZONTAL);
+        auto* add = new wxButton(this, wxID_ANY, "Add a client");
+        auto* demo = new wxButton(this, wxID_ANY, "Open the demo caseload");
+        buttons->Add(add, 0, wxRIGHT, FromDIP(8));
+        buttons->Add(demo);
+        inner->Add(buttons);
+        outer->AddStretchSpacer(1);
+        outer->Add(inner, 0, wxALIGN_CENTER_HORIZONTAL);
+        outer->AddStretchSpacer(2);
+        SetSizer(outer);
+        add->Bind(wxEVT_BUTTON, [&frame](wxCommandEvent&) {
+            wxCommandEvent e(wxEVT_MENU, ID_NewClient);
+            frame.GetEventHandler()->ProcessEvent(e);
+        });
+        demo->Bind(wxEVT_BUTTON, [&frame](wxCommandEvent&) {
+            // The demo lives in its own store, so the practitioner's stays clean.
+            const wxString exe = wxStandardPaths::Get().GetExecutablePath();
+            const wchar_t* argv[] = {exe.wc_str(), L"--demo", nullptr};
+            wxExecute(argv, wxEXEC_ASYNC);
+            frame.Close();
+        });
+    }
+};
+
+// The hint shown while the list has clients but none is open.
+class NoClientPanel : public wxPanel {
+public:
+    explicit NoClientPanel(wxWindow* parent) : wxPanel(parent) {
+        auto* sizer = new wxBoxSizer(wxVERTICAL);
+        auto* hint = new wxStaticText(this, wxID_ANY, "Choose a client on the left, or press Ctrl+N to add one.");
+        hint->SetForegroundColour(wxSystemSettings::GetColour(wxSYS_COLOUR_GRAYTEXT));
+        sizer->AddStretchSpacer();
+        sizer->Add(hint, 0, wxALIGN_CENTER_HORIZONTAL);
+        sizer->AddStretchSpacer();
+        SetSizer(sizer);
+    }
+};
+
+MainFrame::MainFrame(Store& store, PluginHost& host)
+    : wxFrame(nullptr, wxID_ANY, "Nourish", wxDefaultPosition, wxSize(1100, 720)),
+      store_(store),
+      host_(host),
+      clients_(store) {
+    SetName("main-frame");
+    SetMinSize(FromDIP(wxSize(760, 480)));
+    if (auto practice = PracticeSettings(store_).get("practice.name"))
+        SetTitle(u8(*practice) + " — Nourish");
+    buildMenus();
+    buildToolbar();
+    CreateStatusBar(2);
+    int widths[] = {-1, FromDIP(320)};
+    GetStatusBar()->SetStatusWidths(2, widths);
+    buildLayout();
+    refreshList();
+    showStartupSummary();
+    Bind(wxEVT_CLOSE_WINDOW, &MainFrame::onClose, this);
+}
+
+MainFrame::~MainFrame() = default;
+
+void MainFrame::buildMenus() {
+    auto* file = new wxMenu;
+    file->Append(ID_NewClient, "&New client…\tCtrl+N");
+    file->AppendSeparator();
+    file->Append(ID_PracticeSettings, "Practice &settings…");
+    file->Append(ID_Backup, "&Back up store…");
+    file->AppendSeparator();
+    file->Append(wxID_EXIT, "&Quit\tCtrl+Q");
+    auto* clients = new wxMenu;
+    clients->Append(ID_FindClient, "&Find client\tCtrl+F");
+    clients->Append(ID_ArchiveClient, "&Archive or reactivate client");
+    auto* plugins = new wxMenu;
+    plugins->Append(ID_ManagePlugins, "&Manage…");
+    auto* help = new wxMenu;
+    help->Append(wxID_ABOUT, "&About Nourish");
+    auto* bar = new wxMenuBar;
+    bar->Append(file, "&File");
+    bar->Append(clients, "&Clients");
+    bar->Append(plugins, "&Plugins");
+    bar->Append(help, "&Help");
+    SetMenuBar(bar);
+
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { onNewClient(); }, ID_NewClient);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { onPracticeSettings(); }, ID_PracticeSettings);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { onBackup(); }, ID_Backup);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { Close(); }, wxID_EXIT);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
+        search_->SetFocus();
+        search_->SelectAll();
+    }, ID_FindClient);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { onArchive(); }, ID_ArchiveClient);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { showPluginManager(); }, ID_ManagePlugins);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { onAbout(); }, wxID_ABOUT);
+}
+
+void MainFrame::buildToolbar() {
+    auto* tb = CreateToolBar(wxTB_HORIZONTAL | wxTB_TEXT | wxTB_HORZ_LAYOUT | wxTB_NOICONS);
+    tb->AddTool(ID_NewClient, "New client", wxNullBitmap, "Add a child and their family (Ctrl+N)");
+    tb->AddTool(ID_FindClient, "Find", wxNullBitmap, "Search clients by name or guardian email (Ctrl+F)");
+    tb->AddSeparator();
+    tb->AddTool(ID_Backup, "Back up", wxNullBitmap, "Copy the whole store to a new file");
+    tb->AddTool(ID_ManagePlugins, "Plugins", wxNullBitmap, "Installed plugins and why any did not load");
+    tb->Realize();
+}
+
+void MainFrame::buildLayout() {
+    auto* root = new wxPanel(this);
+    auto* rootSizer = new wxBoxSizer(wxVERTICAL);
+    infoBar_ = new wxInfoBar(root);
+    rootSizer->Add(infoBar_, 0, wxEXPAND);
+
+    auto* splitter = new wxSplitterWindow(root, wxID_ANY, wxDefaultPosition, wxDefaultSize,
+                                          wxSP_LIVE_UPDATE | wxSP_3DSASH);
+    splitter->SetMinimumPaneSize(FromDIP(260));
+    auto* left = new wxPanel(splitter);
+    auto* leftSizer = new wxBoxSizer(wxVERTICAL);
+    search_ = new wxSearchCtrl(left, wxID_ANY, "", wxDefaultPosition, wxDefaultSize, wxTE_PROCESS_ENTER);
+    search_->SetName("client-search");
+    search_->SetDescriptiveText("Search name or guardian email");
+    search_->ShowCancelButton(true);
+    statusFilter_ = new wxChoice(left, wxID_ANY);
+    statusFilter_->Append("Active clients");
+    statusFilter_->Append("Archived clients");
+    statusFilter_->Append("All clients");
+    statusFilter_->SetSelection(0);
+    statusFilter_->SetName("status-filter");
+    list_ = new ClientListView(left);
+    leftSizer->Add(search_, 0, wxEXPAND | wxALL, FromDIP(6));
+    leftSizer->Add(statusFilter_, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(6));
+    leftSizer->Add(list_, 1, wxEXPAND);
+    left->SetSizer(leftSizer);
+
+    right_ = new wxSimplebook(splitter);
+    welcome_ = new WelcomePanel(right_, *this);
+    right_->AddPage(welcome_, "welcome");
+    right_->AddPage(new NoClientPanel(right_), "none");
+    workspace_ = new ClientWorkspace(right_, store_, host_);
+    right_->AddPage(workspace_, "client");
+    splitter->SplitVertically(left, right_, FromDIP(400));
+    splitter->SetSashGravity(0.0);
+    rootSizer->Add(splitter, 1, wxEXPAND);
+    root->SetSizer(rootSizer);
+
+    search_->Bind(wxEVT_TEXT, [this](wxCommandEvent&) { refreshList(); });
+    search_->Bind(wxEVT_SEARCHCTRL_CANCEL_BTN, [this](wxCommandEvent&) {
+        search_->Clear();
+        refreshList();
+    });
+    search_->Bind(wxEVT_TEXT_ENTER, [this](wxCommandEvent&) {
+        // Enter in the search box opens the best match.
+        if (list_->GetItemCount() > 0) {
+            list_->selectRow(0);
+            list_->SetFocus();
+        }
+    });
+    statusFilter_->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) { refreshList(); });
+    list_->Bind(wxEVT_LIST_ITEM_SELECTED, [this](wxListEvent&) {
+        if (int64_t id = list_->selectedId()) openClient(id);
+    });
+    list_->Bind(wxEVT_LIST_ITEM_ACTIVATED, [this](wxListEvent&) {
+        if (int64_t id = list_->selectedId()) {
+            openClient(id);
+            workspace_->notebook()->SetFocus();
+        }
+    });
+}
+
+void MainFrame::refreshList() {
+    StatusFilter filter = statusFilter_->GetSelection() == 1   ? StatusFilter::Archived
+                          : statusFilter_->GetSelection() == 2 ? StatusFilter::All
+                                                               : StatusFilter::Active;
+    std::string query = search_->GetValue().utf8_string();
+    int64_t keep = workspace_->clientId();
+    if (query.empty()) list_->setClients(clients_.list(filter));
+    else list_->setClients(clients_.search(query, 1000, filter));
+    if (keep) list_->selectId(keep);
+    updateStatus();
+    showWelcomeOrList();
+}
+
+void MainFrame::showWelcomeOrList() {
+    if (clients_.count() == 0) right_->SetSelection(0);
+    else if (workspace_->clientId() == 0) right_->SetSelection(1);
+    else right_->SetSelection(2);
+}
+
+void MainFrame::updateStatus() {
+    int64_t total = clients_.count(StatusFilter::Active);
+    size_t shown = list_->clients().size();
+    wxString text;
+    if (!search_->GetValue().empty())
+        text = wxString::Format("%zu %s", shown, shown == 1 ? "match" : "matches");
+    else
+        text = wxString::Format("%lld active %s", static_cast<long long>(total), total == 1 ? "client" : "clients");
+    SetStatusText(text, 0);
+    size_t loaded = 0, failed = 0;
+    for (auto& p : host_.plugins()) {
+        if (p->state == PluginState::Loaded) ++loaded;
+        if (p->state == PluginState::Failed) ++failed;
+    }
+    wxString plugins = wxString::Format("%zu %s loaded", loaded, loaded == 1 ? "plugin" : "plugins");
+    if (failed) plugins += wxString::Format(", %zu failed", failed);
+    SetStatusText(plugins, 1);
+}
+
+void MainFrame::showStartupSummary() {
+    auto failures = host_.failureSummary();
+    if (failures.empty()) return;
+    wxString message = failures.size() == 1
+                           ? wxString("1 plugin could not be loaded: ") + u8(failures.front())
+                           : wxString::Format("%zu plugins could not be loaded. Plugins > Manage says why.",
+                                              failures.size());
+    infoBar_->AddButton(ID_ManagePlugins, "Details");
+    infoBar_->ShowMessage(message, wxICON_WARNING);
+    infoBar_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { showPluginManager(); }, ID_ManagePlugins);
+}
+
+void MainFrame::openClient(int64_t clientId) {
+    workspace_->showClient(clientId);
+    right_->SetSelection(2);
+    list_->selectId(clientId);
+}
+
+void MainFrame::showPluginManager() {
+    PluginManagerDialog dialog(this, host_);
+    dialog.ShowModal();
+}
+
+void MainFrame::onNewClient() {
+    if (auto id = askNewClient(this, store_)) {
+        search_->ChangeValue("");
+        statusFilter_->SetSelection(0);
+        refreshList();
+        openClient(*id);
+        SetStatusText("Client added", 0);
+    }
+}
+
+void MainFrame::onPracticeSettings() {
+    editPracticeSettings(this, store_);
+    if (auto practice = PracticeSettings(store_).get("practice.name")) SetTitle(u8(*practice) + " — Nourish");
+}
+
+void MainFrame::onBackup() {
+    wxFileDialog dialog(this, "Back up the store", "", "nourish-backup-" + Date::today().iso() + ".db",
+                        "Nourish store (*.db)|*.db", wxFD_SAVE | wxFD_OVERWRITE_PROMPT);
+    if (dialog.ShowModal() != wxID_OK) return;
+    std::filesystem::path destination = dialog.GetPath().utf8_string();
+    try {
+        // The practitioner already agreed to replace an existing file.
+        if (std::filesystem::exists(destination) && destination != store_.path()) std::filesystem::remove(destination);
+        wxBusyCursor busy;
+        store_.backupTo(destination);
+        SetStatusText("Backed up to " + dialog.GetPath(), 0);
+    } catch (const std::exception& e) {
+        wxMessageBox(u8(e.what()), "The backup failed", wxOK | wxICON_ERROR, this);
+    }
+}
+
+void MainFrame::onAbout() { showAbout(this); }
+
+void MainFrame::onArchive() {
+    int64_t id = workspace_->clientId();
+    if (!id) return;
+    try {
+        Client c = clients_.get(id);
+        bool archive = c.status == "active";
+        clients_.setStatus(id, archive ? "archived" : "active", Actor::currentUser("gui"));
+        refreshList();
+        workspace_->showClient(id);
+        SetStatusText(u8(c.displayName()) + (archive ? " archived" : " is active again"), 0);
+    } catch (const std::exception& e) {
+        wxMessageBox(u8(e.what()), "Nourish", wxOK | wxICON_ERROR, this);
+    }
+}
+
+void MainFrame::onClose(wxCloseEvent& event) {
+    // Plugin windows go before the plugins do.
+    workspace_->destroyPages();
+    event.Skip();
+}
+
+}  // namespace nourish

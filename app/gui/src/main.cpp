@@ -1,0 +1,121 @@
+// nourish: the practitioner's desktop app.
+#include <wx/app.h>
+#include <wx/build.h>
+#include <wx/msgdlg.h>
+#include <wx/stdpaths.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include "nourish/core/DemoCaseload.h"
+#include "nourish/core/Paths.h"
+#include "nourish/core/Store.h"
+#include "nourish/gui/Environment.h"
+#include "nourish/gui/MainFrame.h"
+#include "nourish/host/PluginHost.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const auto gProcessStart = std::chrono::steady_clock::now();
+
+struct Options {
+    fs::path store;
+    bool demo = false;
+    bool safeMode = false;
+    bool exitOnIdle = false;  // for the start-up benchmark
+};
+
+class NourishApp : public wxApp {
+public:
+    explicit NourishApp(Options options) : options_(std::move(options)) {}
+
+    bool OnInit() override {
+        SetAppName("nourish");
+        SetAppDisplayName("Nourish");
+        try {
+            bool fresh = !fs::exists(options_.store);
+            store_ = std::make_unique<nourish::Store>(options_.store);
+            if (options_.demo && fresh) nourish::seedDemoCaseload(*store_);
+        } catch (const std::exception& e) {
+            wxMessageBox(wxString::FromUTF8(e.what()), "Nourish cannot open the store", wxOK | wxICON_ERROR);
+            return false;
+        }
+        auto hostOptions = nourish::PluginHost::defaultOptions(wxStandardPaths::Get().GetExecutablePath().utf8_string());
+        hostOptions.safeMode = options_.safeMode;
+        hostOptions.source = "gui";
+        hostOptions.wxSignature = WX_BUILD_OPTIONS_SIGNATURE;
+        host_ = std::make_unique<nourish::PluginHost>(*store_, hostOptions);
+        if (auto crash = host_->previousCrash()) {
+            wxString question = wxString::Format(
+                "Nourish closed unexpectedly last time while the plugin %s was %s.\n\n"
+                "Turn this plugin off? You can turn it on again in Plugins > Manage.",
+                wxString::FromUTF8(crash->pluginId), wxString::FromUTF8(crash->phase));
+            if (wxMessageBox(question, "Nourish", wxYES_NO | wxICON_WARNING) == wxYES)
+                host_->setEnabled(crash->pluginId, false);
+        }
+        host_->discover();
+        host_->loadAll();
+        auto* frame = new nourish::MainFrame(*store_, *host_);
+        frame->Show();
+        if (options_.exitOnIdle) {
+            Bind(wxEVT_IDLE, [this, frame](wxIdleEvent&) {
+                static bool done = false;
+                if (done) return;
+                done = true;
+                auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - gProcessStart);
+                std::printf("idle %.2f ms\n", ms.count());
+                std::fflush(stdout);
+                frame->Close();
+            });
+        }
+        return true;
+    }
+
+    int OnExit() override {
+        if (host_) host_->shutdown();
+        host_.reset();
+        store_.reset();
+        return wxApp::OnExit();
+    }
+
+private:
+    Options options_;
+    std::unique_ptr<nourish::Store> store_;
+    std::unique_ptr<nourish::PluginHost> host_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options options;
+    options.store = nourish::defaultStorePath();
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--store" && i + 1 < argc) options.store = argv[++i];
+        else if (a == "--demo") options.demo = true;
+        else if (a == "--safe-mode") options.safeMode = true;
+        else if (a == "--exit-on-idle") options.exitOnIdle = true;
+        else if (a == "--help") {
+            std::cout << "usage: nourish [--store PATH] [--demo] [--safe-mode]\n";
+            return 0;
+        } else {
+            std::cerr << "nourish: unknown option " << a << " (try --help)\n";
+            return 2;
+        }
+    }
+    if (options.demo) options.store = nourish::demoStorePath();
+    if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) {
+        std::cerr << "Nourish needs a graphical display and none is available; to run it without one, use: "
+                     "xvfb-run -a "
+                  << argv[0] << (options.demo ? " --demo" : "") << "\n";
+        return 1;
+    }
+    nourish::prepareGuiEnvironment();
+    wxApp::SetInstance(new NourishApp(options));
+    return wxEntry(argc, argv);
+}
