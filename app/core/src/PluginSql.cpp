@@ -126,14 +126,17 @@ std::unique_ptr<PluginStatement> PluginSql::prepare(const std::string& text) {
 }
 
 void PluginSql::migrate(const std::vector<Migration>& migrations) {
-    Scope scope(*this);
-    try {
-        store_.migrate(pluginId_, migrations);
-    } catch (const StoreError& e) {
-        if (!denial_.empty())
-            throw AccessDenied("a migration of " + pluginId_ + " tried to " + denial_);
-        throw;
-    }
+    store_.migrate(pluginId_, migrations, [this](const std::string& text) {
+        Scope scope(*this);
+        try {
+            store_.db().exec(text);
+        } catch (const StoreError&) {
+            if (!denial_.empty())
+                throw AccessDenied("a migration of " + pluginId_ + " tried to " + denial_ +
+                                   "; plugins may use only their own tables (prefix '" + prefix_ + "')");
+            throw;
+        }
+    });
 }
 
 int64_t PluginSql::changes() { return store_.db().changes(); }

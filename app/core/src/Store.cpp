@@ -100,7 +100,9 @@ void createPrivateFile(const fs::path& path) {
 
 }  // namespace
 
-Store::Store(const fs::path& path, Open open) : path_(path) {
+Store::Store(const fs::path& path, Open open) : Store(path, open, coreMigrations()) {}
+
+Store::Store(const fs::path& path, Open open, const std::vector<Migration>& migrations) : path_(path) {
     bool exists = fs::exists(path);
     if (!exists) {
         if (open == Open::ExistingOnly) throw StoreError("there is no store at " + path.string());
@@ -118,7 +120,7 @@ Store::Store(const fs::path& path, Open open) : path_(path) {
     // Reads only, so that a store we refuse stays byte-for-byte as it was.
     std::vector<Migration> pending;
     try {
-        pending = pendingMigrations(*db_, kCoreOwner, coreMigrations());
+        pending = pendingMigrations(*db_, kCoreOwner, migrations);
     } catch (const StoreError& e) {
         std::string message = e.what();
         if (message.find("file is not a database") != std::string::npos)
@@ -140,7 +142,7 @@ Store::Store(const fs::path& path, Open open) : path_(path) {
         backupDatabase(*db_, backup);
         migrationBackup_ = backup;
     }
-    migrate(kCoreOwner, coreMigrations());
+    migrate(kCoreOwner, migrations);
 }
 
 Store::~Store() = default;
@@ -150,11 +152,15 @@ int Store::schemaVersion() {
     return applied.empty() ? 0 : applied.back().version;
 }
 
-void Store::migrate(const std::string& owner, const std::vector<Migration>& migrations) {
+void Store::migrate(const std::string& owner, const std::vector<Migration>& migrations,
+                    const std::function<void(const std::string&)>& execute) {
     for (const Migration& m : pendingMigrations(*db_, owner, migrations)) {
         Transaction tx(*db_);
         try {
-            db_->exec(m.sql);
+            if (execute) execute(m.sql);
+            else db_->exec(m.sql);
+        } catch (const AccessDenied&) {
+            throw;
         } catch (const StoreError& e) {
             throw StoreError("migration " + m.name + " of " + owner + " failed: " + e.what());
         }

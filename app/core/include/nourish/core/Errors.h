@@ -12,6 +12,12 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// SQL a plugin is not allowed to run; the message names what it touched.
+class AccessDenied : public StoreError {
+public:
+    using StoreError::StoreError;
+};
+
 // Bad input: names the field and the problem ("dob: 2025-13-45 is not a date").
 class ValidationError : public std::runtime_error {
 public:

@@ -12,12 +12,6 @@ struct sqlite3_stmt;
 
 namespace nourish {
 
-// SQL a plugin is not allowed to run; the message names what it touched.
-class AccessDenied : public StoreError {
-public:
-    using StoreError::StoreError;
-};
-
 class PluginSql;
 
 // A plugin's prepared statement. The plugin's authorizer is active whenever

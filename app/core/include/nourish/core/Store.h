@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,6 +38,8 @@ public:
     enum class Open { CreateIfMissing, ExistingOnly };
 
     explicit Store(const std::filesystem::path& path, Open open = Open::CreateIfMissing);
+    // Opens with another list of core migrations (the shipped ones by default).
+    Store(const std::filesystem::path& path, Open open, const std::vector<Migration>& migrations);
     ~Store();
 
     Database& db() { return *db_; }
@@ -59,7 +62,9 @@ public:
     // Applies pending migrations recorded under `owner` ("core" or a plugin id),
     // each in one transaction. Throws StoreError if an applied one changed or
     // the store knows a newer one.
-    void migrate(const std::string& owner, const std::vector<Migration>& migrations);
+    // `execute` runs each migration's SQL (plugins' under their authorizer).
+    void migrate(const std::string& owner, const std::vector<Migration>& migrations,
+                 const std::function<void(const std::string&)>& execute = {});
 
 private:
     std::filesystem::path path_;

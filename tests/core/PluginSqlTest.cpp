@@ -1,0 +1,105 @@
+#include <gtest/gtest.h>
+
+#include "nourish/core/ClientStore.h"
+#include "nourish/core/PluginSql.h"
+#include "support/TempDir.h"
+
+using namespace nourish;
+
+namespace {
+class PluginSqlTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        store = std::make_unique<Store>(dir / "n.db");
+        Client c;
+        c.givenName = "Zoë";
+        c.familyName = "Müller";
+        c.dateOfBirth = "2025-01-01";
+        ClientStore(*store).create(c, {"t", "test"});
+        sql = std::make_unique<PluginSql>(*store, "org.example.x", "x_");
+        sql->migrate({{1, "tables", "CREATE TABLE x_items (id INTEGER PRIMARY KEY, client_id INTEGER, note TEXT)"}});
+    }
+    void run(const std::string& text) {
+        auto s = sql->prepare(text);
+        while (s->step()) {
+        }
+    }
+    std::string clientName() { return ClientStore(*store).get(1).familyName; }
+    nourish::test::TempDir dir;
+    std::unique_ptr<Store> store;
+    std::unique_ptr<PluginSql> sql;
+};
+}  // namespace
+
+TEST_F(PluginSqlTest, OwnTablesAndHostViews_AreAllowed) {
+    run("INSERT INTO x_items (client_id, note) VALUES (1, 'ok')");
+    auto s = sql->prepare("SELECT c.given_name, i.note FROM x_items i JOIN host_clients c ON c.id = i.client_id");
+    ASSERT_TRUE(s->step());
+    EXPECT_STREQ(s->columnText(0), "Zoë");
+    EXPECT_STREQ(s->columnText(1), "ok");
+}
+
+TEST_F(PluginSqlTest, CoreTables_AreRefusedAndUnchanged) {
+    EXPECT_THROW(run("UPDATE clients SET family_name = 'X'"), AccessDenied);
+    EXPECT_THROW(run("DELETE FROM clients"), AccessDenied);
+    EXPECT_THROW(run("SELECT * FROM clients"), AccessDenied);
+    EXPECT_THROW(run("SELECT * FROM audit_events"), AccessDenied);
+    EXPECT_THROW(run("INSERT INTO settings VALUES ('practice.name', 'x')"), AccessDenied);
+    EXPECT_THROW(run("DROP TABLE guardians"), AccessDenied);
+    EXPECT_EQ(clientName(), "Müller");
+    EXPECT_TRUE(store->check().ok());
+}
+
+TEST_F(PluginSqlTest, DeniedMessage_NamesTheTable) {
+    try {
+        run("DELETE FROM clients");
+        FAIL();
+    } catch (const AccessDenied& e) {
+        EXPECT_NE(std::string(e.what()).find("clients"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("x_"), std::string::npos) << e.what();
+    }
+}
+
+TEST_F(PluginSqlTest, PragmaAttachAndTransactions_AreRefused) {
+    EXPECT_THROW(run("PRAGMA foreign_keys = OFF"), AccessDenied);
+    EXPECT_THROW(run("PRAGMA user_version"), AccessDenied);
+    EXPECT_THROW(run("ATTACH DATABASE '/tmp/other.db' AS other"), AccessDenied);
+    EXPECT_THROW(run("BEGIN"), AccessDenied);
+    EXPECT_THROW(run("COMMIT"), AccessDenied);
+    EXPECT_THROW(run("SAVEPOINT s1"), AccessDenied);
+}
+
+TEST_F(PluginSqlTest, OwnViewOrTriggerOverCoreTables_CannotReachThem) {
+    bool viewRefused = false;
+    try {
+        run("CREATE VIEW x_leak AS SELECT given_name FROM clients");
+        run("SELECT * FROM x_leak");
+    } catch (const AccessDenied&) {
+        viewRefused = true;
+    }
+    EXPECT_TRUE(viewRefused);
+    // A trigger body is checked when it would run: the insert that fires it is refused.
+    bool triggerRefused = false;
+    try {
+        run("CREATE TRIGGER x_t AFTER INSERT ON x_items BEGIN DELETE FROM clients; END");
+        run("INSERT INTO x_items (note) VALUES ('fire')");
+    } catch (const AccessDenied&) {
+        triggerRefused = true;
+    }
+    EXPECT_TRUE(triggerRefused);
+    EXPECT_THROW(run("CREATE TRIGGER x_t2 AFTER INSERT ON clients BEGIN SELECT 1; END"), AccessDenied);
+    EXPECT_EQ(clientName(), "Müller");
+}
+
+TEST_F(PluginSqlTest, MigrationTouchingCoreTable_IsRolledBackWhole) {
+    PluginSql other(*store, "org.example.y", "y_");
+    EXPECT_THROW(other.migrate({{1, "sneak", "CREATE TABLE y_a (id INTEGER); UPDATE clients SET family_name = 'X'"}}),
+                 AccessDenied);
+    EXPECT_FALSE(store->db().tableExists("y_a"));
+    EXPECT_EQ(clientName(), "Müller");
+}
+
+TEST_F(PluginSqlTest, HostStatementsAfterwards_AreNotRestricted) {
+    EXPECT_THROW(run("SELECT * FROM clients"), AccessDenied);
+    EXPECT_EQ(ClientStore(*store).count(), 1);  // the authorizer is off again for the host
+}

@@ -1,0 +1,36 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "nourish/core/SchemaValidator.h"
+
+using namespace nourish;
+using nlohmann::json;
+
+TEST(SchemaValidator, ValidReportDocumentPasses) {
+    json doc = json::parse(R"({"title": "About Zoë", "blocks": [
+        {"type": "heading", "text": "Foods to avoid", "level": 2},
+        {"type": "bullets", "items": ["cow's milk", "egg"]},
+        {"type": "table", "columns": ["Food", "Status"], "rows": [["egg", "avoiding"]]},
+        {"type": "chart", "series": [{"name": "POEM", "points": [{"date": "2026-01-01", "value": 12}]}]}]})");
+    EXPECT_TRUE(SchemaValidator::forSchema("report-document.schema.json").validate(doc).empty());
+}
+
+TEST(SchemaValidator, ProblemsCarryTheJsonPath) {
+    json doc = json::parse(R"({"blocks": [{"type": "paragraph", "text": "ok"}, {"type": "bullets", "items": [3]}]})");
+    auto problems = SchemaValidator::forSchema("report-document.schema.json").validate(doc);
+    ASSERT_FALSE(problems.empty());
+    EXPECT_EQ(problems.front().rfind("$.blocks[1].items[0]", 0), 0u) << problems.front();
+}
+
+TEST(SchemaValidator, ManifestSchemaRejectsBadIds) {
+    json manifest = json::parse(R"({"id": "Not An Id", "name": "x", "version": "1.0.0", "library": "x.so",
+                                    "sdk": {"major": 1, "minor": 0}, "capabilities": []})");
+    auto problems = SchemaValidator::forSchema("plugin-manifest.schema.json").validate(manifest);
+    ASSERT_FALSE(problems.empty());
+    EXPECT_EQ(problems.front().rfind("$.id", 0), 0u) << problems.front();
+}
+
+TEST(SchemaValidator, BadJsonTextNamesWhat) {
+    EXPECT_THROW(parseJson("{not json", "client"), std::exception);
+}

@@ -1,0 +1,169 @@
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "nourish/core/ClientStore.h"
+#include "nourish/core/Errors.h"
+#include "nourish/core/Hash.h"
+#include "nourish/core/Store.h"
+#include "support/TempDir.h"
+
+using namespace nourish;
+using nourish::test::TempDir;
+
+namespace {
+Client child(const std::string& given, const std::string& family = "Müller") {
+    Client c;
+    c.givenName = given;
+    c.familyName = family;
+    c.dateOfBirth = "2025-03-01";
+    return c;
+}
+
+std::string pragma(Store& store, const std::string& name) {
+    Statement s(store.db(), "PRAGMA " + name);
+    s.step();
+    return s.text(0);
+}
+
+std::string fileHash(const std::filesystem::path& p) { return sha256Hex(nourish::test::readFile(p)); }
+}  // namespace
+
+TEST(Store, NewStore_IsPrivateWalWithSafePragmas) {
+    TempDir dir;
+    Store store(dir / "sub" / "n.db");
+    struct stat st{};
+    ASSERT_EQ(stat((dir / "sub" / "n.db").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600);
+    EXPECT_EQ(pragma(store, "journal_mode"), "wal");
+    EXPECT_EQ(pragma(store, "foreign_keys"), "1");
+    EXPECT_EQ(pragma(store, "synchronous"), "2");  // FULL
+    EXPECT_EQ(pragma(store, "secure_delete"), "1");
+    EXPECT_EQ(store.schemaVersion(), 1);
+}
+
+TEST(Store, Migrations_AreRecordedWithChecksum) {
+    TempDir dir;
+    Store store(dir / "n.db");
+    Statement s(store.db(), "SELECT version, name, checksum FROM schema_migrations");
+    ASSERT_TRUE(s.step());
+    EXPECT_EQ(s.int64(0), 1);
+    EXPECT_EQ(s.text(1), "0001_core.sql");
+    EXPECT_EQ(s.text(2), coreMigrations().front().checksum());
+}
+
+TEST(Store, Reopen_KeepsDataAndAppliesNothingTwice) {
+    TempDir dir;
+    {
+        Store store(dir / "n.db");
+        ClientStore(store).create(child("Zoë"), {"t", "test"});
+    }
+    Store again(dir / "n.db");
+    EXPECT_EQ(ClientStore(again).count(), 1);
+    EXPECT_FALSE(again.migrationBackup());
+}
+
+TEST(Store, StoreFromNewerVersion_IsRefusedAndLeftByteForByte) {
+    TempDir dir;
+    {
+        Store store(dir / "n.db");
+        ClientStore(store).create(child("Zoë"), {"t", "test"});
+        store.db().exec("INSERT INTO schema_migrations VALUES (9999, '9999_future.sql', 'abc', '2030-01-01')");
+        store.db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    std::string before = fileHash(dir / "n.db");
+    try {
+        Store store(dir / "n.db");
+        FAIL() << "a store from a newer version was opened";
+    } catch (const StoreError& e) {
+        EXPECT_NE(std::string(e.what()).find("newer version"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("9999"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(fileHash(dir / "n.db"), before);
+}
+
+TEST(Store, ChangedMigrationChecksum_IsRefusedAndLeftByteForByte) {
+    TempDir dir;
+    {
+        Store store(dir / "n.db");
+        store.db().exec("UPDATE schema_migrations SET checksum = 'tampered'");
+        store.db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    std::string before = fileHash(dir / "n.db");
+    try {
+        Store store(dir / "n.db");
+        FAIL() << "a store with a changed migration was opened";
+    } catch (const StoreError& e) {
+        EXPECT_NE(std::string(e.what()).find("0001_core.sql"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("checksum"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(fileHash(dir / "n.db"), before);
+}
+
+TEST(Store, NotADatabase_IsRefusedAndLeftAlone) {
+    TempDir dir;
+    nourish::test::writeFile(dir / "notes.db", std::string(4096, 'x'));
+    try {
+        Store store(dir / "notes.db");
+        FAIL();
+    } catch (const StoreError& e) {
+        EXPECT_NE(std::string(e.what()).find("not a Nourish store"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(nourish::test::readFile(dir / "notes.db"), std::string(4096, 'x'));
+}
+
+TEST(Store, ExistingOnly_DoesNotCreate) {
+    TempDir dir;
+    EXPECT_THROW(Store(dir / "missing.db", Store::Open::ExistingOnly), StoreError);
+    EXPECT_FALSE(std::filesystem::exists(dir / "missing.db"));
+}
+
+TEST(Store, PendingMigration_TakesBackupFirstAndKeepsData) {
+    TempDir dir;
+    {
+        Store store(dir / "n.db");
+        ClientStore(store).create(child("Zoë"), {"t", "test"});
+    }
+    auto migrations = coreMigrations();
+    migrations.push_back({2, "0002_extra.sql", "CREATE TABLE extra (id INTEGER PRIMARY KEY);"});
+    Store store(dir / "n.db", Store::Open::ExistingOnly, migrations);
+    EXPECT_EQ(store.schemaVersion(), 2);
+    ASSERT_TRUE(store.migrationBackup());
+    ASSERT_TRUE(std::filesystem::exists(*store.migrationBackup()));
+    Store backup(*store.migrationBackup(), Store::Open::ExistingOnly);  // still at schema 1
+    EXPECT_EQ(ClientStore(backup).count(), 1);
+    EXPECT_EQ(ClientStore(store).count(), 1);
+}
+
+TEST(Store, FailingMigration_RollsBackCompletely) {
+    TempDir dir;
+    { Store store(dir / "n.db"); }
+    auto migrations = coreMigrations();
+    migrations.push_back({2, "0002_broken.sql", "CREATE TABLE half (id INTEGER); THIS IS NOT SQL;"});
+    EXPECT_THROW(Store(dir / "n.db", Store::Open::ExistingOnly, migrations), StoreError);
+    Store store(dir / "n.db");
+    EXPECT_EQ(store.schemaVersion(), 1);
+    EXPECT_FALSE(store.db().tableExists("half"));
+}
+
+TEST(Store, Backup_IsVerifiedCopyAndNeverOverwrites) {
+    TempDir dir;
+    Store store(dir / "n.db");
+    ClientStore(store).create(child("Zoë"), {"t", "test"});
+    store.backupTo(dir / "copy.db");
+    {
+        Store copy(dir / "copy.db", Store::Open::ExistingOnly);
+        EXPECT_EQ(ClientStore(copy).get(1).givenName, "Zoë");
+        EXPECT_TRUE(copy.check().ok());
+    }
+    EXPECT_THROW(store.backupTo(dir / "copy.db"), StoreError);
+    EXPECT_THROW(store.backupTo(dir / "n.db"), StoreError);
+}
+
+TEST(Store, Check_PassesOnHealthyStore) {
+    TempDir dir;
+    Store store(dir / "n.db");
+    ClientStore(store).create(child("Zoë"), {"t", "test"});
+    auto report = store.check();
+    EXPECT_TRUE(report.ok()) << (report.problems.empty() ? "" : report.problems.front());
+    EXPECT_EQ(report.auditEvents, 1);
+}

@@ -1,0 +1,108 @@
+// A well-behaved test plugin: a table, commands, a report section, events.
+#include <nlohmann/json.hpp>
+
+#include "nourish/plugin.hpp"
+
+namespace {
+
+class GoodPlugin : public nourish::Plugin {
+public:
+    void init(nourish::Host host) override {
+        host_ = host;
+        auto events = host.service<nourish_host_events>(NOURISH_HOST_EVENTS_ID);
+        events->subscribe(host.raw(), "nourish.client.changed",
+                          [](void* self, const char*, const char*) { ++static_cast<GoodPlugin*>(self)->changes_; },
+                          this);
+    }
+
+    std::string migrationsJson() const override {
+        return R"json([{"version": 1, "name": "greetings",
+                    "sql": "CREATE TABLE good_greetings (id INTEGER PRIMARY KEY, name TEXT NOT NULL)"}])json";
+    }
+
+    std::string cliCommandsJson() const override {
+        return R"([{"name": "hello", "summary": "test commands of the good plugin",
+                    "usage": "hello add NAME | hello count | hello fail NAME | hello touch-core SQL | hello clients | hello peers"}])";
+    }
+
+    int runCommand(const std::string&, const std::vector<std::string>& args, const nourish::Output& out,
+                   const nourish::Output& error) override {
+        const nourish::Host& host = *host_;
+        std::string verb = args.empty() ? "" : args[0];
+        if (verb == "add" || verb == "fail") {
+            host.prepare("INSERT INTO good_greetings (name) VALUES (?1)").bind(1, args.at(1)).step();
+            if (verb == "fail") {
+                error << "failing on purpose after a write\n";
+                return 2;
+            }
+            out << std::to_string(host.lastInsertRowid()) << "\n";
+            return 0;
+        }
+        if (verb == "count") {
+            auto s = host.prepare("SELECT count(*) FROM good_greetings");
+            s.step();
+            out << std::to_string(s.int64(0)) << "\n";
+            return 0;
+        }
+        if (verb == "touch-core") {
+            try {
+                auto s = host.prepare(args.at(1));
+                while (s.step()) {
+                }
+                out << "allowed\n";
+                return 0;
+            } catch (const nourish::Error& e) {
+                error << e.what() << "\n";
+                return 1;
+            }
+        }
+        if (verb == "clients") {
+            auto s = host.prepare("SELECT count(*) FROM host_clients");
+            s.step();
+            out << std::to_string(s.int64(0)) << "\n";
+            return 0;
+        }
+        if (verb == "peers") {
+            auto registry = host.service<nourish_host_registry>(NOURISH_HOST_REGISTRY_ID);
+            registry->for_each(host.raw(), NOURISH_CLI_COMMANDS_ID,
+                               [](void* sink, const char* id, const void*) {
+                                   static_cast<const nourish::Output*>(sink)->write(std::string(id) + "\n");
+                               },
+                               const_cast<nourish::Output*>(&out));
+            return 0;
+        }
+        if (verb == "setting") {
+            if (args.size() == 3) host.setSetting(args[1], args[2]);
+            out << host.setting(args.at(1)) << "\n";
+            return 0;
+        }
+        if (verb == "audit") {
+            host.audit(std::stoll(args.at(1)), "greeting.sent", R"({"how": "cli"})");
+            return 0;
+        }
+        if (verb == "changes") {
+            out << std::to_string(changes_) << "\n";
+            return 0;
+        }
+        error << "unknown verb '" << verb << "'\n";
+        return 2;
+    }
+
+    std::string reportSectionsJson() const override {
+        return R"([{"id": "greeting", "title": "Greeting", "order": 5}])";
+    }
+    std::string renderReportSection(const std::string&, int64_t clientId) override {
+        auto client = nlohmann::json::parse(host_->client(clientId));
+        return nlohmann::json{{"blocks",
+                               {{{"type", "paragraph"}, {"text", "Hello " + client["given_name"].get<std::string>()}}}}}
+            .dump();
+    }
+
+private:
+    std::optional<nourish::Host> host_;
+    int changes_ = 0;
+};
+
+}  // namespace
+
+NOURISH_PLUGIN(GoodPlugin, "org.nourish.test.good", "Good test plugin", "1.0.0", "Nourish tests")
