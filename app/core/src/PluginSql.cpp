@@ -42,6 +42,8 @@ int PluginSql::authorize(void* self, int action, const char* a, const char* b, c
         case SQLITE_READ:
             // Through a host view the underlying core tables may be read.
             if (sql.ownsName(a) || isHostView(a) || isHostView(inner) || isSchemaTable(a)) return SQLITE_OK;
+            // count(*) through a view is reported as a read of no column: no data leaves the table.
+            if (b && !*b) return SQLITE_OK;
             return sql.deny("read the table " + str(a));
         case SQLITE_INSERT:
         case SQLITE_UPDATE:

@@ -126,6 +126,13 @@ void PluginHost::discover() {
                     fail(*record, LoadFailure::BadManifest,
                          "the manifest " + name + " must be named " + expected + " after the plugin's id");
             } catch (const std::exception& e) {
+                // Keep the library it names out of the "no manifest" list below.
+                try {
+                    auto raw = json::parse(std::ifstream(path));
+                    if (raw.is_object() && raw.contains("library") && raw["library"].is_string())
+                        described.insert(raw["library"].get<std::string>());
+                } catch (const std::exception&) {
+                }
                 record->manifest.id = name.substr(0, name.size() - std::string(".plugin.json").size());
                 record->manifest.name = record->manifest.id;
                 fail(*record, LoadFailure::BadManifest, e.what());

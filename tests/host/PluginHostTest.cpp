@@ -1,0 +1,271 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "nourish/core/AuditLog.h"
+#include "nourish/core/ClientStore.h"
+#include "nourish/core/Settings.h"
+#include "nourish/host/PluginHost.h"
+#include "support/TempDir.h"
+
+using namespace nourish;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path pluginDir(const std::string& name) { return fs::path(NOURISH_TEST_PLUGIN_ROOT) / name; }
+
+class PluginHostTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        store = std::make_unique<Store>(dir / "n.db");
+        Client c;
+        c.givenName = "Zoë";
+        c.familyName = "Müller";
+        c.dateOfBirth = "2025-01-01";
+        clientId = ClientStore(*store).create(c, {"claire", "test"});
+    }
+    void TearDown() override {
+        host.reset();
+        store.reset();
+    }
+    PluginHost& start(std::vector<std::string> cases, bool safeMode = false, std::string firstParty = "") {
+        PluginHost::Options options;
+        for (auto& c : cases) options.directories.push_back(pluginDir(c));
+        if (!firstParty.empty()) options.firstPartyDirectory = pluginDir(firstParty);
+        options.safeMode = safeMode;
+        options.source = "test";
+        host = std::make_unique<PluginHost>(*store, options);
+        host->discover();
+        host->loadAll();
+        return *host;
+    }
+    const PluginRecord& only() {
+        EXPECT_EQ(host->plugins().size(), 1u);
+        return *host->plugins().front();
+    }
+    int run(const std::vector<std::string>& args, std::string* out = nullptr, std::string* error = nullptr) {
+        std::string o, e;
+        for (const CliCommand& c : host->cliCommands())
+            if (c.name == "hello") {
+                int rc = host->runCliCommand(c, args, o, e);
+                if (out) *out = o;
+                if (error) *error = e;
+                return rc;
+            }
+        ADD_FAILURE() << "no hello command";
+        return -1;
+    }
+    std::string familyName() { return ClientStore(*store).get(clientId).familyName; }
+
+    nourish::test::TempDir dir;
+    std::unique_ptr<Store> store;
+    std::unique_ptr<PluginHost> host;
+    int64_t clientId = 0;
+};
+
+void expectFailure(const PluginRecord& p, LoadFailure failure, const std::string& words) {
+    EXPECT_EQ(p.state, PluginState::Failed) << p.id();
+    EXPECT_EQ(p.failure, failure) << p.id() << ": " << p.reason;
+    EXPECT_NE(p.reason.find(words), std::string::npos) << "reason was: " << p.reason;
+}
+
+}  // namespace
+
+TEST_F(PluginHostTest, GoodPlugin_LoadsAndItsCommandRuns) {
+    start({"good"});
+    EXPECT_EQ(only().state, PluginState::Loaded) << only().reason;
+    std::string out;
+    EXPECT_EQ(run({"add", "Zoë"}, &out), 0);
+    EXPECT_EQ(out, "1\n");
+    EXPECT_EQ(run({"count"}, &out), 0);
+    EXPECT_EQ(out, "1\n");
+}
+
+TEST_F(PluginHostTest, FailedCommand_RollsBackItsWrites) {
+    start({"good"});
+    std::string out, error;
+    EXPECT_EQ(run({"fail", "Nobody"}, &out, &error), 2);
+    EXPECT_NE(error.find("failing on purpose"), std::string::npos);
+    run({"count"}, &out);
+    EXPECT_EQ(out, "0\n");
+}
+
+TEST_F(PluginHostTest, PluginSqlOnCoreTable_IsRefusedAndChangesNothing) {
+    start({"good"});
+    std::string out, error;
+    EXPECT_EQ(run({"touch-core", "UPDATE clients SET family_name = 'Hacked'"}, &out, &error), 1);
+    EXPECT_NE(error.find("clients"), std::string::npos) << error;
+    EXPECT_EQ(run({"touch-core", "DELETE FROM audit_events"}, &out, &error), 1);
+    EXPECT_EQ(run({"touch-core", "ATTACH DATABASE 'x.db' AS x"}, &out, &error), 1);
+    EXPECT_EQ(run({"touch-core", "PRAGMA writable_schema = ON"}, &out, &error), 1);
+    EXPECT_EQ(familyName(), "Müller");
+    EXPECT_TRUE(store->check().ok());
+}
+
+TEST_F(PluginHostTest, HostViews_AreReadable) {
+    start({"good"});
+    std::string out;
+    EXPECT_EQ(run({"clients"}, &out), 0);
+    EXPECT_EQ(out, "1\n");
+}
+
+TEST_F(PluginHostTest, PracticeSettings_AreReadOnlyForPlugins) {
+    PracticeSettings(*store).set("practice.name", "Little Roots", {"claire", "test"});
+    start({"good"});
+    std::string out, error;
+    EXPECT_EQ(run({"setting", "practice.name"}, &out), 0);
+    EXPECT_EQ(out, "Little Roots\n");
+    EXPECT_NE(run({"setting", "practice.name", "Evil"}, &out, &error), 0);
+    EXPECT_EQ(*PracticeSettings(*store).get("practice.name"), "Little Roots");
+    EXPECT_EQ(run({"setting", "greeting", "hello"}, &out), 0);
+    EXPECT_EQ(out, "hello\n");
+}
+
+TEST_F(PluginHostTest, AuditFromPlugin_IsChainedAndNamesThePlugin) {
+    start({"good"});
+    EXPECT_EQ(run({"audit", std::to_string(clientId)}), 0);
+    auto events = AuditLog(*store).forClient(clientId);
+    ASSERT_FALSE(events.empty());
+    EXPECT_EQ(events.front().action, "org.nourish.test.good:greeting.sent");
+    EXPECT_EQ(events.front().source, "org.nourish.test.good");
+    EXPECT_TRUE(store->check().ok());
+}
+
+TEST_F(PluginHostTest, Registry_ListsOtherPluginsCapabilities) {
+    start({"good"});
+    std::string out;
+    EXPECT_EQ(run({"peers"}, &out), 0);
+    EXPECT_EQ(out, "org.nourish.test.good\n");
+}
+
+TEST_F(PluginHostTest, ClientChangedEvents_ReachSubscribers) {
+    start({"good"});
+    host->publish("nourish.client.changed", "{\"client_id\":1}");
+    host->publish("nourish.client.selected", "{\"client_id\":1}");
+    std::string out;
+    run({"changes"}, &out);
+    EXPECT_EQ(out, "1\n");
+}
+
+TEST_F(PluginHostTest, ReportSections_AreRenderedForOneClientAndValidated) {
+    start({"good"});
+    auto sections = host->reportSections(clientId);
+    ASSERT_EQ(sections.size(), 1u);
+    EXPECT_TRUE(sections[0].error.empty()) << sections[0].error;
+    EXPECT_NE(sections[0].documentJson.find("Hello Zoë"), std::string::npos);
+}
+
+TEST_F(PluginHostTest, WrongMajor_IsRefusedWithBothVersions) {
+    start({"wrong_major"});
+    expectFailure(only(), LoadFailure::WrongSdk, "built for SDK 2.0 while this app provides 1.0");
+}
+
+TEST_F(PluginHostTest, NewerMinor_IsRefused) {
+    start({"newer_minor"});
+    expectFailure(only(), LoadFailure::WrongSdk, "SDK 1.1");
+}
+
+TEST_F(PluginHostTest, BinaryBuiltForNewerSdk_IsRefusedEvenWithOldManifest) {
+    start({"binary_newer"});
+    expectFailure(only(), LoadFailure::WrongSdk, "SDK 1.7");
+}
+
+TEST_F(PluginHostTest, MissingEntry_IsNamed) {
+    start({"missing_entry"});
+    expectFailure(only(), LoadFailure::NoEntryPoint, "nourish_plugin_entry");
+}
+
+TEST_F(PluginHostTest, NotElf_IsNamed) {
+    start({"not_elf"});
+    expectFailure(only(), LoadFailure::NotSharedObject, "not a shared object");
+}
+
+TEST_F(PluginHostTest, UndefinedSymbol_CarriesTheLoadersMessage) {
+    start({"undefined_symbol"});
+    expectFailure(only(), LoadFailure::MissingDependency, "nourish_test_symbol_nobody_defines");
+}
+
+TEST_F(PluginHostTest, InitError_CarriesThePluginsMessage) {
+    start({"init_error"});
+    expectFailure(only(), LoadFailure::InitFailed, "init failed: the licence file for this protocol is missing");
+}
+
+TEST_F(PluginHostTest, InitThrowing_BecomesAnErrorNotACrash) {
+    start({"init_throws"});
+    expectFailure(only(), LoadFailure::InitFailed, "cannot reach the food database");
+}
+
+TEST_F(PluginHostTest, ManifestDisagreeingWithBinary_IsRefused) {
+    start({"mismatch"});
+    expectFailure(only(), LoadFailure::ManifestMismatch, "org.nourish.test.actual");
+}
+
+TEST_F(PluginHostTest, DuplicateId_SecondCopyIsRefused_FirstStillWorks) {
+    start({"good", "duplicate"});
+    ASSERT_EQ(host->plugins().size(), 2u);
+    EXPECT_EQ(host->plugins()[0]->state, PluginState::Loaded);
+    expectFailure(*host->plugins()[1], LoadFailure::DuplicateId, "already loaded");
+    EXPECT_EQ(run({"count"}), 0);
+}
+
+TEST_F(PluginHostTest, LibraryWithoutManifest_IsListedAsFailed) {
+    start({"no_manifest"});
+    expectFailure(only(), LoadFailure::MissingManifest, "orphan.so");
+}
+
+TEST_F(PluginHostTest, MigrationTouchingCoreTable_IsRefusedAndNothingChanged) {
+    start({"sneaky"});
+    expectFailure(only(), LoadFailure::MigrationFailed, "write the table clients");
+    EXPECT_EQ(familyName(), "Müller");
+    EXPECT_FALSE(store->db().tableExists("sneaky_notes"));
+}
+
+TEST_F(PluginHostTest, InvalidDocument_IsRefusedWithJsonPath) {
+    start({"bad_document"});
+    expectFailure(only(), LoadFailure::InvalidDocument, "$[0]");
+    EXPECT_NE(only().reason.find("org.nourish.test.bad-document"), std::string::npos);
+}
+
+TEST_F(PluginHostTest, OneBrokenPlugin_DoesNotStopTheOthers) {
+    start({"init_error", "not_elf", "good", "wrong_major", "missing_entry"});
+    int loaded = 0, failed = 0;
+    for (auto& p : host->plugins()) (p->state == PluginState::Loaded ? loaded : failed)++;
+    EXPECT_EQ(loaded, 1);
+    EXPECT_EQ(failed, 4);
+    EXPECT_EQ(host->failureSummary().size(), 4u);
+}
+
+TEST_F(PluginHostTest, SafeMode_KeepsOnlyFirstPartyPlugins) {
+    start({"good", "init_error"}, /*safeMode=*/true, /*firstParty=*/"init_error");
+    EXPECT_EQ(host->find("org.nourish.test.good")->state, PluginState::Disabled);
+    EXPECT_NE(host->find("org.nourish.test.good")->reason.find("safe mode"), std::string::npos);
+    EXPECT_EQ(host->find("org.nourish.test.init-error")->state, PluginState::Failed);
+}
+
+TEST_F(PluginHostTest, DisabledPlugin_IsNotLoaded) {
+    {
+        PluginHost::Options options;
+        PluginHost first(*store, options);
+        first.setEnabled("org.nourish.test.good", false);
+    }
+    start({"good"});
+    EXPECT_EQ(only().state, PluginState::Disabled);
+    host.reset();
+    PluginHost(*store, {}).setEnabled("org.nourish.test.good", true);
+    start({"good"});
+    EXPECT_EQ(only().state, PluginState::Loaded);
+}
+
+TEST_F(PluginHostTest, Migrations_AreAppliedOnceAndRecorded) {
+    start({"good"});
+    run({"add", "a"});
+    host.reset();
+    start({"good"});
+    std::string out;
+    run({"count"}, &out);
+    EXPECT_EQ(out, "1\n");
+    Statement s(store->db(), "SELECT count(*) FROM plugin_schema_versions WHERE plugin_id = 'org.nourish.test.good'");
+    s.step();
+    EXPECT_EQ(s.int64(0), 1);
+}
