@@ -14,6 +14,7 @@ namespace {
 // Only async-signal-safe state: fixed buffers written before any crash.
 char gSentinelPath[4096];
 char gCurrentPlugin[256];
+char gPhase[32] = "running";
 volatile sig_atomic_t gHandlersInstalled = 0;
 
 void onFatalSignal(int signal) {
@@ -21,7 +22,9 @@ void onFatalSignal(int signal) {
         int fd = ::open(gSentinelPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
         if (fd >= 0) {
             ssize_t ignored = ::write(fd, gCurrentPlugin, std::strlen(gCurrentPlugin));
-            ignored = ::write(fd, "\nrunning\n", 9);
+            ignored = ::write(fd, "\n", 1);
+            ignored = ::write(fd, gPhase, std::strlen(gPhase));
+            ignored = ::write(fd, "\n", 1);
             (void)ignored;
             ::close(fd);
         }
@@ -55,6 +58,8 @@ void copyInto(char* buffer, size_t size, const std::string& text) {
 
 CrashSentinel::CrashSentinel(std::filesystem::path file) : file_(std::move(file)) {
     copyInto(gSentinelPath, sizeof gSentinelPath, file_.string());
+    copyInto(gPhase, sizeof gPhase, "running");
+    gCurrentPlugin[0] = '\0';
     installHandlers();
 }
 
@@ -74,12 +79,14 @@ std::optional<CrashSentinel::Record> CrashSentinel::takePrevious() {
 
 void CrashSentinel::arm(const std::string& pluginId, const std::string& phase) {
     copyInto(gCurrentPlugin, sizeof gCurrentPlugin, pluginId);
+    copyInto(gPhase, sizeof gPhase, phase);
     std::ofstream out(file_, std::ios::trunc);
     out << pluginId << '\n' << phase << '\n';
 }
 
 void CrashSentinel::disarm() {
     gCurrentPlugin[0] = '\0';
+    copyInto(gPhase, sizeof gPhase, "running");
     std::error_code ec;
     std::filesystem::remove(file_, ec);
 }

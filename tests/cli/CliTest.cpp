@@ -1,0 +1,175 @@
+// nourish-cli as a practitioner or a script uses it: a real binary, a real store.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/Process.h"
+#include "support/TempDir.h"
+
+using nourish::test::ProcessResult;
+using nourish::test::runProcess;
+
+namespace {
+class CliTest : public ::testing::Test {
+protected:
+    ProcessResult cli(std::vector<std::string> args, std::vector<std::string> env = {}) {
+        args.insert(args.begin(), {"--store", (dir / "n.db").string()});
+        // Keep the practitioner's own plugin folder out of the tests.
+        env.push_back("XDG_DATA_HOME=" + (dir / "xdg").string());
+        return runProcess(NOURISH_CLI, args, env);
+    }
+    int clientCount() {
+        auto r = cli({"client", "list", "--status", "all", "--json"});
+        return static_cast<int>(nlohmann::json::parse(r.output).size());
+    }
+    void expectRefused(std::vector<std::string> args, const std::string& words) {
+        auto r = cli(args);
+        EXPECT_EQ(r.exitCode, 2) << r.error;
+        EXPECT_NE(r.error.find(words), std::string::npos) << "stderr was: " << r.error;
+        EXPECT_EQ(std::count(r.error.begin(), r.error.end(), '\n'), 1) << "one line expected: " << r.error;
+    }
+    nourish::test::TempDir dir;
+};
+
+std::string plugins(const std::string& a, const std::string& b = "") {
+    std::string root = NOURISH_TEST_PLUGIN_ROOT;
+    return "NOURISH_PLUGIN_PATH=" + root + "/" + a + (b.empty() ? "" : ":" + root + "/" + b);
+}
+}  // namespace
+
+TEST_F(CliTest, ClientAdd_PrintsIdAndShowFindsIt) {
+    auto r = cli({"client", "add", "--given", "Zoë", "--family", "Müller", "--dob", "2025-03-01", "--guardian",
+                  "Hanna Müller <hanna@example.org>", "--guardian", "Jonas Müller"});
+    ASSERT_EQ(r.exitCode, 0) << r.error;
+    EXPECT_EQ(r.output, "1\n");
+    auto show = cli({"client", "show", "1", "--json"});
+    ASSERT_EQ(show.exitCode, 0) << show.error;
+    auto j = nlohmann::json::parse(show.output);
+    EXPECT_EQ(j["given_name"], "Zoë");
+    EXPECT_EQ(j["guardians"].size(), 2u);
+    EXPECT_EQ(j["guardians"][0]["email"], "hanna@example.org");
+    auto found = cli({"client", "search", "zoe"});
+    EXPECT_NE(found.output.find("Zoë Müller"), std::string::npos);
+    EXPECT_NE(cli({"client", "search", "mül"}).output.find("Zoë Müller"), std::string::npos);
+}
+
+TEST_F(CliTest, BadInput_IsOneLineExit2AndWritesNothing) {
+    expectRefused({"client", "add", "--given", "A", "--family", "B", "--dob", "2025-13-45"}, "--dob");
+    expectRefused({"client", "add", "--given", "", "--family", "B", "--dob", "2025-01-01"}, "--given: must not be empty");
+    expectRefused({"client", "add", "--given", std::string(10000, 'a'), "--family", "B", "--dob", "2025-01-01"},
+                  "at most 200");
+    expectRefused({"client", "add", "--given", "A", "--family", "B", "--dob", "2025-01-01", "--guardian", "Mum <mum>"},
+                  "not an email address");
+    expectRefused({"client", "add", "--given", "A", "--family", "B"}, "--dob: is required");
+    expectRefused({"client", "add", "--given", "A", "--family", "B", "--dob", "2025-01-01", "--colour", "x"},
+                  "--colour: unknown option");
+    expectRefused({"client", "show", "abc"}, "not a client id");
+    expectRefused({"settings", "set", "practice.email", "not-an-email"}, "not an email address");
+    expectRefused({"settings", "set", "practice.colour", "blue"}, "not a setting");
+    expectRefused({"frobnicate"}, "unknown command 'frobnicate'");
+    EXPECT_EQ(clientCount(), 0);
+}
+
+TEST_F(CliTest, NamesWithQuotesEmojiAndRtl_AreKeptExactly) {
+    for (std::string name : {"O'Brien; \"Dan\"", "Zoë 🌱", "נועה", "يوسف"}) {
+        auto r = cli({"client", "add", "--given", name, "--family", "Test", "--dob", "2024-01-01"});
+        ASSERT_EQ(r.exitCode, 0) << r.error;
+        auto j = nlohmann::json::parse(cli({"client", "show", r.output.substr(0, r.output.size() - 1), "--json"}).output);
+        EXPECT_EQ(j["given_name"], name);
+    }
+}
+
+TEST_F(CliTest, Settings_RoundTrip) {
+    ASSERT_EQ(cli({"settings", "set", "practice.name", "Little Roots Nutrition"}).exitCode, 0);
+    auto r = cli({"settings", "get", "practice.name"});
+    EXPECT_EQ(r.exitCode, 0);
+    EXPECT_EQ(r.output, "Little Roots Nutrition\n");
+    EXPECT_EQ(cli({"settings", "get", "practice.phone"}).exitCode, 1);
+}
+
+TEST_F(CliTest, StoreCheckAndBackup) {
+    cli({"store", "demo"});
+    auto check = cli({"store", "check"});
+    EXPECT_EQ(check.exitCode, 0) << check.output << check.error;
+    EXPECT_NE(check.output.find("ok: 12 clients"), std::string::npos) << check.output;
+    auto backup = cli({"store", "backup", (dir / "backup.db").string()});
+    EXPECT_EQ(backup.exitCode, 0) << backup.error;
+    auto again = cli({"store", "backup", (dir / "backup.db").string()});
+    EXPECT_EQ(again.exitCode, 1);
+    EXPECT_NE(again.error.find("already exists"), std::string::npos);
+    auto copy = runProcess(NOURISH_CLI, {"--store", (dir / "backup.db").string(), "client", "list"});
+    EXPECT_EQ(std::count(copy.output.begin(), copy.output.end(), '\n'), 12);
+}
+
+TEST_F(CliTest, StoreCheck_ReportsATamperedAuditLog) {
+    cli({"store", "demo"});
+    {
+        // Tamper the way someone with the sqlite3 shell would.
+        auto r = runProcess("sqlite3", {(dir / "n.db").string(), "UPDATE audit_events SET actor = 'x' WHERE id = 3"});
+        ASSERT_EQ(r.exitCode, 0) << r.error;
+    }
+    auto check = cli({"store", "check"});
+    EXPECT_EQ(check.exitCode, 1);
+    EXPECT_NE(check.output.find("event 3 was changed"), std::string::npos) << check.output;
+}
+
+TEST_F(CliTest, Plugins_ListsStatesReasonsAndCapabilities) {
+    auto r = cli({"plugins", "--json"}, {plugins("good", "init_error")});
+    ASSERT_EQ(r.exitCode, 0) << r.error;
+    auto list = nlohmann::json::parse(r.output);
+    std::map<std::string, nlohmann::json> byId;
+    for (auto& p : list) byId[p["id"]] = p;
+    ASSERT_TRUE(byId.count("org.nourish.intake")) << r.output;
+    EXPECT_EQ(byId["org.nourish.intake"]["state"], "loaded");
+    EXPECT_EQ(byId["org.nourish.test.good"]["state"], "loaded");
+    EXPECT_EQ(byId["org.nourish.test.good"]["capabilities"].size(), 3u);
+    EXPECT_EQ(byId["org.nourish.test.init-error"]["state"], "failed");
+    EXPECT_EQ(byId["org.nourish.test.init-error"]["failure"], "init failed");
+    EXPECT_NE(byId["org.nourish.test.init-error"]["reason"].get<std::string>().find("licence"), std::string::npos);
+}
+
+TEST_F(CliTest, PluginCommand_RunsThroughTheHost) {
+    auto env = std::vector<std::string>{plugins("good")};
+    auto r = cli({"hello", "add", "Zoë"}, env);
+    EXPECT_EQ(r.exitCode, 0) << r.error;
+    auto bad = cli({"hello", "fail", "X"}, env);
+    EXPECT_EQ(bad.exitCode, 2);
+    EXPECT_EQ(cli({"hello", "count"}, env).output, "1\n");
+}
+
+TEST_F(CliTest, SafeMode_LeavesThirdPartyPluginsOff) {
+    auto r = cli({"--safe-mode", "plugins", "--json"}, {plugins("good")});
+    auto list = nlohmann::json::parse(r.output);
+    for (auto& p : list) {
+        if (p["id"] == "org.nourish.test.good") EXPECT_EQ(p["state"], "disabled");
+        if (p["id"] == "org.nourish.intake") EXPECT_EQ(p["state"], "loaded");
+    }
+}
+
+TEST_F(CliTest, CrashingPlugin_IsNamedNextTimeAndSkipped) {
+    auto env = std::vector<std::string>{plugins("crasher"), "NOURISH_TEST_CRASH=1"};
+    auto crash = cli({"plugins"}, env);
+    EXPECT_NE(crash.exitCode, 0);
+    auto next = cli({"plugins", "--json"}, {plugins("crasher")});
+    EXPECT_NE(next.error.find("org.nourish.test.crasher was initialising"), std::string::npos) << next.error;
+    auto list = nlohmann::json::parse(next.output);
+    bool seen = false;
+    for (auto& p : list)
+        if (p["id"] == "org.nourish.test.crasher") {
+            seen = true;
+            EXPECT_EQ(p["failure"], "crashed");
+        }
+    EXPECT_TRUE(seen);
+    // The run after that loads it again (the practitioner may disable it for good).
+    auto third = cli({"plugins", "--json"}, {plugins("crasher")});
+    EXPECT_NE(third.output.find("\"loaded\""), std::string::npos);
+}
+
+TEST_F(CliTest, DisableAndEnable_TakeEffectNextStart) {
+    auto env = std::vector<std::string>{plugins("good")};
+    EXPECT_EQ(cli({"plugins", "disable", "org.nourish.test.good"}, env).exitCode, 0);
+    EXPECT_NE(cli({"hello", "count"}, env).exitCode, 0);
+    EXPECT_EQ(cli({"plugins", "enable", "org.nourish.test.good"}, env).exitCode, 0);
+    EXPECT_EQ(cli({"hello", "count"}, env).exitCode, 0);
+    EXPECT_EQ(cli({"plugins", "disable", "org.nowhere"}, env).exitCode, 2);
+}
