@@ -197,3 +197,16 @@ TEST(SearchExpression, QuotesEveryWordAsPrefix) {
     EXPECT_EQ(searchExpression("  \"x\" OR y* "), "\"x\"* \"OR\"* \"y\"*");
     EXPECT_EQ(searchExpression("..."), "");
 }
+
+TEST_F(ClientStoreTest, CreateMany_IsAllOrNothing) {
+    std::vector<Client> batch{make("A", "One"), make("B", "Two"), make("", "Broken"), make("D", "Four")};
+    EXPECT_THROW(ClientStore(*store).createMany(batch, actor), ValidationError);
+    EXPECT_EQ(ClientStore(*store).count(), 0);
+    batch[2].givenName = "C";
+    auto ids = ClientStore(*store).createMany(batch, actor);
+    EXPECT_EQ(ids.size(), 4u);
+    EXPECT_EQ(namesFound("thr").size() + namesFound("two").size(), 1u);
+    auto report = store->check();
+    EXPECT_TRUE(report.ok());
+    EXPECT_EQ(report.auditEvents, 1);
+}

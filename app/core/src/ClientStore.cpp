@@ -167,28 +167,57 @@ void ClientStore::writeGuardians(Client& c) {
             .run();
 }
 
-int64_t ClientStore::create(const Client& input, const Actor& actor) {
-    validate(input);
+namespace {
+Client normalised(const Client& input) {
     Client c = input;
     c.givenName = trim(c.givenName);
     c.familyName = trim(c.familyName);
     c.preferredName = blankToNull(c.preferredName);
+    for (Guardian& g : c.guardians) g.id = 0;
+    return c;
+}
+}  // namespace
+
+int64_t ClientStore::insert(Client& c) {
     c.createdAt = c.updatedAt = nowUtc();
     Database& db = store_.db();
-    Transaction tx(db);
     Statement& ins = db.cached(
         "INSERT INTO clients (given_name, family_name, preferred_name, date_of_birth, sex, status, "
         "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)");
     ins.bind(1, c.givenName).bind(2, c.familyName).bind(3, c.preferredName).bind(4, c.dateOfBirth);
     ins.bind(5, c.sex).bind(6, c.status).bind(7, c.createdAt).run();
     c.id = db.lastInsertRowid();
-    for (Guardian& g : c.guardians) g.id = 0;
     writeGuardians(c);
     index(c);
-    AuditLog(store_).record(actor, "client.create", c.id,
-                            json{{"guardians", c.guardians.size()}}.dump());
+    return c.id;
+}
+
+int64_t ClientStore::create(const Client& input, const Actor& actor) {
+    validate(input);
+    Client c = normalised(input);
+    Transaction tx(store_.db());
+    insert(c);
+    AuditLog(store_).record(actor, "client.create", c.id, json{{"guardians", c.guardians.size()}}.dump());
     tx.commit();
     return c.id;
+}
+
+std::vector<int64_t> ClientStore::createMany(const std::vector<Client>& clients, const Actor& actor) {
+    for (const Client& c : clients) validate(c);
+    std::vector<int64_t> ids;
+    ids.reserve(clients.size());
+    Transaction tx(store_.db());
+    for (const Client& input : clients) {
+        Client c = normalised(input);
+        ids.push_back(insert(c));
+    }
+    AuditLog(store_).record(actor, "client.import", std::nullopt,
+                            json{{"clients", ids.size()},
+                                 {"first_id", ids.empty() ? 0 : ids.front()},
+                                 {"last_id", ids.empty() ? 0 : ids.back()}}
+                                .dump());
+    tx.commit();
+    return ids;
 }
 
 void ClientStore::update(const Client& input, const Actor& actor) {

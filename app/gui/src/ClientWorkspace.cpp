@@ -60,17 +60,29 @@ void ClientWorkspace::createPages() {
 void ClientWorkspace::showClient(int64_t clientId) {
     if (!pagesCreated_) createPages();
     clientId_ = clientId;
-    Client c;
-    try {
-        c = ClientStore(store_).get(clientId);
-    } catch (const NotFoundError&) {
-        name_->SetLabel("This client no longer exists");
+    if (!ClientStore(store_).exists(clientId)) {
+        refreshHeader();
         return;
     }
     {
         Transaction tx(store_.db());
         AuditLog(store_).record(Actor::currentUser("gui"), "client.view", clientId);
         tx.commit();
+    }
+    refreshHeader();
+    for (Page& p : pages_) host_.showClient(p.page, p.window, clientId);
+    host_.publish("nourish.client.selected", "{\"client_id\":" + std::to_string(clientId) + "}");
+}
+
+void ClientWorkspace::refreshHeader() {
+    Client c;
+    try {
+        c = ClientStore(store_).get(clientId_);
+    } catch (const NotFoundError&) {
+        name_->SetLabel("This client no longer exists");
+        details_->SetLabel("");
+        guardians_->SetLabel("");
+        return;
     }
     name_->SetLabel(wxString::FromUTF8(c.displayName()));
     std::string line = "Born " + c.dateOfBirth;
@@ -89,8 +101,6 @@ void ClientWorkspace::showClient(int64_t clientId) {
         if (g.email) guardians += g.emailConsent ? "  ✓ may receive email" : "  ✗ no consent to email";
     }
     guardians_->SetLabel(wxString::FromUTF8(guardians.empty() ? "No guardian recorded" : guardians));
-    for (Page& p : pages_) host_.showClient(p.page, p.window, clientId);
-    host_.publish("nourish.client.selected", "{\"client_id\":" + std::to_string(clientId) + "}");
     Layout();
 }
 

@@ -110,9 +110,17 @@ MainFrame::MainFrame(Store& store, PluginHost& host)
     refreshList();
     showStartupSummary();
     Bind(wxEVT_CLOSE_WINDOW, &MainFrame::onClose, this);
+    // A plugin changed a client (e.g. recorded consent): show it everywhere.
+    listener_ = host_.listen([this](const std::string& event, const std::string&) {
+        if (event != "nourish.client.changed") return;
+        CallAfter([this] {
+            refreshList();
+            if (workspace_->clientId()) workspace_->refreshHeader();
+        });
+    });
 }
 
-MainFrame::~MainFrame() = default;
+MainFrame::~MainFrame() { host_.unlisten(listener_); }
 
 void MainFrame::buildMenus() {
     auto* file = new wxMenu;
@@ -284,6 +292,7 @@ void MainFrame::showPluginManager() {
 
 void MainFrame::onNewClient() {
     if (auto id = askNewClient(this, store_)) {
+        host_.publish("nourish.client.changed", "{\"client_id\":" + std::to_string(*id) + "}");
         search_->ChangeValue("");
         statusFilter_->SetSelection(0);
         refreshList();
@@ -322,6 +331,7 @@ void MainFrame::onArchive() {
         Client c = clients_.get(id);
         bool archive = c.status == "active";
         clients_.setStatus(id, archive ? "archived" : "active", Actor::currentUser("gui"));
+        host_.publish("nourish.client.changed", "{\"client_id\":" + std::to_string(id) + "}");
         refreshList();
         workspace_->showClient(id);
         SetStatusText(u8(c.displayName()) + (archive ? " archived" : " is active again"), 0);

@@ -23,6 +23,17 @@ namespace {
 
 const auto gProcessStart = std::chrono::steady_clock::now();
 
+double residentMegabytes() {
+    std::FILE* status = std::fopen("/proc/self/status", "r");
+    if (!status) return 0;
+    char line[256];
+    double kb = 0;
+    while (std::fgets(line, sizeof line, status))
+        if (std::sscanf(line, "VmRSS: %lf kB", &kb) == 1) break;
+    std::fclose(status);
+    return kb / 1024.0;
+}
+
 struct Options {
     fs::path store;
     bool demo = false;
@@ -68,7 +79,7 @@ public:
                 if (done) return;
                 done = true;
                 auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - gProcessStart);
-                std::printf("idle %.2f ms\n", ms.count());
+                std::printf("idle %.2f ms rss %.1f MB\n", ms.count(), residentMegabytes());
                 std::fflush(stdout);
                 frame->Close();
             });

@@ -508,7 +508,8 @@ std::vector<ReportSection> PluginHost::reportSections(int64_t clientId) {
 }
 
 void PluginHost::publish(const std::string& event, const std::string& payloadJson) {
-    for (auto& listener : listeners_) listener(event, payloadJson);
+    auto listeners = listeners_;
+    for (auto& [id, listener] : listeners) listener(event, payloadJson);
     // Copy: a handler may subscribe or unsubscribe while we iterate.
     auto subscribers = subscriptions_;
     for (auto& s : subscribers) {
@@ -518,6 +519,14 @@ void PluginHost::publish(const std::string& event, const std::string& payloadJso
     }
 }
 
-void PluginHost::listen(Listener listener) { listeners_.push_back(std::move(listener)); }
+uint64_t PluginHost::listen(Listener listener) {
+    uint64_t id = nextSubscription_++;
+    listeners_.emplace_back(id, std::move(listener));
+    return id;
+}
+
+void PluginHost::unlisten(uint64_t id) {
+    std::erase_if(listeners_, [id](auto& entry) { return entry.first == id; });
+}
 
 }  // namespace nourish

@@ -60,6 +60,9 @@ public:
     static void validate(const Client& client);
 
     int64_t create(const Client& client, const Actor& actor);
+    // Many clients in one transaction (imports): all are validated first and
+    // either all are stored or none; one audit event records the import.
+    std::vector<int64_t> createMany(const std::vector<Client>& clients, const Actor& actor);
     // Replaces the client's fields and guardians.
     void update(const Client& client, const Actor& actor);
     void setStatus(int64_t id, const std::string& status, const Actor& actor);
@@ -75,6 +78,7 @@ public:
     int64_t count(StatusFilter filter = StatusFilter::All);
 
 private:
+    int64_t insert(Client& client);
     void index(const Client& client);
     void writeGuardians(Client& client);
     Store& store_;

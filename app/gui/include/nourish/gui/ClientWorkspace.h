@@ -20,7 +20,10 @@ public:
     ClientWorkspace(wxWindow* parent, Store& store, PluginHost& host);
     ~ClientWorkspace() override;
 
+    // Opens a client: header, plugin pages, an audit "client.view" event.
     void showClient(int64_t clientId);
+    // Re-reads the header after the client changed elsewhere.
+    void refreshHeader();
     int64_t clientId() const { return clientId_; }
     wxNotebook* notebook() const { return notebook_; }
     // Destroys plugin pages; call before the plugins shut down.

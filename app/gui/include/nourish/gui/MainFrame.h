@@ -60,6 +60,7 @@ private:
     WelcomePanel* welcome_ = nullptr;
     ClientWorkspace* workspace_ = nullptr;
     wxInfoBar* infoBar_ = nullptr;
+    uint64_t listener_ = 0;
 };
 
 }  // namespace nourish

@@ -134,7 +134,9 @@ public:
     // Host events to plugin subscribers, plus in-process listeners (the GUI).
     void publish(const std::string& event, const std::string& payloadJson);
     using Listener = std::function<void(const std::string& event, const std::string& payload)>;
-    void listen(Listener listener);
+    // Returns an id for unlisten; a listener must be removed before it dies.
+    uint64_t listen(Listener listener);
+    void unlisten(uint64_t id);
 
     Store& store() { return store_; }
     const Options& options() const { return options_; }
@@ -151,7 +153,7 @@ private:
     std::optional<CrashSentinel::Record> previousCrash_;
     std::vector<std::unique_ptr<PluginRecord>> plugins_;
     std::vector<PluginRecord*> started_;  // init succeeded, in order
-    std::vector<Listener> listeners_;
+    std::vector<std::pair<uint64_t, Listener>> listeners_;
     struct Subscription;
     std::vector<Subscription> subscriptions_;
     uint64_t nextSubscription_ = 1;
