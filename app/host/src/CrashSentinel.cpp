@@ -17,6 +17,9 @@ char gCurrentPlugin[256];
 char gPhase[32] = "running";
 volatile sig_atomic_t gHandlersInstalled = 0;
 
+constexpr int kFatalSignals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+struct sigaction gPrevious[32];
+
 void onFatalSignal(int signal) {
     if (gCurrentPlugin[0] && gSentinelPath[0]) {
         int fd = ::open(gSentinelPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -29,7 +32,9 @@ void onFatalSignal(int signal) {
             ::close(fd);
         }
     }
-    ::signal(signal, SIG_DFL);
+    // Hand the signal on to whoever handled it before us (the default action,
+    // a sanitizer, a debugger): it is delivered again once we return.
+    sigaction(signal, &gPrevious[signal], nullptr);
     ::raise(signal);
 }
 
@@ -38,13 +43,7 @@ void installHandlers() {
     struct sigaction action {};
     action.sa_handler = onFatalSignal;
     sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESETHAND;
-    for (int s : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT}) {
-        struct sigaction previous {};
-        sigaction(s, nullptr, &previous);
-        // Leave a handler someone else installed (a sanitizer, a debugger) alone.
-        if (previous.sa_handler == SIG_DFL) sigaction(s, &action, nullptr);
-    }
+    for (int s : kFatalSignals) sigaction(s, &action, &gPrevious[s]);
     gHandlersInstalled = 1;
 }
 
