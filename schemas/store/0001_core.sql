@@ -13,8 +13,8 @@ CREATE TABLE clients (
     created_at     TEXT NOT NULL,
     updated_at     TEXT NOT NULL
 );
-CREATE INDEX clients_by_name ON clients (family_name, given_name);
-CREATE INDEX clients_by_status ON clients (status, family_name, given_name);
+CREATE INDEX clients_by_name ON clients (family_name COLLATE NOCASE, given_name COLLATE NOCASE);
+CREATE INDEX clients_by_status ON clients (status, family_name COLLATE NOCASE, given_name COLLATE NOCASE);
 
 CREATE TABLE guardians (
     id               INTEGER PRIMARY KEY,

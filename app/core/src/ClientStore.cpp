@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <strings.h>
 
 #include "nourish/core/AuditLog.h"
 #include "nourish/core/Dates.h"
@@ -211,6 +212,8 @@ std::vector<int64_t> ClientStore::createMany(const std::vector<Client>& clients,
         Client c = normalised(input);
         ids.push_back(insert(c));
     }
+    // Many single-row index writes leave many small FTS segments; merge them once.
+    if (ids.size() > 1000) store_.db().exec("INSERT INTO client_search (client_search) VALUES ('optimize')");
     AuditLog(store_).record(actor, "client.import", std::nullopt,
                             json{{"clients", ids.size()},
                                  {"first_id", ids.empty() ? 0 : ids.front()},
@@ -309,14 +312,32 @@ std::vector<ClientSummary> ClientStore::search(std::string_view query, int limit
         if (static_cast<int>(all.size()) > limit) all.resize(static_cast<size_t>(limit));
         return all;
     }
-    StatementScope s(store_.db().cached(
+    // Children whose own names match come first, then those found through a
+    // guardian's name or email. Each group is taken newest first, which FTS5
+    // does without scoring every match (a 3-letter prefix can match thousands
+    // in a large caseload), and shown alphabetically.
+    Statement& s = store_.db().cached(
         "SELECT c.id, c.given_name, c.family_name, coalesce(c.preferred_name, ''), c.date_of_birth, c.status "
         "FROM client_search JOIN clients c ON c.id = client_search.rowid "
         "WHERE client_search MATCH ?1 AND (?2 = 'all' OR c.status = ?2) "
-        "ORDER BY client_search.rank LIMIT ?3"));
-    s->bind(1, expression).bind(2, statusValue(filter)).bind(3, limit);
+        "ORDER BY client_search.rowid DESC LIMIT ?3");
     std::vector<ClientSummary> result;
-    while (s->step()) result.push_back(readSummary(*s));
+    auto collect = [&](const std::string& match, int max) {
+        StatementScope scope(s);
+        s.bind(1, match).bind(2, statusValue(filter)).bind(3, max);
+        while (s.step()) result.push_back(readSummary(s));
+    };
+    collect("{names} : (" + expression + ")", limit);
+    size_t byName = result.size();
+    if (static_cast<int>(byName) < limit)
+        collect("(" + expression + ") NOT {names} : (" + expression + ")", limit - static_cast<int>(byName));
+    auto alphabetical = [](const ClientSummary& a, const ClientSummary& b) {
+        int family = strcasecmp(a.familyName.c_str(), b.familyName.c_str());
+        if (family != 0) return family < 0;
+        return strcasecmp(a.givenName.c_str(), b.givenName.c_str()) < 0;
+    };
+    std::sort(result.begin(), result.begin() + static_cast<long>(byName), alphabetical);
+    std::sort(result.begin() + static_cast<long>(byName), result.end(), alphabetical);
     return result;
 }
 

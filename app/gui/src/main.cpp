@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "nourish/core/DemoCaseload.h"
 #include "nourish/core/Paths.h"
@@ -46,6 +48,7 @@ public:
     explicit NourishApp(Options options) : options_(std::move(options)) {}
 
     bool OnInit() override {
+        phases_.emplace_back("wx", msSinceStart());
         SetAppName("nourish");
         SetAppDisplayName("Nourish");
         try {
@@ -56,6 +59,7 @@ public:
             wxMessageBox(wxString::FromUTF8(e.what()), "Nourish cannot open the store", wxOK | wxICON_ERROR);
             return false;
         }
+        phases_.emplace_back("store", msSinceStart());
         auto hostOptions = nourish::PluginHost::defaultOptions(wxStandardPaths::Get().GetExecutablePath().utf8_string());
         hostOptions.safeMode = options_.safeMode;
         hostOptions.source = "gui";
@@ -71,15 +75,18 @@ public:
         }
         host_->discover();
         host_->loadAll();
+        phases_.emplace_back("plugins", msSinceStart());
         auto* frame = new nourish::MainFrame(*store_, *host_);
         frame->Show();
+        phases_.emplace_back("window", msSinceStart());
         if (options_.exitOnIdle) {
             Bind(wxEVT_IDLE, [this, frame](wxIdleEvent&) {
                 static bool done = false;
                 if (done) return;
                 done = true;
-                auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - gProcessStart);
-                std::printf("idle %.2f ms rss %.1f MB\n", ms.count(), residentMegabytes());
+                std::printf("idle %.2f ms rss %.1f MB", msSinceStart(), residentMegabytes());
+                for (auto& [name, ms] : phases_) std::printf(" %s@%.1f", name, ms);
+                std::printf("\n");
                 std::fflush(stdout);
                 frame->Close();
             });
@@ -95,6 +102,10 @@ public:
     }
 
 private:
+    static double msSinceStart() {
+        return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - gProcessStart).count();
+    }
+    std::vector<std::pair<const char*, double>> phases_;  // start-up phases, for --exit-on-idle
     Options options_;
     std::unique_ptr<nourish::Store> store_;
     std::unique_ptr<nourish::PluginHost> host_;
