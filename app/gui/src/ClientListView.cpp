@@ -6,9 +6,9 @@ ClientListView::ClientListView(wxWindow* parent)
     : wxListCtrl(parent, wxID_ANY, wxDefaultPosition, wxDefaultSize,
                  wxLC_REPORT | wxLC_VIRTUAL | wxLC_SINGLE_SEL | wxLC_HRULES),
       today_(Date::today()) {
-    AppendColumn("Name", wxLIST_FORMAT_LEFT, FromDIP(175));
-    AppendColumn("Age", wxLIST_FORMAT_LEFT, FromDIP(135));
-    AppendColumn("Born", wxLIST_FORMAT_LEFT, FromDIP(95));
+    AppendColumn("Name", wxLIST_FORMAT_LEFT, FromDIP(160));
+    AppendColumn("Age", wxLIST_FORMAT_LEFT, FromDIP(140));
+    AppendColumn("Born", wxLIST_FORMAT_LEFT, FromDIP(90));
     SetName("client-list");
 }
 

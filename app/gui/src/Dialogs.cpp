@@ -93,6 +93,7 @@ std::optional<int64_t> askNewClient(wxWindow* parent, Store& store) {
     sizer->Add(dialog.CreateStdDialogButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxALL, dialog.FromDIP(10));
     dialog.SetSizerAndFit(sizer);
     dialog.SetSize(dialog.FromDIP(wxSize(460, -1)).GetWidth(), -1);
+    if (auto* ok = dialog.FindWindow(wxID_OK)) ok->SetLabel("Add client");
     given->SetFocus();
 
     std::optional<int64_t> created;
@@ -156,6 +157,7 @@ void editPracticeSettings(wxWindow* parent, Store& store) {
     sizer->Add(dialog.CreateStdDialogButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxALL, dialog.FromDIP(10));
     dialog.SetSizerAndFit(sizer);
     dialog.SetSize(dialog.FromDIP(480), -1);
+    if (auto* ok = dialog.FindWindow(wxID_OK)) ok->SetLabel("Save");
     dialog.Bind(wxEVT_BUTTON, [&](wxCommandEvent&) {
         try {
             // Check every value first so that nothing is saved when one is wrong.

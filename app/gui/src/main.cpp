@@ -56,7 +56,8 @@ public:
             store_ = std::make_unique<nourish::Store>(options_.store);
             if (options_.demo && fresh) nourish::seedDemoCaseload(*store_);
         } catch (const std::exception& e) {
-            wxMessageBox(wxString::FromUTF8(e.what()), "Nourish cannot open the store", wxOK | wxICON_ERROR);
+            if (options_.exitOnIdle) std::fprintf(stderr, "nourish: %s\n", e.what());
+            else wxMessageBox(wxString::FromUTF8(e.what()), "Nourish cannot open the store", wxOK | wxICON_ERROR);
             return false;
         }
         phases_.emplace_back("store", msSinceStart());

@@ -20,11 +20,11 @@ FamilyPage::FamilyPage(wxWindow* parent, nourish::Host host) : wxPanel(parent), 
     sizer->Add(intro, 0, wxALL, FromDIP(10));
     guardians_ = new wxListCtrl(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxLC_REPORT | wxLC_SINGLE_SEL);
     guardians_->SetName("guardian-table");
-    guardians_->AppendColumn("Guardian", wxLIST_FORMAT_LEFT, FromDIP(170));
-    guardians_->AppendColumn("Relationship", wxLIST_FORMAT_LEFT, FromDIP(100));
-    guardians_->AppendColumn("Email", wxLIST_FORMAT_LEFT, FromDIP(220));
-    guardians_->AppendColumn("Phone", wxLIST_FORMAT_LEFT, FromDIP(130));
-    guardians_->AppendColumn("Email summaries", wxLIST_FORMAT_LEFT, FromDIP(200));
+    guardians_->AppendColumn("Guardian", wxLIST_FORMAT_LEFT, FromDIP(130));
+    guardians_->AppendColumn("Relationship", wxLIST_FORMAT_LEFT, FromDIP(90));
+    guardians_->AppendColumn("Email", wxLIST_FORMAT_LEFT, FromDIP(190));
+    guardians_->AppendColumn("Phone", wxLIST_FORMAT_LEFT, FromDIP(125));
+    guardians_->AppendColumn("Email summaries", wxLIST_FORMAT_LEFT, FromDIP(120));
     sizer->Add(guardians_, 1, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(10));
     auto* row = new wxBoxSizer(wxHORIZONTAL);
     consent_ = new wxButton(this, wxID_ANY, "Record consent to email");
@@ -64,7 +64,7 @@ void FamilyPage::showClient(int64_t clientId) {
         guardians_->SetItem(row, 2, u8(field(g, "email")));
         guardians_->SetItem(row, 3, u8(field(g, "phone")));
         std::string consent = field(g, "email").empty()       ? "no email address"
-                              : g.value("email_consent", false) ? "yes, since " + field(g, "email_consent_at").substr(0, 10)
+                              : g.value("email_consent", false) ? "yes, " + field(g, "email_consent_at").substr(0, 10)
                                                                 : "no consent";
         guardians_->SetItem(row, 4, u8(consent));
         ++row;
