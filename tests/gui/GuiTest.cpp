@@ -121,6 +121,36 @@ TEST_F(MainWindowTest, ClickingAClient_OpensWorkspaceWithPluginPages) {
     EXPECT_GE(guardians->GetItemCount(), 1);
 }
 
+TEST_F(MainWindowTest, ConsentRecordedOnFamilyPage_ReachesStoreAndHeader) {
+    // Freja Ørsted's mother has not consented in the demo caseload.
+    int64_t id = ClientStore(*store).search("orsted", 5)[0].id;
+    frame->openClient(id);
+    pumpFor(100);
+    auto* guardians = dynamic_cast<wxListCtrl*>(frame->workspace()->notebook()->FindWindow("guardian-table"));
+    ASSERT_NE(guardians, nullptr);
+    ASSERT_EQ(guardians->GetItemText(0, 4), "no consent");
+    wxRect rect;
+    ASSERT_TRUE(guardians->GetItemRect(0, rect));
+    wxUIActionSimulator sim;
+    sim.MouseMove(guardians->ClientToScreen(wxPoint(rect.x + 20, rect.y + rect.height / 2)));
+    pumpFor(50);
+    sim.MouseClick();
+    ASSERT_TRUE(pumpUntil([&] { return guardians->GetItemState(0, wxLIST_STATE_SELECTED) != 0; }));
+    wxWindow* button = nullptr;
+    for (wxWindow* child : guardians->GetParent()->GetChildren())
+        if (child->GetLabel() == "Record consent to email") button = child;
+    ASSERT_NE(button, nullptr);
+    ASSERT_TRUE(button->IsEnabled());
+    sim.MouseMove(button->GetScreenRect().GetPosition() + wxPoint(10, 10));
+    pumpFor(50);
+    sim.MouseClick();
+    ASSERT_TRUE(pumpUntil([&] { return ClientStore(*store).get(id).guardians[0].emailConsent; }));
+    EXPECT_TRUE(pumpUntil([&] {
+        auto* header = frame->workspace()->FindWindow("client-guardians");
+        return header && header->GetLabel().Find(wxString::FromUTF8("Mette Ørsted (mother)  mette.orsted@example.org  +44 7700 900104  ✓")) != wxNOT_FOUND;
+    })) << frame->workspace()->FindWindow("client-guardians")->GetLabel().utf8_string();
+}
+
 TEST_F(MainWindowTest, CtrlF_FocusesTheSearchBox) {
     frame->clientList()->SetFocus();
     pumpFor(100);

@@ -19,6 +19,7 @@ ClientWorkspace::ClientWorkspace(wxWindow* parent, Store& store, PluginHost& hos
     name_->SetFont(name_->GetFont().Scaled(1.6f).Bold());
     details_ = new wxStaticText(this, wxID_ANY, "");
     guardians_ = new wxStaticText(this, wxID_ANY, "");
+    guardians_->SetName("client-guardians");
     guardians_->SetForegroundColour(wxSystemSettings::GetColour(wxSYS_COLOUR_GRAYTEXT));
     header->Add(name_, 0, wxBOTTOM, FromDIP(2));
     header->Add(details_, 0, wxBOTTOM, FromDIP(2));
