@@ -39,6 +39,12 @@ TEST_F(PluginSqlTest, OwnTablesAndHostViews_AreAllowed) {
     EXPECT_STREQ(s->columnText(1), "ok");
 }
 
+TEST_F(PluginSqlTest, OwnTablesWithKeysAndUniqueConstraints_AreAllowed) {
+    run("CREATE TABLE x_pairs (a TEXT, b TEXT, PRIMARY KEY (a, b), UNIQUE (b))");
+    run("INSERT INTO x_pairs VALUES ('1', '2')");
+    EXPECT_THROW(run("CREATE INDEX x_sneaky ON clients (given_name)"), AccessDenied);
+}
+
 TEST_F(PluginSqlTest, CoreTables_AreRefusedAndUnchanged) {
     EXPECT_THROW(run("UPDATE clients SET family_name = 'X'"), AccessDenied);
     EXPECT_THROW(run("DELETE FROM clients"), AccessDenied);

@@ -71,7 +71,9 @@ int PluginSql::authorize(void* self, int action, const char* a, const char* b, c
         case SQLITE_CREATE_TEMP_TRIGGER:
         case SQLITE_DROP_TRIGGER:
         case SQLITE_DROP_TEMP_TRIGGER:
-            if (sql.ownsName(a) && sql.ownsName(b)) return SQLITE_OK;
+            // PRIMARY KEY and UNIQUE constraints make indexes SQLite names itself.
+            if (sql.ownsName(b) && (sql.ownsName(a) || std::strncmp(a ? a : "", "sqlite_autoindex_", 17) == 0))
+                return SQLITE_OK;
             return sql.deny("create or drop " + str(a) + " on " + str(b) + " (names must start with '" +
                             sql.prefix_ + "')");
         case SQLITE_CREATE_VTABLE:

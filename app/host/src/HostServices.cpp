@@ -263,6 +263,65 @@ int32_t auditRecord(const nourish_host* host, int64_t clientId, const char* acti
 }
 const nourish_host_audit kAudit{sizeof(nourish_host_audit), &auditRecord};
 
+// ---- forms ----
+int32_t formsList(const nourish_host* host, const nourish_sink* out) {
+    return guarded(nullptr, [&] {
+        nlohmann::json list = nlohmann::json::array();
+        for (const RegisteredForm& f : runtimeOf(host).host->forms())
+            list.push_back({{"id", f.form.id}, {"version", f.form.version}, {"title", f.form.title},
+                            {"plugin", f.pluginId}});
+        put(out, list.dump());
+        return NOURISH_OK;
+    });
+}
+const RegisteredForm& requireForm(PluginRuntime& rt, const char* id) {
+    const RegisteredForm* form = rt.host->findForm(id ? id : "");
+    if (!form) throw NotFoundError("there is no form with the id '" + std::string(id ? id : "") + "'");
+    return *form;
+}
+int32_t formsGet(const nourish_host* host, const char* id, const nourish_sink* out) {
+    return guarded(nullptr, [&] {
+        put(out, requireForm(runtimeOf(host), id).form.document.dump());
+        return NOURISH_OK;
+    });
+}
+int32_t formsValidate(const nourish_host* host, const char* id, const char* answers, int32_t complete,
+                      const nourish_sink* problems) {
+    return guarded(problems, [&] {
+        const RegisteredForm& form = requireForm(runtimeOf(host), id);
+        nlohmann::json parsed = parseJson(answers ? answers : "", "answers");
+        std::string lines;
+        for (const std::string& p : form.form.validateAnswers(parsed, complete != 0)) lines += p + "\n";
+        if (lines.empty()) return int32_t(NOURISH_OK);
+        put(problems, lines);
+        return int32_t(NOURISH_INVALID);
+    });
+}
+int32_t formsEdit(const nourish_host* host, const char* id, const char* answers, const nourish_sink* out) {
+    return guarded(nullptr, [&] {
+        auto& rt = runtimeOf(host);
+        const RegisteredForm& form = requireForm(rt, id);
+        if (!rt.host->formEditor()) return int32_t(NOURISH_NOT_FOUND);
+        nlohmann::json initial = answers && *answers ? parseJson(answers, "answers") : nlohmann::json::object();
+        auto edited = rt.host->formEditor()(form.form, initial);
+        if (!edited) return int32_t(NOURISH_NOT_FOUND);
+        put(out, std::string(edited->complete ? "complete" : "draft") + "\n" + edited->answers.dump());
+        return int32_t(NOURISH_OK);
+    });
+}
+const nourish_host_forms kForms{sizeof(nourish_host_forms), &formsList, &formsGet, &formsValidate, &formsEdit};
+
+// ---- session ----
+int32_t sessionUser(const nourish_host* host, const nourish_sink* out) {
+    put(out, actorFor(runtimeOf(host)).who);
+    return NOURISH_OK;
+}
+int32_t sessionSource(const nourish_host* host, const nourish_sink* out) {
+    put(out, runtimeOf(host).host->options().source);
+    return NOURISH_OK;
+}
+const nourish_host_session kSession{sizeof(nourish_host_session), &sessionUser, &sessionSource};
+
 // ---- events ----
 uint64_t eventsSubscribe(const nourish_host* host, const char* event, nourish_event_handler handler, void* ud);
 void eventsUnsubscribe(const nourish_host* host, uint64_t id);
@@ -302,6 +361,8 @@ const void* hostExtension(const nourish_host*, const char* id) {
     if (which == NOURISH_HOST_EVENTS_ID) return &kEvents;
     if (which == NOURISH_HOST_SETTINGS_ID) return &kSettings;
     if (which == NOURISH_HOST_AUDIT_ID) return &kAudit;
+    if (which == NOURISH_HOST_FORMS_ID) return &kForms;
+    if (which == NOURISH_HOST_SESSION_ID) return &kSession;
     return nullptr;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -330,6 +331,7 @@ void PluginHost::load(PluginRecord& record) {
     }
     rt.started = true;
     started_.push_back(&record);
+    registerForms(record);
     record.state = PluginState::Loaded;
     record.failure = LoadFailure::None;
     record.reason.clear();
@@ -374,6 +376,46 @@ void PluginHost::validateDocuments(PluginRecord& record) {
     }
 }
 
+void PluginHost::registerForms(PluginRecord& record) {
+    const nourish_plugin* d = record.runtime->descriptor;
+    auto ext = static_cast<const nourish_intake_forms*>(d->get_extension(d, NOURISH_INTAKE_FORMS_ID));
+    if (!ext || !ext->forms_json) return;
+    json documents;
+    try {
+        documents = json::parse(ext->forms_json);
+    } catch (const json::parse_error& e) {
+        record.notes.push_back("its forms were refused: not valid JSON at byte " + std::to_string(e.byte));
+        return;
+    }
+    if (!documents.is_array()) {
+        record.notes.push_back("its forms were refused: $: must be a list of forms");
+        return;
+    }
+    for (size_t i = 0; i < documents.size(); ++i) {
+        try {
+            FormDefinition form = FormDefinition::parse(documents[i]);
+            if (const RegisteredForm* other = findForm(form.id)) {
+                record.notes.push_back("its form " + form.id + " was refused: " + other->pluginId +
+                                       " already offers a form with this id");
+                continue;
+            }
+            forms_.push_back({record.id(), std::move(form)});
+        } catch (const FormError& e) {
+            // The path is relative to the form; say which form of the list.
+            std::string what = e.what();
+            if (what.rfind("$", 0) == 0) what = "$[" + std::to_string(i) + "]" + what.substr(1);
+            record.notes.push_back("a form it offers was refused (" + record.id() + "): " + what);
+            std::cerr << "[" << record.id() << "] form refused: " << what << '\n';
+        }
+    }
+}
+
+const RegisteredForm* PluginHost::findForm(const std::string& id) const {
+    for (const RegisteredForm& f : forms_)
+        if (f.form.id == id) return &f;
+    return nullptr;
+}
+
 void PluginHost::shutdown() {
     if (shutDown_) return;
     shutDown_ = true;
@@ -385,6 +427,7 @@ void PluginHost::shutdown() {
         rt.started = false;
     }
     started_.clear();
+    forms_.clear();
     // Libraries last, newest first.
     for (auto it = plugins_.rbegin(); it != plugins_.rend(); ++it)
         if ((*it)->runtime) (*it)->runtime->sql.reset();

@@ -1,19 +1,25 @@
-// Client intake (first-party plugin): the Family page and the "About your
-// child" report section. Uses only the SDK.
+// Client intake (first-party plugin): the intake forms as data, the client's
+// responses with their history, the Family page, the "About your child"
+// report section and the `intake` command. Uses only the SDK.
 #include <wx/defs.h>
 #include <wx/build.h>
 
 #include <chrono>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
+#include "AnswerText.h"
 #include "FamilyPage.h"
+#include "IntakeForms.h"
+#include "Responses.h"
 #include "nourish/plugin.hpp"
 
 namespace {
 
 using nlohmann::json;
 
-// "7 months", "2 years 3 months": how old the child is on `today`.
+// "7 months", "2 years 3 months": how old the child is today.
 std::string ageText(const std::string& dob) {
     using namespace std::chrono;
     int y = 0, m = 0, d = 0;
@@ -28,9 +34,32 @@ std::string ageText(const std::string& dob) {
     return rest && years < 5 ? plural(years, "year") + " " + plural(rest, "month") : plural(years, "year");
 }
 
+struct BadInput : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+int64_t clientIdFrom(const std::string& text) {
+    try {
+        size_t used = 0;
+        long long id = std::stoll(text, &used);
+        if (used == text.size() && id > 0) return id;
+    } catch (const std::exception&) {
+    }
+    throw BadInput("client: '" + text + "' is not a client id");
+}
+
+const char* kUsage =
+    "usage: nourish-cli intake forms [--json]\n"
+    "       nourish-cli intake form FORM_ID --json\n"
+    "       nourish-cli intake show CLIENT [--history] [--json]\n"
+    "       nourish-cli intake submit CLIENT FORM_ID --answers FILE.json [--draft]\n";
+
 class IntakePlugin : public nourish::Plugin {
 public:
     void init(nourish::Host host) override { host_ = host; }
+
+    std::string migrationsJson() const override { return Responses::migrationsJson(); }
+    std::string intakeFormsJson() const override { return intakeForms(); }
 
     std::string uiPagesJson() const override {
         return R"([{"id": "family", "title": "Family", "order": 10}])";
@@ -40,6 +69,62 @@ public:
     }
     void showClient(const std::string&, void* page, int64_t clientId) override {
         static_cast<FamilyPage*>(static_cast<wxWindow*>(page))->showClient(clientId);
+    }
+
+    std::string cliCommandsJson() const override {
+        return json::array({{{"name", "intake"},
+                             {"summary", "intake forms and a client's answers"},
+                             {"usage", kUsage}}})
+            .dump();
+    }
+
+    int runCommand(const std::string&, const std::vector<std::string>& args, const nourish::Output& out,
+                   const nourish::Output& error) override {
+        try {
+            std::vector<std::string> rest(args.begin() + (args.empty() ? 0 : 1), args.end());
+            std::string verb = args.empty() ? "" : args[0];
+            auto flag = [&](const std::string& name) {
+                auto it = std::find(rest.begin(), rest.end(), name);
+                if (it == rest.end()) return false;
+                rest.erase(it);
+                return true;
+            };
+            auto option = [&](const std::string& name) -> std::optional<std::string> {
+                auto it = std::find(rest.begin(), rest.end(), name);
+                if (it == rest.end()) return std::nullopt;
+                if (it + 1 == rest.end()) throw BadInput(name + ": needs a value");
+                std::string value = *(it + 1);
+                rest.erase(it, it + 2);
+                return value;
+            };
+            if (verb == "forms") return listForms(flag("--json"), out);
+            if (verb == "form") {
+                flag("--json");
+                if (rest.size() != 1) throw BadInput("intake form takes one form id");
+                out << json::parse(host_->form(rest[0])).dump(2) << "\n";
+                return 0;
+            }
+            if (verb == "show") {
+                bool asJson = flag("--json"), history = flag("--history");
+                if (rest.size() != 1) throw BadInput("intake show takes one client id");
+                return show(clientIdFrom(rest[0]), history, asJson, out);
+            }
+            if (verb == "submit") {
+                auto file = option("--answers");
+                bool draft = flag("--draft");
+                if (rest.size() != 2) throw BadInput("intake submit takes a client id and a form id");
+                if (!file) throw BadInput("--answers: is required (a JSON file of answers)");
+                return submit(clientIdFrom(rest[0]), rest[1], *file, draft, out, error);
+            }
+            error << kUsage;
+            return 2;
+        } catch (const BadInput& e) {
+            error << "error: " << e.what() << "\n";
+            return 2;
+        } catch (const nourish::Error& e) {
+            error << "error: " << e.what() << "\n";
+            return e.status() == NOURISH_NOT_FOUND || e.status() == NOURISH_INVALID ? 2 : 1;
+        }
     }
 
     std::string reportSectionsJson() const override {
@@ -58,6 +143,78 @@ public:
     }
 
 private:
+    int listForms(bool asJson, const nourish::Output& out) {
+        json forms = json::parse(host_->forms());
+        if (asJson) {
+            out << forms.dump(2) << "\n";
+            return 0;
+        }
+        for (const json& f : forms)
+            out << f["id"].get<std::string>() << "  v" << std::to_string(f["version"].get<int>()) << "  "
+                << f["title"].get<std::string>() << "\n";
+        return 0;
+    }
+
+    int show(int64_t clientId, bool history, bool asJson, const nourish::Output& out) {
+        json client = json::parse(host_->client(clientId));
+        Responses responses(*host_);
+        auto list = responses.forClient(clientId, history);
+        host_->audit(clientId, "intake.view");
+        if (asJson) {
+            json items = json::array();
+            for (const Response& r : list) {
+                json item{{"id", r.id},         {"form_id", r.formId},       {"form_version", r.formVersion},
+                          {"status", r.status}, {"answers", r.answers},      {"entered_by", r.enteredBy},
+                          {"created_at", r.createdAt}, {"updated_at", r.updatedAt}};
+                item["replaces"] = r.replaces ? json(*r.replaces) : json(nullptr);
+                item["replaced_by"] = r.replacedBy ? json(*r.replacedBy) : json(nullptr);
+                items.push_back(item);
+            }
+            out << json{{"client_id", clientId}, {"responses", items}}.dump(2) << "\n";
+            return 0;
+        }
+        out << client["given_name"].get<std::string>() << " " << client["family_name"].get<std::string>() << "\n";
+        if (list.empty()) out << "  no intake answers yet\n";
+        for (const Response& r : list) {
+            auto form = responses.formVersion(r.formId, r.formVersion);
+            std::string title = form ? (*form)["title"].get<std::string>() : r.formId;
+            out << "\n" << title << " (version " << std::to_string(r.formVersion) << ", " << r.status << ", "
+                << r.updatedAt.substr(0, 10) << ", entered by " << r.enteredBy << ")"
+                << (r.replacedBy ? "  [replaced by #" + std::to_string(*r.replacedBy) + "]" : std::string()) << "\n";
+            if (!form) continue;
+            for (const AnswerLine& line : describeAnswers(*form, r.answers)) {
+                if (!line.section.empty()) out << "  " << line.section << "\n";
+                out << std::string(4 + 2 * static_cast<size_t>(line.depth), ' ') << line.label
+                    << (line.value.empty() ? "" : ": " + line.value) << "\n";
+            }
+        }
+        return 0;
+    }
+
+    int submit(int64_t clientId, const std::string& formId, const std::string& file, bool draft,
+               const nourish::Output& out, const nourish::Output& error) {
+        host_->client(clientId);  // throws NOT_FOUND for an unknown client
+        std::ifstream in(file, std::ios::binary);
+        if (!in) throw BadInput("--answers: cannot read " + file);
+        std::stringstream text;
+        text << in.rdbuf();
+        json answers;
+        try {
+            answers = json::parse(text.str());
+        } catch (const json::parse_error& e) {
+            throw BadInput("--answers: " + file + " is not valid JSON (at byte " + std::to_string(e.byte) + ")");
+        }
+        json form = json::parse(host_->form(formId));
+        auto problems = host_->validateAnswers(formId, answers.dump(), !draft);
+        if (!problems.empty()) {
+            for (const std::string& p : problems) error << "error: " << p << "\n";
+            return 2;
+        }
+        int64_t id = Responses(*host_).save(clientId, form, answers, !draft);
+        out << std::to_string(id) << "\n";
+        return 0;
+    }
+
     std::optional<nourish::Host> host_;
 };
 

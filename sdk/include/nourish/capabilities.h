@@ -82,6 +82,18 @@ typedef struct nourish_report_sections {
                       const nourish_sink* document_json, const nourish_sink* error);
 } nourish_report_sections;
 
+/* ----------------------------------------------------------- intake forms -- */
+/* Declarative forms (questionnaires) the host renders and validates.
+ * forms_json is a JSON array of documents following schemas/form.schema.json.
+ * A form that breaks the schema or is inconsistent is refused (the others
+ * stay) and the reason, with its JSON path, is shown in the plugin manager. */
+#define NOURISH_INTAKE_FORMS_ID "nourish.intake-forms/1"
+
+typedef struct nourish_intake_forms {
+    uint32_t struct_size;
+    const char* forms_json;
+} nourish_intake_forms;
+
 #ifdef __cplusplus
 }
 #endif

@@ -184,6 +184,49 @@ typedef struct nourish_host_audit {
                       const char* detail_json, const nourish_sink* error);
 } nourish_host_audit;
 
+/* ---------------------------------------------------------------- forms -- */
+/*
+ * Every form any plugin contributed (nourish.intake-forms/1), the one answer
+ * validator, and the host's form window. Answers are a JSON object mapping
+ * field id to value (a repeat group: an array of such objects; a multiple
+ * choice: an array of option values).
+ */
+#define NOURISH_HOST_FORMS_ID "nourish.host.forms/1"
+
+typedef struct nourish_host_forms {
+    uint32_t struct_size;
+    /* Writes [{"id", "version", "title", "plugin"}] for every accepted form. */
+    int32_t (*list)(const nourish_host* host, const nourish_sink* json);
+    /* Writes the form's document. NOURISH_NOT_FOUND if no plugin offers it. */
+    int32_t (*get)(const nourish_host* host, const char* form_id, const nourish_sink* json);
+    /* NOURISH_OK, or NOURISH_INVALID with one line per problem written to
+     * `problems`, each naming the field ("itch_now: 11 is above the maximum 10").
+     * complete = 0 checks a draft: required fields may be missing. */
+    int32_t (*validate)(const nourish_host* host, const char* form_id, const char* answers_json,
+                        int32_t complete, const nourish_sink* problems);
+    /*
+     * [main-thread] Opens the host's form window on `answers_json` (NULL: empty)
+     * and blocks until the practitioner closes it. NOURISH_OK: the answers she
+     * saved, validated, are written to `answers`; its first line is "draft" or
+     * "complete", the rest the JSON. NOURISH_NOT_FOUND when she cancelled or
+     * the app has no windows (the command line).
+     */
+    int32_t (*edit)(const nourish_host* host, const char* form_id, const char* answers_json,
+                    const nourish_sink* answers);
+} nourish_host_forms;
+
+/* -------------------------------------------------------------- session -- */
+/* Who is at the keyboard, for records a plugin keeps ("entered by"). */
+#define NOURISH_HOST_SESSION_ID "nourish.host.session/1"
+
+typedef struct nourish_host_session {
+    uint32_t struct_size;
+    /* [thread-safe] The practitioner's user name. */
+    int32_t (*user)(const nourish_host* host, const nourish_sink* name);
+    /* [thread-safe] "gui" or "cli". */
+    int32_t (*source)(const nourish_host* host, const nourish_sink* name);
+} nourish_host_session;
+
 #ifdef __cplusplus
 }
 #endif

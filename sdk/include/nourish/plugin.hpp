@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -203,6 +204,43 @@ public:
         if (rc != NOURISH_OK) throw Error(rc, error.str());
     }
 
+    // The form document (schemas/form.schema.json) any plugin registered under this id.
+    std::string form(const std::string& formId) const {
+        return call<nourish_host_forms>(NOURISH_HOST_FORMS_ID, [&](auto api, auto out, auto) {
+            return api->get(host_, formId.c_str(), out);
+        });
+    }
+    std::string forms() const {
+        return call<nourish_host_forms>(NOURISH_HOST_FORMS_ID, [&](auto api, auto out, auto) {
+            return api->list(host_, out);
+        });
+    }
+    // Problems with answers, one per entry, each naming the field; empty when valid.
+    std::vector<std::string> validateAnswers(const std::string& formId, const std::string& answersJson,
+                                             bool complete) const {
+        auto api = service<nourish_host_forms>(NOURISH_HOST_FORMS_ID);
+        StringSink problems;
+        int32_t rc = api->validate(host_, formId.c_str(), answersJson.c_str(), complete ? 1 : 0, problems.get());
+        std::vector<std::string> lines;
+        if (rc == NOURISH_OK) return lines;
+        if (rc != NOURISH_INVALID) throw Error(rc, problems.str());
+        size_t start = 0;
+        const std::string& text = problems.str();
+        while (start < text.size()) {
+            size_t end = text.find('\n', start);
+            if (end == std::string::npos) end = text.size();
+            if (end > start) lines.push_back(text.substr(start, end - start));
+            start = end + 1;
+        }
+        return lines;
+    }
+    // The practitioner's user name.
+    std::string user() const {
+        return call<nourish_host_session>(NOURISH_HOST_SESSION_ID, [&](auto api, auto out, auto) {
+            return api->user(host_, out);
+        });
+    }
+
     void audit(int64_t clientId, const std::string& action, const std::string& detailJson = {}) const {
         auto api = service<nourish_host_audit>(NOURISH_HOST_AUDIT_ID);
         StringSink error;
@@ -255,6 +293,9 @@ public:
         (void)pageId, (void)page, (void)clientId;
     }
 
+    // nourish.intake-forms/1 -- a JSON array of form documents.
+    virtual std::string intakeFormsJson() const { return {}; }
+
     // nourish.report-sections/1 -- return a report document as JSON.
     virtual std::string reportSectionsJson() const { return {}; }
     virtual std::string renderReportSection(const std::string& sectionId, int64_t clientId) {
@@ -288,9 +329,10 @@ struct Entry {
         return *object;
     }
 
-    // JSON texts are cached here so that the pointers handed out stay valid.
+    // JSON texts, asked for once and kept, so that the pointers handed out
+    // stay valid until shutdown.
     struct Documents {
-        std::string migrations, commands, pages, sections;
+        std::optional<std::string> migrations, commands, pages, sections, forms;
     };
     static Documents& documents() {
         static Documents docs;
@@ -360,32 +402,38 @@ struct Entry {
             std::string_view which(id);
             if (which == NOURISH_STORE_MIGRATIONS_ID) {
                 static nourish_store_migrations ext{sizeof(ext), nullptr};
-                docs.migrations = get().migrationsJson();
-                ext.migrations_json = docs.migrations.c_str();
-                return docs.migrations.empty() ? nullptr : &ext;
+                if (!docs.migrations) docs.migrations = get().migrationsJson();
+                ext.migrations_json = docs.migrations->c_str();
+                return docs.migrations->empty() ? nullptr : &ext;
             }
             if (which == NOURISH_CLI_COMMANDS_ID) {
                 static nourish_cli_commands ext{sizeof(ext), nullptr, &runCommand};
-                docs.commands = get().cliCommandsJson();
-                ext.commands_json = docs.commands.c_str();
-                return docs.commands.empty() ? nullptr : &ext;
+                if (!docs.commands) docs.commands = get().cliCommandsJson();
+                ext.commands_json = docs.commands->c_str();
+                return docs.commands->empty() ? nullptr : &ext;
             }
             if (which == NOURISH_UI_WX_ID) {
 #ifdef WX_BUILD_OPTIONS_SIGNATURE
                 static nourish_ui_wx ext{sizeof(ext), WX_BUILD_OPTIONS_SIGNATURE, nullptr, &createPage,
                                          &showClient};
-                docs.pages = get().uiPagesJson();
-                ext.pages_json = docs.pages.c_str();
-                return docs.pages.empty() ? nullptr : &ext;
+                if (!docs.pages) docs.pages = get().uiPagesJson();
+                ext.pages_json = docs.pages->c_str();
+                return docs.pages->empty() ? nullptr : &ext;
 #else
                 return nullptr;  // include <wx/build.h> before this header to offer pages
 #endif
             }
+            if (which == NOURISH_INTAKE_FORMS_ID) {
+                static nourish_intake_forms ext{sizeof(ext), nullptr};
+                if (!docs.forms) docs.forms = get().intakeFormsJson();
+                ext.forms_json = docs.forms->c_str();
+                return docs.forms->empty() ? nullptr : &ext;
+            }
             if (which == NOURISH_REPORT_SECTIONS_ID) {
                 static nourish_report_sections ext{sizeof(ext), nullptr, &renderSection};
-                docs.sections = get().reportSectionsJson();
-                ext.sections_json = docs.sections.c_str();
-                return docs.sections.empty() ? nullptr : &ext;
+                if (!docs.sections) docs.sections = get().reportSectionsJson();
+                ext.sections_json = docs.sections->c_str();
+                return docs.sections->empty() ? nullptr : &ext;
             }
         } catch (...) {
         }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "nourish/capabilities.h"
+#include "nourish/core/FormDefinition.h"
 #include "nourish/host/CrashSentinel.h"
 #include "nourish/host/Manifest.h"
 #include "nourish/plugin.h"
@@ -77,6 +78,17 @@ struct ReportSection {
     std::string error;         // why it could not be rendered
 };
 
+struct RegisteredForm {
+    std::string pluginId;
+    FormDefinition form;
+};
+
+// What the form window returns: the answers and whether they are complete.
+struct EditedAnswers {
+    bool complete = false;
+    nlohmann::json answers;
+};
+
 // Finds, screens, loads and runs plugins. Owns their libraries for the whole
 // session: nothing is unloaded before shutdown().
 class PluginHost {
@@ -128,6 +140,15 @@ public:
     void* createPage(const UiPage& page, void* parent, std::string& error);
     void showClient(const UiPage& page, void* window, int64_t clientId);
 
+    // Forms every loaded plugin contributed (nourish.intake-forms/1), valid ones only.
+    const std::vector<RegisteredForm>& forms() const { return forms_; }
+    const RegisteredForm* findForm(const std::string& id) const;
+    // The GUI's form window, offered to plugins through nourish.host.forms/1.
+    using FormEditor =
+        std::function<std::optional<EditedAnswers>(const FormDefinition& form, const nlohmann::json& answers)>;
+    void setFormEditor(FormEditor editor) { formEditor_ = std::move(editor); }
+    const FormEditor& formEditor() const { return formEditor_; }
+
     // Every section every plugin offers, rendered for this one client.
     std::vector<ReportSection> reportSections(int64_t clientId);
 
@@ -146,6 +167,7 @@ private:
     void load(PluginRecord& record);
     void fail(PluginRecord& record, LoadFailure failure, std::string reason);
     void validateDocuments(PluginRecord& record);
+    void registerForms(PluginRecord& record);
 
     Store& store_;
     Options options_;
@@ -153,6 +175,8 @@ private:
     std::optional<CrashSentinel::Record> previousCrash_;
     std::vector<std::unique_ptr<PluginRecord>> plugins_;
     std::vector<PluginRecord*> started_;  // init succeeded, in order
+    std::vector<RegisteredForm> forms_;
+    FormEditor formEditor_;
     std::vector<std::pair<uint64_t, Listener>> listeners_;
     struct Subscription;
     std::vector<Subscription> subscriptions_;
