@@ -38,7 +38,7 @@ TEST(Store, NewStore_IsPrivateWalWithSafePragmas) {
     EXPECT_EQ(pragma(store, "foreign_keys"), "1");
     EXPECT_EQ(pragma(store, "synchronous"), "2");  // FULL
     EXPECT_EQ(pragma(store, "secure_delete"), "1");
-    EXPECT_EQ(store.schemaVersion(), 1);
+    EXPECT_EQ(store.schemaVersion(), coreMigrations().back().version);
 }
 
 TEST(Store, Migrations_AreRecordedWithChecksum) {
@@ -124,12 +124,13 @@ TEST(Store, PendingMigration_TakesBackupFirstAndKeepsData) {
         ClientStore(store).create(child("Zoë"), {"t", "test"});
     }
     auto migrations = coreMigrations();
-    migrations.push_back({2, "0002_extra.sql", "CREATE TABLE extra (id INTEGER PRIMARY KEY);"});
+    int next = migrations.back().version + 1;
+    migrations.push_back({next, "9000_extra.sql", "CREATE TABLE extra (id INTEGER PRIMARY KEY);"});
     Store store(dir / "n.db", Store::Open::ExistingOnly, migrations);
-    EXPECT_EQ(store.schemaVersion(), 2);
+    EXPECT_EQ(store.schemaVersion(), next);
     ASSERT_TRUE(store.migrationBackup());
     ASSERT_TRUE(std::filesystem::exists(*store.migrationBackup()));
-    Store backup(*store.migrationBackup(), Store::Open::ExistingOnly);  // still at schema 1
+    Store backup(*store.migrationBackup(), Store::Open::ExistingOnly);  // still at the shipped schema
     EXPECT_EQ(ClientStore(backup).count(), 1);
     EXPECT_EQ(ClientStore(store).count(), 1);
 }
@@ -138,10 +139,11 @@ TEST(Store, FailingMigration_RollsBackCompletely) {
     TempDir dir;
     { Store store(dir / "n.db"); }
     auto migrations = coreMigrations();
-    migrations.push_back({2, "0002_broken.sql", "CREATE TABLE half (id INTEGER); THIS IS NOT SQL;"});
+    int shipped = migrations.back().version;
+    migrations.push_back({shipped + 1, "9000_broken.sql", "CREATE TABLE half (id INTEGER); THIS IS NOT SQL;"});
     EXPECT_THROW(Store(dir / "n.db", Store::Open::ExistingOnly, migrations), StoreError);
     Store store(dir / "n.db");
-    EXPECT_EQ(store.schemaVersion(), 1);
+    EXPECT_EQ(store.schemaVersion(), shipped);
     EXPECT_FALSE(store.db().tableExists("half"));
 }
 

@@ -91,12 +91,14 @@ void ClientStore::validate(const Client& c) {
         throw ValidationError("sex", "'" + c.sex + "' is not one of female, male, other, unknown");
     if (c.status != "active" && c.status != "archived")
         throw ValidationError("status", "'" + c.status + "' is not one of active, archived");
+    checkOptional("health_data_consent_by", c.healthDataConsentBy, 200);
     for (size_t i = 0; i < c.guardians.size(); ++i) {
         const Guardian& g = c.guardians[i];
         std::string at = "guardians[" + std::to_string(i) + "].";
         checkName(at + "name", g.name, true);
         checkOptional(at + "relationship", g.relationship, 100);
         checkOptional(at + "phone", g.phone, 50);
+        checkOptional(at + "email_consent_by", g.emailConsentBy, 200);
         if (g.email && !trim(*g.email).empty() && !isPlausibleEmail(trim(*g.email)))
             throw ValidationError(at + "email", "'" + *g.email + "' is not an email address");
         if (g.emailConsent && (!g.email || trim(*g.email).empty()))
@@ -121,14 +123,14 @@ void ClientStore::index(const Client& c) {
         .run();
 }
 
-void ClientStore::writeGuardians(Client& c) {
+void ClientStore::writeGuardians(Client& c, const Client* previous) {
     Database& db = store_.db();
     std::string now = nowUtc();
-    std::vector<int64_t> previous;
+    std::vector<int64_t> linked;
     {
         StatementScope s(db.cached("SELECT guardian_id FROM client_guardians WHERE client_id = ?1"));
         s->bind(1, c.id);
-        while (s->step()) previous.push_back(s->int64(0));
+        while (s->step()) linked.push_back(s->int64(0));
     }
     db.cached("DELETE FROM client_guardians WHERE client_id = ?1").bind(1, c.id).run();
     int position = 0;
@@ -136,22 +138,35 @@ void ClientStore::writeGuardians(Client& c) {
         g.email = blankToNull(g.email);
         g.relationship = blankToNull(g.relationship);
         g.phone = blankToNull(g.phone);
-        if (g.emailConsent && !g.emailConsentAt) g.emailConsentAt = now;
-        if (!g.emailConsent) g.emailConsentAt.reset();
         // Only a guardian already linked to this client can be updated in place.
-        bool known = std::find(previous.begin(), previous.end(), g.id) != previous.end();
+        bool known = std::find(linked.begin(), linked.end(), g.id) != linked.end();
+        const Guardian* before = nullptr;
+        if (known && previous)
+            for (const Guardian& p : previous->guardians)
+                if (p.id == g.id) before = &p;
+        if (g.emailConsent && before && before->emailConsent) {
+            // Unchanged consent keeps when and by whom it was given.
+            if (!g.emailConsentAt) g.emailConsentAt = before->emailConsentAt;
+            if (!g.emailConsentBy) g.emailConsentBy = before->emailConsentBy;
+        }
+        if (g.emailConsent && !g.emailConsentAt) g.emailConsentAt = now;
+        if (g.emailConsent && !g.emailConsentBy) g.emailConsentBy = g.name;
+        if (!g.emailConsent) {
+            g.emailConsentAt.reset();
+            g.emailConsentBy.reset();
+        }
         if (known) {
             Statement& u = db.cached(
                 "UPDATE guardians SET name = ?2, relationship = ?3, email = ?4, phone = ?5, "
-                "email_consent = ?6, email_consent_at = ?7, updated_at = ?8 WHERE id = ?1");
+                "email_consent = ?6, email_consent_at = ?7, updated_at = ?8, email_consent_by = ?9 WHERE id = ?1");
             u.bind(1, g.id).bind(2, trim(g.name)).bind(3, g.relationship).bind(4, g.email).bind(5, g.phone);
-            u.bind(6, g.emailConsent ? 1 : 0).bind(7, g.emailConsentAt).bind(8, now).run();
+            u.bind(6, g.emailConsent ? 1 : 0).bind(7, g.emailConsentAt).bind(8, now).bind(9, g.emailConsentBy).run();
         } else {
             Statement& ins = db.cached(
                 "INSERT INTO guardians (name, relationship, email, phone, email_consent, "
-                "email_consent_at, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)");
+                "email_consent_at, created_at, updated_at, email_consent_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)");
             ins.bind(1, trim(g.name)).bind(2, g.relationship).bind(3, g.email).bind(4, g.phone);
-            ins.bind(5, g.emailConsent ? 1 : 0).bind(6, g.emailConsentAt).bind(7, now).run();
+            ins.bind(5, g.emailConsent ? 1 : 0).bind(6, g.emailConsentAt).bind(7, now).bind(8, g.emailConsentBy).run();
             g.id = db.lastInsertRowid();
         }
         db.cached("INSERT INTO client_guardians (client_id, guardian_id, position) VALUES (?1, ?2, ?3)")
@@ -161,7 +176,7 @@ void ClientStore::writeGuardians(Client& c) {
             .run();
     }
     // A guardian removed from this client and linked to no other goes too.
-    for (int64_t id : previous)
+    for (int64_t id : linked)
         db.cached("DELETE FROM guardians WHERE id = ?1 AND NOT EXISTS "
                   "(SELECT 1 FROM client_guardians WHERE guardian_id = ?1)")
             .bind(1, id)
@@ -181,14 +196,18 @@ Client normalised(const Client& input) {
 
 int64_t ClientStore::insert(Client& c) {
     c.createdAt = c.updatedAt = nowUtc();
+    if (c.healthDataConsent && !c.healthDataConsentAt) c.healthDataConsentAt = c.createdAt;
+    if (!c.healthDataConsent) c.healthDataConsentAt.reset(), c.healthDataConsentBy.reset();
     Database& db = store_.db();
     Statement& ins = db.cached(
         "INSERT INTO clients (given_name, family_name, preferred_name, date_of_birth, sex, status, "
-        "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)");
+        "created_at, updated_at, health_data_consent, health_data_consent_by, health_data_consent_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10)");
     ins.bind(1, c.givenName).bind(2, c.familyName).bind(3, c.preferredName).bind(4, c.dateOfBirth);
-    ins.bind(5, c.sex).bind(6, c.status).bind(7, c.createdAt).run();
+    ins.bind(5, c.sex).bind(6, c.status).bind(7, c.createdAt).bind(8, c.healthDataConsent ? 1 : 0);
+    ins.bind(9, c.healthDataConsentBy).bind(10, c.healthDataConsentAt).run();
     c.id = db.lastInsertRowid();
-    writeGuardians(c);
+    writeGuardians(c, nullptr);
     index(c);
     return c.id;
 }
@@ -198,6 +217,7 @@ int64_t ClientStore::create(const Client& input, const Actor& actor) {
     Client c = normalised(input);
     Transaction tx(store_.db());
     insert(c);
+    recordConsentChanges(c, nullptr, actor);
     AuditLog(store_).record(actor, "client.create", c.id, json{{"guardians", c.guardians.size()}}.dump());
     tx.commit();
     return c.id;
@@ -211,6 +231,7 @@ std::vector<int64_t> ClientStore::createMany(const std::vector<Client>& clients,
     for (const Client& input : clients) {
         Client c = normalised(input);
         ids.push_back(insert(c));
+        recordConsentChanges(c, nullptr, actor);
     }
     // Many single-row index writes leave many small FTS segments; merge them once.
     if (ids.size() > 1000) store_.db().exec("INSERT INTO client_search (client_search) VALUES ('optimize')");
@@ -231,16 +252,96 @@ void ClientStore::update(const Client& input, const Actor& actor) {
     c.preferredName = blankToNull(c.preferredName);
     Database& db = store_.db();
     Transaction tx(db);
+    Client previous = get(c.id);  // NotFoundError for an unknown id
+    if (c.healthDataConsent && previous.healthDataConsent) {
+        if (!c.healthDataConsentAt) c.healthDataConsentAt = previous.healthDataConsentAt;
+        if (!c.healthDataConsentBy) c.healthDataConsentBy = previous.healthDataConsentBy;
+    }
+    if (c.healthDataConsent && !c.healthDataConsentAt) c.healthDataConsentAt = nowUtc();
+    if (!c.healthDataConsent) c.healthDataConsentAt.reset(), c.healthDataConsentBy.reset();
     Statement& u = db.cached(
         "UPDATE clients SET given_name = ?2, family_name = ?3, preferred_name = ?4, date_of_birth = ?5, "
-        "sex = ?6, status = ?7, updated_at = ?8 WHERE id = ?1");
+        "sex = ?6, status = ?7, updated_at = ?8, health_data_consent = ?9, health_data_consent_by = ?10, "
+        "health_data_consent_at = ?11 WHERE id = ?1");
     u.bind(1, c.id).bind(2, c.givenName).bind(3, c.familyName).bind(4, c.preferredName);
-    u.bind(5, c.dateOfBirth).bind(6, c.sex).bind(7, c.status).bind(8, nowUtc()).run();
-    if (db.changes() == 0) throw NotFoundError("there is no client with id " + std::to_string(c.id));
-    writeGuardians(c);
+    u.bind(5, c.dateOfBirth).bind(6, c.sex).bind(7, c.status).bind(8, nowUtc());
+    u.bind(9, c.healthDataConsent ? 1 : 0).bind(10, c.healthDataConsentBy).bind(11, c.healthDataConsentAt).run();
+    writeGuardians(c, &previous);
     index(c);
+    recordConsentChanges(c, &previous, actor);
     AuditLog(store_).record(actor, "client.update", c.id);
     tx.commit();
+}
+
+void ClientStore::recordConsentChanges(const Client& now, const Client* previous, const Actor& actor) {
+    Statement& event = store_.db().cached(
+        "INSERT INTO consent_events (client_id, guardian_id, kind, granted, given_by, at, recorded_by) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    std::string at = nowUtc();
+    auto record = [&](std::optional<int64_t> guardian, const char* kind, bool granted,
+                      const std::optional<std::string>& by) {
+        event.bind(1, now.id);
+        if (guardian) event.bind(2, *guardian);
+        else event.bind(2, nullptr);
+        event.bind(3, kind).bind(4, granted ? 1 : 0).bind(5, by).bind(6, at).bind(7, actor.who).run();
+        AuditLog(store_).record(actor, std::string("consent.") + (granted ? "grant" : "revoke"), now.id,
+                                json{{"kind", kind}, {"guardian_id", guardian ? json(*guardian) : json(nullptr)}}.dump());
+    };
+    bool before = previous && previous->healthDataConsent;
+    if (now.healthDataConsent != before && (previous || now.healthDataConsent))
+        record(std::nullopt, "health_data", now.healthDataConsent, now.healthDataConsentBy);
+    for (const Guardian& g : now.guardians) {
+        bool had = false;
+        if (previous)
+            for (const Guardian& p : previous->guardians)
+                if (p.id == g.id) had = p.emailConsent;
+        if (g.emailConsent != had) record(g.id, "email", g.emailConsent, g.emailConsentBy);
+    }
+    // A guardian removed while consenting: the consent ends with them.
+    if (previous)
+        for (const Guardian& p : previous->guardians) {
+            bool kept = std::any_of(now.guardians.begin(), now.guardians.end(), [&](auto& g) { return g.id == p.id; });
+            if (!kept && p.emailConsent) record(std::nullopt, "email", false, p.name);
+        }
+}
+
+void ClientStore::setHealthDataConsent(int64_t id, bool granted, const std::optional<std::string>& givenBy,
+                                       const Actor& actor) {
+    Client c = get(id);
+    c.healthDataConsent = granted;
+    if (givenBy) c.healthDataConsentBy = givenBy;
+    if (granted && !c.healthDataConsentBy && !c.guardians.empty()) c.healthDataConsentBy = c.guardians.front().name;
+    c.healthDataConsentAt.reset();
+    update(c, actor);
+}
+
+void ClientStore::setEmailConsent(int64_t id, const std::string& guardianEmail, bool granted,
+                                  const std::optional<std::string>& givenBy, const Actor& actor) {
+    Client c = get(id);
+    Guardian* guardian = nullptr;
+    for (Guardian& g : c.guardians)
+        if (g.email && strcasecmp(g.email->c_str(), trim(guardianEmail).c_str()) == 0) guardian = &g;
+    if (!guardian)
+        throw NotFoundError("no guardian of client " + std::to_string(id) + " has the email address " + guardianEmail);
+    if (guardian->emailConsent == granted) return;
+    guardian->emailConsent = granted;
+    guardian->emailConsentAt.reset();
+    guardian->emailConsentBy = givenBy;
+    update(c, actor);
+}
+
+std::vector<ClientStore::ConsentEvent> ClientStore::consentHistory(int64_t id) {
+    StatementScope s(store_.db().cached(
+        "SELECT kind, granted, guardian_id, coalesce(given_by, ''), at, recorded_by FROM consent_events "
+        "WHERE client_id = ?1 ORDER BY id"));
+    s->bind(1, id);
+    std::vector<ConsentEvent> events;
+    while (s->step()) {
+        ConsentEvent e{s->text(0), s->int64(1) != 0, std::nullopt, s->text(3), s->text(4), s->text(5)};
+        if (!s->isNull(2)) e.guardianId = s->int64(2);
+        events.push_back(std::move(e));
+    }
+    return events;
 }
 
 void ClientStore::setStatus(int64_t id, const std::string& status, const Actor& actor) {
@@ -270,20 +371,33 @@ Client ClientStore::get(int64_t id) {
     {
         StatementScope s(db.cached(
             "SELECT id, given_name, family_name, preferred_name, date_of_birth, sex, status, created_at, "
-            "updated_at FROM clients WHERE id = ?1"));
+            "updated_at, health_data_consent, health_data_consent_by, health_data_consent_at "
+            "FROM clients WHERE id = ?1"));
         s->bind(1, id);
         if (!s->step()) throw NotFoundError("there is no client with id " + std::to_string(id));
-        c = Client{s->int64(0), s->text(1), s->text(2), s->optionalText(3), s->text(4),
-                   s->text(5), s->text(6), s->text(7), s->text(8), {}};
+        c.id = s->int64(0);
+        c.givenName = s->text(1);
+        c.familyName = s->text(2);
+        c.preferredName = s->optionalText(3);
+        c.dateOfBirth = s->text(4);
+        c.sex = s->text(5);
+        c.status = s->text(6);
+        c.createdAt = s->text(7);
+        c.updatedAt = s->text(8);
+        c.healthDataConsent = s->int64(9) != 0;
+        c.healthDataConsentBy = s->optionalText(10);
+        c.healthDataConsentAt = s->optionalText(11);
     }
     StatementScope g(db.cached(
-        "SELECT g.id, g.name, g.relationship, g.email, g.phone, g.email_consent, g.email_consent_at "
+        "SELECT g.id, g.name, g.relationship, g.email, g.phone, g.email_consent, g.email_consent_at, "
+        "g.email_consent_by "
         "FROM client_guardians l JOIN guardians g ON g.id = l.guardian_id WHERE l.client_id = ?1 "
         "ORDER BY l.position"));
     g->bind(1, id);
     while (g->step())
         c.guardians.push_back(Guardian{g->int64(0), g->text(1), g->optionalText(2), g->optionalText(3),
-                                       g->optionalText(4), g->int64(5) != 0, g->optionalText(6)});
+                                       g->optionalText(4), g->int64(5) != 0, g->optionalText(6),
+                                       g->optionalText(7)});
     return c;
 }
 
@@ -366,12 +480,16 @@ json toJson(const Client& c) {
         if (g.email) j["email"] = *g.email;
         if (g.phone) j["phone"] = *g.phone;
         j["email_consent_at"] = g.emailConsentAt ? json(*g.emailConsentAt) : json(nullptr);
+        j["email_consent_by"] = g.emailConsentBy ? json(*g.emailConsentBy) : json(nullptr);
         guardians.push_back(std::move(j));
     }
     json j{{"id", c.id},           {"given_name", c.givenName}, {"family_name", c.familyName},
            {"date_of_birth", c.dateOfBirth}, {"sex", c.sex},   {"status", c.status},
            {"created_at", c.createdAt},      {"updated_at", c.updatedAt}, {"guardians", guardians}};
     if (c.preferredName) j["preferred_name"] = *c.preferredName;
+    j["health_data_consent"] = c.healthDataConsent;
+    j["health_data_consent_by"] = c.healthDataConsentBy ? json(*c.healthDataConsentBy) : json(nullptr);
+    j["health_data_consent_at"] = c.healthDataConsentAt ? json(*c.healthDataConsentAt) : json(nullptr);
     return j;
 }
 
@@ -405,6 +523,12 @@ Client clientFromJson(const json& j) {
     c.dateOfBirth = requireString(j, "date_of_birth", "");
     c.sex = optionalString(j, "sex", "").value_or("unknown");
     c.status = optionalString(j, "status", "").value_or("active");
+    if (j.contains("health_data_consent")) {
+        if (!j["health_data_consent"].is_boolean()) throw ValidationError("health_data_consent", "must be true or false");
+        c.healthDataConsent = j["health_data_consent"].get<bool>();
+    }
+    c.healthDataConsentBy = optionalString(j, "health_data_consent_by", "");
+    c.healthDataConsentAt = optionalString(j, "health_data_consent_at", "");
     if (j.contains("guardians")) {
         if (!j["guardians"].is_array()) throw ValidationError("guardians", "must be a list");
         for (size_t i = 0; i < j["guardians"].size(); ++i) {
@@ -422,6 +546,7 @@ Client clientFromJson(const json& j) {
                 guardian.emailConsent = g["email_consent"].get<bool>();
             }
             guardian.emailConsentAt = optionalString(g, "email_consent_at", path);
+            guardian.emailConsentBy = optionalString(g, "email_consent_by", path);
             c.guardians.push_back(std::move(guardian));
         }
     }

@@ -9,7 +9,8 @@ namespace nourish {
 namespace {
 bool isHostView(const char* name) {
     return name && (std::strcmp(name, "host_clients") == 0 || std::strcmp(name, "host_guardians") == 0 ||
-                    std::strcmp(name, "host_client_guardians") == 0);
+                    std::strcmp(name, "host_client_guardians") == 0 ||
+                    std::strcmp(name, "host_consent_events") == 0);
 }
 bool isSchemaTable(const char* name) {
     return name && (std::strcmp(name, "sqlite_master") == 0 || std::strcmp(name, "sqlite_schema") == 0 ||

@@ -19,6 +19,7 @@ struct Guardian {
     std::optional<std::string> phone;
     bool emailConsent = false;
     std::optional<std::string> emailConsentAt;
+    std::optional<std::string> emailConsentBy;  // who gave it (usually the guardian)
 };
 
 struct Client {
@@ -29,6 +30,9 @@ struct Client {
     std::string dateOfBirth;  // YYYY-MM-DD
     std::string sex = "unknown";
     std::string status = "active";
+    bool healthDataConsent = false;  // consent to store the child's health data
+    std::optional<std::string> healthDataConsentBy;
+    std::optional<std::string> healthDataConsentAt;
     std::string createdAt;
     std::string updatedAt;
     std::vector<Guardian> guardians;
@@ -66,6 +70,22 @@ public:
     // Replaces the client's fields and guardians.
     void update(const Client& client, const Actor& actor);
     void setStatus(int64_t id, const std::string& status, const Actor& actor);
+    // Grants or revokes consent; each change is kept as a consent event and audited.
+    void setHealthDataConsent(int64_t id, bool granted, const std::optional<std::string>& givenBy,
+                              const Actor& actor);
+    // The guardian is found by email among the client's guardians (NotFoundError otherwise).
+    void setEmailConsent(int64_t id, const std::string& guardianEmail, bool granted,
+                         const std::optional<std::string>& givenBy, const Actor& actor);
+
+    struct ConsentEvent {
+        std::string kind;  // health_data | email
+        bool granted = false;
+        std::optional<int64_t> guardianId;
+        std::string givenBy;
+        std::string at;
+        std::string recordedBy;
+    };
+    std::vector<ConsentEvent> consentHistory(int64_t id);
     Client get(int64_t id);  // NotFoundError if missing
     bool exists(int64_t id);
 
@@ -80,7 +100,8 @@ public:
 private:
     int64_t insert(Client& client);
     void index(const Client& client);
-    void writeGuardians(Client& client);
+    void writeGuardians(Client& client, const Client* previous);
+    void recordConsentChanges(const Client& now, const Client* previous, const Actor& actor);
     Store& store_;
 };
 
