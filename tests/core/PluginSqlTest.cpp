@@ -45,6 +45,48 @@ TEST_F(PluginSqlTest, OwnTablesWithKeysAndUniqueConstraints_AreAllowed) {
     EXPECT_THROW(run("CREATE INDEX x_sneaky ON clients (given_name)"), AccessDenied);
 }
 
+TEST_F(PluginSqlTest, OwnFts5Table_IsAllowed) {
+    sql->migrate({{1, "tables", "CREATE TABLE x_items (id INTEGER PRIMARY KEY, client_id INTEGER, note TEXT)"},
+                  {2, "search", "CREATE VIRTUAL TABLE x_search USING fts5 (body)"}});
+    run("INSERT INTO x_search (body) VALUES ('soy yoghurt')");
+    auto s = sql->prepare("SELECT count(*) FROM x_search WHERE x_search MATCH 'yoghurt'");
+    ASSERT_TRUE(s->step());
+    EXPECT_EQ(s->columnInt64(0), 1);
+}
+
+TEST_F(PluginSqlTest, RenamingOutOfThePrefix_IsRefused) {
+    EXPECT_THROW(run("ALTER TABLE x_items RENAME TO zz_escaped"), AccessDenied);
+    EXPECT_THROW(sql->migrate({{1, "tables", "CREATE TABLE x_items (id INTEGER PRIMARY KEY, client_id INTEGER, note TEXT)"},
+                               {2, "escape", "ALTER TABLE x_items RENAME TO zz_escaped"}}),
+                 AccessDenied);
+    EXPECT_TRUE(store->db().tableExists("x_items"));
+    EXPECT_FALSE(store->db().tableExists("zz_escaped"));
+    sql->migrate({{1, "tables", "CREATE TABLE x_items (id INTEGER PRIMARY KEY, client_id INTEGER, note TEXT)"},
+                  {2, "column", "ALTER TABLE x_items ADD COLUMN seen INTEGER"}});
+    run("UPDATE x_items SET seen = 1");
+}
+
+TEST_F(PluginSqlTest, CountsOfPrivateCoreTables_AndSequenceWrites_AreRefused) {
+    EXPECT_THROW(run("SELECT count(*) FROM audit_events"), AccessDenied);
+    sql->migrate({{1, "tables", "CREATE TABLE x_items (id INTEGER PRIMARY KEY, client_id INTEGER, note TEXT)"},
+                  {2, "counter", "CREATE TABLE x_counted (id INTEGER PRIMARY KEY AUTOINCREMENT)"}});
+    run("INSERT INTO x_counted DEFAULT VALUES");
+    EXPECT_THROW(run("DELETE FROM sqlite_sequence"), AccessDenied);
+    EXPECT_THROW(run("PRAGMA data_version = 3"), AccessDenied);
+    run("SELECT count(*) FROM host_clients");
+}
+
+TEST(PluginSqlPrefix, CorePrefixesAreReserved) {
+    EXPECT_NE(PluginSql::prefixProblem("client_"), "");
+    EXPECT_NE(PluginSql::prefixProblem("audit_"), "");
+    EXPECT_NE(PluginSql::prefixProblem("plugin_"), "");
+    EXPECT_NE(PluginSql::prefixProblem("schema_"), "");
+    EXPECT_NE(PluginSql::prefixProblem("sqlite_"), "");
+    EXPECT_NE(PluginSql::prefixProblem("host_"), "");
+    EXPECT_EQ(PluginSql::prefixProblem("intake_"), "");
+    EXPECT_EQ(PluginSql::prefixProblem("elim_"), "");
+}
+
 TEST_F(PluginSqlTest, CoreTables_AreRefusedAndUnchanged) {
     EXPECT_THROW(run("UPDATE clients SET family_name = 'X'"), AccessDenied);
     EXPECT_THROW(run("DELETE FROM clients"), AccessDenied);

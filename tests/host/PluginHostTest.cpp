@@ -103,6 +103,34 @@ TEST_F(PluginHostTest, PluginSqlOnCoreTable_IsRefusedAndChangesNothing) {
     EXPECT_TRUE(store->check().ok());
 }
 
+TEST_F(PluginHostTest, PluginCommand_CanCreateAClient_EventAfterCommit) {
+    start({"good"});
+    std::string out, error;
+    ASSERT_EQ(run({"create-client"}, &out, &error), 0) << error;
+    int64_t id = std::stoll(out);
+    EXPECT_EQ(ClientStore(*store).get(id).familyName, "Made");
+    run({"changes"}, &out);
+    EXPECT_EQ(out, "1\n");
+    EXPECT_EQ(AuditLog(*store).forClient(id).front().source, "org.nourish.test.good");
+}
+
+TEST_F(PluginHostTest, FailedCommand_UndoesItsClientAndItsEvent) {
+    start({"good"});
+    std::string out;
+    EXPECT_EQ(run({"create-client-then-fail"}, &out), 2);
+    EXPECT_FALSE(ClientStore(*store).exists(std::stoll(out)));
+    run({"changes"}, &out);
+    EXPECT_EQ(out, "0\n");
+    EXPECT_TRUE(store->check().ok());
+}
+
+TEST_F(PluginHostTest, LastInsertRowid_IsThePluginsOwn) {
+    start({"good"});
+    std::string out;
+    ASSERT_EQ(run({"rowid"}, &out), 0);
+    EXPECT_EQ(out, "1 1\n");
+}
+
 TEST_F(PluginHostTest, HostViews_AreReadable) {
     start({"good"});
     std::string out;

@@ -32,7 +32,9 @@ Database::Database(const std::filesystem::path& path, Mode mode) : path_(path) {
 
 Database::~Database() {
     cache_.clear();  // statements first: the connection cannot close while they live
-    sqlite3_close(db_);
+    // A statement someone forgot keeps the connection open until it is
+    // finalized (close_v2), instead of leaking it for good.
+    sqlite3_close_v2(db_);
 }
 
 void Database::exec(const std::string& sql) {
@@ -119,25 +121,41 @@ std::optional<std::string> Statement::optionalText(int column) const {
     return text(column);
 }
 
-Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+namespace {
+std::string nextSavepointName() {
+    static std::atomic<uint64_t> counter{0};
+    return "sp" + std::to_string(++counter);
+}
+}  // namespace
+
+bool Database::inTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+Transaction::Transaction(Database& db) : db_(db) {
+    if (db_.inTransaction()) {
+        savepoint_ = nextSavepointName();
+        db_.exec("SAVEPOINT " + savepoint_);
+    } else {
+        db_.exec("BEGIN IMMEDIATE");
+    }
+}
 Transaction::~Transaction() {
-    if (!done_) {
-        try {
+    if (done_) return;
+    try {
+        if (savepoint_.empty()) {
             db_.exec("ROLLBACK");
-        } catch (...) {
+        } else {
+            db_.exec("ROLLBACK TO " + savepoint_);
+            db_.exec("RELEASE " + savepoint_);
         }
+    } catch (...) {
     }
 }
 void Transaction::commit() {
-    db_.exec("COMMIT");
+    db_.exec(savepoint_.empty() ? std::string("COMMIT") : "RELEASE " + savepoint_);
     done_ = true;
 }
 
-Savepoint::Savepoint(Database& db) : db_(db) {
-    static std::atomic<uint64_t> counter{0};
-    name_ = "sp" + std::to_string(++counter);
-    db_.exec("SAVEPOINT " + name_);
-}
+Savepoint::Savepoint(Database& db) : db_(db), name_(nextSavepointName()) { db_.exec("SAVEPOINT " + name_); }
 Savepoint::~Savepoint() {
     if (!done_) {
         try {

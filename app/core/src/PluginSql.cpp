@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace nourish {
@@ -12,15 +13,55 @@ bool isHostView(const char* name) {
                     std::strcmp(name, "host_client_guardians") == 0 ||
                     std::strcmp(name, "host_consent_events") == 0);
 }
+// The core tables behind the host views.
+bool isViewedTable(const char* name) {
+    return name && (std::strcmp(name, "clients") == 0 || std::strcmp(name, "guardians") == 0 ||
+                    std::strcmp(name, "client_guardians") == 0 || std::strcmp(name, "consent_events") == 0);
+}
 bool isSchemaTable(const char* name) {
     return name && (std::strcmp(name, "sqlite_master") == 0 || std::strcmp(name, "sqlite_schema") == 0 ||
-                    std::strcmp(name, "sqlite_temp_master") == 0 || std::strcmp(name, "sqlite_sequence") == 0);
+                    std::strcmp(name, "sqlite_temp_master") == 0);
 }
 std::string str(const char* s) { return s ? s : ""; }
+
+// Every object name the core migrations create, from a scratch database.
+const std::vector<std::string>& coreObjectNames() {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> list;
+        sqlite3* db = nullptr;
+        sqlite3_open(":memory:", &db);
+        for (const Migration& m : coreMigrations()) sqlite3_exec(db, m.sql.c_str(), nullptr, nullptr, nullptr);
+        sqlite3_stmt* s = nullptr;
+        sqlite3_prepare_v2(db, "SELECT name FROM sqlite_schema", -1, &s, nullptr);
+        while (sqlite3_step(s) == SQLITE_ROW) list.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+        sqlite3_finalize(s);
+        sqlite3_close(db);
+        list.emplace_back("schema_migrations");
+        return list;
+    }();
+    return names;
+}
 }  // namespace
+
+std::string PluginSql::prefixProblem(const std::string& prefix) {
+    if (prefix.rfind("sqlite", 0) == 0 || prefix.rfind("host_", 0) == 0)
+        return "the table prefix '" + prefix + "' is reserved";
+    for (const std::string& name : coreObjectNames())
+        if (name.rfind(prefix, 0) == 0)
+            return "the table prefix '" + prefix + "' would reach the core table " + name;
+    return {};
+}
 
 PluginSql::PluginSql(Store& store, std::string pluginId, std::string tablePrefix)
     : store_(store), pluginId_(std::move(pluginId)), prefix_(std::move(tablePrefix)) {}
+
+PluginSql::~PluginSql() {
+    for (PluginStatement* s : live_) {
+        sqlite3_finalize(s->stmt_);
+        s->stmt_ = nullptr;
+        s->owner_ = nullptr;
+    }
+}
 
 bool PluginSql::ownsName(const char* name) const {
     return name && !prefix_.empty() && std::strncmp(name, prefix_.c_str(), prefix_.size()) == 0;
@@ -43,8 +84,9 @@ int PluginSql::authorize(void* self, int action, const char* a, const char* b, c
         case SQLITE_READ:
             // Through a host view the underlying core tables may be read.
             if (sql.ownsName(a) || isHostView(a) || isHostView(inner) || isSchemaTable(a)) return SQLITE_OK;
-            // count(*) through a view is reported as a read of no column: no data leaves the table.
-            if (b && !*b) return SQLITE_OK;
+            // count(*) over a host view reads its table without naming a column
+            // or the view; no data leaves the table.
+            if (b && !*b && isViewedTable(a)) return SQLITE_OK;
             return sql.deny("read the table " + str(a));
         case SQLITE_INSERT:
         case SQLITE_UPDATE:
@@ -63,6 +105,8 @@ int PluginSql::authorize(void* self, int action, const char* a, const char* b, c
         case SQLITE_ANALYZE:
         case SQLITE_REINDEX:
             if (sql.ownsName(a)) return SQLITE_OK;
+            // The first AUTOINCREMENT table makes SQLite create its bookkeeping table.
+            if (action == SQLITE_CREATE_TABLE && a && std::strcmp(a, "sqlite_sequence") == 0) return SQLITE_OK;
             return sql.deny("create or drop " + str(a) + " (names must start with '" + sql.prefix_ + "')");
         case SQLITE_CREATE_INDEX:
         case SQLITE_CREATE_TEMP_INDEX:
@@ -83,12 +127,16 @@ int PluginSql::authorize(void* self, int action, const char* a, const char* b, c
             return sql.deny("create the virtual table " + str(a) + " (only fts5 tables named '" + sql.prefix_ +
                             "...' are allowed)");
         case SQLITE_ALTER_TABLE:
-            if (sql.ownsName(b)) return SQLITE_OK;
-            return sql.deny("alter the table " + str(b));
+            // Only migrations may alter tables; what they leave behind is checked after.
+            if (sql.migrating_ && sql.ownsName(b)) return SQLITE_OK;
+            return sql.deny(sql.migrating_ ? "alter the table " + str(b)
+                                           : "alter tables outside a migration");
         case SQLITE_TRANSACTION:
         case SQLITE_SAVEPOINT:
             return sql.deny("manage transactions (use the store's savepoint())");
         case SQLITE_PRAGMA:
+            // FTS5 asks for data_version on the plugin's behalf; reading it changes nothing.
+            if (a && std::strcmp(a, "data_version") == 0 && !b) return SQLITE_OK;
             return sql.deny("run PRAGMA " + str(a));
         case SQLITE_ATTACH:
         case SQLITE_DETACH:
@@ -98,12 +146,16 @@ int PluginSql::authorize(void* self, int action, const char* a, const char* b, c
     }
 }
 
-PluginSql::Scope::Scope(PluginSql& sql) : sql_(sql) {
+PluginSql::Scope::Scope(PluginSql& sql, bool migrating) : sql_(sql) {
     sql_.denial_.clear();
+    sql_.migrating_ = migrating;
     sqlite3_set_authorizer(sql_.store_.db().handle(), &PluginSql::authorize, &sql_);
 }
 
-PluginSql::Scope::~Scope() { sqlite3_set_authorizer(sql_.store_.db().handle(), nullptr, nullptr); }
+PluginSql::Scope::~Scope() {
+    sqlite3_set_authorizer(sql_.store_.db().handle(), nullptr, nullptr);
+    sql_.migrating_ = false;
+}
 
 std::unique_ptr<PluginStatement> PluginSql::prepare(const std::string& text) {
     sqlite3* db = store_.db().handle();
@@ -120,54 +172,95 @@ std::unique_ptr<PluginStatement> PluginSql::prepare(const std::string& text) {
                            "') and read the host_* views");
     if (rc != SQLITE_OK) throw StoreError(sqlite3_errmsg(db));
     if (!stmt) throw StoreError("the SQL text holds no statement");
-    if (tail && *tail) {
-        std::string rest(tail);
-        if (rest.find_first_not_of(" \t\r\n;") != std::string::npos) {
-            sqlite3_finalize(stmt);
-            throw StoreError("prepare takes one statement at a time");
-        }
+    if (tail && std::string(tail).find_first_not_of(" \t\r\n;") != std::string::npos) {
+        sqlite3_finalize(stmt);
+        throw StoreError("prepare takes one statement at a time");
     }
-    return std::unique_ptr<PluginStatement>(new PluginStatement(*this, stmt));
+    auto statement = std::unique_ptr<PluginStatement>(new PluginStatement(this, stmt));
+    live_.insert(statement.get());
+    return statement;
+}
+
+void PluginSql::resetStatements() {
+    for (PluginStatement* s : live_)
+        if (s->stmt_ && sqlite3_stmt_busy(s->stmt_)) sqlite3_reset(s->stmt_);
 }
 
 void PluginSql::migrate(const std::vector<Migration>& migrations) {
-    store_.migrate(pluginId_, migrations, [this](const std::string& text) {
-        Scope scope(*this);
-        try {
-            store_.db().exec(text);
-        } catch (const StoreError&) {
-            if (!denial_.empty())
-                throw AccessDenied("a migration of " + pluginId_ + " tried to " + denial_ +
-                                   "; plugins may use only their own tables (prefix '" + prefix_ + "')");
-            throw;
+    auto names = [this] {
+        std::set<std::string> result;
+        Statement s(store_.db(), "SELECT name FROM sqlite_schema");
+        while (s.step()) result.insert(s.text(0));
+        return result;
+    };
+    store_.migrate(pluginId_, migrations, [&](const std::string& text) {
+        std::set<std::string> before = names();
+        {
+            Scope scope(*this, /*migrating=*/true);
+            try {
+                store_.db().exec(text);
+            } catch (const StoreError&) {
+                if (!denial_.empty())
+                    throw AccessDenied("a migration of " + pluginId_ + " tried to " + denial_ +
+                                       "; plugins may use only their own tables (prefix '" + prefix_ + "')");
+                throw;
+            }
         }
+        // ALTER TABLE ... RENAME TO is reported with the old name only: look at what is left.
+        for (const std::string& name : names())
+            if (!before.count(name) && name.rfind(prefix_, 0) != 0 &&
+                name.rfind("sqlite_autoindex_" + prefix_, 0) != 0 && name != "sqlite_sequence")
+                throw AccessDenied("a migration of " + pluginId_ + " left the object " + name +
+                                   " behind; its names must start with '" + prefix_ + "'");
     });
 }
 
-int64_t PluginSql::changes() { return store_.db().changes(); }
-int64_t PluginSql::lastInsertRowid() { return store_.db().lastInsertRowid(); }
+PluginStatement::~PluginStatement() {
+    if (owner_) owner_->live_.erase(this);
+    sqlite3_finalize(stmt_);
+}
 
-PluginStatement::~PluginStatement() { sqlite3_finalize(stmt_); }
+void PluginStatement::check(int rc, const char* what) {
+    if (rc != SQLITE_OK) throw StoreError(std::string("cannot ") + what + ": " + sqlite3_errstr(rc));
+}
 
-void PluginStatement::bindNull(int index) { sqlite3_bind_null(stmt_, index); }
-void PluginStatement::bindInt64(int index, int64_t value) { sqlite3_bind_int64(stmt_, index, value); }
-void PluginStatement::bindDouble(int index, double value) { sqlite3_bind_double(stmt_, index, value); }
+void PluginStatement::bindNull(int index) { check(sqlite3_bind_null(stmt_, index), "bind a parameter"); }
+void PluginStatement::bindInt64(int index, int64_t value) {
+    check(sqlite3_bind_int64(stmt_, index, value), "bind a parameter");
+}
+void PluginStatement::bindDouble(int index, double value) {
+    check(sqlite3_bind_double(stmt_, index, value), "bind a parameter");
+}
 void PluginStatement::bindText(int index, const char* text, int64_t size) {
     if (size < 0) size = static_cast<int64_t>(std::strlen(text));
-    sqlite3_bind_text64(stmt_, index, text, static_cast<sqlite3_uint64>(size), SQLITE_TRANSIENT, SQLITE_UTF8);
+    check(sqlite3_bind_text64(stmt_, index, text, static_cast<sqlite3_uint64>(size), SQLITE_TRANSIENT, SQLITE_UTF8),
+          "bind a parameter");
+}
+void PluginStatement::bindBlob(int index, const void* data, int64_t size) {
+    check(sqlite3_bind_blob64(stmt_, index, data, static_cast<sqlite3_uint64>(std::max<int64_t>(size, 0)),
+                              SQLITE_TRANSIENT),
+          "bind a parameter");
 }
 
 bool PluginStatement::step() {
+    if (!owner_) throw StoreError("the statement outlived its plugin");
+    sqlite3* db = sqlite3_db_handle(stmt_);
     int rc;
     {
-        PluginSql::Scope scope(owner_);
+        PluginSql::Scope scope(*owner_);
         rc = sqlite3_step(stmt_);
     }
     if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    std::string message = sqlite3_errmsg(sqlite3_db_handle(stmt_));
+    if (rc == SQLITE_DONE) {
+        if (!sqlite3_stmt_readonly(stmt_)) {
+            owner_->changes_ = sqlite3_changes64(db);
+            owner_->lastInsertRowid_ = sqlite3_last_insert_rowid(db);
+        }
+        return false;
+    }
+    std::string message = sqlite3_errmsg(db);
     sqlite3_reset(stmt_);
-    if (rc == SQLITE_AUTH) throw AccessDenied("the plugin " + owner_.pluginId() + " was refused: " + message);
+    if (rc == SQLITE_AUTH) throw AccessDenied("the plugin " + owner_->pluginId() + " was refused: " + message);
     throw StoreError(message);
 }
 
@@ -179,5 +272,7 @@ double PluginStatement::columnDouble(int column) const { return sqlite3_column_d
 const char* PluginStatement::columnText(int column) const {
     return reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
 }
+const void* PluginStatement::columnBlob(int column) const { return sqlite3_column_blob(stmt_, column); }
+int64_t PluginStatement::columnBytes(int column) const { return sqlite3_column_bytes(stmt_, column); }
 
 }  // namespace nourish

@@ -68,7 +68,7 @@ std::vector<Applied> appliedMigrations(Database& db, const std::string& owner) {
 }
 
 // Throws when the store cannot be migrated safely; returns the pending ones.
-std::vector<Migration> pendingMigrations(Database& db, const std::string& owner,
+std::vector<Migration> pendingIn(Database& db, const std::string& owner,
                                          const std::vector<Migration>& shipped) {
     auto applied = appliedMigrations(db, owner);
     int known = shipped.empty() ? 0 : shipped.back().version;
@@ -120,7 +120,7 @@ Store::Store(const fs::path& path, Open open, const std::vector<Migration>& migr
     // Reads only, so that a store we refuse stays byte-for-byte as it was.
     std::vector<Migration> pending;
     try {
-        pending = pendingMigrations(*db_, kCoreOwner, migrations);
+        pending = pendingIn(*db_, kCoreOwner, migrations);
     } catch (const StoreError& e) {
         std::string message = e.what();
         if (message.find("file is not a database") != std::string::npos)
@@ -147,6 +147,10 @@ Store::Store(const fs::path& path, Open open, const std::vector<Migration>& migr
 
 Store::~Store() = default;
 
+std::vector<Migration> Store::pendingMigrations(const std::string& owner, const std::vector<Migration>& migrations) {
+    return pendingIn(*db_, owner, migrations);
+}
+
 int Store::schemaVersion() {
     auto applied = appliedMigrations(*db_, kCoreOwner);
     return applied.empty() ? 0 : applied.back().version;
@@ -154,7 +158,7 @@ int Store::schemaVersion() {
 
 void Store::migrate(const std::string& owner, const std::vector<Migration>& migrations,
                     const std::function<void(const std::string&)>& execute) {
-    for (const Migration& m : pendingMigrations(*db_, owner, migrations)) {
+    for (const Migration& m : pendingIn(*db_, owner, migrations)) {
         Transaction tx(*db_);
         try {
             if (execute) execute(m.sql);

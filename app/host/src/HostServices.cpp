@@ -101,6 +101,15 @@ int32_t bindText(nourish_stmt* s, int32_t i, const char* text, int64_t size) {
         return NOURISH_OK;
     });
 }
+int32_t bindBlob(nourish_stmt* s, int32_t i, const void* data, int64_t size) {
+    return guarded(nullptr, [&] {
+        if (!data) s->statement->bindNull(i);
+        else s->statement->bindBlob(i, data, size);
+        return NOURISH_OK;
+    });
+}
+const void* columnBlob(nourish_stmt* s, int32_t c) { return s->statement->columnBlob(c); }
+int64_t columnBytes(nourish_stmt* s, int32_t c) { return s->statement->columnBytes(c); }
 int32_t stmtStep(nourish_stmt* s, const nourish_sink* error) {
     return guarded(error, [&] { return s->statement->step() ? int32_t(NOURISH_ROW) : int32_t(NOURISH_DONE); });
 }
@@ -118,12 +127,17 @@ int64_t storeChanges(const nourish_host* host) { return runtimeOf(host).sql->cha
 int64_t storeLastRowid(const nourish_host* host) { return runtimeOf(host).sql->lastInsertRowid(); }
 int32_t storeSavepoint(const nourish_host* host, int32_t (*body)(void*, const nourish_sink*), void* userData,
                        const nourish_sink* error) {
-    return guarded(error, [&]() -> int32_t {
-        Savepoint sp(runtimeOf(host).sql->store().db());
+    auto& rt = runtimeOf(host);
+    size_t mark = rt.host->pendingEventMark();
+    int32_t result = guarded(error, [&]() -> int32_t {
+        Savepoint sp(rt.sql->store().db());
         int32_t rc = body(userData, error);
         if (rc == NOURISH_OK) sp.release();
         return rc;  // otherwise the savepoint rolls back as it goes out of scope
     });
+    if (result != NOURISH_OK) rt.host->dropEventsAfter(mark);
+    rt.host->deliverPendingEvents();
+    return result;
 }
 const nourish_host_store kStore{sizeof(nourish_host_store),
                                 &storePrepare,
@@ -141,7 +155,10 @@ const nourish_host_store kStore{sizeof(nourish_host_store),
                                 &stmtFinalize,
                                 &storeChanges,
                                 &storeLastRowid,
-                                &storeSavepoint};
+                                &storeSavepoint,
+                                &bindBlob,
+                                &columnBlob,
+                                &columnBytes};
 
 // ---- clients ----
 void publishChanged(PluginRuntime& rt, int64_t id) {

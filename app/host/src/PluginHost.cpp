@@ -8,11 +8,14 @@
 #include <set>
 
 #include "PluginRuntime.h"
+#include "nourish/core/ClientStore.h"
 #include "nourish/core/Database.h"
+#include "nourish/core/Dates.h"
 #include "nourish/core/Errors.h"
 #include "nourish/core/Paths.h"
 #include "nourish/core/SchemaValidator.h"
 #include "nourish/core/Store.h"
+#include "nourish/core/PluginSql.h"
 #include "nourish/core/Text.h"
 
 namespace nourish {
@@ -300,6 +303,15 @@ void PluginHost::load(PluginRecord& record) {
         return fail(record, LoadFailure::InvalidDocument, e.what());
     }
 
+    if (!m.tablePrefix.empty()) {
+        std::string problem = PluginSql::prefixProblem(m.tablePrefix);
+        for (PluginRecord* other : started_) {
+            const std::string& theirs = other->manifest.tablePrefix;
+            if (!theirs.empty() && (theirs.rfind(m.tablePrefix, 0) == 0 || m.tablePrefix.rfind(theirs, 0) == 0))
+                problem = "its table prefix '" + m.tablePrefix + "' overlaps '" + theirs + "' of " + other->id();
+        }
+        if (!problem.empty()) return fail(record, LoadFailure::BadManifest, problem);
+    }
     rt.sql = std::make_unique<PluginSql>(store_, m.id, m.tablePrefix);
     rt.hostStruct = nourish_host{sizeof(nourish_host), NOURISH_SDK_MAJOR, NOURISH_SDK_MINOR, "0.1.0", &rt,
                                  &hostExtension};
@@ -311,6 +323,13 @@ void PluginHost::load(PluginRecord& record) {
             for (auto& item : json::parse(ext->migrations_json))
                 migrations.push_back(Migration{item["version"], item["name"], item["sql"]});
             std::sort(migrations.begin(), migrations.end(), [](auto& a, auto& b) { return a.version < b.version; });
+            // A store that holds data is copied before the plugin changes it.
+            auto pending = store_.pendingMigrations(m.id, migrations);
+            if (!pending.empty() && ClientStore(store_).count() > 0) {
+                fs::path backup = store_.path();
+                backup += ".before-" + m.id + "-" + std::to_string(pending.front().version) + "-" + nowUtc() + ".bak";
+                backupDatabase(store_.db(), backup);
+            }
             rt.sql->migrate(migrations);
         } catch (const std::exception& e) {
             return fail(record, LoadFailure::MigrationFailed, e.what());
@@ -324,6 +343,7 @@ void PluginHost::load(PluginRecord& record) {
     sentinel_.arm(m.id, "initialising");
     int32_t rc = d->init(d, &rt.hostStruct, &sink);
     sentinel_.disarm();
+    rt.sql->resetStatements();
     if (rc != NOURISH_OK) {
         std::erase_if(subscriptions_, [&](auto& s) { return s.owner == &rt; });
         return fail(record, LoadFailure::InitFailed,
@@ -351,6 +371,32 @@ void PluginHost::validateDocuments(PluginRecord& record) {
         const char* capability;
         const char* schema;
     };
+    // Structs must be at least as large as SDK 1.0 made them, with every function set.
+    auto tooSmall = [&](const char* id, uint32_t size, uint32_t minimum) {
+        if (size < minimum)
+            throw std::runtime_error(record.id() + " (" + id + "): its struct is " + std::to_string(size) +
+                                     " bytes, smaller than SDK 1.0's " + std::to_string(minimum));
+    };
+    auto missing = [&](const char* id, const void* fn, const char* name) {
+        if (!fn) throw std::runtime_error(record.id() + " (" + id + "): the function " + name + " is missing");
+    };
+    if (auto e = static_cast<const nourish_cli_commands*>(d->get_extension(d, NOURISH_CLI_COMMANDS_ID))) {
+        tooSmall(NOURISH_CLI_COMMANDS_ID, e->struct_size, sizeof(nourish_cli_commands));
+        missing(NOURISH_CLI_COMMANDS_ID, reinterpret_cast<const void*>(e->run), "run");
+    }
+    if (auto e = static_cast<const nourish_ui_wx*>(d->get_extension(d, NOURISH_UI_WX_ID))) {
+        tooSmall(NOURISH_UI_WX_ID, e->struct_size, sizeof(nourish_ui_wx));
+        missing(NOURISH_UI_WX_ID, reinterpret_cast<const void*>(e->create_page), "create_page");
+        missing(NOURISH_UI_WX_ID, reinterpret_cast<const void*>(e->show_client), "show_client");
+    }
+    if (auto e = static_cast<const nourish_report_sections*>(d->get_extension(d, NOURISH_REPORT_SECTIONS_ID))) {
+        tooSmall(NOURISH_REPORT_SECTIONS_ID, e->struct_size, sizeof(nourish_report_sections));
+        missing(NOURISH_REPORT_SECTIONS_ID, reinterpret_cast<const void*>(e->render), "render");
+    }
+    if (auto e = static_cast<const nourish_store_migrations*>(d->get_extension(d, NOURISH_STORE_MIGRATIONS_ID)))
+        tooSmall(NOURISH_STORE_MIGRATIONS_ID, e->struct_size, sizeof(nourish_store_migrations));
+    if (auto e = static_cast<const nourish_intake_forms*>(d->get_extension(d, NOURISH_INTAKE_FORMS_ID)))
+        tooSmall(NOURISH_INTAKE_FORMS_ID, e->struct_size, sizeof(nourish_intake_forms));
     for (Doc doc : {Doc{NOURISH_STORE_MIGRATIONS_ID, "migrations.schema.json"},
                     Doc{NOURISH_CLI_COMMANDS_ID, "cli-commands.schema.json"},
                     Doc{NOURISH_UI_WX_ID, "ui-pages.schema.json"},
@@ -469,13 +515,20 @@ int PluginHost::runCliCommand(const CliCommand& command, const std::vector<std::
     auto append = [](void* ctx, const char* data, size_t size) { static_cast<std::string*>(ctx)->append(data, size); };
     nourish_sink outSink{&out, append}, errorSink{&error, append};
     // Whatever the command wrote is undone unless it succeeds.
-    Savepoint sp(store_.db());
+    size_t mark = pendingEventMark();
     int rc;
     {
-        CrashSentinel::CallScope call(command.plugin->id());
-        rc = ext->run(d, command.name.c_str(), static_cast<int32_t>(argv.size()), argv.data(), &outSink, &errorSink);
+        Savepoint sp(store_.db());
+        {
+            CrashSentinel::CallScope call(command.plugin->id());
+            rc = ext->run(d, command.name.c_str(), static_cast<int32_t>(argv.size()), argv.data(), &outSink,
+                          &errorSink);
+        }
+        if (rc == 0) sp.release();
+        else dropEventsAfter(mark);
     }
-    if (rc == 0) sp.release();
+    command.plugin->runtime->sql->resetStatements();
+    deliverPendingEvents();
     return rc;
 }
 
@@ -503,15 +556,23 @@ void* PluginHost::createPage(const UiPage& page, void* parent, std::string& erro
     nourish_sink sink{&error, [](void* ctx, const char* data, size_t size) {
                           static_cast<std::string*>(ctx)->append(data, size);
                       }};
-    CrashSentinel::CallScope call(page.plugin->id());
-    return ext->create_page(d, page.id.c_str(), parent, &sink);
+    void* created;
+    {
+        CrashSentinel::CallScope call(page.plugin->id());
+        created = ext->create_page(d, page.id.c_str(), parent, &sink);
+    }
+    page.plugin->runtime->sql->resetStatements();
+    return created;
 }
 
 void PluginHost::showClient(const UiPage& page, void* window, int64_t clientId) {
     const nourish_plugin* d = page.plugin->runtime->descriptor;
     auto ext = static_cast<const nourish_ui_wx*>(d->get_extension(d, NOURISH_UI_WX_ID));
-    CrashSentinel::CallScope call(page.plugin->id());
-    ext->show_client(d, page.id.c_str(), window, clientId);
+    {
+        CrashSentinel::CallScope call(page.plugin->id());
+        ext->show_client(d, page.id.c_str(), window, clientId);
+    }
+    page.plugin->runtime->sql->resetStatements();
 }
 
 std::vector<ReportSection> PluginHost::reportSections(int64_t clientId) {
@@ -530,6 +591,7 @@ std::vector<ReportSection> PluginHost::reportSections(int64_t clientId) {
                 CrashSentinel::CallScope call(record->id());
                 rc = ext->render(d, section.id.c_str(), clientId, &docSink, &errorSink);
             }
+            record->runtime->sql->resetStatements();
             if (rc != NOURISH_OK) {
                 section.error = record->id() + " could not render " + section.id + ": " + error;
             } else {
@@ -551,15 +613,38 @@ std::vector<ReportSection> PluginHost::reportSections(int64_t clientId) {
 }
 
 void PluginHost::publish(const std::string& event, const std::string& payloadJson) {
+    if (store_.db().inTransaction()) {
+        pendingEvents_.emplace_back(event, payloadJson);
+        return;
+    }
     auto listeners = listeners_;
-    for (auto& [id, listener] : listeners) listener(event, payloadJson);
-    // Copy: a handler may subscribe or unsubscribe while we iterate.
+    for (auto& [id, listener] : listeners) {
+        // A listener removed by an earlier one in this round is not called.
+        bool live = std::any_of(listeners_.begin(), listeners_.end(), [&](auto& l) { return l.first == id; });
+        if (live) listener(event, payloadJson);
+    }
     auto subscribers = subscriptions_;
     for (auto& s : subscribers) {
         if (s.event != event) continue;
-        CrashSentinel::CallScope call(s.owner->record->id());
-        s.handler(s.userData, event.c_str(), payloadJson.c_str());
+        bool live = std::any_of(subscriptions_.begin(), subscriptions_.end(), [&](auto& l) { return l.id == s.id; });
+        if (!live) continue;
+        {
+            CrashSentinel::CallScope call(s.owner->record->id());
+            s.handler(s.userData, event.c_str(), payloadJson.c_str());
+        }
+        s.owner->sql->resetStatements();
     }
+}
+
+void PluginHost::dropEventsAfter(size_t mark) {
+    if (pendingEvents_.size() > mark) pendingEvents_.resize(mark);
+}
+
+void PluginHost::deliverPendingEvents() {
+    if (store_.db().inTransaction()) return;
+    auto events = std::move(pendingEvents_);
+    pendingEvents_.clear();
+    for (auto& [event, payload] : events) publish(event, payload);
 }
 
 uint64_t PluginHost::listen(Listener listener) {

@@ -37,7 +37,9 @@ typedef struct nourish_cli_commands {
     const char* commands_json;
     /*
      * Runs `command` with the arguments after it (argv[0] is the first
-     * argument, not the command). Output goes to `out`, messages for the
+     * argument, not the command; command and argv are valid during the call).
+     * It runs inside a savepoint: unless it returns 0, every write it made is
+     * rolled back. Output goes to `out`, messages for the
      * practitioner to `error`. Returns the process exit code: 0 success,
      * 2 bad input (one line per problem, nothing written), 1 other failure.
      */
@@ -63,7 +65,8 @@ typedef struct nourish_ui_wx {
      * parent; the host destroys it before shutdown. */
     void* (*create_page)(const nourish_plugin* self, const char* page_id, void* parent,
                          const nourish_sink* error);
-    /* Shows `client_id` on a page this plugin created (0: no client). */
+    /* Shows `client_id` on a page this plugin created (0: no client).
+     * page_id is valid during the call. */
     void (*show_client)(const nourish_plugin* self, const char* page_id, void* page,
                         int64_t client_id);
 } nourish_ui_wx;

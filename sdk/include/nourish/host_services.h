@@ -44,7 +44,10 @@ enum {
     NOURISH_TYPE_NULL = 5
 };
 
-typedef struct nourish_stmt nourish_stmt; /* host-owned, freed by finalize */
+/* Host-owned, freed by finalize. A statement left mid-iteration is reset when
+ * the host call that led to the plugin running returns, so that it does not
+ * hold an old snapshot of the store; prepare once and reuse freely. */
+typedef struct nourish_stmt nourish_stmt;
 
 typedef struct nourish_host_store {
     uint32_t struct_size;
@@ -75,7 +78,8 @@ typedef struct nourish_host_store {
 
     void (*finalize)(nourish_stmt* stmt);
 
-    /* Rows changed by the last writing statement, and the last inserted rowid. */
+    /* Rows changed by this plugin's last writing statement, and the rowid it
+     * last inserted (writes the host makes on its behalf do not count). */
     int64_t (*changes)(const nourish_host* host);
     int64_t (*last_insert_rowid)(const nourish_host* host);
 
@@ -87,6 +91,12 @@ typedef struct nourish_host_store {
     int32_t (*savepoint)(const nourish_host* host,
                          int32_t (*body)(void* user_data, const nourish_sink* error),
                          void* user_data, const nourish_sink* error);
+
+    /* Bytes, for BLOB columns and text that may hold NUL. Data is copied. */
+    int32_t (*bind_blob)(nourish_stmt* stmt, int32_t index, const void* data, int64_t size);
+    /* Host-owned; valid until the next step, reset or finalize. */
+    const void* (*column_blob)(nourish_stmt* stmt, int32_t column);
+    int64_t (*column_bytes)(nourish_stmt* stmt, int32_t column);
 } nourish_host_store;
 
 /* -------------------------------------------------------------- clients -- */
@@ -121,6 +131,7 @@ typedef struct nourish_host_clients {
  * what others contribute (e.g. protocols from every plugin). */
 #define NOURISH_HOST_REGISTRY_ID "nourish.host.registry/1"
 
+/* plugin_id is valid during the call; extension until the caller's shutdown. */
 typedef void (*nourish_registry_visitor)(void* user_data, const char* plugin_id,
                                          const void* extension);
 
@@ -142,13 +153,17 @@ typedef struct nourish_host_registry {
  */
 #define NOURISH_HOST_EVENTS_ID "nourish.host.events/1"
 
+/* event and payload_json are valid during the call only. */
 typedef void (*nourish_event_handler)(void* user_data, const char* event,
                                       const char* payload_json);
 
 typedef struct nourish_host_events {
     uint32_t struct_size;
-    /* Returns a subscription id (never 0). Handlers run on the main thread,
-     * after the change is committed. */
+    /* Returns a subscription id, or 0 when event or handler is NULL. Handlers
+     * run on the main thread, after the change is committed (never for a
+     * change that was rolled back). user_data must stay valid until
+     * unsubscribe or the plugin's shutdown, when the host drops every
+     * subscription the plugin still holds. */
     uint64_t (*subscribe)(const nourish_host* host, const char* event,
                           nourish_event_handler handler, void* user_data);
     void (*unsubscribe)(const nourish_host* host, uint64_t subscription);

@@ -107,8 +107,8 @@ typedef struct nourish_host {
     uint32_t struct_size;
     uint16_t sdk_major; /* the SDK version the host provides */
     uint16_t sdk_minor;
-    const char* app_version;
-    void* host_data; /* private to the host; do not touch */
+    const char* app_version; /* valid until shutdown */
+    void* host_data;         /* private to the host; do not touch */
 
     /*
      * [thread-safe] Returns the host service for an id such as

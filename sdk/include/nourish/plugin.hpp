@@ -7,6 +7,7 @@
 #pragma once
 
 #include <boost/dll/alias.hpp>
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <memory>
@@ -85,6 +86,7 @@ public:
     Statement& bind(int index, std::nullptr_t) { return check(api_->bind_null(stmt_, index)); }
     Statement& bind(int index, int64_t value) { return check(api_->bind_int64(stmt_, index, value)); }
     Statement& bind(int index, int value) { return bind(index, static_cast<int64_t>(value)); }
+    Statement& bind(int index, long long value) { return bind(index, static_cast<int64_t>(value)); }
     Statement& bind(int index, double value) { return check(api_->bind_double(stmt_, index, value)); }
     Statement& bind(int index, std::string_view text) {
         return check(api_->bind_text(stmt_, index, text.data(), static_cast<int64_t>(text.size())));
@@ -106,7 +108,11 @@ public:
     double real(int column) const { return api_->column_double(stmt_, column); }
     std::string text(int column) const {
         const char* value = api_->column_text(stmt_, column);
-        return value ? std::string(value) : std::string();
+        if (!value) return std::string();
+        // A host older than this header may not have column_bytes: never read past struct_size.
+        if (api_->struct_size < offsetof(nourish_host_store, column_bytes) + sizeof(api_->column_bytes))
+            return std::string(value);
+        return std::string(value, static_cast<size_t>(api_->column_bytes(stmt_, column)));
     }
 
 private:

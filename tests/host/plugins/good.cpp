@@ -80,6 +80,25 @@ public:
             host.audit(std::stoll(args.at(1)), "greeting.sent", R"({"how": "cli"})");
             return 0;
         }
+        if (verb == "create-client" || verb == "create-client-then-fail") {
+            auto api = host.service<nourish_host_clients>(NOURISH_HOST_CLIENTS_ID);
+            nourish::StringSink problem;
+            int64_t id = 0;
+            std::string json = R"({"given_name": "Plugin", "family_name": "Made", "date_of_birth": "2024-01-01"})";
+            if (api->create(host.raw(), json.c_str(), &id, problem.get()) != NOURISH_OK) {
+                error << problem.str() << "\n";
+                return 1;
+            }
+            out << std::to_string(id) << "\n";
+            return verb == "create-client" ? 0 : 2;
+        }
+        if (verb == "rowid") {
+            host.prepare("INSERT INTO good_greetings (name) VALUES ('x')").step();
+            int64_t mine = host.lastInsertRowid();
+            host.audit(1, "greeting.sent");  // the host's own insert must not change what we see
+            out << std::to_string(mine) << " " << std::to_string(host.lastInsertRowid()) << "\n";
+            return 0;
+        }
         if (verb == "changes") {
             out << std::to_string(changes_) << "\n";
             return 0;

@@ -31,6 +31,8 @@ public:
     int64_t lastInsertRowid() const;
     int64_t changes() const;
     bool tableExists(const std::string& name);
+    // True while a transaction (or savepoint) is open on this connection.
+    bool inTransaction() const;
     const std::filesystem::path& path() const { return path_; }
     sqlite3* handle() const { return db_; }
     std::string lastError() const;
@@ -88,7 +90,9 @@ private:
     Statement& s_;
 };
 
-// BEGIN IMMEDIATE ... COMMIT; rolls back unless commit() was called.
+// BEGIN IMMEDIATE ... COMMIT; rolls back unless commit() was called. Inside a
+// transaction already open (a plugin's savepoint, an import) it becomes a
+// savepoint of that transaction, so it commits or rolls back with it.
 class Transaction {
 public:
     explicit Transaction(Database& db);
@@ -97,6 +101,7 @@ public:
 
 private:
     Database& db_;
+    std::string savepoint_;  // set when nested
     bool done_ = false;
 };
 

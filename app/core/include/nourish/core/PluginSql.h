@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,10 +20,12 @@ class PluginSql;
 class PluginStatement {
 public:
     ~PluginStatement();
+    // Each throws StoreError for a bad index or a statement in use.
     void bindNull(int index);
     void bindInt64(int index, int64_t value);
     void bindDouble(int index, double value);
     void bindText(int index, const char* text, int64_t size);
+    void bindBlob(int index, const void* data, int64_t size);
     bool step();  // true: row ready; throws StoreError / AccessDenied
     void reset();
     int columnCount() const;
@@ -30,34 +33,48 @@ public:
     int64_t columnInt64(int column) const;
     double columnDouble(int column) const;
     const char* columnText(int column) const;
+    const void* columnBlob(int column) const;
+    int64_t columnBytes(int column) const;
 
 private:
     friend class PluginSql;
-    PluginStatement(PluginSql& owner, sqlite3_stmt* stmt) : owner_(owner), stmt_(stmt) {}
-    PluginSql& owner_;
+    PluginStatement(PluginSql* owner, sqlite3_stmt* stmt) : owner_(owner), stmt_(stmt) {}
+    void check(int rc, const char* what);
+    PluginSql* owner_;  // null once the owner finalized it at shutdown
     sqlite3_stmt* stmt_;
 };
 
 // Store access scoped to one plugin: its own tables (by prefix) read/write,
-// the host_* views read-only; no core tables, ATTACH, PRAGMA or transactions.
+// the host_* views read-only; no core tables, ATTACH, PRAGMA, transactions,
+// or renaming tables. Migrations may alter the plugin's own tables, and may
+// only leave objects named with its prefix behind.
 class PluginSql {
 public:
     PluginSql(Store& store, std::string pluginId, std::string tablePrefix);
+    // Finalizes statements the plugin left open, so the store can close.
+    ~PluginSql();
 
     std::unique_ptr<PluginStatement> prepare(const std::string& sql);
-    // The plugin's migrations, applied under the same rules.
     void migrate(const std::vector<Migration>& migrations);
-    int64_t changes();
-    int64_t lastInsertRowid();
+    // Of the plugin's own last writing statement, not the host's.
+    int64_t changes() const { return changes_; }
+    int64_t lastInsertRowid() const { return lastInsertRowid_; }
+    // Resets statements a plugin left mid-iteration, so none keeps an old read
+    // snapshot of the store open between calls.
+    void resetStatements();
     Store& store() { return store_; }
     const std::string& pluginId() const { return pluginId_; }
+
+    // Whether a table prefix is safe to give a plugin: no core object and no
+    // SQLite-internal name starts with it.
+    static std::string prefixProblem(const std::string& prefix);
 
     // Internal: the SQLite authorizer callback and its scope.
     static int authorize(void* self, int action, const char* a, const char* b, const char* db,
                          const char* inner);
     class Scope {
     public:
-        explicit Scope(PluginSql& sql);
+        explicit Scope(PluginSql& sql, bool migrating = false);
         ~Scope();
 
     private:
@@ -65,6 +82,7 @@ public:
     };
 
 private:
+    friend class PluginStatement;
     bool ownsName(const char* name) const;
     int deny(std::string what);
 
@@ -72,6 +90,10 @@ private:
     std::string pluginId_;
     std::string prefix_;
     std::string denial_;
+    bool migrating_ = false;
+    int64_t changes_ = 0;
+    int64_t lastInsertRowid_ = 0;
+    std::set<PluginStatement*> live_;
 };
 
 }  // namespace nourish

@@ -62,6 +62,9 @@ public:
     // Applies pending migrations recorded under `owner` ("core" or a plugin id),
     // each in one transaction. Throws StoreError if an applied one changed or
     // the store knows a newer one.
+    // The migrations of `owner` not yet applied; throws like migrate() would.
+    std::vector<Migration> pendingMigrations(const std::string& owner, const std::vector<Migration>& migrations);
+
     // `execute` runs each migration's SQL (plugins' under their authorizer).
     void migrate(const std::string& owner, const std::vector<Migration>& migrations,
                  const std::function<void(const std::string&)>& execute = {});

@@ -153,7 +153,12 @@ public:
     std::vector<ReportSection> reportSections(int64_t clientId);
 
     // Host events to plugin subscribers, plus in-process listeners (the GUI).
+    // Raised inside a transaction, an event waits until it commits (and is
+    // dropped if it rolls back): subscribers only ever hear of committed changes.
     void publish(const std::string& event, const std::string& payloadJson);
+    size_t pendingEventMark() const { return pendingEvents_.size(); }
+    void dropEventsAfter(size_t mark);
+    void deliverPendingEvents();
     using Listener = std::function<void(const std::string& event, const std::string& payload)>;
     // Returns an id for unlisten; a listener must be removed before it dies.
     uint64_t listen(Listener listener);
@@ -176,6 +181,7 @@ private:
     std::vector<std::unique_ptr<PluginRecord>> plugins_;
     std::vector<PluginRecord*> started_;  // init succeeded, in order
     std::vector<RegisteredForm> forms_;
+    std::vector<std::pair<std::string, std::string>> pendingEvents_;
     FormEditor formEditor_;
     std::vector<std::pair<uint64_t, Listener>> listeners_;
     struct Subscription;
