@@ -12,6 +12,7 @@ using nourish::test::runProcess;
 namespace {
 class CliTest : public ::testing::Test {
 protected:
+    void SetUp() override { ASSERT_EQ(cli({"store", "init"}).exitCode, 0); }
     ProcessResult cli(std::vector<std::string> args, std::vector<std::string> env = {}) {
         args.insert(args.begin(), {"--store", (dir / "n.db").string()});
         // Keep the practitioner's own plugin folder out of the tests.
@@ -66,6 +67,7 @@ TEST_F(CliTest, BadInput_IsOneLineExit2AndWritesNothing) {
     expectRefused({"client", "show", "abc"}, "not a client id");
     expectRefused({"settings", "set", "practice.email", "not-an-email"}, "not an email address");
     expectRefused({"settings", "set", "practice.colour", "blue"}, "not a setting");
+    expectRefused({"settings", "get", "nowhere.key"}, "nowhere.key: is not a setting");
     expectRefused({"frobnicate"}, "unknown command 'frobnicate'");
     EXPECT_EQ(clientCount(), 0);
 }
@@ -77,6 +79,21 @@ TEST_F(CliTest, NamesWithQuotesEmojiAndRtl_AreKeptExactly) {
         auto j = nlohmann::json::parse(cli({"client", "show", r.output.substr(0, r.output.size() - 1), "--json"}).output);
         EXPECT_EQ(j["given_name"], name);
     }
+}
+
+TEST_F(CliTest, MissingStore_IsAnErrorNotANewStore) {
+    auto r = runProcess(NOURISH_CLI, {"--store", (dir / "typo.db").string(), "client", "list"});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.error.find("there is no store at"), std::string::npos) << r.error;
+    EXPECT_FALSE(std::filesystem::exists(dir / "typo.db"));
+}
+
+TEST_F(CliTest, DisablingAPlugin_DoesNotRunIt) {
+    // A crashing plugin can be turned off without being started first.
+    auto env = std::vector<std::string>{plugins("crasher"), "NOURISH_TEST_CRASH=1"};
+    EXPECT_EQ(cli({"plugins", "disable", "org.nourish.test.crasher"}, env).exitCode, 0);
+    auto list = cli({"plugins", "--json"}, env);
+    EXPECT_EQ(list.exitCode, 0) << list.error;
 }
 
 TEST_F(CliTest, Settings_RoundTrip) {
@@ -140,10 +157,18 @@ TEST_F(CliTest, PluginCommand_RunsThroughTheHost) {
 TEST_F(CliTest, SafeMode_LeavesThirdPartyPluginsOff) {
     auto r = cli({"--safe-mode", "plugins", "--json"}, {plugins("good")});
     auto list = nlohmann::json::parse(r.output);
+    int seen = 0;
     for (auto& p : list) {
-        if (p["id"] == "org.nourish.test.good") EXPECT_EQ(p["state"], "disabled");
-        if (p["id"] == "org.nourish.intake") EXPECT_EQ(p["state"], "loaded");
+        if (p["id"] == "org.nourish.test.good") {
+            EXPECT_EQ(p["state"], "disabled");
+            ++seen;
+        }
+        if (p["id"] == "org.nourish.intake") {
+            EXPECT_EQ(p["state"], "loaded");
+            ++seen;
+        }
     }
+    EXPECT_EQ(seen, 2);
 }
 
 TEST_F(CliTest, CrashingPlugin_IsNamedNextTimeAndSkipped) {
@@ -161,8 +186,11 @@ TEST_F(CliTest, CrashingPlugin_IsNamedNextTimeAndSkipped) {
         }
     EXPECT_TRUE(seen);
     // The run after that loads it again (the practitioner may disable it for good).
-    auto third = cli({"plugins", "--json"}, {plugins("crasher")});
-    EXPECT_NE(third.output.find("\"loaded\""), std::string::npos);
+    auto third = nlohmann::json::parse(cli({"plugins", "--json"}, {plugins("crasher")}).output);
+    bool loaded = false;
+    for (auto& p : third)
+        if (p["id"] == "org.nourish.test.crasher") loaded = p["state"] == "loaded";
+    EXPECT_TRUE(loaded);
 }
 
 TEST_F(CliTest, DisableAndEnable_TakeEffectNextStart) {

@@ -151,14 +151,23 @@ TEST(Store, Backup_IsVerifiedCopyAndNeverOverwrites) {
     TempDir dir;
     Store store(dir / "n.db");
     ClientStore(store).create(child("Zoë"), {"t", "test"});
-    store.backupTo(dir / "copy.db");
+    Actor actor{"t", "test"};
+    store.backupTo(dir / "copy.db", actor);
     {
         Store copy(dir / "copy.db", Store::Open::ExistingOnly);
         EXPECT_EQ(ClientStore(copy).get(1).givenName, "Zoë");
         EXPECT_TRUE(copy.check().ok());
     }
-    EXPECT_THROW(store.backupTo(dir / "copy.db"), StoreError);
-    EXPECT_THROW(store.backupTo(dir / "n.db"), StoreError);
+    EXPECT_THROW(store.backupTo(dir / "copy.db", actor), StoreError);
+    EXPECT_THROW(store.backupTo(dir / "n.db", actor, /*replace=*/true), StoreError);
+    std::filesystem::create_directory(dir / "sub");
+    EXPECT_THROW(store.backupTo(dir / "sub" / ".." / "n.db", actor, /*replace=*/true), StoreError);
+    EXPECT_EQ(ClientStore(store).count(), 1) << "the store survived every refused backup";
+    store.backupTo(dir / "copy.db", actor, /*replace=*/true);
+    EXPECT_FALSE(std::filesystem::exists(dir / "copy.db.partial"));
+    Statement s(store.db(), "SELECT count(*) FROM audit_events WHERE action = 'store.backup'");
+    s.step();
+    EXPECT_EQ(s.int64(0), 2);
 }
 
 TEST(Store, Check_PassesOnHealthyStore) {

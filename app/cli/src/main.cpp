@@ -50,8 +50,9 @@ Clients
   client show ID [--json]
   client archive ID | client reactivate ID
 Settings
-  settings get KEY | settings set KEY VALUE     (practice.name, practice.practitioner,
-                                                 practice.address, practice.phone, practice.email)
+  settings get KEY | settings set KEY VALUE     practice.name, practice.practitioner,
+                                                practice.address, practice.phone, practice.email,
+                                                and the keys plugins declare
 Plugins
   plugins [--json]                every plugin found: state, reason, capabilities
   plugins enable ID | plugins disable ID
@@ -268,7 +269,7 @@ int storeCommand(Store& store, Args& args) {
     if (verb == "backup") {
         std::string dest = args.next("backup destination file");
         if (!args.empty()) throw UsageError("store backup takes one destination file");
-        store.backupTo(dest);
+        store.backupTo(dest, Actor::currentUser("cli"));
         std::cout << "backed up to " << dest << " and verified\n";
         return 0;
     }
@@ -282,30 +283,51 @@ int storeCommand(Store& store, Args& args) {
     throw UsageError("unknown store subcommand '" + verb + "'");
 }
 
-int settingsCommand(Store& store, Args& args) {
+// Practice details are the host's; any other key belongs to the plugin whose
+// manifest declares it (found without running plugin code).
+int settingsCommand(Store& store, PluginHost& host, Args& args) {
     std::string verb = args.next("settings subcommand (get, set)");
-    PracticeSettings settings(store);
-    if (verb == "get") {
-        std::string key = args.next("setting name");
-        if (!args.empty()) throw UsageError("settings get takes one key");
-        auto value = settings.get(key);
-        if (!value) return 1;
-        std::cout << *value << '\n';
+    if (verb != "get" && verb != "set") throw UsageError("unknown settings subcommand '" + verb + "'");
+    std::string key = args.next("setting name");
+    std::optional<std::string> value;
+    if (verb == "set") value = args.next("setting value");
+    if (!args.empty()) throw UsageError("settings " + verb + " takes a key" + (value ? " and one value (quote it)" : ""));
+    if (PracticeSettings::isKey(key)) {
+        PracticeSettings practice(store);
+        if (value) {
+            practice.set(key, *value, Actor::currentUser("cli"));
+            return 0;
+        }
+        auto current = practice.get(key);
+        if (!current) return 1;
+        std::cout << *current << '\n';
         return 0;
     }
-    if (verb == "set") {
-        std::string key = args.next("setting name");
-        std::string value = args.next("setting value");
-        if (!args.empty()) throw UsageError("settings set takes a key and one value (quote it)");
-        settings.set(key, value, Actor::currentUser("cli"));
-        return 0;
-    }
-    throw UsageError("unknown settings subcommand '" + verb + "'");
+    host.discover();
+    std::string known;
+    for (auto& k : PracticeSettings::keys()) known += (known.empty() ? "" : ", ") + k;
+    for (auto& p : host.plugins())
+        for (const Manifest::Setting& s : p->manifest.settings) {
+            known += ", " + s.key;
+            if (s.key != key) continue;
+            PluginSettings settings(store, p->id());
+            if (value) {
+                settings.set(key, *value);
+                return 0;
+            }
+            if (s.secret) throw UsageError(key + ": is a secret and is never shown");
+            auto current = settings.get(key);
+            if (!current) return 1;
+            std::cout << *current << '\n';
+            return 0;
+        }
+    throw UsageError(key + ": is not a setting (known: " + known + ")");
 }
 
 json capabilitiesOf(const PluginRecord& p) { return p.manifest.capabilities; }
 
 int pluginsCommand(PluginHost& host, Args& args) {
+    // (enable/disable arrive here with the plugins discovered but not loaded)
     if (!args.empty() && (args.items[args.pos] == "enable" || args.items[args.pos] == "disable")) {
         bool enable = args.next("") == "enable";
         std::string id = args.next("plugin id");
@@ -372,16 +394,29 @@ int run(int argc, char** argv) {
         return args.empty() ? 2 : 0;
     }
     std::string command = args.next("command");
+    // Only `store init` and `store demo` create a store; a mistyped --store
+    // path is an error, not a new empty caseload.
+    bool creates = command == "store" && !args.empty() &&
+                   (args.items[args.pos] == "init" || args.items[args.pos] == "demo");
+    if (!creates && !fs::exists(storePath))
+        throw std::runtime_error("there is no store at " + storePath.string() +
+                                 " (create one with: nourish-cli --store " + storePath.string() + " store init)");
     Store store(storePath);
     if (command == "store") return storeCommand(store, args);
     if (command == "client") return clientCommand(store, args);
-    if (command == "settings") return settingsCommand(store, args);
 
-    // Everything else needs the plugins.
     auto options = PluginHost::defaultOptions(fs::read_symlink("/proc/self/exe"));
     options.safeMode = safeMode;
     options.source = "cli";
     PluginHost host(store, options);
+    if (command == "settings") return settingsCommand(store, host, args);
+    // Turning a plugin on or off never runs it.
+    if (command == "plugins" && !args.empty() &&
+        (args.items[args.pos] == "enable" || args.items[args.pos] == "disable")) {
+        host.discover();
+        return pluginsCommand(host, args);
+    }
+    // Everything else needs the plugins running.
     if (auto crash = host.previousCrash())
         std::cerr << "warning: Nourish stopped unexpectedly while the plugin " << crash->pluginId << " was "
                   << crash->phase << "; it is skipped this time (nourish-cli plugins disable "

@@ -144,12 +144,14 @@ void ClientStore::writeGuardians(Client& c, const Client* previous) {
         if (known && previous)
             for (const Guardian& p : previous->guardians)
                 if (p.id == g.id) before = &p;
+        // When consent was given is the store's to say: now for a new grant,
+        // unchanged for a kept one, whatever the caller sent.
         if (g.emailConsent && before && before->emailConsent) {
-            // Unchanged consent keeps when and by whom it was given.
-            if (!g.emailConsentAt) g.emailConsentAt = before->emailConsentAt;
+            g.emailConsentAt = before->emailConsentAt;
             if (!g.emailConsentBy) g.emailConsentBy = before->emailConsentBy;
+        } else if (g.emailConsent) {
+            g.emailConsentAt = now;
         }
-        if (g.emailConsent && !g.emailConsentAt) g.emailConsentAt = now;
         if (g.emailConsent && !g.emailConsentBy) g.emailConsentBy = g.name;
         if (!g.emailConsent) {
             g.emailConsentAt.reset();
@@ -196,7 +198,7 @@ Client normalised(const Client& input) {
 
 int64_t ClientStore::insert(Client& c) {
     c.createdAt = c.updatedAt = nowUtc();
-    if (c.healthDataConsent && !c.healthDataConsentAt) c.healthDataConsentAt = c.createdAt;
+    if (c.healthDataConsent) c.healthDataConsentAt = c.createdAt;
     if (!c.healthDataConsent) c.healthDataConsentAt.reset(), c.healthDataConsentBy.reset();
     Database& db = store_.db();
     Statement& ins = db.cached(
@@ -254,10 +256,11 @@ void ClientStore::update(const Client& input, const Actor& actor) {
     Transaction tx(db);
     Client previous = get(c.id);  // NotFoundError for an unknown id
     if (c.healthDataConsent && previous.healthDataConsent) {
-        if (!c.healthDataConsentAt) c.healthDataConsentAt = previous.healthDataConsentAt;
+        c.healthDataConsentAt = previous.healthDataConsentAt;
         if (!c.healthDataConsentBy) c.healthDataConsentBy = previous.healthDataConsentBy;
+    } else if (c.healthDataConsent) {
+        c.healthDataConsentAt = nowUtc();
     }
-    if (c.healthDataConsent && !c.healthDataConsentAt) c.healthDataConsentAt = nowUtc();
     if (!c.healthDataConsent) c.healthDataConsentAt.reset(), c.healthDataConsentBy.reset();
     Statement& u = db.cached(
         "UPDATE clients SET given_name = ?2, family_name = ?3, preferred_name = ?4, date_of_birth = ?5, "

@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <nlohmann/json.hpp>
+
 #include "nourish/core/AuditLog.h"
 #include "nourish/core/Dates.h"
 #include "nourish/core/Errors.h"
@@ -181,12 +183,12 @@ void Store::migrate(const std::string& owner, const std::vector<Migration>& migr
     }
 }
 
-void backupDatabase(Database& source, const fs::path& destination) {
-    fs::path partial = destination;
-    partial += ".partial";
+namespace {
+// The backup itself, into `partial`; removes it on any failure.
+void copyInto(Database& source, const fs::path& partial) {
     fs::remove(partial);
     createPrivateFile(partial);
-    {
+    try {
         Database target(partial, Database::Mode::ReadWrite);
         sqlite3_backup* backup = sqlite3_backup_init(target.handle(), "main", source.handle(), "main");
         if (!backup) throw StoreError("cannot start the backup: " + target.lastError());
@@ -194,37 +196,52 @@ void backupDatabase(Database& source, const fs::path& destination) {
         while ((rc = sqlite3_backup_step(backup, 256)) == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
             sqlite3_sleep(5);
         sqlite3_backup_finish(backup);
-        if (rc != SQLITE_DONE) {
-            fs::remove(partial);
-            throw StoreError("the backup failed: " + std::string(sqlite3_errstr(rc)));
-        }
+        if (rc != SQLITE_DONE) throw StoreError("the backup failed: " + std::string(sqlite3_errstr(rc)));
         // The copy keeps WAL mode; fold it back into one self-contained file.
         target.exec("PRAGMA journal_mode = DELETE");
         Statement check(target, "PRAGMA integrity_check");
-        if (!check.step() || check.text(0) != "ok") {
-            check.reset();
-            fs::remove(partial);
-            throw StoreError("the backup copy failed its integrity check");
-        }
+        if (!check.step() || check.text(0) != "ok") throw StoreError("the backup copy failed its integrity check");
+    } catch (...) {
+        fs::remove(partial);
+        throw;
     }
+}
+}  // namespace
+
+void backupDatabase(Database& source, const fs::path& destination) {
+    if (fs::exists(destination)) throw StoreError(destination.string() + " already exists");
+    fs::path partial = destination;
+    partial += ".partial";
+    copyInto(source, partial);
     fs::rename(partial, destination);
 }
 
-void Store::backupTo(const fs::path& destination) {
+void Store::backupTo(const fs::path& destination, const Actor& actor, bool replace) {
     std::error_code ec;
-    if (fs::exists(destination))
+    bool exists = fs::exists(destination);
+    if (exists && fs::equivalent(destination, path_, ec))
+        throw StoreError("the backup cannot replace the store itself; choose another file");
+    if (exists && !replace)
         throw StoreError(destination.string() + " already exists; choose a new file name for the backup");
-    if (fs::equivalent(destination.parent_path().empty() ? "." : destination.parent_path(), path_.parent_path().empty() ? "." : path_.parent_path(), ec) &&
-        destination.filename() == path_.filename())
-        throw StoreError("the backup cannot replace the store itself");
-    backupDatabase(*db_, destination);
-    Database copy(destination, Database::Mode::ReadOnly);
-    Statement original(*db_, "SELECT count(*) FROM clients");
-    Statement copied(copy, "SELECT count(*) FROM clients");
-    original.step();
-    copied.step();
-    if (original.int64(0) != copied.int64(0))
-        throw StoreError("the backup copy does not hold the same clients as the store");
+    fs::path partial = destination;
+    partial += ".partial";
+    copyInto(*db_, partial);
+    {
+        Database copy(partial, Database::Mode::ReadOnly);
+        Statement original(*db_, "SELECT count(*) FROM clients");
+        Statement copied(copy, "SELECT count(*) FROM clients");
+        original.step();
+        copied.step();
+        if (original.int64(0) != copied.int64(0)) {
+            fs::remove(partial);
+            throw StoreError("the backup copy does not hold the same clients as the store");
+        }
+    }
+    fs::rename(partial, destination);  // atomic, also over a file the practitioner chose to replace
+    Transaction tx(*db_);
+    AuditLog(*this).record(actor, "store.backup", std::nullopt,
+                           nlohmann::json{{"file", destination.filename().string()}}.dump());
+    tx.commit();
 }
 
 Store::CheckReport Store::check() {

@@ -312,10 +312,9 @@ void MainFrame::onBackup() {
     if (dialog.ShowModal() != wxID_OK) return;
     std::filesystem::path destination = dialog.GetPath().utf8_string();
     try {
-        // The practitioner already agreed to replace an existing file.
-        if (std::filesystem::exists(destination) && destination != store_.path()) std::filesystem::remove(destination);
         wxBusyCursor busy;
-        store_.backupTo(destination);
+        // The dialog already asked before replacing an existing file.
+        store_.backupTo(destination, Actor::currentUser("gui"), /*replace=*/true);
         SetStatusText("Backed up to " + dialog.GetPath(), 0);
     } catch (const std::exception& e) {
         wxMessageBox(u8(e.what()), "The backup failed", wxOK | wxICON_ERROR, this);

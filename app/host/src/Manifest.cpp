@@ -41,6 +41,8 @@ Manifest readManifest(const std::filesystem::path& path) {
     m.tablePrefix = j.value("table_prefix", "");
     m.wxSignature = j.value("wx_signature", "");
     m.uiOrder = j.value("ui_order", 100);
+    for (auto& setting : j.value("settings", nlohmann::json::array()))
+        m.settings.push_back({setting["key"], setting["description"], setting.value("secret", false)});
     return m;
 }
 

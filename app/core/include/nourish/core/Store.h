@@ -48,8 +48,10 @@ public:
     // Where the backup taken before the last migration went (if one was taken).
     const std::optional<std::filesystem::path>& migrationBackup() const { return migrationBackup_; }
 
-    // Online backup into a new file, then checks the copy. Refuses to overwrite.
-    void backupTo(const std::filesystem::path& destination);
+    // Online backup, checked before it takes the destination's name (and, with
+    // replace, the place of a file already there). Never the store itself.
+    // Recorded in the audit log as an export of every client's data.
+    void backupTo(const std::filesystem::path& destination, const Actor& actor, bool replace = false);
 
     struct CheckReport {
         std::vector<std::string> problems;
@@ -75,7 +77,8 @@ private:
     std::optional<std::filesystem::path> migrationBackup_;
 };
 
-// Copies a live database with SQLite's online backup API.
+// Copies a live database with SQLite's online backup API into `destination`
+// (which must not exist), folded into one file and integrity-checked.
 void backupDatabase(Database& source, const std::filesystem::path& destination);
 
 }  // namespace nourish

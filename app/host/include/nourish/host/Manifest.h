@@ -20,6 +20,12 @@ struct Manifest {
     std::string tablePrefix;
     std::string wxSignature;
     int uiOrder = 100;
+    struct Setting {
+        std::string key;
+        std::string description;
+        bool secret = false;
+    };
+    std::vector<Setting> settings;
 
     bool offers(const std::string& capability) const;
 };
