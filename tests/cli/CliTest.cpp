@@ -104,6 +104,18 @@ TEST_F(CliTest, Settings_RoundTrip) {
     EXPECT_EQ(cli({"settings", "get", "practice.phone"}).exitCode, 1);
 }
 
+TEST_F(CliTest, PluginSettings_AreReachedByTheKeysTheyDeclare) {
+    auto env = std::vector<std::string>{plugins("good")};
+    ASSERT_EQ(cli({"settings", "set", "greeting.text", "Hello"}, env).exitCode, 0);
+    EXPECT_EQ(cli({"settings", "get", "greeting.text"}, env).output, "Hello\n");
+    EXPECT_EQ(cli({"hello", "setting", "greeting.text"}, env).output, "Hello\n") << "the plugin sees its own value";
+    ASSERT_EQ(cli({"settings", "set", "greeting.token", "s3cret"}, env).exitCode, 0);
+    auto secret = cli({"settings", "get", "greeting.token"}, env);
+    EXPECT_EQ(secret.exitCode, 2);
+    EXPECT_EQ(secret.output.find("s3cret"), std::string::npos);
+    EXPECT_EQ(cli({"settings", "get", "greeting.text"}).exitCode, 2) << "without the plugin the key is unknown";
+}
+
 TEST_F(CliTest, StoreCheckAndBackup) {
     cli({"store", "demo"});
     auto check = cli({"store", "check"});

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "nourish/core/Errors.h"
 #include "nourish/core/SchemaValidator.h"
 
 using namespace nourish;
@@ -32,5 +33,11 @@ TEST(SchemaValidator, ManifestSchemaRejectsBadIds) {
 }
 
 TEST(SchemaValidator, BadJsonTextNamesWhat) {
-    EXPECT_THROW(parseJson("{not json", "client"), std::exception);
+    try {
+        parseJson("{not json", "client");
+        FAIL();
+    } catch (const ValidationError& e) {
+        EXPECT_EQ(e.field(), "client");
+        EXPECT_NE(std::string(e.what()).find("client: is not valid JSON (at byte 3)"), std::string::npos) << e.what();
+    }
 }

@@ -13,6 +13,7 @@
 #include <functional>
 #include <thread>
 
+#include "nourish/core/AuditLog.h"
 #include "nourish/core/ClientStore.h"
 #include "nourish/core/DemoCaseload.h"
 #include "nourish/gui/ClientListView.h"
@@ -149,6 +150,21 @@ TEST_F(MainWindowTest, ConsentRecordedOnFamilyPage_ReachesStoreAndHeader) {
         auto* header = frame->workspace()->FindWindow("client-guardians");
         return header && header->GetLabel().Find(wxString::FromUTF8("Mette Ørsted (mother)  mette.orsted@example.org  +44 7700 900104  ✓")) != wxNOT_FOUND;
     })) << frame->workspace()->FindWindow("client-guardians")->GetLabel().utf8_string();
+}
+
+TEST_F(MainWindowTest, FilteringOutTheOpenClient_SelectsNobodyElse) {
+    int64_t zoe = ClientStore(*store).search("zoe", 5)[0].id;
+    size_t eventsBefore = AuditLog(*store).forClient(zoe).size();
+    frame->openClient(zoe);
+    pumpFor(50);
+    frame->searchBox()->SetValue("bennett");
+    ASSERT_TRUE(pumpUntil([&] { return frame->clientList()->GetItemCount() == 1; }));
+    EXPECT_EQ(frame->clientList()->selectedId(), 0);
+    EXPECT_EQ(frame->workspace()->clientId(), zoe);
+    frame->searchBox()->SetValue("");
+    ASSERT_TRUE(pumpUntil([&] { return frame->clientList()->GetItemCount() == 12; }));
+    EXPECT_EQ(frame->clientList()->selectedId(), zoe);
+    EXPECT_EQ(AuditLog(*store).forClient(zoe).size(), eventsBefore + 1) << "viewed once: filtering is not viewing";
 }
 
 TEST_F(MainWindowTest, CtrlF_FocusesTheSearchBox) {

@@ -67,12 +67,14 @@ int seedDemoCaseload(Store& store) {
     ClientStore clients(store);
     if (clients.count() > 0) return 0;
     Actor actor{"demo", "demo"};
-    PracticeSettings practice(store);
-    practice.set("practice.name", "Little Roots Nutrition", actor);
-    practice.set("practice.practitioner", "Claire Hughes, Registered Nutritionist", actor);
-    practice.set("practice.address", "12 Orchard Lane\nBristol BS1 4AB", actor);
-    practice.set("practice.phone", "+44 117 496 0000", actor);
-    practice.set("practice.email", "hello@littleroots.example.org", actor);
+    // All or nothing: a demo interrupted half-way would never be completed.
+    Transaction tx(store.db());
+    PracticeSettings(store).setMany({{"practice.name", "Little Roots Nutrition"},
+                                     {"practice.practitioner", "Claire Hughes, Registered Nutritionist"},
+                                     {"practice.address", "12 Orchard Lane\nBristol BS1 4AB"},
+                                     {"practice.phone", "+44 117 496 0000"},
+                                     {"practice.email", "hello@littleroots.example.org"}},
+                                    actor);
 
     Date today = Date::today();
     int added = 0, index = 0;
@@ -97,9 +99,12 @@ int seedDemoCaseload(Store& store) {
             if (f.email2) second.email = f.email2;
             c.guardians.push_back(second);
         }
+        c.healthDataConsent = true;
+        c.healthDataConsentBy = f.guardian1;
         clients.create(c, actor);
         ++added;
     }
+    tx.commit();
     return added;
 }
 

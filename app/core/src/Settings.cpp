@@ -28,10 +28,12 @@ std::optional<std::string> PracticeSettings::get(const std::string& key) {
     return s->text(0);
 }
 
-void PracticeSettings::set(const std::string& key, const std::string& raw, const Actor& actor) {
-    if (!isKey(key)) {
+namespace {
+// The value as it will be stored; throws ValidationError naming the key.
+std::string checked(const std::string& key, const std::string& raw) {
+    if (!PracticeSettings::isKey(key)) {
         std::string known;
-        for (auto& k : keys()) known += (known.empty() ? "" : ", ") + k;
+        for (auto& k : PracticeSettings::keys()) known += (known.empty() ? "" : ", ") + k;
         throw ValidationError(key, "is not a setting this version knows (known: " + known + ")");
     }
     std::string value = trim(raw);
@@ -41,21 +43,35 @@ void PracticeSettings::set(const std::string& key, const std::string& raw, const
         throw ValidationError(key, "is longer than " + std::to_string(max) + " characters");
     // The address may span lines; nothing else may hold control characters.
     std::string check = value;
-    if (key == "practice.address") std::replace(check.begin(), check.end(), '\n', ' ');
+    if (key == "practice.address") std::erase(check, '\n');
     if (hasControlCharacters(check)) throw ValidationError(key, "must not contain control characters");
     if (key == "practice.email" && !value.empty() && !isPlausibleEmail(value))
         throw ValidationError(key, "'" + value + "' is not an email address");
+    return value;
+}
+}  // namespace
+
+void PracticeSettings::set(const std::string& key, const std::string& raw, const Actor& actor) {
+    setMany({{key, raw}}, actor);
+}
+
+void PracticeSettings::setMany(const std::vector<std::pair<std::string, std::string>>& values, const Actor& actor) {
+    std::vector<std::pair<std::string, std::string>> clean;
+    for (auto& [key, raw] : values) clean.emplace_back(key, checked(key, raw));
     Database& db = store_.db();
     Transaction tx(db);
-    if (value.empty())
-        db.cached("DELETE FROM settings WHERE key = ?1").bind(1, key).run();
-    else
-        db.cached("INSERT INTO settings (key, value) VALUES (?1, ?2) "
-                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-            .bind(1, key)
-            .bind(2, value)
-            .run();
-    AuditLog(store_).record(actor, "settings.set", std::nullopt, nlohmann::json{{"key", key}}.dump());
+    for (auto& [key, value] : clean) {
+        if (get(key).value_or("") == value) continue;
+        if (value.empty())
+            db.cached("DELETE FROM settings WHERE key = ?1").bind(1, key).run();
+        else
+            db.cached("INSERT INTO settings (key, value) VALUES (?1, ?2) "
+                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+                .bind(1, key)
+                .bind(2, value)
+                .run();
+        AuditLog(store_).record(actor, "settings.set", std::nullopt, nlohmann::json{{"key", key}}.dump());
+    }
     tx.commit();
 }
 

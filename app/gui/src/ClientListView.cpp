@@ -13,6 +13,10 @@ ClientListView::ClientListView(wxWindow* parent)
 }
 
 void ClientListView::setClients(std::vector<ClientSummary> clients) {
+    // The selection is by row: clear it, or it would land on another child.
+    for (long row = GetNextItem(-1, wxLIST_NEXT_ALL, wxLIST_STATE_SELECTED); row != -1;
+         row = GetNextItem(row, wxLIST_NEXT_ALL, wxLIST_STATE_SELECTED))
+        SetItemState(row, 0, wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED);
     clients_ = std::move(clients);
     today_ = Date::today();
     SetItemCount(static_cast<long>(clients_.size()));
@@ -43,8 +47,10 @@ int64_t ClientListView::selectedId() const {
 
 void ClientListView::selectRow(long row) {
     if (row < 0 || row >= static_cast<long>(clients_.size())) return;
+    quiet_ = true;  // a selection made by the program is not the practitioner opening a client
     SetItemState(row, wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED, wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED);
     EnsureVisible(row);
+    quiet_ = false;
 }
 
 bool ClientListView::selectId(int64_t id) {

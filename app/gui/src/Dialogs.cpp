@@ -160,13 +160,9 @@ void editPracticeSettings(wxWindow* parent, Store& store) {
     if (auto* ok = dialog.FindWindow(wxID_OK)) ok->SetLabel("Save");
     dialog.Bind(wxEVT_BUTTON, [&](wxCommandEvent&) {
         try {
-            // Check every value first so that nothing is saved when one is wrong.
-            for (auto& [key, control] : controls) {
-                std::string value = text(control);
-                if (key == "practice.email" && !value.empty() && !isPlausibleEmail(value))
-                    throw ValidationError(key, "'" + value + "' is not an email address");
-            }
-            for (auto& [key, control] : controls) settings.set(key, text(control), Actor::currentUser("gui"));
+            std::vector<std::pair<std::string, std::string>> values;
+            for (auto& [key, control] : controls) values.emplace_back(key, text(control));
+            settings.setMany(values, Actor::currentUser("gui"));  // all or nothing
             dialog.EndModal(wxID_OK);
         } catch (const std::exception& e) {
             error->SetLabel(u8(e.what()));

@@ -213,13 +213,15 @@ void MainFrame::buildLayout() {
     search_->Bind(wxEVT_TEXT_ENTER, [this](wxCommandEvent&) {
         // Enter in the search box opens the best match.
         if (list_->GetItemCount() > 0) {
-            list_->selectRow(0);
+            openClient(list_->clients().front().id);
             list_->SetFocus();
         }
     });
     statusFilter_->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) { refreshList(); });
     list_->Bind(wxEVT_LIST_ITEM_SELECTED, [this](wxListEvent&) {
-        if (int64_t id = list_->selectedId()) openClient(id);
+        if (list_->selectingQuietly()) return;
+        int64_t id = list_->selectedId();
+        if (id && id != workspace_->clientId()) openClient(id);
     });
     list_->Bind(wxEVT_LIST_ITEM_ACTIVATED, [this](wxListEvent&) {
         if (int64_t id = list_->selectedId()) {

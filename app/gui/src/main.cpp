@@ -52,9 +52,8 @@ public:
         SetAppName("nourish");
         SetAppDisplayName("Nourish");
         try {
-            bool fresh = !fs::exists(options_.store);
             store_ = std::make_unique<nourish::Store>(options_.store);
-            if (options_.demo && fresh) nourish::seedDemoCaseload(*store_);
+            if (options_.demo) nourish::seedDemoCaseload(*store_);  // only fills an empty demo store
         } catch (const std::exception& e) {
             if (options_.exitOnIdle) std::fprintf(stderr, "nourish: %s\n", e.what());
             else wxMessageBox(wxString::FromUTF8(e.what()), "Nourish cannot open the store", wxOK | wxICON_ERROR);

@@ -19,6 +19,9 @@ public:
     std::optional<std::string> get(const std::string& key);
     // Throws ValidationError for an unknown key or a bad value.
     void set(const std::string& key, const std::string& value, const Actor& actor);
+    // Several at once: all are checked before any is written, one transaction,
+    // unchanged values are skipped.
+    void setMany(const std::vector<std::pair<std::string, std::string>>& values, const Actor& actor);
 
 private:
     Store& store_;

@@ -21,11 +21,14 @@ public:
     int64_t selectedId() const;
     void selectRow(long row);
     bool selectId(int64_t id);
+    // True while the program itself moves the selection.
+    bool selectingQuietly() const { return quiet_; }
 
 private:
     wxString OnGetItemText(long item, long column) const override;
     std::vector<ClientSummary> clients_;
     Date today_;
+    bool quiet_ = false;
 };
 
 }  // namespace nourish
