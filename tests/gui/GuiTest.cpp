@@ -20,6 +20,7 @@
 #include "nourish/gui/ClientWorkspace.h"
 #include "nourish/gui/Dialogs.h"
 #include "nourish/gui/Environment.h"
+#include "nourish/gui/FormDialog.h"
 #include "nourish/gui/MainFrame.h"
 #include "support/TempDir.h"
 
@@ -113,7 +114,7 @@ TEST_F(MainWindowTest, ClickingAClient_OpensWorkspaceWithPluginPages) {
     wxNotebook* pages = frame->workspace()->notebook();
     std::vector<std::string> titles;
     for (size_t i = 0; i < pages->GetPageCount(); ++i) titles.push_back(pages->GetPageText(i).utf8_string());
-    EXPECT_EQ(titles, (std::vector<std::string>{"Family", "Test page"}));
+    EXPECT_EQ(titles, (std::vector<std::string>{"Intake", "Test page"}));
     auto* label = dynamic_cast<wxStaticText*>(pages->FindWindow("test-page-label"));
     ASSERT_NE(label, nullptr);
     EXPECT_EQ(label->GetLabel().utf8_string(), "client " + std::to_string(expected));
@@ -165,6 +166,133 @@ TEST_F(MainWindowTest, FilteringOutTheOpenClient_SelectsNobodyElse) {
     ASSERT_TRUE(pumpUntil([&] { return frame->clientList()->GetItemCount() == 12; }));
     EXPECT_EQ(frame->clientList()->selectedId(), zoe);
     EXPECT_EQ(AuditLog(*store).forClient(zoe).size(), eventsBefore + 1) << "viewed once: filtering is not viewing";
+}
+
+namespace {
+// Finds the open form window (a modal dialog the intake page opened).
+FormDialog* openFormDialog() { return dynamic_cast<FormDialog*>(wxWindow::FindWindowByName("form-dialog")); }
+
+void click(wxWindow* window) {
+    window->SetFocus();  // the form window scrolls what has the focus into view
+    pumpFor(60);
+    wxUIActionSimulator sim;
+    sim.MouseMove(window->GetScreenRect().GetPosition() + wxPoint(8, window->GetSize().y / 2));
+    pumpFor(30);
+    sim.MouseClick();
+    pumpFor(60);
+}
+
+void type(wxWindow* control, const std::string& text) {
+    control->SetFocus();
+    pumpFor(30);
+    wxUIActionSimulator sim;
+    sim.Text(text.c_str());
+    pumpFor(60);
+}
+
+// Runs `action` on the form window once it is open as a modal dialog: from a
+// timer, so that it runs inside the dialog's own event loop. Whatever the
+// action does (or fails to do), the dialog is closed afterwards.
+class WhenFormOpens : public wxTimer {
+public:
+    explicit WhenFormOpens(std::function<void(FormDialog*)> action) : action_(std::move(action)) { Start(20); }
+    void Notify() override {
+        FormDialog* dialog = openFormDialog();
+        if (!dialog || !dialog->IsModal() || running_) return;
+        running_ = true;
+        Stop();
+        action_(dialog);
+        if (openFormDialog() == dialog && dialog->IsModal()) dialog->EndModal(wxID_CANCEL);
+    }
+
+private:
+    std::function<void(FormDialog*)> action_;
+    bool running_ = false;
+};
+
+void choose(wxWindow* control, const std::string& label) {
+    control->SetFocus();
+    pumpFor(30);
+    wxUIActionSimulator sim;
+    ASSERT_TRUE(sim.Select(wxString::FromUTF8(label))) << label;
+    pumpFor(60);
+}
+}  // namespace
+
+TEST_F(MainWindowTest, IntakeFilledInTheFormWindow_IsSavedAndReopensIntact) {
+    int64_t id = ClientStore(*store).search("bennett", 5)[0].id;
+    frame->openClient(id);
+    pumpFor(100);
+    wxWindow* page = frame->workspace()->notebook()->FindWindow("intake-page");
+    ASSERT_NE(page, nullptr);
+    bool filled = false;
+    WhenFormOpens fill([&](FormDialog* form) {
+        choose(form->control("feeding_type"), "Formula only");
+        ASSERT_TRUE(pumpUntil([&] { return form->control("formula_type")->IsShownOnScreen(); }))
+            << "formula_type depends on feeding_type";
+        type(form->control("formula_type"), "Amino-acid based");
+        choose(form->control("solids_started"), "No");
+        type(form->control("eczema_onset_months"), "3");
+        click(form->FindWindow("field-eczema_areas")->FindWindow("face"));
+        click(form->FindWindow("field-eczema_areas")->FindWindow("creases"));
+        choose(form->control("stool_scale"), "Infant and toddler scale (in nappies)");
+        choose(form->control("stool_infant"), "Loose (5-6)");
+        click(form->addButton("suspected_foods"));
+        ASSERT_NE(form->control("suspected_foods[0].food"), nullptr);
+        choose(form->control("suspected_foods[0].food"), "Egg");
+        type(form->control("suspected_foods[0].reaction"), "Hives around the mouth");
+        type(form->control("goals"), "Calm skin and sleep");
+        filled = true;
+        click(form->FindWindow(wxID_OK));
+    });
+    click(page->FindWindow("fill-in"));
+    ASSERT_TRUE(pumpUntil([&] { return filled && !openFormDialog(); }, 8000));
+    pumpFor(100);
+
+    Statement saved(store->db(), "SELECT status, answers FROM intake_responses WHERE client_id = ?1");
+    saved.bind(1, id);
+    ASSERT_TRUE(saved.step()) << "nothing was stored";
+    EXPECT_EQ(saved.text(0), "complete");
+    auto answers = nlohmann::json::parse(saved.text(1));
+    EXPECT_EQ(answers["feeding_type"], "formula");
+    EXPECT_EQ(answers["formula_type"], "Amino-acid based");
+    EXPECT_EQ(answers["solids_started"], false);
+    EXPECT_EQ(answers["eczema_onset_months"], 3);
+    EXPECT_EQ(answers["eczema_areas"], nlohmann::json::array({"face", "creases"}));
+    EXPECT_EQ(answers["stool_infant"], "loose");
+    EXPECT_EQ(answers["suspected_foods"][0]["food"], "egg");
+    EXPECT_EQ(answers["suspected_foods"][0]["reaction"], "Hives around the mouth");
+    EXPECT_EQ(answers["goals"], "Calm skin and sleep");
+    saved.reset();
+
+    // Reopen: the form window shows exactly what was saved.
+    nlohmann::json reopened;
+    WhenFormOpens reopen([&](FormDialog* form) {
+        reopened = form->answers();
+        click(form->FindWindow(wxID_CANCEL));
+    });
+    click(page->FindWindow("edit-answers"));
+    ASSERT_TRUE(pumpUntil([&] { return !reopened.is_null() && !openFormDialog(); }, 8000));
+    EXPECT_EQ(reopened, answers);
+}
+
+TEST_F(MainWindowTest, FormWindow_ShowsProblemsBesideTheirFields) {
+    const RegisteredForm* intake = host->findForm("org.nourish.intake.infant-eczema");
+    ASSERT_NE(intake, nullptr);
+    FormDialog form(frame, intake->form, nlohmann::json::parse(R"({"eczema_onset_months": "three"})"));
+    form.Show();
+    pumpFor(100);
+    EXPECT_FALSE(form.check(/*complete=*/true));
+    auto* row = form.FindWindow("field-eczema_onset_months");
+    bool shown = false;
+    for (wxWindow* child : row->GetChildren())
+        if (child->IsShown() && child->GetLabel() == "must be a whole number") shown = true;
+    EXPECT_TRUE(shown);
+    auto* summary = form.FindWindow("form-summary");
+    EXPECT_TRUE(summary->IsShown());
+    EXPECT_NE(summary->GetLabel().Find("need attention"), wxNOT_FOUND) << summary->GetLabel();
+    EXPECT_FALSE(form.check(/*complete=*/false)) << "a draft still needs whole numbers";
+    form.Hide();
 }
 
 TEST_F(MainWindowTest, CtrlF_FocusesTheSearchBox) {

@@ -24,6 +24,12 @@
 #include "nourish/gui/ClientListView.h"
 #include "nourish/gui/ClientWorkspace.h"
 #include "nourish/gui/Dialogs.h"
+#include "nourish/gui/FormDialog.h"
+
+// Plugin pages may show HTML (tier 2 shares the host's wx). wxHTML's tag
+// handlers are modules, initialised only for libraries loaded before wx
+// starts: the host uses the library itself so that it is loaded with the app.
+#include <wx/html/htmlwin.h>
 
 namespace nourish {
 
@@ -98,6 +104,7 @@ MainFrame::MainFrame(Store& store, PluginHost& host)
       host_(host),
       clients_(store) {
     SetName("main-frame");
+    wxASSERT(wxCLASSINFO(wxHtmlWindow)->IsKindOf(wxCLASSINFO(wxWindow)));  // keeps wxHTML linked (see above)
     SetMinSize(FromDIP(wxSize(760, 480)));
     if (auto practice = PracticeSettings(store_).get("practice.name"))
         SetTitle(u8(*practice) + " — Nourish");
@@ -110,6 +117,12 @@ MainFrame::MainFrame(Store& store, PluginHost& host)
     refreshList();
     showStartupSummary();
     Bind(wxEVT_CLOSE_WINDOW, &MainFrame::onClose, this);
+    // Plugins open forms in the host's own form window (SDK tier 1).
+    host_.setFormEditor([this](const FormDefinition& form, const nlohmann::json& answers) -> std::optional<EditedAnswers> {
+        FormDialog dialog(this, form, answers);
+        if (dialog.ShowModal() != wxID_OK) return std::nullopt;
+        return EditedAnswers{dialog.savedComplete(), dialog.answers()};
+    });
     // A plugin changed a client (e.g. recorded consent): show it everywhere.
     listener_ = host_.listen([this](const std::string& event, const std::string&) {
         if (event != "nourish.client.changed") return;
@@ -120,7 +133,10 @@ MainFrame::MainFrame(Store& store, PluginHost& host)
     });
 }
 
-MainFrame::~MainFrame() { host_.unlisten(listener_); }
+MainFrame::~MainFrame() {
+    host_.unlisten(listener_);
+    host_.setFormEditor({});
+}
 
 void MainFrame::buildMenus() {
     auto* file = new wxMenu;

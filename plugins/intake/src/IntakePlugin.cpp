@@ -10,7 +10,7 @@
 #include <sstream>
 
 #include "AnswerText.h"
-#include "FamilyPage.h"
+#include "IntakePage.h"
 #include "IntakeForms.h"
 #include "Responses.h"
 #include "nourish/plugin.hpp"
@@ -62,13 +62,13 @@ public:
     std::string intakeFormsJson() const override { return intakeForms(); }
 
     std::string uiPagesJson() const override {
-        return R"([{"id": "family", "title": "Family", "order": 10}])";
+        return R"([{"id": "intake", "title": "Intake", "order": 10}])";
     }
     void* createPage(const std::string&, void* parent) override {
-        return static_cast<wxWindow*>(new FamilyPage(static_cast<wxWindow*>(parent), *host_));
+        return static_cast<wxWindow*>(new IntakePage(static_cast<wxWindow*>(parent), *host_));
     }
     void showClient(const std::string&, void* page, int64_t clientId) override {
-        static_cast<FamilyPage*>(static_cast<wxWindow*>(page))->showClient(clientId);
+        static_cast<IntakePage*>(static_cast<wxWindow*>(page))->showClient(clientId);
     }
 
     std::string cliCommandsJson() const override {
