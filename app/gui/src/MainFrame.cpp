@@ -16,6 +16,7 @@
 #include <wx/statusbr.h>
 #include <wx/stdpaths.h>
 #include <wx/toolbar.h>
+#include <wx/display.h>
 #include <wx/utils.h>
 
 #include "nourish/core/Dates.h"
@@ -106,6 +107,10 @@ MainFrame::MainFrame(Store& store, PluginHost& host)
     SetName("main-frame");
     wxASSERT(wxCLASSINFO(wxHtmlWindow)->IsKindOf(wxCLASSINFO(wxWindow)));  // keeps wxHTML linked (see above)
     SetMinSize(FromDIP(wxSize(760, 480)));
+    // Most of a laptop screen: the workspace needs the room.
+    wxRect screen = wxGetClientDisplayRect();
+    SetSize(std::min(screen.width * 9 / 10, FromDIP(1400)), std::min(screen.height * 9 / 10, FromDIP(940)));
+    CentreOnScreen();
     if (auto practice = PracticeSettings(store_).get("practice.name"))
         SetTitle(u8(*practice) + " — Nourish");
     buildMenus();

@@ -50,7 +50,7 @@ IntakePage::IntakePage(wxWindow* parent, nourish::Host host) : wxPanel(parent), 
     int gap = FromDIP(8);
 
     sizer->Add(heading(this, "Family and consent"), 0, wxLEFT | wxRIGHT | wxTOP, gap);
-    guardians_ = new wxListCtrl(this, wxID_ANY, wxDefaultPosition, FromDIP(wxSize(-1, 92)),
+    guardians_ = new wxListCtrl(this, wxID_ANY, wxDefaultPosition, FromDIP(wxSize(-1, 76)),
                                 wxLC_REPORT | wxLC_SINGLE_SEL);
     guardians_->SetName("guardian-table");
     guardians_->AppendColumn("Guardian", wxLIST_FORMAT_LEFT, FromDIP(130));
@@ -66,15 +66,15 @@ IntakePage::IntakePage(wxWindow* parent, nourish::Host host) : wxPanel(parent), 
     healthButton_ = new wxButton(this, wxID_ANY, "Record consent to keep health data");
     healthButton_->SetName("health-consent-button");
     consentRow->Add(healthButton_, 0, wxRIGHT, gap);
+    sizer->Add(consentRow, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, gap);
     healthConsent_ = new wxStaticText(this, wxID_ANY, "");
     healthConsent_->SetName("health-consent");
-    consentRow->Add(healthConsent_, 1, wxALIGN_CENTER_VERTICAL);
-    sizer->Add(consentRow, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, gap);
+    sizer->Add(healthConsent_, 0, wxLEFT | wxRIGHT | wxTOP, gap);
     message_ = new wxStaticText(this, wxID_ANY, "");
     message_->SetName("intake-message");
-    sizer->Add(message_, 0, wxLEFT | wxRIGHT | wxTOP, gap);
+    sizer->Add(message_, 0, wxLEFT | wxRIGHT, gap);
 
-    sizer->Add(heading(this, "Questionnaires"), 0, wxLEFT | wxRIGHT | wxTOP, FromDIP(14));
+    sizer->Add(heading(this, "Questionnaires"), 0, wxLEFT | wxRIGHT | wxTOP, FromDIP(12));
     auto* actions = new wxBoxSizer(wxHORIZONTAL);
     formChoice_ = new wxChoice(this, wxID_ANY);
     formChoice_->SetName("form-choice");
@@ -89,7 +89,7 @@ IntakePage::IntakePage(wxWindow* parent, nourish::Host host) : wxPanel(parent), 
     auto* print = new wxButton(this, wxID_ANY, "Print summary…");
     actions->Add(print, 0);
     sizer->Add(actions, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, gap);
-    responsesList_ = new wxListCtrl(this, wxID_ANY, wxDefaultPosition, FromDIP(wxSize(-1, 92)),
+    responsesList_ = new wxListCtrl(this, wxID_ANY, wxDefaultPosition, FromDIP(wxSize(-1, 70)),
                                     wxLC_REPORT | wxLC_SINGLE_SEL);
     responsesList_->SetName("response-table");
     responsesList_->AppendColumn("Questionnaire", wxLIST_FORMAT_LEFT, FromDIP(280));
