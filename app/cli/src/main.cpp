@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "nourish/core/AuditLog.h"
+#include "nourish/core/ClientCsv.h"
 #include "nourish/core/ClientStore.h"
 #include "nourish/core/Dates.h"
 #include "nourish/core/DemoCaseload.h"
@@ -49,6 +52,9 @@ Clients
   client search TERM [--limit N] [--json]
   client show ID [--json]
   client archive ID | client reactivate ID
+  client consent ID [--guardian EMAIL --email yes|no] [--health-data yes|no] [--by NAME]
+  client import FILE.csv [--skip-duplicates]     all or nothing; problems as "line N, column C: ..."
+  client export FILE.csv [--status active|archived|all]
 Settings
   settings get KEY | settings set KEY VALUE     practice.name, practice.practitioner,
                                                 practice.address, practice.phone, practice.email,
@@ -242,6 +248,66 @@ int clientCommand(Store& store, Args& args) {
             if (g.phone) std::cout << " " << *g.phone;
             std::cout << (g.emailConsent ? "  [consents to email]" : "") << '\n';
         }
+        return 0;
+    }
+    if (verb == "consent") {
+        Flags f(args.rest(), {"--guardian", "--email", "--health-data", "--by"}, {});
+        if (f.positional.size() != 1) throw UsageError("client consent takes one client id");
+        int64_t id = parseId(f.positional[0]);
+        auto yesNo = [](const std::string& flag, const std::string& value) {
+            if (value == "yes") return true;
+            if (value == "no") return false;
+            throw UsageError(flag + ": '" + value + "' must be yes or no");
+        };
+        if (!f.has("--email") && !f.has("--health-data"))
+            throw UsageError("say what is consented to: --email yes|no (with --guardian) and/or --health-data yes|no");
+        if (f.has("--email") && !f.has("--guardian")) throw UsageError("--guardian: the guardian's email is required with --email");
+        auto by = f.get("--by");
+        if (by && (trim(*by).empty() || codePointCount(*by) > 200 || hasControlCharacters(*by)))
+            throw UsageError("--by: must be a name of 1 to 200 characters");
+        bool email = f.has("--email") && yesNo("--email", *f.get("--email"));
+        bool health = f.has("--health-data") && yesNo("--health-data", *f.get("--health-data"));
+        // One transaction: both changes or neither.
+        Transaction tx(store.db());
+        if (f.has("--email")) clients.setEmailConsent(id, *f.get("--guardian"), email, by, actor);
+        if (f.has("--health-data")) clients.setHealthDataConsent(id, health, by, actor);
+        tx.commit();
+        return 0;
+    }
+    if (verb == "import") {
+        Flags f(args.rest(), {}, {"--skip-duplicates"});
+        if (f.positional.size() != 1) throw UsageError("client import takes one CSV file");
+        std::ifstream in(f.positional[0], std::ios::binary);
+        if (!in) throw UsageError("cannot read " + f.positional[0]);
+        std::stringstream text;
+        text << in.rdbuf();
+        try {
+            auto report = ClientCsv(store).import(text.str(), actor, f.has("--skip-duplicates"));
+            for (auto& skipped : report.skipped) std::cerr << "skipped: " << skipped << '\n';
+            std::cout << "imported " << report.ids.size() << " clients";
+            if (!report.skipped.empty()) std::cout << " (" << report.skipped.size() << " duplicates skipped)";
+            std::cout << '\n';
+            return 0;
+        } catch (const CsvImportError& e) {
+            for (auto& p : e.problems()) std::cerr << "error: " << p << '\n';
+            std::cerr << "nothing was imported\n";
+            return 2;
+        }
+    }
+    if (verb == "export") {
+        Flags f(args.rest(), {"--status"}, {});
+        if (f.positional.size() != 1) throw UsageError("client export takes one file name");
+        StatusFilter filter = f.has("--status") ? parseStatus(f.get("--status")) : StatusFilter::All;
+        std::string csv = ClientCsv(store).exportText(filter, actor);
+        fs::path target = f.positional[0], partial = target;
+        partial += ".partial";
+        {
+            std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+            out << csv;
+            if (!out.flush()) throw std::runtime_error("cannot write " + partial.string());
+        }
+        fs::permissions(partial, fs::perms::owner_read | fs::perms::owner_write);
+        fs::rename(partial, target);
         return 0;
     }
     if (verb == "archive" || verb == "reactivate") {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
@@ -66,7 +67,8 @@ public:
     int64_t create(const Client& client, const Actor& actor);
     // Many clients in one transaction (imports): all are validated first and
     // either all are stored or none; one audit event records the import.
-    std::vector<int64_t> createMany(const std::vector<Client>& clients, const Actor& actor);
+    std::vector<int64_t> createMany(const std::vector<Client>& clients, const Actor& actor,
+                                    const std::function<void(size_t done)>& progress = {});
     // Replaces the client's fields and guardians.
     void update(const Client& client, const Actor& actor);
     void setStatus(int64_t id, const std::string& status, const Actor& actor);
@@ -101,7 +103,7 @@ private:
     int64_t insert(Client& client);
     void index(const Client& client);
     void writeGuardians(Client& client, const Client* previous);
-    void recordConsentChanges(const Client& now, const Client* previous, const Actor& actor);
+    void recordConsentChanges(const Client& now, const Client* previous, const Actor& actor, bool audit);
     Store& store_;
 };
 

@@ -1,0 +1,92 @@
+#include "nourish/core/Csv.h"
+
+namespace nourish {
+
+CsvDocument parseCsv(std::string_view text, size_t maxProblems) {
+    CsvDocument doc;
+    size_t i = 0, line = 1;
+    if (text.substr(0, 3) == "\xEF\xBB\xBF") i = 3;
+    auto problem = [&](size_t at, std::string message) {
+        if (doc.problems.size() < maxProblems) doc.problems.push_back({at, std::move(message)});
+    };
+    while (i < text.size()) {
+        CsvRecord record;
+        record.line = line;
+        bool endOfRecord = false;
+        while (!endOfRecord) {
+            std::string field;
+            if (i < text.size() && text[i] == '"') {
+                size_t opened = line;
+                ++i;
+                bool closed = false;
+                while (i < text.size()) {
+                    char c = text[i];
+                    if (c == '"') {
+                        if (i + 1 < text.size() && text[i + 1] == '"') {
+                            field += '"';
+                            i += 2;
+                            continue;
+                        }
+                        ++i;
+                        closed = true;
+                        break;
+                    }
+                    if (c == '\n') ++line;
+                    field += c;
+                    ++i;
+                }
+                if (!closed) {
+                    problem(opened, "a quoted field is never closed (a stray quote?)");
+                    i = text.size();
+                }
+                // After a closing quote only a separator or the end of the record may follow.
+                if (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
+                    problem(line, "text after a closing quote (quotes inside a field must be doubled)");
+                    while (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') ++i;
+                }
+            } else {
+                while (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
+                    if (text[i] == '"') problem(line, "a quote inside an unquoted field (quote the whole field)");
+                    field += text[i++];
+                }
+            }
+            record.fields.push_back(std::move(field));
+            if (i >= text.size()) {
+                endOfRecord = true;
+            } else if (text[i] == ',') {
+                ++i;
+            } else {
+                if (text[i] == '\r') ++i;
+                if (i < text.size() && text[i] == '\n') ++i;
+                ++line;
+                endOfRecord = true;
+            }
+        }
+        // A blank line is not a record.
+        if (!(record.fields.size() == 1 && record.fields[0].empty())) doc.records.push_back(std::move(record));
+    }
+    return doc;
+}
+
+std::string csvLine(const std::vector<std::string>& fields) {
+    std::string out;
+    for (size_t i = 0; i < fields.size(); ++i) {
+        if (i) out += ',';
+        const std::string& f = fields[i];
+        bool quote = f.find_first_of(",\"\r\n") != std::string::npos || (!f.empty() && (f.front() == ' ' || f.back() == ' '));
+        if (!quote) {
+            out += f;
+            continue;
+        }
+        out += '"';
+        for (char c : f) {
+            if (c == '"') out += '"';
+            out += c;
+        }
+        out += '"';
+    }
+    out += "\r\n";
+    return out;
+}
+
+}  // namespace nourish
