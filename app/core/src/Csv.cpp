@@ -1,5 +1,7 @@
 #include "nourish/core/Csv.h"
 
+#include <algorithm>
+
 namespace nourish {
 
 CsvDocument parseCsv(std::string_view text, size_t maxProblems) {
@@ -20,20 +22,22 @@ CsvDocument parseCsv(std::string_view text, size_t maxProblems) {
                 ++i;
                 bool closed = false;
                 while (i < text.size()) {
-                    char c = text[i];
-                    if (c == '"') {
-                        if (i + 1 < text.size() && text[i + 1] == '"') {
-                            field += '"';
-                            i += 2;
-                            continue;
-                        }
-                        ++i;
-                        closed = true;
-                        break;
+                    // Copy the run up to the next quote in one go.
+                    size_t quote = text.find('"', i);
+                    size_t end = quote == std::string_view::npos ? text.size() : quote;
+                    std::string_view run = text.substr(i, end - i);
+                    line += static_cast<size_t>(std::count(run.begin(), run.end(), '\n'));
+                    field.append(run);
+                    i = end;
+                    if (i >= text.size()) break;
+                    if (i + 1 < text.size() && text[i + 1] == '"') {
+                        field += '"';
+                        i += 2;
+                        continue;
                     }
-                    if (c == '\n') ++line;
-                    field += c;
                     ++i;
+                    closed = true;
+                    break;
                 }
                 if (!closed) {
                     problem(opened, "a quoted field is never closed (a stray quote?)");
@@ -45,10 +49,13 @@ CsvDocument parseCsv(std::string_view text, size_t maxProblems) {
                     while (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') ++i;
                 }
             } else {
-                while (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
-                    if (text[i] == '"') problem(line, "a quote inside an unquoted field (quote the whole field)");
-                    field += text[i++];
-                }
+                size_t end = text.find_first_of(",\r\n", i);
+                if (end == std::string_view::npos) end = text.size();
+                std::string_view run = text.substr(i, end - i);
+                if (run.find('"') != std::string_view::npos)
+                    problem(line, "a quote inside an unquoted field (quote the whole field)");
+                field.assign(run);
+                i = end;
             }
             record.fields.push_back(std::move(field));
             if (i >= text.size()) {

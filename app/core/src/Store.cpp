@@ -136,6 +136,7 @@ Store::Store(const fs::path& path, Open open, const std::vector<Migration>& migr
     db_->exec("PRAGMA foreign_keys = ON");
     db_->exec("PRAGMA synchronous = FULL");
     db_->exec("PRAGMA secure_delete = ON");
+    db_->exec("PRAGMA cache_size = -32768");  // 32 MiB: a caseload and its indexes stay in memory
     sqlite3_busy_timeout(db_->handle(), 5000);
 
     if (!pending.empty() && holdsData) {
