@@ -116,6 +116,51 @@ TEST_F(CliTest, PluginSettings_AreReachedByTheKeysTheyDeclare) {
     EXPECT_EQ(cli({"settings", "get", "greeting.text"}).exitCode, 2) << "without the plugin the key is unknown";
 }
 
+TEST_F(CliTest, Consent_IsRecordedAndRevoked) {
+    cli({"client", "add", "--given", "Zoë", "--family", "Müller", "--dob", "2025-03-01", "--guardian",
+         "Hanna Müller <hanna@example.org>"});
+    auto r = cli({"client", "consent", "1", "--guardian", "hanna@example.org", "--email", "yes", "--health-data", "yes",
+                  "--by", "Hanna Müller"});
+    ASSERT_EQ(r.exitCode, 0) << r.error;
+    auto j = nlohmann::json::parse(cli({"client", "show", "1", "--json"}).output);
+    EXPECT_EQ(j["health_data_consent"], true);
+    EXPECT_EQ(j["health_data_consent_by"], "Hanna Müller");
+    EXPECT_EQ(j["guardians"][0]["email_consent"], true);
+    ASSERT_EQ(cli({"client", "consent", "1", "--guardian", "HANNA@example.org", "--email", "no"}).exitCode, 0);
+    j = nlohmann::json::parse(cli({"client", "show", "1", "--json"}).output);
+    EXPECT_EQ(j["guardians"][0]["email_consent"], false);
+    EXPECT_EQ(j["guardians"][0]["email_consent_at"], nullptr);
+    expectRefused({"client", "consent", "1", "--guardian", "someone@example.org", "--email", "yes"},
+                  "no guardian of client 1 has the email address someone@example.org");
+    expectRefused({"client", "consent", "1", "--guardian", "hanna@example.org", "--email", "maybe"}, "must be yes or no");
+    expectRefused({"client", "consent", "1", "--email", "yes"}, "--guardian");
+    expectRefused({"client", "consent", "1"}, "say what is consented to");
+}
+
+TEST_F(CliTest, CsvExportThenImport_IntoAnEmptyStore) {
+    cli({"store", "demo"});
+    auto csv = dir / "caseload.csv";
+    ASSERT_EQ(cli({"client", "export", csv.string()}).exitCode, 0);
+    auto other = runProcess(NOURISH_CLI, {"--store", (dir / "other.db").string(), "store", "init"});
+    auto imported = runProcess(NOURISH_CLI, {"--store", (dir / "other.db").string(), "client", "import", csv.string()});
+    EXPECT_EQ(imported.exitCode, 0) << imported.error;
+    EXPECT_EQ(imported.output, "imported 12 clients\n");
+    auto again = runProcess(NOURISH_CLI, {"--store", (dir / "other.db").string(), "client", "import", csv.string()});
+    EXPECT_EQ(again.exitCode, 2);
+    EXPECT_NE(again.error.find("error: line 2: "), std::string::npos) << again.error;
+    EXPECT_NE(again.error.find("nothing was imported"), std::string::npos);
+}
+
+TEST_F(CliTest, BadCsv_IsRefusedWholeWithLineAndColumn) {
+    auto csv = dir / "bad.csv";
+    nourish::test::writeFile(csv, "given_name,family_name,date_of_birth\nZoë,Müller,2025-03-01\nBad,Row,2025-02-30\n");
+    auto r = cli({"client", "import", csv.string()});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.error.find("error: line 3, column date_of_birth: '2025-02-30' is not a date"), std::string::npos)
+        << r.error;
+    EXPECT_EQ(clientCount(), 0);
+}
+
 TEST_F(CliTest, StoreCheckAndBackup) {
     cli({"store", "demo"});
     auto check = cli({"store", "check"});

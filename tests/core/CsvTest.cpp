@@ -48,7 +48,8 @@ TEST(Csv, StrayQuotesAreProblemsWithTheirLine) {
 }
 
 TEST(Csv, WriterRoundTrips) {
-    std::vector<std::string> fields{"plain", "with,comma", "with \"quote\"", "two\r\nlines", " padded ", ""};
+    std::vector<std::string> fields{"\xEF\xBB\xBFstarts with a byte order mark", "plain", "with,comma",
+                                    "with \"quote\"", "two\r\nlines", " padded ", ""};
     auto doc = parseCsv(csvLine(fields));
     ASSERT_EQ(doc.records.size(), 1u);
     EXPECT_EQ(doc.records[0].fields, fields);

@@ -80,7 +80,10 @@ std::string csvLine(const std::vector<std::string>& fields) {
     for (size_t i = 0; i < fields.size(); ++i) {
         if (i) out += ',';
         const std::string& f = fields[i];
-        bool quote = f.find_first_of(",\"\r\n") != std::string::npos || (!f.empty() && (f.front() == ' ' || f.back() == ' '));
+        // Quoted too: a field starting with a byte order mark, which a reader
+        // would take for the file's own at the start of the text.
+        bool quote = f.find_first_of(",\"\r\n") != std::string::npos ||
+                     (!f.empty() && (f.front() == ' ' || f.back() == ' ')) || f.rfind("\xEF\xBB\xBF", 0) == 0;
         if (!quote) {
             out += f;
             continue;
