@@ -210,3 +210,19 @@ TEST_F(ClientStoreTest, CreateMany_IsAllOrNothing) {
     EXPECT_TRUE(report.ok());
     EXPECT_EQ(report.auditEvents, 1);
 }
+
+TEST_F(ClientStoreTest, FindDuplicates_ByNameAndBirthOrGuardianEmail) {
+    Client zoe = make("Zoë", "Müller");
+    zoe.guardians.push_back(Guardian{0, "Hanna", {}, std::string("hanna@example.org"), {}, false, {}});
+    int64_t id = add(zoe);
+    EXPECT_EQ(ClientStore(*store).findDuplicates(make("zoë", "MÜLLER")).size(), 0u)
+        << "NOCASE folds ASCII only; a different spelling is not claimed to be the same child";
+    EXPECT_EQ(ClientStore(*store).findDuplicates(make("zoë", "müller")).size(), 1u) << "ASCII case is ignored";
+    auto same = ClientStore(*store).findDuplicates(make("Zoë", "Müller"));
+    ASSERT_EQ(same.size(), 1u);
+    EXPECT_EQ(same[0].id, id);
+    Client sibling = make("Leo", "Müller", "2023-01-01");
+    sibling.guardians.push_back(Guardian{0, "Hanna", {}, std::string("HANNA@example.org"), {}, false, {}});
+    EXPECT_EQ(ClientStore(*store).findDuplicates(sibling).size(), 1u);
+    EXPECT_TRUE(ClientStore(*store).findDuplicates(make("Other", "Child")).empty());
+}

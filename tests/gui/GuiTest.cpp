@@ -190,24 +190,34 @@ void type(wxWindow* control, const std::string& text) {
     pumpFor(60);
 }
 
-// Runs `action` on the form window once it is open as a modal dialog: from a
-// timer, so that it runs inside the dialog's own event loop. Whatever the
-// action does (or fails to do), the dialog is closed afterwards.
-class WhenFormOpens : public wxTimer {
+// Runs `action` on a dialog once it is open as a modal dialog: from a timer,
+// so that it runs inside the dialog's own event loop. Whatever the action
+// does (or fails to do), the dialog is closed afterwards.
+template <typename Dialog = wxDialog>
+class WhenOpen : public wxTimer {
 public:
-    explicit WhenFormOpens(std::function<void(FormDialog*)> action) : action_(std::move(action)) { Start(20); }
+    WhenOpen(std::string name, std::function<void(Dialog*)> action)
+        : name_(std::move(name)), action_(std::move(action)) {
+        Start(20);
+    }
     void Notify() override {
-        FormDialog* dialog = openFormDialog();
+        auto* dialog = dynamic_cast<Dialog*>(wxWindow::FindWindowByName(name_));
         if (!dialog || !dialog->IsModal() || running_) return;
         running_ = true;
         Stop();
         action_(dialog);
-        if (openFormDialog() == dialog && dialog->IsModal()) dialog->EndModal(wxID_CANCEL);
+        if (dynamic_cast<Dialog*>(wxWindow::FindWindowByName(name_)) == dialog && dialog->IsModal())
+            dialog->EndModal(wxID_CANCEL);
     }
 
 private:
-    std::function<void(FormDialog*)> action_;
+    std::string name_;
+    std::function<void(Dialog*)> action_;
     bool running_ = false;
+};
+
+struct WhenFormOpens : WhenOpen<FormDialog> {
+    explicit WhenFormOpens(std::function<void(FormDialog*)> action) : WhenOpen("form-dialog", std::move(action)) {}
 };
 
 void choose(wxWindow* control, const std::string& label) {
@@ -293,6 +303,39 @@ TEST_F(MainWindowTest, FormWindow_ShowsProblemsBesideTheirFields) {
     EXPECT_NE(summary->GetLabel().Find("need attention"), wxNOT_FOUND) << summary->GetLabel();
     EXPECT_FALSE(form.check(/*complete=*/false)) << "a draft still needs whole numbers";
     form.Hide();
+}
+
+TEST_F(MainWindowTest, CsvImport_ShowsPreviewThenImports) {
+    nourish::test::writeFile(dir / "new.csv",
+                             "given_name,family_name,date_of_birth,guardian_1_name,guardian_1_email\n"
+                             "Ada,Lovelace,2024-12-10,Anne,anne@example.org\n"
+                             "Alan,Turing,2025-06-23,Sara,sara@example.org\n"
+                             "Grace,Hopper,2023-12-09,,\n");
+    long previewRows = -1;
+    WhenOpen<> confirm("import-clients", [&](wxDialog* dialog) {
+        auto* preview = dynamic_cast<wxListCtrl*>(dialog->FindWindow("import-preview"));
+        if (preview) previewRows = preview->GetItemCount();
+        click(dialog->FindWindow(wxID_OK));
+    });
+    size_t added = importClientsFromCsv(frame, *store, dir / "new.csv");
+    EXPECT_EQ(previewRows, 3);
+    EXPECT_EQ(added, 3u);
+    EXPECT_EQ(ClientStore(*store).count(), 15);
+}
+
+TEST_F(MainWindowTest, CsvImportWithProblems_ListsThemAndChangesNothing) {
+    nourish::test::writeFile(dir / "bad.csv", "given_name,family_name,date_of_birth\nAda,Lovelace,2024-12-10\n"
+                                              "Alan,Turing,2025-02-30\n");
+    std::string shown;
+    WhenOpen<> close("import-clients", [&](wxDialog* dialog) {
+        if (auto* problems = dialog->FindWindow("import-problems")) shown = problems->GetLabel().utf8_string();
+        if (auto* text = dynamic_cast<wxTextCtrl*>(dialog->FindWindow("import-problems")))
+            shown = text->GetValue().utf8_string();
+        click(dialog->FindWindow(wxID_CLOSE));
+    });
+    EXPECT_EQ(importClientsFromCsv(frame, *store, dir / "bad.csv"), 0u);
+    EXPECT_NE(shown.find("line 3, column date_of_birth"), std::string::npos) << shown;
+    EXPECT_EQ(ClientStore(*store).count(), 12);
 }
 
 TEST_F(MainWindowTest, CtrlF_FocusesTheSearchBox) {

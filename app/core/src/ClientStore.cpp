@@ -495,6 +495,34 @@ std::vector<ClientSummary> ClientStore::search(std::string_view query, int limit
     return result;
 }
 
+std::vector<ClientSummary> ClientStore::findDuplicates(const Client& c) {
+    std::vector<ClientSummary> found;
+    auto add = [&](Statement& s) {
+        while (s.step()) {
+            ClientSummary summary = readSummary(s);
+            bool seen = std::any_of(found.begin(), found.end(), [&](auto& f) { return f.id == summary.id; });
+            if (!seen) found.push_back(summary);
+        }
+    };
+    {
+        StatementScope s(store_.db().cached(
+            "SELECT id, given_name, family_name, coalesce(preferred_name, ''), date_of_birth, status FROM clients "
+            "WHERE family_name = ?1 COLLATE NOCASE AND given_name = ?2 COLLATE NOCASE AND date_of_birth = ?3"));
+        s->bind(1, trim(c.familyName)).bind(2, trim(c.givenName)).bind(3, c.dateOfBirth);
+        add(*s);
+    }
+    for (const Guardian& g : c.guardians) {
+        if (!g.email || trim(*g.email).empty()) continue;
+        StatementScope s(store_.db().cached(
+            "SELECT c.id, c.given_name, c.family_name, coalesce(c.preferred_name, ''), c.date_of_birth, c.status "
+            "FROM guardians g JOIN client_guardians l ON l.guardian_id = g.id JOIN clients c ON c.id = l.client_id "
+            "WHERE g.email = ?1 COLLATE NOCASE"));
+        s->bind(1, trim(*g.email));
+        add(*s);
+    }
+    return found;
+}
+
 std::vector<ClientSummary> ClientStore::list(StatusFilter filter) {
     StatementScope s(store_.db().cached(
         "SELECT id, given_name, family_name, coalesce(preferred_name, ''), date_of_birth, status FROM clients "

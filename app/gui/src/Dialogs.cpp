@@ -9,8 +9,13 @@
 #include <wx/sizer.h>
 #include <wx/statbox.h>
 #include <wx/stattext.h>
+#include <wx/progdlg.h>
 #include <wx/textctrl.h>
 
+#include <fstream>
+#include <sstream>
+
+#include "nourish/core/ClientCsv.h"
 #include "nourish/core/Errors.h"
 #include "nourish/core/Settings.h"
 #include "nourish/core/Versions.h"
@@ -38,19 +43,36 @@ wxStaticText* errorLabel(wxWindow* parent) {
     return label;
 }
 
-const char* kFieldLabels[][2] = {{"given_name", "Given name"},       {"family_name", "Family name"},
-                                 {"preferred_name", "Known as"},     {"date_of_birth", "Date of birth"},
-                                 {"sex", "Sex"},                     {"guardians[0].name", "Guardian's name"},
-                                 {"guardians[0].email", "Email"},    {"guardians[0].phone", "Phone"},
-                                 {"guardians[0].relationship", "Relationship"},
-                                 {"guardians[0].email_consent", "Consent to email"}};
+const char* kFieldLabels[][2] = {{"given_name", "Given name"},         {"family_name", "Family name"},
+                                 {"preferred_name", "Known as"},       {"date_of_birth", "Date of birth"},
+                                 {"sex", "Sex"},                       {"name", "name"},
+                                 {"email", "email"},                   {"phone", "phone"},
+                                 {"relationship", "relationship"},     {"email_consent", "consent to email"}};
 
+// "guardians[1].email" -> "Guardian 2, email".
 std::string labelFor(const std::string& field) {
+    std::string prefix, key = field;
+    if (field.rfind("guardians[", 0) == 0) {
+        size_t close = field.find(']');
+        prefix = "Guardian " + std::to_string(std::stoi(field.substr(10, close - 10)) + 1) + ", ";
+        key = field.substr(close + 2);
+    }
     for (auto& pair : kFieldLabels)
-        if (field == pair[0]) return pair[1];
-    return field;
+        if (key == pair[0]) return prefix + pair[1];
+    return prefix + key;
 }
 
+}  // namespace
+
+namespace {
+// One guardian's fields in the new-client dialog.
+struct GuardianFields {
+    wxTextCtrl* name;
+    wxTextCtrl* relationship;
+    wxTextCtrl* email;
+    wxTextCtrl* phone;
+    wxCheckBox* consent;
+};
 }  // namespace
 
 std::optional<int64_t> askNewClient(wxWindow* parent, Store& store) {
@@ -72,31 +94,50 @@ std::optional<int64_t> askNewClient(wxWindow* parent, Store& store) {
     auto* sex = addRow(&dialog, child, "Sex", new wxChoice(&dialog, wxID_ANY, wxDefaultPosition, wxDefaultSize, sexes));
     sex->SetSelection(0);
     childBox->Add(child, 1, wxEXPAND | wxALL, dialog.FromDIP(6));
-
-    auto* guardianBox = new wxStaticBoxSizer(wxVERTICAL, &dialog, "Parent or guardian");
-    auto* guardian = new wxFlexGridSizer(2, wxSize(dialog.FromDIP(8), dialog.FromDIP(6)));
-    guardian->AddGrowableCol(1);
-    auto* gName = addRow(&dialog, guardian, "Name", new wxTextCtrl(&dialog, wxID_ANY));
-    auto* gRelationship = addRow(&dialog, guardian, "Relationship", new wxTextCtrl(&dialog, wxID_ANY));
-    gRelationship->SetHint("mother, father, carer…");
-    auto* gEmail = addRow(&dialog, guardian, "Email", new wxTextCtrl(&dialog, wxID_ANY));
-    auto* gPhone = addRow(&dialog, guardian, "Phone", new wxTextCtrl(&dialog, wxID_ANY));
-    guardian->AddSpacer(0);
-    auto* consent = new wxCheckBox(&dialog, wxID_ANY, "Agrees to receive plan summaries by email");
-    guardian->Add(consent);
-    guardianBox->Add(guardian, 1, wxEXPAND | wxALL, dialog.FromDIP(6));
-
     sizer->Add(childBox, 0, wxEXPAND | wxALL, dialog.FromDIP(10));
-    sizer->Add(guardianBox, 0, wxEXPAND | wxLEFT | wxRIGHT, dialog.FromDIP(10));
+
+    auto* guardiansSizer = new wxBoxSizer(wxVERTICAL);
+    std::vector<GuardianFields> guardians;
+    auto addGuardian = [&] {
+        auto* box = new wxStaticBoxSizer(wxVERTICAL, &dialog,
+                                         guardians.empty() ? "Parent or guardian" : "Another parent or guardian");
+        auto* grid = new wxFlexGridSizer(2, wxSize(dialog.FromDIP(8), dialog.FromDIP(6)));
+        grid->AddGrowableCol(1);
+        GuardianFields g{};
+        g.name = addRow(&dialog, grid, "Name", new wxTextCtrl(&dialog, wxID_ANY));
+        g.relationship = addRow(&dialog, grid, "Relationship", new wxTextCtrl(&dialog, wxID_ANY));
+        g.relationship->SetHint(wxString::FromUTF8("mother, father, carer…"));
+        g.email = addRow(&dialog, grid, "Email", new wxTextCtrl(&dialog, wxID_ANY));
+        g.phone = addRow(&dialog, grid, "Phone", new wxTextCtrl(&dialog, wxID_ANY));
+        grid->AddSpacer(0);
+        g.consent = new wxCheckBox(&dialog, wxID_ANY, "Agrees to receive plan summaries by email");
+        grid->Add(g.consent);
+        box->Add(grid, 1, wxEXPAND | wxALL, dialog.FromDIP(6));
+        guardiansSizer->Add(box, 0, wxEXPAND | wxBOTTOM, dialog.FromDIP(8));
+        guardians.push_back(g);
+    };
+    addGuardian();
+    sizer->Add(guardiansSizer, 0, wxEXPAND | wxLEFT | wxRIGHT, dialog.FromDIP(10));
+    auto* more = new wxButton(&dialog, wxID_ANY, "Add another guardian");
+    sizer->Add(more, 0, wxLEFT | wxRIGHT, dialog.FromDIP(10));
+    auto* health = new wxCheckBox(&dialog, wxID_ANY,
+                                  "The first guardian agrees that the practice keeps the child's health data");
+    health->SetName("health-consent");
+    sizer->Add(health, 0, wxALL, dialog.FromDIP(10));
     auto* error = errorLabel(&dialog);
-    sizer->Add(error, 0, wxEXPAND | wxALL, dialog.FromDIP(10));
+    sizer->Add(error, 0, wxEXPAND | wxLEFT | wxRIGHT, dialog.FromDIP(10));
     sizer->Add(dialog.CreateStdDialogButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxALL, dialog.FromDIP(10));
     dialog.SetSizerAndFit(sizer);
-    dialog.SetSize(dialog.FromDIP(wxSize(460, -1)).GetWidth(), -1);
+    dialog.SetSize(dialog.FromDIP(wxSize(480, -1)).GetWidth(), -1);
     if (auto* ok = dialog.FindWindow(wxID_OK)) ok->SetLabel("Add client");
     given->SetFocus();
+    more->Bind(wxEVT_BUTTON, [&](wxCommandEvent&) {
+        addGuardian();
+        dialog.Fit();
+        dialog.Layout();
+    });
 
-    std::optional<int64_t> created;
+    std::optional<int64_t> result;
     dialog.Bind(wxEVT_BUTTON, [&](wxCommandEvent&) {
         Client c;
         c.givenName = text(given);
@@ -104,17 +145,40 @@ std::optional<int64_t> askNewClient(wxWindow* parent, Store& store) {
         if (!text(preferred).empty()) c.preferredName = text(preferred);
         c.dateOfBirth = text(dob);
         c.sex = sex->GetStringSelection().utf8_string();
-        if (!text(gName).empty() || !text(gEmail).empty()) {
+        for (const GuardianFields& f : guardians) {
+            if (text(f.name).empty() && text(f.email).empty() && text(f.phone).empty()) continue;
             Guardian g;
-            g.name = text(gName);
-            if (!text(gRelationship).empty()) g.relationship = text(gRelationship);
-            if (!text(gEmail).empty()) g.email = text(gEmail);
-            if (!text(gPhone).empty()) g.phone = text(gPhone);
-            g.emailConsent = consent->GetValue();
+            g.name = text(f.name);
+            if (!text(f.relationship).empty()) g.relationship = text(f.relationship);
+            if (!text(f.email).empty()) g.email = text(f.email);
+            if (!text(f.phone).empty()) g.phone = text(f.phone);
+            g.emailConsent = f.consent->GetValue();
+            if (g.emailConsent) g.emailConsentBy = g.name;
             c.guardians.push_back(g);
         }
+        c.healthDataConsent = health->GetValue();
+        if (c.healthDataConsent && !c.guardians.empty()) c.healthDataConsentBy = c.guardians.front().name;
         try {
-            created = ClientStore(store).create(c, Actor::currentUser("gui"));
+            ClientStore clients(store);
+            ClientStore::validate(c);
+            auto twins = clients.findDuplicates(c);
+            if (!twins.empty()) {
+                const ClientSummary& other = twins.front();
+                wxMessageDialog ask(&dialog,
+                                    u8(other.displayName() + ", born " + other.dateOfBirth +
+                                       ", is already a client (#" + std::to_string(other.id) +
+                                       ") with the same name and date of birth or a guardian with the same email."),
+                                    "This client may already exist", wxYES_NO | wxCANCEL | wxICON_QUESTION);
+                ask.SetYesNoCancelLabels("Open the existing client", "Add as a new client", "Go back");
+                int answer = ask.ShowModal();
+                if (answer == wxID_YES) {
+                    result = other.id;
+                    dialog.EndModal(wxID_OK);
+                    return;
+                }
+                if (answer != wxID_NO) return;
+            }
+            result = clients.create(c, Actor::currentUser("gui"));
             dialog.EndModal(wxID_OK);
         } catch (const ValidationError& e) {
             std::string message = e.what();
@@ -126,7 +190,120 @@ std::optional<int64_t> askNewClient(wxWindow* parent, Store& store) {
         }
     }, wxID_OK);
     dialog.ShowModal();
-    return created;
+    return result;
+}
+
+size_t importClientsFromCsv(wxWindow* parent, Store& store, const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        wxMessageBox(u8("Cannot read " + file.string()), "Import clients", wxOK | wxICON_ERROR, parent);
+        return 0;
+    }
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    std::string csv = buffer.str();
+    ClientCsv importer(store);
+    ClientCsv::Parsed parsed;
+    std::vector<std::string> problems;
+    try {
+        parsed = importer.parse(csv);
+    } catch (const CsvImportError& e) {
+        problems = e.problems();
+    }
+
+    wxDialog dialog(parent, wxID_ANY, "Import clients", wxDefaultPosition, wxDefaultSize,
+                    wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER);
+    dialog.SetName("import-clients");
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+    std::string intro = problems.empty()
+                            ? file.filename().string() + ": " + std::to_string(parsed.clients.size()) +
+                                  " clients ready to import. The first rows:"
+                            : file.filename().string() + " cannot be imported; nothing has been changed. Correct "
+                                                         "these and try again:";
+    sizer->Add(new wxStaticText(&dialog, wxID_ANY, u8(intro)), 0, wxALL, dialog.FromDIP(10));
+    wxCheckBox* skip = nullptr;
+    if (problems.empty()) {
+        auto* preview = new wxListCtrl(&dialog, wxID_ANY, wxDefaultPosition, dialog.FromDIP(wxSize(620, 200)),
+                                       wxLC_REPORT);
+        preview->SetName("import-preview");
+        for (auto [title, width] : {std::pair{"Line", 50}, {"Given name", 130}, {"Family name", 150},
+                                    {"Born", 95}, {"Guardians", 190}})
+            preview->AppendColumn(title, wxLIST_FORMAT_LEFT, dialog.FromDIP(width));
+        for (size_t i = 0; i < parsed.clients.size() && i < 10; ++i) {
+            const Client& c = parsed.clients[i];
+            long row = preview->InsertItem(static_cast<long>(i), wxString::Format("%zu", parsed.lines[i]));
+            preview->SetItem(row, 1, u8(c.givenName));
+            preview->SetItem(row, 2, u8(c.familyName));
+            preview->SetItem(row, 3, u8(c.dateOfBirth));
+            std::string names;
+            for (auto& g : c.guardians) names += (names.empty() ? "" : ", ") + g.name;
+            preview->SetItem(row, 4, u8(names));
+        }
+        sizer->Add(preview, 1, wxEXPAND | wxLEFT | wxRIGHT, dialog.FromDIP(10));
+        if (!parsed.duplicates.empty()) {
+            problems = parsed.duplicates;
+            skip = new wxCheckBox(&dialog, wxID_ANY,
+                                  wxString::Format("Leave out the %zu duplicates listed below and import the rest",
+                                                   parsed.duplicates.size()));
+            sizer->Add(skip, 0, wxALL, dialog.FromDIP(10));
+        }
+    }
+    if (!problems.empty()) {
+        std::string list;
+        for (auto& p : problems) list += p + "\n";
+        auto* text = new wxTextCtrl(&dialog, wxID_ANY, u8(list), wxDefaultPosition, dialog.FromDIP(wxSize(620, 160)),
+                                    wxTE_MULTILINE | wxTE_READONLY);
+        text->SetName("import-problems");
+        sizer->Add(text, 1, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, dialog.FromDIP(10));
+    }
+    bool canImport = !parsed.clients.empty() || (skip != nullptr);
+    bool blocked = !problems.empty() && !skip;
+    sizer->Add(dialog.CreateStdDialogButtonSizer(blocked || !canImport ? wxCLOSE : wxOK | wxCANCEL), 0,
+               wxEXPAND | wxALL, dialog.FromDIP(10));
+    if (auto* ok = dialog.FindWindow(wxID_OK)) {
+        ok->SetLabel("Import");
+        if (skip) {
+            ok->Disable();
+            skip->Bind(wxEVT_CHECKBOX, [ok](wxCommandEvent& e) { ok->Enable(e.IsChecked()); });
+        }
+    }
+    dialog.Bind(wxEVT_BUTTON, [&dialog](wxCommandEvent&) { dialog.EndModal(wxID_CLOSE); }, wxID_CLOSE);
+    dialog.SetSizerAndFit(sizer);
+    if (dialog.ShowModal() != wxID_OK) return 0;
+
+    wxProgressDialog progress("Import clients", "Importing…", static_cast<int>(parsed.clients.size()) + 1, parent,
+                              wxPD_APP_MODAL | wxPD_AUTO_HIDE | wxPD_ELAPSED_TIME);
+    try {
+        auto report = importer.import(csv, Actor::currentUser("gui"), skip && skip->GetValue(),
+                                      [&](size_t done, size_t total) {
+                                          progress.Update(static_cast<int>(done),
+                                                          wxString::Format("Imported %zu of %zu clients", done, total));
+                                      });
+        return report.ids.size();
+    } catch (const std::exception& e) {
+        progress.Hide();
+        wxMessageBox(u8(std::string("Nothing was imported: ") + e.what()), "Import clients", wxOK | wxICON_ERROR,
+                     parent);
+        return 0;
+    }
+}
+
+void exportClientsToCsv(wxWindow* parent, Store& store, const std::filesystem::path& file) {
+    try {
+        wxBusyCursor busy;
+        std::string csv = ClientCsv(store).exportText(StatusFilter::All, Actor::currentUser("gui"));
+        std::filesystem::path partial = file;
+        partial += ".partial";
+        {
+            std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+            out << csv;
+            if (!out.flush()) throw std::runtime_error("cannot write " + partial.string());
+        }
+        std::filesystem::permissions(partial, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+        std::filesystem::rename(partial, file);
+    } catch (const std::exception& e) {
+        wxMessageBox(u8(std::string("The export failed: ") + e.what()), "Export clients", wxOK | wxICON_ERROR, parent);
+    }
 }
 
 void editPracticeSettings(wxWindow* parent, Store& store) {

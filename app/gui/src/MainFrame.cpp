@@ -42,6 +42,8 @@ enum {
     ID_FindClient,
     ID_ArchiveClient,
     ID_ManagePlugins,
+    ID_Import,
+    ID_Export,
 };
 
 wxString u8(const std::string& s) { return wxString::FromUTF8(s); }
@@ -148,6 +150,9 @@ void MainFrame::buildMenus() {
     file->Append(ID_NewClient, "&New client…\tCtrl+N");
     file->AppendSeparator();
     file->Append(ID_PracticeSettings, "Practice &settings…");
+    file->Append(ID_Import, "&Import clients from CSV…");
+    file->Append(ID_Export, "&Export clients to CSV…");
+    file->AppendSeparator();
     file->Append(ID_Backup, "&Back up store…");
     file->AppendSeparator();
     file->Append(wxID_EXIT, "&Quit\tCtrl+Q");
@@ -168,6 +173,23 @@ void MainFrame::buildMenus() {
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { onNewClient(); }, ID_NewClient);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { onPracticeSettings(); }, ID_PracticeSettings);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { onBackup(); }, ID_Backup);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
+        wxFileDialog open(this, "Import clients", "", "", "CSV files (*.csv)|*.csv|All files|*",
+                          wxFD_OPEN | wxFD_FILE_MUST_EXIST);
+        if (open.ShowModal() != wxID_OK) return;
+        size_t added = importClientsFromCsv(this, store_, open.GetPath().utf8_string());
+        if (!added) return;
+        refreshList();
+        host_.publish("nourish.client.changed", "{\"client_id\":0}");
+        SetStatusText(wxString::Format("Imported %zu clients", added), 0);
+    }, ID_Import);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
+        wxFileDialog save(this, "Export clients", "", "nourish-clients-" + Date::today().iso() + ".csv",
+                          "CSV files (*.csv)|*.csv", wxFD_SAVE | wxFD_OVERWRITE_PROMPT);
+        if (save.ShowModal() != wxID_OK) return;
+        exportClientsToCsv(this, store_, save.GetPath().utf8_string());
+        SetStatusText("Exported to " + save.GetPath(), 0);
+    }, ID_Export);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { Close(); }, wxID_EXIT);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) {
         search_->SetFocus();

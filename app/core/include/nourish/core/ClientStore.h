@@ -91,6 +91,10 @@ public:
     Client get(int64_t id);  // NotFoundError if missing
     bool exists(int64_t id);
 
+    // Clients that look like this one: same name and date of birth (ignoring
+    // case), or a guardian with the same email.
+    std::vector<ClientSummary> findDuplicates(const Client& client);
+
     // Name prefixes in any order ("zoe mul" finds Zoë Müller), guardian
     // names and emails too; best match first.
     std::vector<ClientSummary> search(std::string_view query, int limit,

@@ -3,6 +3,7 @@
 #include <wx/dialog.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 
 #include "nourish/core/ClientStore.h"
@@ -17,6 +18,13 @@ namespace nourish {
 // Asks for a new client (the child) and a first guardian; validates before
 // closing and names the field in trouble. Returns the new id, or nothing.
 std::optional<int64_t> askNewClient(wxWindow* parent, Store& store);
+
+// File > Import clients: shows the first rows, every problem ("line N,
+// column C: ...") or the duplicates, then imports all or nothing with a
+// progress dialog. Returns how many clients were added.
+size_t importClientsFromCsv(wxWindow* parent, Store& store, const std::filesystem::path& file);
+// File > Export clients: every client and guardian to a CSV file (mode 0600).
+void exportClientsToCsv(wxWindow* parent, Store& store, const std::filesystem::path& file);
 
 // Edits the practice details (practice.*).
 void editPracticeSettings(wxWindow* parent, Store& store);
