@@ -8,6 +8,7 @@
 #include <wx/listctrl.h>
 #include <wx/sizer.h>
 #include <wx/stattext.h>
+#include <wx/textctrl.h>
 
 #include "AnswerText.h"
 
@@ -103,6 +104,19 @@ IntakePage::IntakePage(wxWindow* parent, nourish::Host host) : wxPanel(parent), 
     answers_ = new wxHtmlWindow(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxHW_SCROLLBAR_AUTO);
     answers_->SetName("answers-view");
     sizer->Add(answers_, 1, wxEXPAND | wxALL, gap);
+
+    sizer->Add(heading(this, "For the family's plan summary"), 0, wxLEFT | wxRIGHT, gap);
+    sizer->Add(new wxStaticText(this, wxID_ANY,
+                                "Points from the intake to share in \"About your child\", one per line."),
+               0, wxLEFT | wxRIGHT | wxTOP, gap / 2);
+    auto* pointsRow = new wxBoxSizer(wxHORIZONTAL);
+    points_ = new wxTextCtrl(this, wxID_ANY, "", wxDefaultPosition, FromDIP(wxSize(-1, 54)), wxTE_MULTILINE);
+    points_->SetName("summary-points");
+    pointsRow->Add(points_, 1, wxRIGHT, gap);
+    auto* savePoints = new wxButton(this, wxID_ANY, "Save points");
+    savePoints->SetName("save-points");
+    pointsRow->Add(savePoints, 0);
+    sizer->Add(pointsRow, 0, wxEXPAND | wxALL, gap);
     SetSizer(sizer);
 
     guardians_->Bind(wxEVT_LIST_ITEM_SELECTED, [this](wxListEvent& e) {
@@ -131,6 +145,15 @@ IntakePage::IntakePage(wxWindow* parent, nourish::Host host) : wxPanel(parent), 
         const Response& r = responses_[static_cast<size_t>(row)];
         fillIn(r.formId, r.answers);
     });
+    savePoints->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        if (!clientId_) return;
+        try {
+            Responses(host_).setSummaryPoints(clientId_, points_->GetValue().utf8_string());
+            message_->SetLabel("Points for the plan summary saved.");
+        } catch (const std::exception& e) {
+            message_->SetLabel(u8(e.what()));
+        }
+    });
     print->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
         if (!clientId_) return;
         wxHtmlEasyPrinting printing("Intake summary", this);
@@ -155,6 +178,9 @@ void IntakePage::showClient(int64_t clientId) {
     if (!forms_.empty()) formChoice_->SetSelection(0);
     showFamily();
     showResponses();
+    std::string points;
+    for (const std::string& p : Responses(host_).summaryPoints(clientId)) points += p + "\n";
+    points_->ChangeValue(u8(points));
 }
 
 void IntakePage::showFamily() {

@@ -50,4 +50,5 @@ private:
     wxButton* edit_ = nullptr;
     wxCheckBox* history_ = nullptr;
     wxHtmlWindow* answers_ = nullptr;
+    class wxTextCtrl* points_ = nullptr;
 };

@@ -52,7 +52,8 @@ const char* kUsage =
     "usage: nourish-cli intake forms [--json]\n"
     "       nourish-cli intake form FORM_ID --json\n"
     "       nourish-cli intake show CLIENT [--history] [--json]\n"
-    "       nourish-cli intake submit CLIENT FORM_ID --answers FILE.json [--draft]\n";
+    "       nourish-cli intake submit CLIENT FORM_ID --answers FILE.json [--draft]\n"
+    "       nourish-cli intake points CLIENT [--set TEXT]   (points for the family summary, one per line)\n";
 
 class IntakePlugin : public nourish::Plugin {
 public:
@@ -116,6 +117,20 @@ public:
                 if (!file) throw BadInput("--answers: is required (a JSON file of answers)");
                 return submit(clientIdFrom(rest[0]), rest[1], *file, draft, out, error);
             }
+            if (verb == "points") {
+                auto text = option("--set");
+                if (rest.size() != 1) throw BadInput("intake points takes one client id");
+                int64_t id = clientIdFrom(rest[0]);
+                host_->client(id);
+                Responses responses(*host_);
+                if (text) {
+                    if (text->size() > 20000) throw BadInput("--set: is longer than 20000 characters");
+                    responses.setSummaryPoints(id, *text);
+                    return 0;
+                }
+                for (const std::string& p : responses.summaryPoints(id)) out << "- " << p << "\n";
+                return 0;
+            }
             error << kUsage;
             return 2;
         } catch (const BadInput& e) {
@@ -133,13 +148,14 @@ public:
     std::string renderReportSection(const std::string&, int64_t clientId) override {
         json client = json::parse(host_->client(clientId));
         std::string name = client.value("preferred_name", client["given_name"].get<std::string>());
-        json doc{{"title", "About " + name},
-                 {"blocks",
-                  {{{"type", "paragraph"},
-                    {"text", name + " " + client["family_name"].get<std::string>() + ", born " +
-                                 client["date_of_birth"].get<std::string>() + " (" +
-                                 ageText(client["date_of_birth"]) + " old)."}}}}};
-        return doc.dump();
+        json blocks = json::array({{{"type", "paragraph"},
+                                    {"text", name + " " + client["family_name"].get<std::string>() + ", born " +
+                                                 client["date_of_birth"].get<std::string>() + " (" +
+                                                 ageText(client["date_of_birth"]) + " old)."}}});
+        // Only what the practitioner marked for the family; the intake itself stays in the practice.
+        auto points = Responses(*host_).summaryPoints(clientId);
+        if (!points.empty()) blocks.push_back({{"type", "bullets"}, {"items", points}});
+        return json{{"title", "About " + name}, {"blocks", blocks}}.dump();
     }
 
 private:

@@ -26,7 +26,12 @@ std::string Responses::migrationsJson() {
         "entered_by TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, "
         "replaces INTEGER, replaced_by INTEGER);"
         "CREATE INDEX intake_responses_by_client ON intake_responses (client_id, form_id, id);";
-    return nlohmann::json::array({{{"version", 1}, {"name", "responses"}, {"sql", v1}}}).dump();
+    const char* v2 =
+        "CREATE TABLE intake_summary_points (client_id INTEGER PRIMARY KEY, points TEXT NOT NULL, "
+        "updated_at TEXT NOT NULL, updated_by TEXT NOT NULL);";
+    return nlohmann::json::array({{{"version", 1}, {"name", "responses"}, {"sql", v1}},
+                                  {{"version", 2}, {"name", "summary points"}, {"sql", v2}}})
+        .dump();
 }
 
 int64_t Responses::save(int64_t clientId, const nlohmann::json& form, const nlohmann::json& answers, bool complete) {
@@ -113,4 +118,37 @@ std::optional<nlohmann::json> Responses::formVersion(const std::string& formId, 
     s.bind(1, formId).bind(2, version);
     if (!s.step()) return std::nullopt;
     return nlohmann::json::parse(s.text(0));
+}
+
+std::vector<std::string> Responses::summaryPoints(int64_t clientId) {
+    auto s = host_.prepare("SELECT points FROM intake_summary_points WHERE client_id = ?1");
+    s.bind(1, clientId);
+    std::vector<std::string> points;
+    if (!s.step()) return points;
+    std::string text = s.text(0);
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        std::string line = text.substr(start, end - start);
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+        size_t first = line.find_first_not_of(" -*\t");
+        if (first != std::string::npos) points.push_back(line.substr(first));
+        start = end + 1;
+    }
+    return points;
+}
+
+void Responses::setSummaryPoints(int64_t clientId, const std::string& text) {
+    host_.savepoint([&] {
+        host_.prepare("INSERT INTO intake_summary_points (client_id, points, updated_at, updated_by) "
+                      "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (client_id) DO UPDATE SET points = excluded.points, "
+                      "updated_at = excluded.updated_at, updated_by = excluded.updated_by")
+            .bind(1, clientId)
+            .bind(2, text)
+            .bind(3, utcNow())
+            .bind(4, host_.user())
+            .step();
+        host_.audit(clientId, "intake.summary-points");
+    });
 }

@@ -40,6 +40,11 @@ public:
     // The form document as it was in the version a response was answered in.
     std::optional<nlohmann::json> formVersion(const std::string& formId, int version);
 
+    // What the practitioner chose to tell the family in "About your child",
+    // one point per line.
+    std::vector<std::string> summaryPoints(int64_t clientId);
+    void setSummaryPoints(int64_t clientId, const std::string& text);
+
 private:
     nourish::Host host_;
 };
