@@ -403,6 +403,7 @@ int pluginsCommand(PluginHost& host, Args& args) {
         return 0;
     }
     Flags f(args.rest(), {}, {"--json"});
+    host.forms();  // so that refused forms show as notes
     if (f.has("--json")) {
         json out = json::array();
         for (auto& p : host.plugins()) {

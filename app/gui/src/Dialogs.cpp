@@ -353,6 +353,7 @@ PluginManagerDialog::PluginManagerDialog(wxWindow* parent, PluginHost& host)
     : wxDialog(parent, wxID_ANY, "Plugins", wxDefaultPosition, wxDefaultSize, wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER),
       host_(host) {
     SetName("plugin-manager");
+    host_.forms();  // forms are checked on first use; their problems are notes here
     auto* sizer = new wxBoxSizer(wxVERTICAL);
     table_ = new wxListCtrl(this, wxID_ANY, wxDefaultPosition, FromDIP(wxSize(760, 220)),
                             wxLC_REPORT | wxLC_SINGLE_SEL);

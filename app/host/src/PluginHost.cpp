@@ -351,7 +351,6 @@ void PluginHost::load(PluginRecord& record) {
     }
     rt.started = true;
     started_.push_back(&record);
-    registerForms(record);
     record.state = PluginState::Loaded;
     record.failure = LoadFailure::None;
     record.reason.clear();
@@ -456,8 +455,16 @@ void PluginHost::registerForms(PluginRecord& record) {
     }
 }
 
-const RegisteredForm* PluginHost::findForm(const std::string& id) const {
-    for (const RegisteredForm& f : forms_)
+const std::vector<RegisteredForm>& PluginHost::forms() {
+    if (!formsRead_) {
+        formsRead_ = true;
+        for (PluginRecord* record : started_) registerForms(*record);
+    }
+    return forms_;
+}
+
+const RegisteredForm* PluginHost::findForm(const std::string& id) {
+    for (const RegisteredForm& f : forms())
         if (f.form.id == id) return &f;
     return nullptr;
 }

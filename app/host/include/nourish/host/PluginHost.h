@@ -140,9 +140,11 @@ public:
     void* createPage(const UiPage& page, void* parent, std::string& error);
     void showClient(const UiPage& page, void* window, int64_t clientId);
 
-    // Forms every loaded plugin contributed (nourish.intake-forms/1), valid ones only.
-    const std::vector<RegisteredForm>& forms() const { return forms_; }
-    const RegisteredForm* findForm(const std::string& id) const;
+    // Forms every loaded plugin contributed (nourish.intake-forms/1), valid ones
+    // only. Read and checked on first use (off the start-up path); a refused
+    // form becomes a note on its plugin.
+    const std::vector<RegisteredForm>& forms();
+    const RegisteredForm* findForm(const std::string& id);
     // The GUI's form window, offered to plugins through nourish.host.forms/1.
     using FormEditor =
         std::function<std::optional<EditedAnswers>(const FormDefinition& form, const nlohmann::json& answers)>;
@@ -181,6 +183,7 @@ private:
     std::vector<std::unique_ptr<PluginRecord>> plugins_;
     std::vector<PluginRecord*> started_;  // init succeeded, in order
     std::vector<RegisteredForm> forms_;
+    bool formsRead_ = false;
     std::vector<std::pair<std::string, std::string>> pendingEvents_;
     FormEditor formEditor_;
     std::vector<std::pair<uint64_t, Listener>> listeners_;
