@@ -79,7 +79,7 @@ TEST_F(ClientStoreTest, Validation_NamesTheField) {
     c.sex = "robot";
     EXPECT_EQ(fieldOf(c), "sex");
     c = make("A", "X");
-    c.guardians.push_back(Guardian{0, "Mum", {}, std::string("no-at-sign"), {}, false, {}});
+    c.guardians.push_back(Guardian{0, "Mum", {}, std::string("no-at-sign"), {}, false, {}, {}});
     EXPECT_EQ(fieldOf(c), "guardians[0].email");
     c.guardians[0].email = "mum@example.org\r\nBcc: x@example.org";
     EXPECT_EQ(fieldOf(c), "guardians[0].email");
@@ -111,7 +111,7 @@ TEST_F(ClientStoreTest, Search_FoldsDiacriticsAndMatchesPrefixes) {
 
 TEST_F(ClientStoreTest, Search_FindsGuardianEmailAndName) {
     Client c = make("Oliver", "Bennett");
-    c.guardians.push_back(Guardian{0, "Sarah Bennett", {}, std::string("sarah.b@example.org"), {}, true, {}});
+    c.guardians.push_back(Guardian{0, "Sarah Bennett", {}, std::string("sarah.b@example.org"), {}, true, {}, {}});
     add(c);
     add(make("Other", "Child"));
     EXPECT_EQ(namesFound("sarah.b@exa"), std::vector<std::string>{"Oliver Bennett"});
@@ -131,8 +131,8 @@ TEST_F(ClientStoreTest, StatusFilter_SeparatesArchivedClients) {
 
 TEST_F(ClientStoreTest, Update_ReplacesGuardiansAndReindexes) {
     Client c = make("Layla", "Haddad");
-    c.guardians.push_back(Guardian{0, "Yasmin", {}, std::string("yasmin@example.org"), {}, false, {}});
-    c.guardians.push_back(Guardian{0, "Omar", {}, std::string("omar@example.org"), {}, false, {}});
+    c.guardians.push_back(Guardian{0, "Yasmin", {}, std::string("yasmin@example.org"), {}, false, {}, {}});
+    c.guardians.push_back(Guardian{0, "Omar", {}, std::string("omar@example.org"), {}, false, {}, {}});
     int64_t id = add(c);
     Client stored = ClientStore(*store).get(id);
     stored.guardians.erase(stored.guardians.begin() + 1);
@@ -152,12 +152,12 @@ TEST_F(ClientStoreTest, Update_ReplacesGuardiansAndReindexes) {
 
 TEST_F(ClientStoreTest, Update_CannotHijackAnotherClientsGuardian) {
     Client a = make("A", "One");
-    a.guardians.push_back(Guardian{0, "Parent of A", {}, std::string("a@example.org"), {}, false, {}});
+    a.guardians.push_back(Guardian{0, "Parent of A", {}, std::string("a@example.org"), {}, false, {}, {}});
     int64_t idA = add(a);
     int64_t idB = add(make("B", "Two"));
     int64_t guardianOfA = ClientStore(*store).get(idA).guardians[0].id;
     Client b = ClientStore(*store).get(idB);
-    b.guardians.push_back(Guardian{guardianOfA, "Renamed", {}, std::string("evil@example.org"), {}, false, {}});
+    b.guardians.push_back(Guardian{guardianOfA, "Renamed", {}, std::string("evil@example.org"), {}, false, {}, {}});
     ClientStore(*store).update(b, actor);
     EXPECT_EQ(ClientStore(*store).get(idA).guardians[0].name, "Parent of A");
 }
@@ -171,7 +171,7 @@ TEST_F(ClientStoreTest, UnknownClient_IsNotFound) {
 
 TEST_F(ClientStoreTest, Json_RoundTripsAndNamesBadFields) {
     Client c = make("Zoë", "Müller");
-    c.guardians.push_back(Guardian{0, "Hanna", std::string("mother"), std::string("h@example.org"), {}, true, {}});
+    c.guardians.push_back(Guardian{0, "Hanna", std::string("mother"), std::string("h@example.org"), {}, true, {}, {}});
     int64_t id = add(c);
     nlohmann::json j = toJson(ClientStore(*store).get(id));
     Client back = clientFromJson(j);
@@ -213,7 +213,7 @@ TEST_F(ClientStoreTest, CreateMany_IsAllOrNothing) {
 
 TEST_F(ClientStoreTest, FindDuplicates_ByNameAndBirthOrGuardianEmail) {
     Client zoe = make("Zoë", "Müller");
-    zoe.guardians.push_back(Guardian{0, "Hanna", {}, std::string("hanna@example.org"), {}, false, {}});
+    zoe.guardians.push_back(Guardian{0, "Hanna", {}, std::string("hanna@example.org"), {}, false, {}, {}});
     int64_t id = add(zoe);
     EXPECT_EQ(ClientStore(*store).findDuplicates(make("zoë", "MÜLLER")).size(), 0u)
         << "NOCASE folds ASCII only; a different spelling is not claimed to be the same child";
@@ -222,7 +222,7 @@ TEST_F(ClientStoreTest, FindDuplicates_ByNameAndBirthOrGuardianEmail) {
     ASSERT_EQ(same.size(), 1u);
     EXPECT_EQ(same[0].id, id);
     Client sibling = make("Leo", "Müller", "2023-01-01");
-    sibling.guardians.push_back(Guardian{0, "Hanna", {}, std::string("HANNA@example.org"), {}, false, {}});
+    sibling.guardians.push_back(Guardian{0, "Hanna", {}, std::string("HANNA@example.org"), {}, false, {}, {}});
     EXPECT_EQ(ClientStore(*store).findDuplicates(sibling).size(), 1u);
     EXPECT_TRUE(ClientStore(*store).findDuplicates(make("Other", "Child")).empty());
 }

@@ -27,7 +27,7 @@ namespace {
             c.familyName = "Test " + std::to_string(n);
             c.dateOfBirth = "2025-01-01";
             c.guardians.push_back(Guardian{0, "Parent", {}, std::string("p" + std::to_string(n) + "@example.org"),
-                                           {}, true, {}});
+                                           {}, true, {}, {}});
             int64_t id = clients.create(c, {"writer", "test"});
             // Acknowledge only after the commit returned.
             if (::write(ackFd, &id, sizeof id) != sizeof id) _exit(3);

@@ -163,19 +163,10 @@ void ClientStore::writeGuardians(Client& c, const Client* previous) {
                 "email_consent = ?6, email_consent_at = ?7, updated_at = ?8, email_consent_by = ?9 WHERE id = ?1");
             u.bind(1, g.id).bind(2, trim(g.name)).bind(3, g.relationship).bind(4, g.email).bind(5, g.phone);
             u.bind(6, g.emailConsent ? 1 : 0).bind(7, g.emailConsentAt).bind(8, now).bind(9, g.emailConsentBy).run();
+            linkGuardian(c.id, g.id, position++);
         } else {
-            Statement& ins = db.cached(
-                "INSERT INTO guardians (name, relationship, email, phone, email_consent, "
-                "email_consent_at, created_at, updated_at, email_consent_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)");
-            ins.bind(1, trim(g.name)).bind(2, g.relationship).bind(3, g.email).bind(4, g.phone);
-            ins.bind(5, g.emailConsent ? 1 : 0).bind(6, g.emailConsentAt).bind(7, now).bind(8, g.emailConsentBy).run();
-            g.id = db.lastInsertRowid();
+            insertGuardian(c.id, g, position++, now);
         }
-        db.cached("INSERT INTO client_guardians (client_id, guardian_id, position) VALUES (?1, ?2, ?3)")
-            .bind(1, c.id)
-            .bind(2, g.id)
-            .bind(3, position++)
-            .run();
     }
     // A guardian removed from this client and linked to no other goes too.
     for (int64_t id : linked)
@@ -218,19 +209,29 @@ int64_t ClientStore::insert(Client& c) {
         g.emailConsentAt = g.emailConsent ? std::optional<std::string>(c.createdAt) : std::nullopt;
         if (g.emailConsent && !g.emailConsentBy) g.emailConsentBy = g.name;
         if (!g.emailConsent) g.emailConsentBy.reset();
-        Statement& guardian = db.cached(
-            "INSERT INTO guardians (name, relationship, email, phone, email_consent, "
-            "email_consent_at, created_at, updated_at, email_consent_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)");
-        guardian.bind(1, trim(g.name)).bind(2, g.relationship).bind(3, g.email).bind(4, g.phone);
-        guardian.bind(5, g.emailConsent ? 1 : 0).bind(6, g.emailConsentAt).bind(7, c.createdAt).bind(8, g.emailConsentBy).run();
-        g.id = db.lastInsertRowid();
-        db.cached("INSERT INTO client_guardians (client_id, guardian_id, position) VALUES (?1, ?2, ?3)")
-            .bind(1, c.id)
-            .bind(2, g.id)
-            .bind(3, position++)
-            .run();
+        insertGuardian(c.id, g, position++, c.createdAt);
     }
     return c.id;
+}
+
+void ClientStore::insertGuardian(int64_t clientId, Guardian& g, int position, const std::string& at) {
+    Database& db = store_.db();
+    Statement& ins = db.cached(
+        "INSERT INTO guardians (name, relationship, email, phone, email_consent, "
+        "email_consent_at, created_at, updated_at, email_consent_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)");
+    ins.bind(1, trim(g.name)).bind(2, g.relationship).bind(3, g.email).bind(4, g.phone);
+    ins.bind(5, g.emailConsent ? 1 : 0).bind(6, g.emailConsentAt).bind(7, at).bind(8, g.emailConsentBy).run();
+    g.id = db.lastInsertRowid();
+    linkGuardian(clientId, g.id, position);
+}
+
+void ClientStore::linkGuardian(int64_t clientId, int64_t guardianId, int position) {
+    store_.db()
+        .cached("INSERT INTO client_guardians (client_id, guardian_id, position) VALUES (?1, ?2, ?3)")
+        .bind(1, clientId)
+        .bind(2, guardianId)
+        .bind(3, position)
+        .run();
 }
 
 int64_t ClientStore::create(const Client& input, const Actor& actor) {

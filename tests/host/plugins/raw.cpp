@@ -15,6 +15,7 @@ namespace {
 #define RAW_SDK_MINOR NOURISH_SDK_MINOR
 #endif
 
+#ifndef RAW_NO_ENTRY
 int32_t init(const nourish_plugin*, const nourish_host*, const nourish_sink* error) {
 #if defined(RAW_INIT_ERROR)
     const char* message = "the licence file for this protocol is missing";
@@ -47,11 +48,14 @@ const nourish_plugin* entry() {
                                            "1.0.0", "Nourish tests", &init, &shutdown, &getExtension};
     return &descriptor;
 }
+#endif
 
 }  // namespace
 
 #ifndef RAW_NO_ENTRY
 BOOST_DLL_ALIAS(entry, nourish_plugin_entry)
 #else
-extern "C" __attribute__((visibility("default"))) const void* nourish_unrelated_symbol = nullptr;
+extern "C" {
+__attribute__((visibility("default"))) const void* nourish_unrelated_symbol = nullptr;
+}
 #endif

@@ -105,6 +105,8 @@ public:
 
 private:
     int64_t insert(Client& client);
+    void insertGuardian(int64_t clientId, Guardian& guardian, int position, const std::string& at);
+    void linkGuardian(int64_t clientId, int64_t guardianId, int position);
     void index(const Client& client);
     void writeGuardians(Client& client, const Client* previous);
     void recordConsentChanges(const Client& now, const Client* previous, const Actor& actor, bool audit);
