@@ -45,8 +45,10 @@ wxStaticText* heading(wxWindow* parent, const char* text) {
 
 }  // namespace
 
-IntakePage::IntakePage(wxWindow* parent, nourish::Host host) : wxPanel(parent), host_(host) {
+IntakePage::IntakePage(wxWindow* parent, nourish::Host host)
+    : wxScrolledWindow(parent, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxVSCROLL), host_(host) {
     SetName("intake-page");
+    SetScrollRate(0, FromDIP(12));
     auto* sizer = new wxBoxSizer(wxVERTICAL);
     int gap = FromDIP(8);
 
@@ -103,6 +105,7 @@ IntakePage::IntakePage(wxWindow* parent, nourish::Host host) : wxPanel(parent), 
     sizer->Add(history_, 0, wxLEFT | wxRIGHT | wxTOP, gap);
     answers_ = new wxHtmlWindow(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxHW_SCROLLBAR_AUTO);
     answers_->SetName("answers-view");
+    answers_->SetMinSize(FromDIP(wxSize(-1, 280)));
     sizer->Add(answers_, 1, wxEXPAND | wxALL, gap);
 
     sizer->Add(heading(this, "For the family's plan summary"), 0, wxLEFT | wxRIGHT, gap);

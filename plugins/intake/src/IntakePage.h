@@ -1,6 +1,6 @@
 #pragma once
 
-#include <wx/panel.h>
+#include <wx/scrolwin.h>
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -18,8 +18,9 @@ class wxStaticText;
 
 // The "Intake" page of the client workspace: the family (guardians, consent
 // to email, consent to store health data) and the intake questionnaires with
-// a read view of the answers, their history, and a printable summary.
-class IntakePage : public wxPanel {
+// a read view of the answers, their history, and a printable summary. It
+// scrolls as a whole on small screens, so the answers always get room.
+class IntakePage : public wxScrolledWindow {
 public:
     IntakePage(wxWindow* parent, nourish::Host host);
     void showClient(int64_t clientId);
