@@ -96,6 +96,18 @@ TEST_F(CliTest, DisablingAPlugin_DoesNotRunIt) {
     EXPECT_EQ(list.exitCode, 0) << list.error;
 }
 
+TEST_F(CliTest, ArchiveAndReactivate_MoveAClientBetweenLists) {
+    cli({"client", "add", "--given", "Zoë", "--family", "Müller", "--dob", "2025-03-01"});
+    ASSERT_EQ(cli({"client", "archive", "1"}).exitCode, 0);
+    EXPECT_EQ(cli({"client", "list"}).output, "");
+    EXPECT_NE(cli({"client", "list", "--status", "archived"}).output.find("Zoë Müller"), std::string::npos);
+    ASSERT_EQ(cli({"client", "reactivate", "1"}).exitCode, 0);
+    EXPECT_NE(cli({"client", "list"}).output.find("Zoë Müller"), std::string::npos);
+    auto missing = cli({"client", "archive", "42"});
+    EXPECT_EQ(missing.exitCode, 1);
+    EXPECT_NE(missing.error.find("there is no client with id 42"), std::string::npos) << missing.error;
+}
+
 TEST_F(CliTest, Settings_RoundTrip) {
     ASSERT_EQ(cli({"settings", "set", "practice.name", "Little Roots Nutrition"}).exitCode, 0);
     auto r = cli({"settings", "get", "practice.name"});

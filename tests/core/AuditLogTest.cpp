@@ -2,6 +2,7 @@
 
 #include "nourish/core/AuditLog.h"
 #include "nourish/core/ClientStore.h"
+#include "support/Clients.h"
 #include "support/TempDir.h"
 
 using namespace nourish;
@@ -11,13 +12,8 @@ class AuditLogTest : public ::testing::Test {
 protected:
     void SetUp() override {
         store = std::make_unique<Store>(dir / "n.db");
-        for (const char* name : {"Zoë", "Oliver", "Minh", "Freja"}) {
-            Client c;
-            c.givenName = name;
-            c.familyName = "Test";
-            c.dateOfBirth = "2024-05-05";
-            ids.push_back(ClientStore(*store).create(c, {"claire", "test"}));
-        }
+        for (const char* name : {"Zoë", "Oliver", "Minh", "Freja"})
+            ids.push_back(ClientStore(*store).create(test::child(name, "Test"), {"claire", "test"}));
     }
     bool problemMentions(const std::string& word) {
         for (auto& p : store->check().problems)
@@ -68,11 +64,7 @@ TEST_F(AuditLogTest, ReorderedEvents_AreDetected) {
 TEST_F(AuditLogTest, ChainHoldsAcrossReopen) {
     store.reset();
     store = std::make_unique<Store>(dir / "n.db");
-    Client c;
-    c.givenName = "Layla";
-    c.familyName = "Haddad";
-    c.dateOfBirth = "2026-01-01";
-    ClientStore(*store).create(c, {"claire", "test"});
+    ClientStore(*store).create(test::child("Layla", "Haddad"), {"claire", "test"});
     auto report = store->check();
     EXPECT_TRUE(report.ok());
     EXPECT_EQ(report.auditEvents, 5);

@@ -5,6 +5,7 @@
 #include "nourish/core/ClientStore.h"
 #include "nourish/core/Dates.h"
 #include "nourish/core/Errors.h"
+#include "support/Clients.h"
 #include "support/TempDir.h"
 
 using namespace nourish;
@@ -14,11 +15,7 @@ class ClientStoreTest : public ::testing::Test {
 protected:
     void SetUp() override { store = std::make_unique<Store>(dir / "n.db"); }
     Client make(const std::string& given, const std::string& family, const std::string& dob = "2025-03-01") {
-        Client c;
-        c.givenName = given;
-        c.familyName = family;
-        c.dateOfBirth = dob;
-        return c;
+        return test::child(given, family, dob);
     }
     int64_t add(const Client& c) { return ClientStore(*store).create(c, actor); }
     std::string fieldOf(const Client& c) {
@@ -225,4 +222,17 @@ TEST_F(ClientStoreTest, FindDuplicates_ByNameAndBirthOrGuardianEmail) {
     sibling.guardians.push_back(Guardian{0, "Hanna", {}, std::string("HANNA@example.org"), {}, false, {}, {}});
     EXPECT_EQ(ClientStore(*store).findDuplicates(sibling).size(), 1u);
     EXPECT_TRUE(ClientStore(*store).findDuplicates(make("Other", "Child")).empty());
+}
+
+TEST_F(ClientStoreTest, EmptyQuery_ListsAlphabeticallyUpToTheLimit) {
+    EXPECT_TRUE(ClientStore(*store).isEmpty());
+    add(make("Zed", "Young"));
+    add(make("Amy", "Adams"));
+    add(make("Bob", "Brown"));
+    EXPECT_FALSE(ClientStore(*store).isEmpty());
+    auto two = ClientStore(*store).search("", 2);
+    ASSERT_EQ(two.size(), 2u);
+    EXPECT_EQ(two[0].familyName, "Adams");
+    EXPECT_EQ(two[1].familyName, "Brown");
+    EXPECT_EQ(ClientStore(*store).list(StatusFilter::All).size(), 3u);
 }

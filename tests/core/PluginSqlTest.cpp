@@ -2,6 +2,7 @@
 
 #include "nourish/core/ClientStore.h"
 #include "nourish/core/PluginSql.h"
+#include "support/Clients.h"
 #include "support/TempDir.h"
 
 using namespace nourish;
@@ -11,11 +12,7 @@ class PluginSqlTest : public ::testing::Test {
 protected:
     void SetUp() override {
         store = std::make_unique<Store>(dir / "n.db");
-        Client c;
-        c.givenName = "Zoë";
-        c.familyName = "Müller";
-        c.dateOfBirth = "2025-01-01";
-        ClientStore(*store).create(c, {"t", "test"});
+        ClientStore(*store).create(test::child("Zoë"), {"t", "test"});
         sql = std::make_unique<PluginSql>(*store, "org.example.x", "x_");
         sql->migrate({{1, "tables", "CREATE TABLE x_items (id INTEGER PRIMARY KEY, client_id INTEGER, note TEXT)"}});
     }

@@ -5,19 +5,14 @@
 #include "nourish/core/Errors.h"
 #include "nourish/core/Hash.h"
 #include "nourish/core/Store.h"
+#include "support/Clients.h"
 #include "support/TempDir.h"
 
 using namespace nourish;
 using nourish::test::TempDir;
+using nourish::test::child;
 
 namespace {
-Client child(const std::string& given, const std::string& family = "Müller") {
-    Client c;
-    c.givenName = given;
-    c.familyName = family;
-    c.dateOfBirth = "2025-03-01";
-    return c;
-}
 
 std::string pragma(Store& store, const std::string& name) {
     Statement s(store.db(), "PRAGMA " + name);

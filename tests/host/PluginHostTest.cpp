@@ -6,6 +6,7 @@
 #include "nourish/core/ClientStore.h"
 #include "nourish/core/Settings.h"
 #include "nourish/host/PluginHost.h"
+#include "support/Clients.h"
 #include "support/TempDir.h"
 
 using namespace nourish;
@@ -19,11 +20,7 @@ class PluginHostTest : public ::testing::Test {
 protected:
     void SetUp() override {
         store = std::make_unique<Store>(dir / "n.db");
-        Client c;
-        c.givenName = "Zoë";
-        c.familyName = "Müller";
-        c.dateOfBirth = "2025-01-01";
-        clientId = ClientStore(*store).create(c, {"claire", "test"});
+        clientId = ClientStore(*store).create(test::child("Zoë"), {"claire", "test"});
     }
     void TearDown() override {
         host.reset();

@@ -130,11 +130,7 @@ std::string flagFor(const std::string& field) {
                                                           {"date_of_birth", "--dob"},
                                                           {"sex", "--sex"}};
     if (auto it = names.find(field); it != names.end()) return it->second;
-    if (field.rfind("guardians[", 0) == 0) {
-        size_t close = field.find(']');
-        int n = std::stoi(field.substr(10, close - 10)) + 1;
-        return "--guardian #" + std::to_string(n) + " " + field.substr(close + 2);
-    }
+    if (auto g = guardianField(field)) return "--guardian #" + std::to_string(g->number) + " " + g->field;
     return field;
 }
 

@@ -43,11 +43,7 @@ std::optional<std::string> optionalField(const std::string& text) {
 
 // The CSV column a ValidationError field refers to.
 std::string columnFor(const std::string& field) {
-    if (field.rfind("guardians[", 0) == 0) {
-        size_t close = field.find(']');
-        int n = std::stoi(field.substr(10, close - 10)) + 1;
-        return "guardian_" + std::to_string(n) + "_" + field.substr(close + 2);
-    }
+    if (auto g = guardianField(field)) return "guardian_" + std::to_string(g->number) + "_" + g->field;
     return field;
 }
 

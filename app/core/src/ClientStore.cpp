@@ -24,6 +24,13 @@ std::string ClientSummary::displayName() const {
     return (preferredName.empty() ? givenName : preferredName) + " " + familyName;
 }
 
+std::optional<GuardianFieldRef> guardianField(const std::string& field) {
+    if (field.rfind("guardians[", 0) != 0) return std::nullopt;
+    size_t close = field.find("].");
+    if (close == std::string::npos) return std::nullopt;
+    return GuardianFieldRef{std::stoi(field.substr(10, close - 10)) + 1, field.substr(close + 2)};
+}
+
 bool isPlausibleEmail(std::string_view email) {
     if (email.size() < 3 || email.size() > 254) return false;
     auto at = email.find('@');
@@ -462,11 +469,7 @@ std::string searchExpression(std::string_view typed) {
 
 std::vector<ClientSummary> ClientStore::search(std::string_view query, int limit, StatusFilter filter) {
     std::string expression = searchExpression(query);
-    if (expression.empty()) {
-        auto all = list(filter);
-        if (static_cast<int>(all.size()) > limit) all.resize(static_cast<size_t>(limit));
-        return all;
-    }
+    if (expression.empty()) return list(filter, limit);
     // Children whose own names match come first, then those found through a
     // guardian's name or email. Each group is taken newest first, which FTS5
     // does without scoring every match (a 3-letter prefix can match thousands
@@ -524,14 +527,21 @@ std::vector<ClientSummary> ClientStore::findDuplicates(const Client& c) {
     return found;
 }
 
-std::vector<ClientSummary> ClientStore::list(StatusFilter filter) {
+std::vector<ClientSummary> ClientStore::list(StatusFilter filter, int limit) {
     StatementScope s(store_.db().cached(
         "SELECT id, given_name, family_name, coalesce(preferred_name, ''), date_of_birth, status FROM clients "
-        "WHERE ?1 = 'all' OR status = ?1 ORDER BY family_name COLLATE NOCASE, given_name COLLATE NOCASE, id"));
-    s->bind(1, statusValue(filter));
+        "WHERE ?1 = 'all' OR status = ?1 ORDER BY family_name COLLATE NOCASE, given_name COLLATE NOCASE, id "
+        "LIMIT ?2"));
+    s->bind(1, statusValue(filter)).bind(2, limit);
     std::vector<ClientSummary> result;
     while (s->step()) result.push_back(readSummary(*s));
     return result;
+}
+
+bool ClientStore::isEmpty() {
+    StatementScope s(store_.db().cached("SELECT NOT EXISTS (SELECT 1 FROM clients)"));
+    s->step();
+    return s->int64(0) != 0;
 }
 
 int64_t ClientStore::count(StatusFilter filter) {

@@ -65,7 +65,7 @@ Date monthsBefore(const Date& today, int months, int dayOffset) {
 
 int seedDemoCaseload(Store& store) {
     ClientStore clients(store);
-    if (clients.count() > 0) return 0;
+    if (!clients.isEmpty()) return 0;
     Actor actor{"demo", "demo"};
     // All or nothing: a demo interrupted half-way would never be completed.
     Transaction tx(store.db());

@@ -52,10 +52,9 @@ const char* kFieldLabels[][2] = {{"given_name", "Given name"},         {"family_
 // "guardians[1].email" -> "Guardian 2, email".
 std::string labelFor(const std::string& field) {
     std::string prefix, key = field;
-    if (field.rfind("guardians[", 0) == 0) {
-        size_t close = field.find(']');
-        prefix = "Guardian " + std::to_string(std::stoi(field.substr(10, close - 10)) + 1) + ", ";
-        key = field.substr(close + 2);
+    if (auto g = guardianField(field)) {
+        prefix = "Guardian " + std::to_string(g->number) + ", ";
+        key = g->field;
     }
     for (auto& pair : kFieldLabels)
         if (key == pair[0]) return prefix + pair[1];

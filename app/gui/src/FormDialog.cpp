@@ -366,13 +366,9 @@ FormDialog::~FormDialog() = default;
 
 void FormDialog::refreshVisibility() {
     json answers = json::object();
-    bool changed = false;
     for (auto& f : fields_) {
         bool visible = FormDefinition::isVisible(*f->def, answers);
-        if (f->row->IsShown() != visible) {
-            f->row->Show(visible);
-            changed = true;
-        }
+        f->row->Show(visible);
         if (!visible) continue;
         json v = f->value();
         if (!v.is_null()) answers[f->def->id] = v;
@@ -381,16 +377,12 @@ void FormDialog::refreshVisibility() {
             json item = json::object();
             for (auto& child : entry->fields) {
                 bool shown = FormDefinition::isVisible(*child->def, answers, &item);
-                if (child->row->IsShown() != shown) {
-                    child->row->Show(shown);
-                    changed = true;
-                }
+                child->row->Show(shown);
                 json cv = child->value();
                 if (shown && !cv.is_null()) item[child->def->id] = cv;
             }
         }
     }
-    (void)changed;
     body_->Layout();
     body_->FitInside();
 }
@@ -432,11 +424,9 @@ bool FormDialog::check(bool complete) {
     if (problems.empty()) {
         summary_->Hide();
     } else {
-        summary_->SetLabel(wxString::Format("%zu %s need attention before saving.%s", problems.size(),
-                                            problems.size() == 1 ? "answer needs" : "answers",
-                                            unplaced.empty() ? wxString() : "\n" + u8(unplaced)));
-        if (problems.size() == 1) summary_->SetLabel(u8("1 answer needs attention before saving.") +
-                                                     (unplaced.empty() ? wxString() : "\n" + u8(unplaced)));
+        summary_->SetLabel(wxString::Format("%zu %s attention before saving.", problems.size(),
+                                            problems.size() == 1 ? "answer needs" : "answers need") +
+                           (unplaced.empty() ? wxString() : "\n" + u8(unplaced)));
         summary_->Show();
     }
     body_->Layout();

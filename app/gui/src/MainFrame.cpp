@@ -288,19 +288,20 @@ void MainFrame::refreshList() {
 }
 
 void MainFrame::showWelcomeOrList() {
-    if (clients_.count() == 0) right_->SetSelection(0);
+    if (clients_.isEmpty()) right_->SetSelection(0);
     else if (workspace_->clientId() == 0) right_->SetSelection(1);
     else right_->SetSelection(2);
 }
 
 void MainFrame::updateStatus() {
-    int64_t total = clients_.count(StatusFilter::Active);
     size_t shown = list_->clients().size();
     wxString text;
-    if (!search_->GetValue().empty())
+    if (!search_->GetValue().empty()) {
         text = wxString::Format("%zu %s", shown, shown == 1 ? "match" : "matches");
-    else
+    } else {
+        int64_t total = clients_.count(StatusFilter::Active);
         text = wxString::Format("%lld active %s", static_cast<long long>(total), total == 1 ? "client" : "clients");
+    }
     SetStatusText(text, 0);
     size_t loaded = 0, failed = 0;
     for (auto& p : host_.plugins()) {

@@ -325,7 +325,7 @@ void PluginHost::load(PluginRecord& record) {
             std::sort(migrations.begin(), migrations.end(), [](auto& a, auto& b) { return a.version < b.version; });
             // A store that holds data is copied before the plugin changes it.
             auto pending = store_.pendingMigrations(m.id, migrations);
-            if (!pending.empty() && ClientStore(store_).count() > 0) {
+            if (!pending.empty() && !ClientStore(store_).isEmpty()) {
                 fs::path backup = store_.path();
                 backup += ".before-" + m.id + "-" + std::to_string(pending.front().version) + "-" + nowUtc() + ".bak";
                 backupDatabase(store_.db(), backup);

@@ -100,7 +100,9 @@ public:
     std::vector<ClientSummary> search(std::string_view query, int limit,
                                       StatusFilter filter = StatusFilter::All);
     // Every client of the filter, by family name then given name.
-    std::vector<ClientSummary> list(StatusFilter filter);
+    // limit < 0: no limit.
+    std::vector<ClientSummary> list(StatusFilter filter, int limit = -1);
+    bool isEmpty();
     int64_t count(StatusFilter filter = StatusFilter::All);
 
 private:
@@ -115,6 +117,14 @@ private:
 
 // The FTS5 query for what a practitioner typed: every word a prefix, all required.
 std::string searchExpression(std::string_view typed);
+
+// A validation field that names one guardian ("guardians[1].email"): the
+// guardian's number counted from 1, and the field within it.
+struct GuardianFieldRef {
+    int number = 0;
+    std::string field;
+};
+std::optional<GuardianFieldRef> guardianField(const std::string& field);
 
 // A well-formed email address (what we accept before we ever send to it).
 bool isPlausibleEmail(std::string_view email);
