@@ -465,6 +465,21 @@ int run(int argc, char** argv) {
         throw std::runtime_error("there is no store at " + storePath.string() +
                                  " (create one with: nourish-cli --store " + storePath.string() + " store init)");
     Store store(storePath);
+    if (command == "store" && !args.empty() && args.items[args.pos] == "demo") {
+        // The demo needs the plugins: each adds its own part of the story.
+        auto options = PluginHost::defaultOptions(fs::read_symlink("/proc/self/exe"));
+        options.safeMode = safeMode;
+        options.source = "cli";
+        PluginHost host(store, options);
+        host.discover();
+        host.loadAll();
+        int added = host.seedDemo();
+        std::cout << (added ? "added " + std::to_string(added) + " demo clients"
+                            : std::string("the store already has clients; nothing added"))
+                  << '\n';
+        host.shutdown();
+        return 0;
+    }
     if (command == "store") return storeCommand(store, args);
     if (command == "client") return clientCommand(store, args);
 

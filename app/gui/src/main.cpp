@@ -53,7 +53,6 @@ public:
         SetAppDisplayName("Nourish");
         try {
             store_ = std::make_unique<nourish::Store>(options_.store);
-            if (options_.demo) nourish::seedDemoCaseload(*store_);  // only fills an empty demo store
         } catch (const std::exception& e) {
             if (options_.exitOnIdle) std::fprintf(stderr, "nourish: %s\n", e.what());
             else wxMessageBox(wxString::FromUTF8(e.what()), "Nourish cannot open the store", wxOK | wxICON_ERROR);
@@ -75,6 +74,7 @@ public:
         }
         host_->discover();
         host_->loadAll();
+        if (options_.demo) host_->seedDemo();  // only fills an empty demo store
         phases_.emplace_back("plugins", msSinceStart());
         auto* frame = new nourish::MainFrame(*store_, *host_);
         frame->Show();

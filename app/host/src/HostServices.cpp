@@ -328,6 +328,71 @@ int32_t formsEdit(const nourish_host* host, const char* id, const char* answers,
 }
 const nourish_host_forms kForms{sizeof(nourish_host_forms), &formsList, &formsGet, &formsValidate, &formsEdit};
 
+// ---- protocols ----
+nlohmann::json withPlugin(const nlohmann::json& document, const std::string& pluginId) {
+    nlohmann::json d = document;
+    d["plugin"] = pluginId;
+    return d;
+}
+int32_t protocolsList(const nourish_host* host, const nourish_sink* out) {
+    return guarded(nullptr, [&] {
+        nlohmann::json list = nlohmann::json::array();
+        for (const RegisteredProtocol& p : runtimeOf(host).host->protocols())
+            list.push_back(withPlugin(p.protocol.document, p.plugin->id()));
+        put(out, list.dump());
+        return NOURISH_OK;
+    });
+}
+int32_t protocolsGet(const nourish_host* host, const char* id, const nourish_sink* out) {
+    return guarded(nullptr, [&] {
+        const RegisteredProtocol* p = runtimeOf(host).host->findProtocol(id ? id : "");
+        if (!p) return int32_t(NOURISH_NOT_FOUND);
+        put(out, withPlugin(p->protocol.document, p->plugin->id()).dump());
+        return int32_t(NOURISH_OK);
+    });
+}
+int32_t protocolsEvaluate(const nourish_host* host, const char* id, const char* state, const nourish_sink* out,
+                          const nourish_sink* error) {
+    return guarded(error, [&] {
+        auto result = runtimeOf(host).host->evaluateProtocol(id ? id : "", state ? state : "{}");
+        if (!result) return int32_t(NOURISH_NOT_FOUND);
+        put(out, result->dump());
+        return int32_t(NOURISH_OK);
+    });
+}
+const nourish_host_protocols kProtocols{sizeof(nourish_host_protocols), &protocolsList, &protocolsGet,
+                                        &protocolsEvaluate};
+
+// ---- instruments ----
+int32_t instrumentsList(const nourish_host* host, const nourish_sink* out) {
+    return guarded(nullptr, [&] {
+        nlohmann::json list = nlohmann::json::array();
+        for (const RegisteredInstrument& in : runtimeOf(host).host->instruments())
+            list.push_back(withPlugin(in.instrument.document, in.pluginId));
+        put(out, list.dump());
+        return NOURISH_OK;
+    });
+}
+int32_t instrumentsGet(const nourish_host* host, const char* id, const nourish_sink* out) {
+    return guarded(nullptr, [&] {
+        const RegisteredInstrument* in = runtimeOf(host).host->findInstrument(id ? id : "");
+        if (!in) return int32_t(NOURISH_NOT_FOUND);
+        put(out, withPlugin(in->instrument.document, in->pluginId).dump());
+        return int32_t(NOURISH_OK);
+    });
+}
+int32_t instrumentsScore(const nourish_host* host, const char* id, const char* answers, const nourish_sink* out,
+                         const nourish_sink* error) {
+    return guarded(error, [&] {
+        const RegisteredInstrument* in = runtimeOf(host).host->findInstrument(id ? id : "");
+        if (!in) throw NotFoundError("there is no instrument with the id '" + std::string(id ? id : "") + "'");
+        put(out, in->instrument.score(parseJson(answers ? answers : "", "answers")).toJson().dump());
+        return NOURISH_OK;
+    });
+}
+const nourish_host_instruments kInstruments{sizeof(nourish_host_instruments), &instrumentsList, &instrumentsGet,
+                                            &instrumentsScore};
+
 // ---- session ----
 int32_t sessionUser(const nourish_host* host, const nourish_sink* out) {
     put(out, actorFor(runtimeOf(host)).who);
@@ -380,6 +445,8 @@ const void* hostExtension(const nourish_host*, const char* id) {
     if (which == NOURISH_HOST_AUDIT_ID) return &kAudit;
     if (which == NOURISH_HOST_FORMS_ID) return &kForms;
     if (which == NOURISH_HOST_SESSION_ID) return &kSession;
+    if (which == NOURISH_HOST_PROTOCOLS_ID) return &kProtocols;
+    if (which == NOURISH_HOST_INSTRUMENTS_ID) return &kInstruments;
     return nullptr;
 }
 

@@ -11,6 +11,7 @@
 #include "nourish/core/ClientStore.h"
 #include "nourish/core/Database.h"
 #include "nourish/core/Dates.h"
+#include "nourish/core/DemoCaseload.h"
 #include "nourish/core/Errors.h"
 #include "nourish/core/Paths.h"
 #include "nourish/core/SchemaValidator.h"
@@ -396,6 +397,10 @@ void PluginHost::validateDocuments(PluginRecord& record) {
         tooSmall(NOURISH_STORE_MIGRATIONS_ID, e->struct_size, sizeof(nourish_store_migrations));
     if (auto e = static_cast<const nourish_intake_forms*>(d->get_extension(d, NOURISH_INTAKE_FORMS_ID)))
         tooSmall(NOURISH_INTAKE_FORMS_ID, e->struct_size, sizeof(nourish_intake_forms));
+    if (auto e = static_cast<const nourish_protocols*>(d->get_extension(d, NOURISH_PROTOCOLS_ID)))
+        tooSmall(NOURISH_PROTOCOLS_ID, e->struct_size, sizeof(nourish_protocols));
+    if (auto e = static_cast<const nourish_instruments*>(d->get_extension(d, NOURISH_INSTRUMENTS_ID)))
+        tooSmall(NOURISH_INSTRUMENTS_ID, e->struct_size, sizeof(nourish_instruments));
     for (Doc doc : {Doc{NOURISH_STORE_MIGRATIONS_ID, "migrations.schema.json"},
                     Doc{NOURISH_CLI_COMMANDS_ID, "cli-commands.schema.json"},
                     Doc{NOURISH_UI_WX_ID, "ui-pages.schema.json"},
@@ -459,8 +464,110 @@ const std::vector<RegisteredForm>& PluginHost::forms() {
     if (!formsRead_) {
         formsRead_ = true;
         for (PluginRecord* record : started_) registerForms(*record);
+        for (const RegisteredInstrument& in : instruments()) {
+            if (const RegisteredForm* other = findForm(in.instrument.id)) {
+                if (PluginRecord* owner = find(in.pluginId))
+                    owner->notes.push_back("its instrument " + in.instrument.id + " cannot be shown: " +
+                                           other->pluginId + " offers a form with the same id");
+                continue;
+            }
+            forms_.push_back({in.pluginId, FormDefinition::parse(in.instrument.toForm())});
+        }
     }
     return forms_;
+}
+
+namespace {
+
+// A capability's JSON array of documents; a problem becomes a note on the plugin.
+std::optional<json> documentList(PluginRecord& record, const char* text, const std::string& what) {
+    if (!text) return std::nullopt;
+    try {
+        json documents = json::parse(text);
+        if (documents.is_array()) return documents;
+        record.notes.push_back("its " + what + " were refused: $: must be a list");
+    } catch (const json::parse_error& e) {
+        record.notes.push_back("its " + what + " were refused: not valid JSON at byte " + std::to_string(e.byte));
+    }
+    return std::nullopt;
+}
+
+std::string refusal(const PluginRecord& record, const std::string& what, size_t index, const std::string& problem) {
+    // The path is relative to the document; say which one of the list.
+    std::string p = problem;
+    if (p.rfind("$", 0) == 0) p = "$[" + std::to_string(index) + "]" + p.substr(1);
+    std::cerr << "[" << record.id() << "] " << what << " refused: " << p << '\n';
+    return "a " + what + " it offers was refused (" + record.id() + "): " + p;
+}
+
+}  // namespace
+
+void PluginHost::registerCatalog(PluginRecord& record) {
+    const nourish_plugin* d = record.runtime->descriptor;
+    if (auto ext = static_cast<const nourish_protocols*>(d->get_extension(d, NOURISH_PROTOCOLS_ID))) {
+        if (auto docs = documentList(record, ext->protocols_json, "protocols")) {
+            for (size_t i = 0; i < docs->size(); ++i) {
+                try {
+                    ProtocolDefinition p = ProtocolDefinition::parse((*docs)[i]);
+                    if (const RegisteredProtocol* other = findProtocol(p.id)) {
+                        record.notes.push_back("its protocol " + p.id + " was refused: " + other->plugin->id() +
+                                               " already offers a protocol with this id");
+                        continue;
+                    }
+                    protocols_.push_back({&record, std::move(p)});
+                } catch (const DocumentError& e) {
+                    record.notes.push_back(refusal(record, "protocol", i, e.what()));
+                }
+            }
+        }
+    }
+    if (auto ext = static_cast<const nourish_instruments*>(d->get_extension(d, NOURISH_INSTRUMENTS_ID))) {
+        if (auto docs = documentList(record, ext->instruments_json, "instruments")) {
+            for (size_t i = 0; i < docs->size(); ++i) {
+                try {
+                    Instrument in = Instrument::parse((*docs)[i]);
+                    if (const RegisteredInstrument* other = findInstrument(in.id)) {
+                        record.notes.push_back("its instrument " + in.id + " was refused: " + other->pluginId +
+                                               " already offers an instrument with this id");
+                        continue;
+                    }
+                    instruments_.push_back({record.id(), std::move(in)});
+                } catch (const DocumentError& e) {
+                    record.notes.push_back(refusal(record, "instrument", i, e.what()));
+                }
+            }
+        }
+    }
+}
+
+void PluginHost::readCatalog() {
+    if (catalogRead_) return;
+    catalogRead_ = true;
+    for (PluginRecord* record : started_) registerCatalog(*record);
+}
+
+const std::vector<RegisteredProtocol>& PluginHost::protocols() {
+    readCatalog();
+    return protocols_;
+}
+
+const RegisteredProtocol* PluginHost::findProtocol(const std::string& id) {
+    readCatalog();
+    for (const RegisteredProtocol& p : protocols_)
+        if (p.protocol.id == id) return &p;
+    return nullptr;
+}
+
+const std::vector<RegisteredInstrument>& PluginHost::instruments() {
+    readCatalog();
+    return instruments_;
+}
+
+const RegisteredInstrument* PluginHost::findInstrument(const std::string& id) {
+    readCatalog();
+    for (const RegisteredInstrument& in : instruments_)
+        if (in.instrument.id == id) return &in;
+    return nullptr;
 }
 
 const RegisteredForm* PluginHost::findForm(const std::string& id) {
@@ -617,6 +724,44 @@ std::vector<ReportSection> PluginHost::reportSections(int64_t clientId) {
     }
     std::stable_sort(sections.begin(), sections.end(), [](auto& a, auto& b) { return a.order < b.order; });
     return sections;
+}
+
+int PluginHost::seedDemo() {
+    int added = seedDemoCaseload(store_);
+    if (added == 0) return 0;
+    json ids = json::array();
+    Statement q(store_.db(), "SELECT id FROM clients ORDER BY id");
+    while (q.step()) ids.push_back(q.int64(0));
+    publish("nourish.demo.created", json{{"client_ids", ids}}.dump());
+    return added;
+}
+
+std::optional<json> PluginHost::evaluateProtocol(const std::string& protocolId, const std::string& stateJson) {
+    const RegisteredProtocol* p = findProtocol(protocolId);
+    if (!p) throw NotFoundError("there is no protocol with the id '" + protocolId + "'");
+    PluginRecord* record = p->plugin;
+    const nourish_plugin* d = record->runtime->descriptor;
+    auto ext = static_cast<const nourish_protocols*>(d->get_extension(d, NOURISH_PROTOCOLS_ID));
+    if (!ext || !ext->evaluate) return std::nullopt;
+    auto append = [](void* ctx, const char* data, size_t size) { static_cast<std::string*>(ctx)->append(data, size); };
+    std::string out, error;
+    nourish_sink outSink{&out, append}, errorSink{&error, append};
+    int32_t rc;
+    {
+        CrashSentinel::CallScope call(record->id());
+        rc = ext->evaluate(d, protocolId.c_str(), stateJson.c_str(), &outSink, &errorSink);
+    }
+    std::string where = record->id() + " (evaluate " + protocolId + ")";
+    if (rc != NOURISH_OK) throw std::runtime_error(where + ": " + (error.empty() ? "failed" : error));
+    json suggestions;
+    try {
+        suggestions = json::parse(out);
+    } catch (const json::parse_error& e) {
+        throw ValidationError(where, "not valid JSON at byte " + std::to_string(e.byte));
+    }
+    auto problems = SchemaValidator::forSchema("protocol-suggestions.schema.json").validate(suggestions);
+    if (!problems.empty()) throw ValidationError(where, "invalid at " + problems.front());
+    return suggestions;
 }
 
 void PluginHost::publish(const std::string& event, const std::string& payloadJson) {

@@ -97,6 +97,49 @@ typedef struct nourish_intake_forms {
     const char* forms_json;
 } nourish_intake_forms;
 
+/* -------------------------------------------------------------- protocols -- */
+/*
+ * Elimination-diet protocols as data. protocols_json is a JSON array of
+ * documents following schemas/protocol.schema.json. The host checks each one
+ * (schema and consistency: every challenge is for a food the protocol removes,
+ * a ladder has steps, durations within their bounds, ...); a refused protocol
+ * is left out with the reason and its JSON path shown in the plugin manager,
+ * the others stay. Every plugin reads the accepted ones from every plugin
+ * through nourish.host.protocols/1.
+ */
+#define NOURISH_PROTOCOLS_ID "nourish.protocols/1"
+
+typedef struct nourish_protocols {
+    uint32_t struct_size;
+    const char* protocols_json;
+    /*
+     * Optional (NULL: the engine's own rules decide). Called for a client on
+     * one of this plugin's protocols with `state_json`: {"protocol_id", "today",
+     * "client": {"age_months"}, "schedule": {...}, "diary": [...]} (see
+     * sdk/README.md). Writes a JSON array following
+     * schemas/protocol-suggestions.schema.json to `suggestions`; the host
+     * validates it and shows each as a suggestion the practitioner confirms
+     * or overrides. Never decides anything by itself. Returns NOURISH_OK or
+     * an error after writing to `error`.
+     */
+    int32_t (*evaluate)(const nourish_plugin* self, const char* protocol_id, const char* state_json,
+                        const nourish_sink* suggestions, const nourish_sink* error);
+} nourish_protocols;
+
+/* ------------------------------------------------------------ instruments -- */
+/*
+ * Scored questionnaires (POEM, ...). instruments_json is a JSON array of
+ * documents following schemas/instrument.schema.json. Accepted ones are shown
+ * with the host's form window (the form id is the instrument id) and scored by
+ * the host's one engine (nourish.host.instruments/1).
+ */
+#define NOURISH_INSTRUMENTS_ID "nourish.instruments/1"
+
+typedef struct nourish_instruments {
+    uint32_t struct_size;
+    const char* instruments_json;
+} nourish_instruments;
+
 #ifdef __cplusplus
 }
 #endif

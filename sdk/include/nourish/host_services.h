@@ -149,6 +149,8 @@ typedef struct nourish_host_registry {
  * Events the host publishes:
  *   "nourish.client.selected"  {"client_id": N}  the practitioner opened a client
  *   "nourish.client.changed"   {"client_id": N}  a client or its guardians changed
+ *   "nourish.demo.created"     {"client_ids": [N, ...]}  the demo caseload was just
+ *                              created: a plugin may add its own demo data for them
  * Plugins may publish their own events, named with their plugin id as prefix.
  */
 #define NOURISH_HOST_EVENTS_ID "nourish.host.events/1"
@@ -241,6 +243,43 @@ typedef struct nourish_host_session {
     /* [thread-safe] "gui" or "cli". */
     int32_t (*source)(const nourish_host* host, const nourish_sink* name);
 } nourish_host_session;
+
+/* ------------------------------------------------------------ protocols -- */
+/* Every protocol any plugin contributed (nourish.protocols/1) that the host
+ * accepted, and the way to ask its owner's evaluate hook. */
+#define NOURISH_HOST_PROTOCOLS_ID "nourish.host.protocols/1"
+
+typedef struct nourish_host_protocols {
+    uint32_t struct_size;
+    /* Writes a JSON array of the accepted protocol documents, each with an
+     * added "plugin" member naming the plugin that offers it, in load order. */
+    int32_t (*list)(const nourish_host* host, const nourish_sink* json);
+    /* Writes one protocol document (with "plugin"). NOURISH_NOT_FOUND if none. */
+    int32_t (*get)(const nourish_host* host, const char* protocol_id, const nourish_sink* json);
+    /* Runs the evaluate hook of the plugin offering protocol_id and writes its
+     * validated suggestions (a JSON array). NOURISH_NOT_FOUND when that plugin
+     * has no hook; NOURISH_INVALID when its answer breaks the schema. */
+    int32_t (*evaluate)(const nourish_host* host, const char* protocol_id, const char* state_json,
+                        const nourish_sink* suggestions, const nourish_sink* error);
+} nourish_host_protocols;
+
+/* ---------------------------------------------------------- instruments -- */
+/* Every accepted instrument (nourish.instruments/1) and the one scoring engine. */
+#define NOURISH_HOST_INSTRUMENTS_ID "nourish.host.instruments/1"
+
+typedef struct nourish_host_instruments {
+    uint32_t struct_size;
+    /* Writes a JSON array of the accepted instrument documents, each with "plugin". */
+    int32_t (*list)(const nourish_host* host, const nourish_sink* json);
+    /* Writes one instrument document (with "plugin"). NOURISH_NOT_FOUND if none. */
+    int32_t (*get)(const nourish_host* host, const char* instrument_id, const nourish_sink* json);
+    /* Scores answers (item id -> scale value) and writes
+     * {"total": N|null, "band": "..."|null, "missing": N, "items": [{"id", "score"}]};
+     * total is null when more items are unanswered than the instrument allows.
+     * NOURISH_INVALID with a line naming the item for an unknown item or value. */
+    int32_t (*score)(const nourish_host* host, const char* instrument_id, const char* answers_json,
+                     const nourish_sink* result, const nourish_sink* error);
+} nourish_host_instruments;
 
 #ifdef __cplusplus
 }

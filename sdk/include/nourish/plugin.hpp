@@ -240,6 +240,73 @@ public:
         }
         return lines;
     }
+    // Accepted protocols of every plugin (schemas/protocol.schema.json, each
+    // with "plugin"), as a JSON array; one by id.
+    std::string protocols() const {
+        return call<nourish_host_protocols>(NOURISH_HOST_PROTOCOLS_ID, [&](auto api, auto out, auto) {
+            return api->list(host_, out);
+        });
+    }
+    std::string protocol(const std::string& protocolId) const {
+        return call<nourish_host_protocols>(NOURISH_HOST_PROTOCOLS_ID, [&](auto api, auto out, auto) {
+            return api->get(host_, protocolId.c_str(), out);
+        });
+    }
+    // The suggestions of the protocol owner's evaluate hook (a JSON array), or
+    // nothing when it has no hook.
+    std::optional<std::string> evaluateProtocol(const std::string& protocolId, const std::string& stateJson) const {
+        auto api = service<nourish_host_protocols>(NOURISH_HOST_PROTOCOLS_ID);
+        StringSink out, error;
+        int32_t rc = api->evaluate(host_, protocolId.c_str(), stateJson.c_str(), out.get(), error.get());
+        if (rc == NOURISH_NOT_FOUND) return std::nullopt;
+        if (rc != NOURISH_OK) throw Error(rc, error.str());
+        return out.take();
+    }
+
+    // Accepted instruments of every plugin, as a JSON array; one by id; and
+    // the host's scoring of answers (item id -> scale value).
+    std::string instruments() const {
+        return call<nourish_host_instruments>(NOURISH_HOST_INSTRUMENTS_ID, [&](auto api, auto out, auto) {
+            return api->list(host_, out);
+        });
+    }
+    std::string instrument(const std::string& instrumentId) const {
+        return call<nourish_host_instruments>(NOURISH_HOST_INSTRUMENTS_ID, [&](auto api, auto out, auto) {
+            return api->get(host_, instrumentId.c_str(), out);
+        });
+    }
+    std::string scoreInstrument(const std::string& instrumentId, const std::string& answersJson) const {
+        return call<nourish_host_instruments>(NOURISH_HOST_INSTRUMENTS_ID, [&](auto api, auto out, auto err) {
+            return api->score(host_, instrumentId.c_str(), answersJson.c_str(), out, err);
+        });
+    }
+
+    // [main-thread] The host's form window on these answers. Returns
+    // {complete, answers JSON}, or nothing when the practitioner cancelled or
+    // there is no window (the command line).
+    struct EditedForm {
+        bool complete = false;
+        std::string answersJson;
+    };
+    std::optional<EditedForm> editForm(const std::string& formId, const std::string& answersJson = {}) const {
+        auto api = service<nourish_host_forms>(NOURISH_HOST_FORMS_ID);
+        StringSink result;
+        int32_t rc = api->edit(host_, formId.c_str(), answersJson.empty() ? nullptr : answersJson.c_str(),
+                               result.get());
+        if (rc != NOURISH_OK) return std::nullopt;
+        const std::string& text = result.str();
+        size_t newline = text.find('\n');
+        if (newline == std::string::npos) return std::nullopt;
+        return EditedForm{text.compare(0, newline, "complete") == 0, text.substr(newline + 1)};
+    }
+
+    // Publishes an event named with the plugin id as prefix; delivered after commit.
+    void publish(const std::string& event, const std::string& payloadJson) const {
+        auto api = service<nourish_host_events>(NOURISH_HOST_EVENTS_ID);
+        int32_t rc = api->publish(host_, event.c_str(), payloadJson.c_str());
+        if (rc != NOURISH_OK) throw Error(rc, "could not publish " + event);
+    }
+
     // The practitioner's user name.
     std::string user() const {
         return call<nourish_host_session>(NOURISH_HOST_SESSION_ID, [&](auto api, auto out, auto) {
@@ -302,6 +369,18 @@ public:
     // nourish.intake-forms/1 -- a JSON array of form documents.
     virtual std::string intakeFormsJson() const { return {}; }
 
+    // nourish.protocols/1 -- a JSON array of protocol documents, and the
+    // optional decision hook: return a JSON array of suggestions
+    // (schemas/protocol-suggestions.schema.json), or nothing to add none.
+    virtual std::string protocolsJson() const { return {}; }
+    virtual std::optional<std::string> evaluateProtocol(const std::string& protocolId, const std::string& stateJson) {
+        (void)protocolId, (void)stateJson;
+        return std::nullopt;
+    }
+
+    // nourish.instruments/1 -- a JSON array of instrument documents.
+    virtual std::string instrumentsJson() const { return {}; }
+
     // nourish.report-sections/1 -- return a report document as JSON.
     virtual std::string reportSectionsJson() const { return {}; }
     virtual std::string renderReportSection(const std::string& sectionId, int64_t clientId) {
@@ -338,7 +417,7 @@ struct Entry {
     // JSON texts, asked for once and kept, so that the pointers handed out
     // stay valid until shutdown.
     struct Documents {
-        std::optional<std::string> migrations, commands, pages, sections, forms;
+        std::optional<std::string> migrations, commands, pages, sections, forms, protocols, instruments;
     };
     static Documents& documents() {
         static Documents docs;
@@ -402,6 +481,18 @@ struct Entry {
         }
     }
 
+    static int32_t evaluate(const nourish_plugin*, const char* protocolId, const char* stateJson,
+                            const nourish_sink* suggestions, const nourish_sink* error) noexcept {
+        try {
+            auto result = get().evaluateProtocol(protocolId, stateJson);
+            Output(suggestions).write(result ? *result : std::string("[]"));
+            return NOURISH_OK;
+        } catch (...) {
+            writeError(error, "the protocol could not be evaluated");
+            return NOURISH_ERROR;
+        }
+    }
+
     static const void* getExtension(const nourish_plugin*, const char* id) noexcept {
         try {
             auto& docs = documents();
@@ -434,6 +525,18 @@ struct Entry {
                 if (!docs.forms) docs.forms = get().intakeFormsJson();
                 ext.forms_json = docs.forms->c_str();
                 return docs.forms->empty() ? nullptr : &ext;
+            }
+            if (which == NOURISH_PROTOCOLS_ID) {
+                static nourish_protocols ext{sizeof(ext), nullptr, &evaluate};
+                if (!docs.protocols) docs.protocols = get().protocolsJson();
+                ext.protocols_json = docs.protocols->c_str();
+                return docs.protocols->empty() ? nullptr : &ext;
+            }
+            if (which == NOURISH_INSTRUMENTS_ID) {
+                static nourish_instruments ext{sizeof(ext), nullptr};
+                if (!docs.instruments) docs.instruments = get().instrumentsJson();
+                ext.instruments_json = docs.instruments->c_str();
+                return docs.instruments->empty() ? nullptr : &ext;
             }
             if (which == NOURISH_REPORT_SECTIONS_ID) {
                 static nourish_report_sections ext{sizeof(ext), nullptr, &renderSection};

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "nourish/capabilities.h"
+#include "nourish/core/Catalog.h"
 #include "nourish/core/FormDefinition.h"
 #include "nourish/host/CrashSentinel.h"
 #include "nourish/host/Manifest.h"
@@ -83,6 +84,16 @@ struct RegisteredForm {
     FormDefinition form;
 };
 
+struct RegisteredProtocol {
+    PluginRecord* plugin;
+    ProtocolDefinition protocol;
+};
+
+struct RegisteredInstrument {
+    std::string pluginId;
+    Instrument instrument;
+};
+
 // What the form window returns: the answers and whether they are complete.
 struct EditedAnswers {
     bool complete = false;
@@ -145,6 +156,18 @@ public:
     // form becomes a note on its plugin.
     const std::vector<RegisteredForm>& forms();
     const RegisteredForm* findForm(const std::string& id);
+    // Protocols (nourish.protocols/1) and instruments (nourish.instruments/1)
+    // of every loaded plugin, accepted ones only, read on first use like forms.
+    // Each accepted instrument is also a form under its own id.
+    const std::vector<RegisteredProtocol>& protocols();
+    const RegisteredProtocol* findProtocol(const std::string& id);
+    const std::vector<RegisteredInstrument>& instruments();
+    const RegisteredInstrument* findInstrument(const std::string& id);
+    // Asks the evaluate hook of the protocol's plugin; nullopt when it has none.
+    // Throws with the plugin id when the hook fails or its answer breaks
+    // schemas/protocol-suggestions.schema.json.
+    std::optional<nlohmann::json> evaluateProtocol(const std::string& protocolId, const std::string& stateJson);
+
     // The GUI's form window, offered to plugins through nourish.host.forms/1.
     using FormEditor =
         std::function<std::optional<EditedAnswers>(const FormDefinition& form, const nlohmann::json& answers)>;
@@ -166,6 +189,11 @@ public:
     uint64_t listen(Listener listener);
     void unlisten(uint64_t id);
 
+    // Fills an empty store with the demo caseload, then tells plugins
+    // ("nourish.demo.created" with the new client ids) so that they can add
+    // their own demo data. Returns how many clients were added.
+    int seedDemo();
+
     Store& store() { return store_; }
     const Options& options() const { return options_; }
 
@@ -175,6 +203,8 @@ private:
     void fail(PluginRecord& record, LoadFailure failure, std::string reason);
     void validateDocuments(PluginRecord& record);
     void registerForms(PluginRecord& record);
+    void registerCatalog(PluginRecord& record);
+    void readCatalog();
 
     Store& store_;
     Options options_;
@@ -184,6 +214,9 @@ private:
     std::vector<PluginRecord*> started_;  // init succeeded, in order
     std::vector<RegisteredForm> forms_;
     bool formsRead_ = false;
+    std::vector<RegisteredProtocol> protocols_;
+    std::vector<RegisteredInstrument> instruments_;
+    bool catalogRead_ = false;
     std::vector<std::pair<std::string, std::string>> pendingEvents_;
     FormEditor formEditor_;
     std::vector<std::pair<uint64_t, Listener>> listeners_;

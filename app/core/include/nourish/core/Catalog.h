@@ -1,0 +1,72 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace nourish {
+
+// A protocol or instrument document that breaks its schema or is
+// inconsistent; the message starts with the JSON path ("$.challenges[2].food: ...").
+class DocumentError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// An elimination-diet protocol (schemas/protocol.schema.json), checked for
+// the schema and for its own consistency: every challenge is for a food the
+// protocol removes, no food is challenged twice, a ladder has steps, the
+// phases come in order, each duration lies within its bounds.
+struct ProtocolDefinition {
+    static ProtocolDefinition parse(const nlohmann::json& document);
+
+    std::string id;
+    int version = 0;
+    std::string title;
+    nlohmann::json document;
+};
+
+struct ScoredItem {
+    std::string id;
+    std::optional<double> score;  // empty when unanswered
+};
+
+struct InstrumentScore {
+    std::optional<double> total;  // empty when too many items are unanswered
+    std::string band;             // empty without a total
+    int missing = 0;
+    std::vector<ScoredItem> items;
+
+    nlohmann::json toJson() const;
+};
+
+// A scored questionnaire (schemas/instrument.schema.json): items sharing one
+// answer scale, summed, the total placed in a band. One engine scores every
+// instrument any plugin contributes.
+class Instrument {
+public:
+    // Checks the schema, unique item ids and scale values, and that the bands
+    // are contiguous, in order and cover every total the items can add up to.
+    static Instrument parse(const nlohmann::json& document);
+
+    // answers: item id -> scale value. Throws ValidationError naming the item
+    // for an unknown item or value.
+    InstrumentScore score(const nlohmann::json& answers) const;
+    // The band a total falls in.
+    std::string band(double total) const;
+    // The instrument as a form (schemas/form.schema.json) for the host's form
+    // window: one required single choice per item, under the same id.
+    nlohmann::json toForm() const;
+
+    double minimumTotal() const;
+    double maximumTotal() const;
+
+    std::string id;
+    int version = 0;
+    std::string title;
+    nlohmann::json document;
+};
+
+}  // namespace nourish

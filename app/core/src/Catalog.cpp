@@ -1,0 +1,244 @@
+#include "nourish/core/Catalog.h"
+
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "nourish/core/Errors.h"
+#include "nourish/core/SchemaValidator.h"
+
+namespace nourish {
+
+using nlohmann::json;
+
+namespace {
+
+std::string number(double v) {
+    if (std::floor(v) == v && std::abs(v) < 1e15) return std::to_string(static_cast<long long>(v));
+    std::string s = std::to_string(v);
+    s.erase(s.find_last_not_of('0') + 1);
+    if (s.back() == '.') s.pop_back();
+    return s;
+}
+
+void checkSchema(const json& document, const char* schema) {
+    auto problems = SchemaValidator::forSchema(schema).validate(document);
+    if (!problems.empty()) throw DocumentError(problems.front());
+}
+
+std::string at(const std::string& list, size_t index) { return "$." + list + "[" + std::to_string(index) + "]"; }
+
+}  // namespace
+
+// ---------------------------------------------------------------- protocols --
+
+ProtocolDefinition ProtocolDefinition::parse(const json& document) {
+    checkSchema(document, "protocol.schema.json");
+    ProtocolDefinition p;
+    p.id = document["id"];
+    p.version = document["version"];
+    p.title = document["title"];
+    p.document = document;
+
+    static const std::vector<std::string> order = {"baseline", "elimination", "reintroduction", "maintenance"};
+    const json& phases = document["phases"];
+    int last = -1;
+    bool elimination = false, reintroduction = false;
+    for (size_t i = 0; i < phases.size(); ++i) {
+        const json& ph = phases[i];
+        std::string kind = ph["kind"];
+        int rank = int(std::find(order.begin(), order.end(), kind) - order.begin());
+        if (rank <= last)
+            throw DocumentError(at("phases", i) + ".kind: '" + kind +
+                                "' is out of order or repeated (baseline, elimination, reintroduction, maintenance)");
+        last = rank;
+        elimination |= kind == "elimination";
+        reintroduction |= kind == "reintroduction";
+        int lo = ph.value("min_days", 0), hi = ph.value("max_days", 3650);
+        if (lo > hi) throw DocumentError(at("phases", i) + ": min_days is greater than max_days");
+        if (ph.contains("default_days")) {
+            int d = ph["default_days"];
+            if (d < lo || d > hi)
+                throw DocumentError(at("phases", i) + ".default_days: " + std::to_string(d) + " is outside " +
+                                    std::to_string(lo) + "-" + std::to_string(hi));
+        } else if (kind != "reintroduction") {
+            throw DocumentError(at("phases", i) + ": a " + kind + " phase needs default_days");
+        }
+    }
+    if (!elimination) throw DocumentError("$.phases: there is no elimination phase");
+
+    std::map<std::string, std::string> foods;
+    for (size_t i = 0; i < document["foods"].size(); ++i) {
+        std::string id = document["foods"][i]["id"];
+        if (auto it = foods.find(id); it != foods.end())
+            throw DocumentError(at("foods", i) + ".id: the food '" + id + "' is already listed at " + it->second);
+        foods[id] = at("foods", i);
+    }
+    const json& challenges = document["challenges"];
+    if (!challenges.empty() && !reintroduction)
+        throw DocumentError("$.phases: the protocol has challenges but no reintroduction phase");
+    std::map<std::string, std::string> challenged;
+    for (size_t i = 0; i < challenges.size(); ++i) {
+        const json& c = challenges[i];
+        std::string food = c["food"];
+        std::string path = at("challenges", i);
+        if (!foods.count(food))
+            throw DocumentError(path + ".food: '" + food + "' is not one of the foods this protocol removes");
+        if (auto it = challenged.find(food); it != challenged.end())
+            throw DocumentError(path + ".food: '" + food + "' is already challenged at " + it->second);
+        challenged[food] = path;
+        if (c["method"] == "ladder" && c["steps"].empty())
+            throw DocumentError(path + ".steps: a ladder needs at least one step");
+        if (c["method"] == "escalation" && c.contains("steps"))
+            throw DocumentError(path + ".steps: only a ladder has steps");
+        if (c["method"] == "ladder" && (c.contains("doses") || c.contains("days_per_dose")))
+            throw DocumentError(path + ": a ladder sets doses and days_per_dose on each step");
+    }
+    for (const char* kind : {"mild", "reaction"}) {
+        const json& rule = document["reactions"][kind];
+        if (rule["action"] == "continue" && (rule.contains("wait_days") || rule.contains("retry_after_months")))
+            throw DocumentError(std::string("$.reactions.") + kind +
+                                ": 'continue' takes neither wait_days nor retry_after_months");
+        if (rule["action"] == "step_back" && !rule.contains("retry_after_months"))
+            throw DocumentError(std::string("$.reactions.") + kind +
+                                ": 'step_back' needs retry_after_months (when to try the step again)");
+    }
+    return p;
+}
+
+// -------------------------------------------------------------- instruments --
+
+json InstrumentScore::toJson() const {
+    json items_ = json::array();
+    for (const ScoredItem& i : items) items_.push_back({{"id", i.id}, {"score", i.score ? json(*i.score) : json()}});
+    return {{"total", total ? json(*total) : json()},
+            {"band", band.empty() ? json() : json(band)},
+            {"missing", missing},
+            {"items", items_}};
+}
+
+Instrument Instrument::parse(const json& document) {
+    checkSchema(document, "instrument.schema.json");
+    Instrument in;
+    in.id = document["id"];
+    in.version = document["version"];
+    in.title = document["title"];
+    in.document = document;
+
+    std::set<std::string> values;
+    for (size_t i = 0; i < document["scale"].size(); ++i) {
+        std::string v = document["scale"][i]["value"];
+        if (!values.insert(v).second)
+            throw DocumentError(at("scale", i) + ".value: '" + v + "' appears twice");
+    }
+    std::set<std::string> ids;
+    for (size_t i = 0; i < document["items"].size(); ++i) {
+        std::string id = document["items"][i]["id"];
+        if (!ids.insert(id).second) throw DocumentError(at("items", i) + ".id: '" + id + "' appears twice");
+    }
+    int maxMissing = document["scoring"].value("max_missing", 0);
+    if (maxMissing >= int(document["items"].size()))
+        throw DocumentError("$.scoring.max_missing: must be fewer than the number of items");
+
+    const json& bands = document["bands"];
+    double lo = in.minimumTotal(), hi = in.maximumTotal();
+    for (size_t i = 0; i < bands.size(); ++i) {
+        double bmin = bands[i]["min"], bmax = bands[i]["max"];
+        if (bmin > bmax) throw DocumentError(at("bands", i) + ": min is greater than max");
+        if (i == 0 && bmin > lo)
+            throw DocumentError(at("bands", i) + ".min: the lowest possible total " + number(lo) + " has no band");
+        if (i > 0) {
+            double previous = bands[i - 1]["max"];
+            // Whole-number totals step by one; others must meet exactly.
+            bool wholeScale = true;
+            for (const json& s : document["scale"]) wholeScale &= std::floor(s["score"].get<double>()) == s["score"].get<double>();
+            double gap = bmin - previous;
+            if (gap <= 0 || gap > (wholeScale ? 1.0 : 0.0) + 1e-9)
+                throw DocumentError(at("bands", i) + ".min: " + number(bmin) + " does not follow the previous band's max " +
+                                    number(previous) + " (bands must be contiguous and in order)");
+        }
+        if (i + 1 == bands.size() && bmax < hi)
+            throw DocumentError(at("bands", i) + ".max: the highest possible total " + number(hi) + " has no band");
+    }
+    return in;
+}
+
+double Instrument::minimumTotal() const {
+    double lo = 1e300;
+    for (const json& s : document["scale"]) lo = std::min(lo, s["score"].get<double>());
+    return lo * double(document["items"].size());
+}
+
+double Instrument::maximumTotal() const {
+    double hi = -1e300;
+    for (const json& s : document["scale"]) hi = std::max(hi, s["score"].get<double>());
+    return hi * double(document["items"].size());
+}
+
+std::string Instrument::band(double total) const {
+    const json& bands = document["bands"];
+    for (size_t i = 0; i < bands.size(); ++i) {
+        // A total between two bands (possible only with fractional scores) goes to the upper one.
+        if (total <= bands[i]["max"].get<double>() + 1e-9) return bands[i]["label"];
+    }
+    return bands.back()["label"];
+}
+
+InstrumentScore Instrument::score(const json& answers) const {
+    if (!answers.is_object()) throw ValidationError("answers", "must be a JSON object of item id -> answer");
+    std::map<std::string, double> scale;
+    std::string allowed;
+    for (const json& s : document["scale"]) {
+        scale[s["value"]] = s["score"];
+        allowed += (allowed.empty() ? "" : ", ") + s["value"].get<std::string>();
+    }
+    std::set<std::string> known;
+    for (const json& item : document["items"]) known.insert(item["id"].get<std::string>());
+    for (auto& [key, value] : answers.items())
+        if (!known.count(key)) throw ValidationError(key, "is not an item of " + id);
+
+    InstrumentScore result;
+    double total = 0;
+    for (const json& item : document["items"]) {
+        std::string itemId = item["id"];
+        ScoredItem scored{itemId, std::nullopt};
+        auto it = answers.find(itemId);
+        if (it != answers.end() && !it->is_null()) {
+            if (!it->is_string() || !scale.count(it->get<std::string>()))
+                throw ValidationError(itemId, it->dump() + " is not one of " + allowed);
+            scored.score = scale[it->get<std::string>()];
+            total += *scored.score;
+        } else {
+            ++result.missing;
+        }
+        result.items.push_back(scored);
+    }
+    if (result.missing <= document["scoring"].value("max_missing", 0)) {
+        result.total = total;
+        result.band = band(total);
+    }
+    return result;
+}
+
+json Instrument::toForm() const {
+    json options = json::array();
+    for (const json& s : document["scale"]) options.push_back({{"value", s["value"]}, {"label", s["label"]}});
+    json fields = json::array();
+    int maxMissing = document["scoring"].value("max_missing", 0);
+    for (const json& item : document["items"])
+        fields.push_back({{"id", item["id"]},
+                          {"type", "single_choice"},
+                          {"label", item["text"]},
+                          {"required", maxMissing == 0},
+                          {"options", options}});
+    std::string help = document.value("recall", "");
+    json section = {{"id", "items"}, {"title", document.value("short_title", title)}, {"fields", fields}};
+    if (!help.empty()) section["help"] = "Answer for " + help + ".";
+    json form = {{"id", id}, {"version", version}, {"title", title}, {"sections", json::array({section})}};
+    std::string description = document.value("description", "");
+    std::string licence = document["licence"];
+    form["description"] = description.empty() ? licence : description + "\n\n" + licence;
+    return form;
+}
+
+}  // namespace nourish

@@ -1,0 +1,607 @@
+#include "ProtocolPage.h"
+
+#include <wx/button.h>
+#include <wx/checklst.h>
+#include <wx/choice.h>
+#include <wx/dialog.h>
+#include <wx/grid.h>
+#include <wx/listctrl.h>
+#include <wx/msgdlg.h>
+#include <wx/radiobox.h>
+#include <wx/scrolwin.h>
+#include <wx/sizer.h>
+#include <wx/spinctrl.h>
+#include <wx/stattext.h>
+#include <wx/textctrl.h>
+
+#include "Charts.h"
+#include "Plans.h"
+#include "Report.h"
+
+namespace elim {
+
+using nlohmann::json;
+
+namespace {
+
+wxString u8(const std::string& s) { return wxString::FromUTF8(s); }
+std::string str(const wxString& s) { return s.utf8_string(); }
+
+wxStaticText* heading(wxWindow* parent, const wxString& text) {
+    auto* l = new wxStaticText(parent, wxID_ANY, text);
+    l->SetFont(l->GetFont().Bold());
+    return l;
+}
+
+// A small dialog with a message line that shows why OK was refused; the
+// dialog stays open with everything the practitioner typed.
+class FormDialogBase : public wxDialog {
+public:
+    FormDialogBase(wxWindow* parent, const wxString& title, const char* name)
+        : wxDialog(parent, wxID_ANY, title, wxDefaultPosition, wxDefaultSize, wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER) {
+        SetName(name);
+        body_ = new wxFlexGridSizer(2, FromDIP(6), FromDIP(10));
+        body_->AddGrowableCol(1, 1);
+    }
+
+protected:
+    template <typename Control>
+    Control* row(const wxString& label, Control* control, const char* name) {
+        body_->Add(new wxStaticText(this, wxID_ANY, label), 0, wxALIGN_CENTER_VERTICAL);
+        body_->Add(control, 1, wxEXPAND);
+        control->SetName(name);
+        return control;
+    }
+    void finish(std::function<void()> apply) {
+        auto* sizer = new wxBoxSizer(wxVERTICAL);
+        sizer->Add(body_, 1, wxEXPAND | wxALL, FromDIP(12));
+        problem_ = new wxStaticText(this, wxID_ANY, "");
+        problem_->SetName("dialog-problem");
+        problem_->SetForegroundColour(wxColour(0xB0, 0x1E, 0x1E));
+        sizer->Add(problem_, 0, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(12));
+        sizer->Add(CreateStdDialogButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxALL, FromDIP(10));
+        SetSizerAndFit(sizer);
+        SetMinSize(wxSize(FromDIP(460), GetSize().y));
+        Fit();
+        Bind(wxEVT_BUTTON, [this, apply](wxCommandEvent&) {
+            try {
+                apply();
+                EndModal(wxID_OK);
+            } catch (const std::exception& e) {
+                problem_->SetLabel(u8(e.what()));
+                problem_->Wrap(FromDIP(440));
+                Layout();
+                Fit();
+            }
+        }, wxID_OK);
+    }
+    wxFlexGridSizer* body_;
+    wxStaticText* problem_ = nullptr;
+};
+
+wxTextCtrl* dateField(wxWindow* parent, Day day) { return new wxTextCtrl(parent, wxID_ANY, u8(isoDay(day))); }
+
+class AssignDialog : public FormDialogBase {
+public:
+    AssignDialog(wxWindow* parent, Plans& plans, int64_t clientId)
+        : FormDialogBase(parent, "Start an elimination plan", "assign-protocol") {
+        protocols_ = plans.protocols();
+        auto* choice = row("Protocol", new wxChoice(this, wxID_ANY), "protocol-choice");
+        for (const Protocol& p : protocols_)
+            choice->Append(u8(p.title + (p.plugin == "org.nourish.elimination" ? "" : "  (" + p.plugin + ")")));
+        auto* summary = new wxStaticText(this, wxID_ANY, "");
+        body_->AddSpacer(0);
+        body_->Add(summary, 1, wxEXPAND);
+        auto* start = row("Start date", dateField(this, today()), "start-date");
+        auto* foods = row("Foods to eliminate", new wxCheckListBox(this, wxID_ANY, wxDefaultPosition, FromDIP(wxSize(-1, 110))),
+                          "food-choice");
+        auto* reason = row("Reason (only to go ahead\nagainst an age rule)", new wxTextCtrl(this, wxID_ANY), "override-reason");
+        auto fill = [=, this] {
+            int i = choice->GetSelection();
+            foods->Clear();
+            if (i < 0) return;
+            const Protocol& p = protocols_[size_t(i)];
+            for (const std::string& f : p.defaultOrder()) foods->Check(foods->Append(u8(p.food(f)->label)));
+            summary->SetLabel(u8(p.summary));
+            summary->Wrap(FromDIP(420));
+            Layout();
+            Fit();
+        };
+        choice->Bind(wxEVT_CHOICE, [fill](wxCommandEvent&) { fill(); });
+        if (!protocols_.empty()) choice->SetSelection(0);
+        fill();
+        finish([=, this, &plans] {
+            int i = choice->GetSelection();
+            if (i < 0) throw BadInput("protocol: choose one");
+            const Protocol& p = protocols_[size_t(i)];
+            Assignment a;
+            a.protocolId = p.id;
+            a.start = parseDay(str(start->GetValue()), "start date");
+            auto order = p.defaultOrder();
+            for (unsigned k = 0; k < foods->GetCount(); ++k)
+                if (foods->IsChecked(k)) a.foods.push_back(order[k]);
+            if (a.foods.empty()) throw BadInput("foods: choose at least one food to eliminate");
+            a.overrideReason = str(reason->GetValue());
+            plans.assign(clientId, a);
+        });
+    }
+
+private:
+    std::vector<Protocol> protocols_;
+};
+
+class OutcomeDialog : public FormDialogBase {
+public:
+    OutcomeDialog(wxWindow* parent, Plans& plans, int64_t clientId, const PlanView& view, const Suggestion* suggestion)
+        : FormDialogBase(parent, "Record the outcome of a challenge", "record-outcome") {
+        auto* food = row("Food", new wxChoice(this, wxID_ANY), "outcome-food");
+        std::vector<std::string> ids;
+        for (const Block& b : view.schedule.blocks) {
+            if (b.state != BlockState::Current && b.state != BlockState::AwaitingDecision) continue;
+            if (std::find(ids.begin(), ids.end(), b.food) != ids.end()) continue;
+            ids.push_back(b.food);
+            food->Append(u8(b.ladder ? view.plan.protocol.food(b.food)->label + ": step " + std::to_string(b.step + 1) +
+                                           " (" + b.title + ")"
+                                     : b.title));
+        }
+        wxString results[] = {"Tolerated", "Mild symptoms", "Reaction"};
+        auto* result = row("Outcome", new wxRadioBox(this, wxID_ANY, "", wxDefaultPosition, wxDefaultSize, 3, results, 3),
+                           "outcome-result");
+        auto* date = row("Date", dateField(this, today()), "outcome-date");
+        auto* symptoms = row("Symptoms", new wxTextCtrl(this, wxID_ANY), "outcome-symptoms");
+        auto* delay = row("Hours after eating", new wxTextCtrl(this, wxID_ANY), "outcome-delay");
+        auto* note = row("Note", new wxTextCtrl(this, wxID_ANY, "", wxDefaultPosition, FromDIP(wxSize(-1, 60)), wxTE_MULTILINE),
+                         "outcome-note");
+        if (!ids.empty()) food->SetSelection(0);
+        if (suggestion) {
+            auto it = std::find(ids.begin(), ids.end(), suggestion->food);
+            if (it != ids.end()) food->SetSelection(int(it - ids.begin()));
+            result->SetSelection(suggestion->outcome == "reaction" ? 2 : suggestion->outcome == "mild" ? 1 : 0);
+            note->SetValue(u8("Suggested: " + suggestion->reason));
+        }
+        finish([=, &plans] {
+            if (food->GetSelection() < 0) throw BadInput("food: no challenge is open");
+            Outcome o;
+            o.food = ids[size_t(food->GetSelection())];
+            static const char* values[] = {"tolerated", "mild", "reaction"};
+            o.result = values[result->GetSelection()];
+            o.date = parseDay(str(date->GetValue()), "date");
+            o.symptoms = str(symptoms->GetValue());
+            o.note = str(note->GetValue());
+            std::string hours = str(delay->GetValue());
+            if (!hours.empty()) {
+                try {
+                    o.delayHours = std::stoi(hours);
+                } catch (const std::exception&) {
+                    throw BadInput("hours after eating: '" + hours + "' is not a number");
+                }
+            }
+            plans.recordOutcome(clientId, o);
+        });
+    }
+};
+
+class ChangeDialog : public FormDialogBase {
+public:
+    ChangeDialog(wxWindow* parent, Plans& plans, int64_t clientId, const PlanView& view)
+        : FormDialogBase(parent, "Change the plan", "change-plan") {
+        wxString actions[] = {"Change a phase's length", "Pause the plan", "Resume the plan", "Skip a food",
+                              "Move a food in the order", "End the plan"};
+        auto* action = row("Change", new wxChoice(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, 6, actions), "change-action");
+        auto* phase = row("Phase", new wxChoice(this, wxID_ANY), "change-phase");
+        std::vector<std::string> kinds;
+        for (const PhaseDef& p : view.plan.protocol.phases)
+            if (p.kind != "reintroduction") {
+                kinds.push_back(p.kind);
+                phase->Append(u8(p.title + " (" + std::to_string(p.minDays) + "-" + std::to_string(p.maxDays) + " days)"));
+            }
+        auto* days = row("Days", new wxSpinCtrl(this, wxID_ANY, "", wxDefaultPosition, wxDefaultSize, wxSP_ARROW_KEYS, 0, 3650, 28),
+                         "change-days");
+        auto* date = row("Date", dateField(this, today()), "change-date");
+        auto* food = row("Food", new wxChoice(this, wxID_ANY), "change-food");
+        for (const std::string& f : view.plan.plan.foods) food->Append(u8(view.plan.protocol.food(f)->label));
+        auto* position = row("New position", new wxSpinCtrl(this, wxID_ANY, "", wxDefaultPosition, wxDefaultSize,
+                                                            wxSP_ARROW_KEYS, 1, int(view.plan.plan.foods.size()), 1),
+                             "change-position");
+        auto* reason = row("Reason", new wxTextCtrl(this, wxID_ANY), "change-reason");
+        action->SetSelection(0);
+        if (!kinds.empty()) phase->SetSelection(0);
+        if (!view.plan.plan.foods.empty()) food->SetSelection(0);
+        auto update = [=, this] {
+            int a = action->GetSelection();
+            phase->Enable(a == 0);
+            days->Enable(a == 0);
+            date->Enable(a == 1 || a == 2);
+            food->Enable(a == 3 || a == 4);
+            position->Enable(a == 4);
+            reason->Enable(a != 2);
+        };
+        action->Bind(wxEVT_CHOICE, [update](wxCommandEvent&) { update(); });
+        update();
+        std::vector<std::string> foods = view.plan.plan.foods;
+        finish([=, &plans] {
+            int a = action->GetSelection();
+            std::string why = str(reason->GetValue());
+            auto selectedFood = [&] {
+                if (food->GetSelection() < 0) throw BadInput("food: choose one");
+                return foods[size_t(food->GetSelection())];
+            };
+            switch (a) {
+                case 0:
+                    if (phase->GetSelection() < 0) throw BadInput("phase: choose one");
+                    plans.changePhase(clientId, kinds[size_t(phase->GetSelection())], days->GetValue(), why);
+                    break;
+                case 1: plans.pause(clientId, parseDay(str(date->GetValue()), "date"), why); break;
+                case 2: plans.resume(clientId, parseDay(str(date->GetValue()), "date")); break;
+                case 3: plans.skip(clientId, selectedFood(), why); break;
+                case 4: plans.move(clientId, selectedFood(), position->GetValue() - 1, why); break;
+                default: plans.end(clientId, why);
+            }
+        });
+    }
+};
+
+const char* kGridColumns[] = {"Itch (0-10)", "Sleep disturbed (0-10)", "Stool (1-7)", "Reflux", "Vomiting", "Notes"};
+const char* kGridFields[] = {"itch", "sleep", "stool", "reflux", "vomiting", "notes"};
+constexpr int kGridColumnCount = 6;
+
+class ProtocolPage : public wxScrolledWindow {
+public:
+    ProtocolPage(wxWindow* parent, nourish::Host host)
+        : wxScrolledWindow(parent, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxVSCROLL), host_(host), plans_(host) {
+        SetName("protocol-page");
+        SetScrollRate(0, FromDIP(12));
+        int gap = FromDIP(8);
+        auto* sizer = new wxBoxSizer(wxVERTICAL);
+
+        title_ = new wxStaticText(this, wxID_ANY, "");
+        title_->SetName("protocol-title");
+        title_->SetFont(title_->GetFont().Bold().Larger());
+        sizer->Add(title_, 0, wxLEFT | wxRIGHT | wxTOP, gap);
+        status_ = new wxStaticText(this, wxID_ANY, "");
+        status_->SetName("protocol-status");
+        sizer->Add(status_, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, gap / 2);
+
+        auto* buttons = new wxBoxSizer(wxHORIZONTAL);
+        assign_ = addButton(buttons, "Start a plan...", "assign-protocol");
+        outcome_ = addButton(buttons, "Record outcome...", "record-outcome-button");
+        change_ = addButton(buttons, "Change plan...", "change-plan-button");
+        poem_ = addButton(buttons, "POEM...", "poem-button");
+        diaryDay_ = addButton(buttons, "Full diary entry...", "diary-entry-button");
+        sizer->Add(buttons, 0, wxLEFT | wxRIGHT | wxTOP, gap);
+
+        timeline_ = new TimelinePanel(this);
+        sizer->Add(timeline_, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, gap);
+
+        auto* columns = new wxBoxSizer(wxHORIZONTAL);
+        auto* left = new wxBoxSizer(wxVERTICAL);
+        left->Add(heading(this, "Foods"));
+        foods_ = new wxListCtrl(this, wxID_ANY, wxDefaultPosition, FromDIP(wxSize(-1, 130)), wxLC_REPORT | wxLC_SINGLE_SEL);
+        foods_->SetName("food-status");
+        foods_->AppendColumn("Food", wxLIST_FORMAT_LEFT, FromDIP(170));
+        foods_->AppendColumn("Status", wxLIST_FORMAT_LEFT, FromDIP(330));
+        left->Add(foods_, 1, wxEXPAND | wxTOP, gap / 2);
+        columns->Add(left, 1, wxEXPAND | wxRIGHT, gap);
+        auto* right = new wxBoxSizer(wxVERTICAL);
+        right->Add(heading(this, "Suggestions to confirm"));
+        suggestions_ = new wxListCtrl(this, wxID_ANY, wxDefaultPosition, FromDIP(wxSize(-1, 100)), wxLC_REPORT | wxLC_SINGLE_SEL);
+        suggestions_->SetName("suggestions");
+        suggestions_->AppendColumn("Suggestion", wxLIST_FORMAT_LEFT, FromDIP(420));
+        right->Add(suggestions_, 1, wxEXPAND | wxTOP, gap / 2);
+        auto* confirmRow = new wxBoxSizer(wxHORIZONTAL);
+        confirm_ = addButton(confirmRow, "Confirm...", "confirm-suggestion");
+        right->Add(confirmRow, 0, wxTOP, gap / 2);
+        columns->Add(right, 1, wxEXPAND);
+        sizer->Add(columns, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, gap);
+
+        auto* diaryHead = new wxBoxSizer(wxHORIZONTAL);
+        weekLabel_ = heading(this, "Diary");
+        diaryHead->Add(weekLabel_, 1, wxALIGN_CENTER_VERTICAL);
+        auto* earlier = addButton(diaryHead, "< Earlier week", "diary-earlier");
+        auto* later = addButton(diaryHead, "Later week >", "diary-later");
+        saveWeek_ = addButton(diaryHead, "Save week", "diary-save");
+        sizer->Add(diaryHead, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, FromDIP(12));
+        grid_ = new wxGrid(this, wxID_ANY);
+        grid_->SetName("diary-grid");
+        grid_->CreateGrid(7, kGridColumnCount);
+        grid_->SetRowLabelSize(FromDIP(150));
+        for (int c = 0; c < kGridColumnCount; ++c) {
+            grid_->SetColLabelValue(c, kGridColumns[c]);
+            grid_->SetColSize(c, FromDIP(c == 5 ? 260 : 96));
+        }
+        for (int c : {3, 4}) {
+            auto* attr = new wxGridCellAttr;
+            attr->SetEditor(new wxGridCellBoolEditor);
+            attr->SetRenderer(new wxGridCellBoolRenderer);
+            attr->SetAlignment(wxALIGN_CENTER, wxALIGN_CENTER);
+            grid_->SetColAttr(c, attr);
+        }
+        sizer->Add(grid_, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, gap / 2);
+        message_ = new wxStaticText(this, wxID_ANY, "");
+        message_->SetName("protocol-message");
+        sizer->Add(message_, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, gap / 2);
+
+        sizer->Add(heading(this, "Trend"), 0, wxLEFT | wxRIGHT | wxTOP, FromDIP(12));
+        trend_ = new TrendChart(this);
+        sizer->Add(trend_, 0, wxEXPAND | wxALL, gap);
+        SetSizer(sizer);
+
+        assign_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { runDialog<AssignDialog>(plans_, clientId_); });
+        outcome_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { recordOutcome(nullptr); });
+        confirm_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+            long i = suggestions_->GetNextItem(-1, wxLIST_NEXT_ALL, wxLIST_STATE_SELECTED);
+            if (i < 0 && suggestions_->GetItemCount() > 0) i = 0;
+            if (i >= 0 && size_t(i) < shown_.size()) {
+                if (shown_[size_t(i)].kind == "outcome") recordOutcome(&shown_[size_t(i)]);
+                else if (shown_[size_t(i)].reason.rfind("POEM", 0) == 0) takePoem();
+            }
+        });
+        change_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+            if (view_) runDialog<ChangeDialog>(plans_, clientId_, *view_);
+        });
+        poem_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { takePoem(); });
+        diaryDay_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { fullEntry(); });
+        earlier->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { weekEnd_ -= 7; showWeek(); });
+        later->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+            weekEnd_ = std::min(today(), weekEnd_ + 7);
+            showWeek();
+        });
+        saveWeek_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { saveWeek(); });
+        showClient(0);
+    }
+
+    void showClient(int64_t clientId) {
+        clientId_ = clientId;
+        weekEnd_ = today();
+        refresh();
+    }
+
+    void refresh() {
+        Day now = today();
+        view_.reset();
+        if (clientId_ != 0) view_ = plans_.view(clientId_, now);
+        bool plan = view_.has_value();
+        assign_->Enable(clientId_ != 0 && !plan);
+        for (wxButton* b : {outcome_, change_, confirm_}) b->Enable(plan);
+        poem_->Enable(clientId_ != 0);
+        diaryDay_->Enable(clientId_ != 0);
+        saveWeek_->Enable(clientId_ != 0);
+        foods_->DeleteAllItems();
+        suggestions_->DeleteAllItems();
+        shown_.clear();
+        if (!plan) {
+            title_->SetLabel(clientId_ ? "No elimination plan" : "");
+            status_->SetLabel(clientId_ ? "Start a plan to see its schedule, the foods' status and suggestions here. "
+                                          "The diary and POEM can be kept without a plan."
+                                        : "");
+            timeline_->clear();
+        } else {
+            const PlanView& v = *view_;
+            const Schedule& s = v.schedule;
+            title_->SetLabel(u8(v.plan.protocol.title));
+            std::string line;
+            if (const PhaseSpan* ph = s.phaseOn(now))
+                line = ph->title + " phase, day " + std::to_string(now - ph->start + 1) +
+                       (ph->kind == "reintroduction" ? "" : " of " + std::to_string(ph->end - ph->start + 1));
+            else line = s.currentPhase == "finished" ? "Finished" : "Starts on " + displayDay(v.plan.plan.start);
+            if (const Block* b = s.blockOn(now); b && b->doseOn(now) > 0)
+                line += ". Today: " + b->title + ", " + doseText(*b, b->doseOn(now)) +
+                        (b->portion.empty() ? "" : " (portion: " + b->portion + ")");
+            line += ". Planned end: " + displayDay(s.end) + ".";
+            for (const std::string& w : v.warnings) line += "\n" + w;
+            status_->SetLabel(u8(line));
+            status_->Wrap(std::max(FromDIP(400), GetClientSize().x - FromDIP(20)));
+            timeline_->set(v.plan.protocol, v.plan.plan, s, now);
+            for (const FoodStatus& f : s.foods) {
+                long i = foods_->InsertItem(foods_->GetItemCount(), u8(f.label));
+                foods_->SetItem(i, 1, u8(f.text));
+                wxColour c = f.state == FoodState::Reacted ? wxColour(0xB0, 0x1E, 0x1E)
+                             : f.state == FoodState::Tolerated || f.state == FoodState::Reintroduced ? wxColour(0x2E, 0x7D, 0x32)
+                             : f.state == FoodState::Challenging || f.state == FoodState::AwaitingDecision
+                                 ? wxColour(0x1F, 0x4E, 0x8C)
+                                 : GetForegroundColour();
+                foods_->SetItemTextColour(i, c);
+            }
+            shown_ = v.suggestions;
+        }
+        if (!plan && clientId_) {
+            // Without a plan, POEM reminders still make sense when the diary is kept.
+        }
+        for (const Suggestion& sg : shown_) {
+            std::string text = sg.kind == "outcome" ? "Mark " + sg.food + " as " + sg.outcome + ": " + sg.reason : sg.reason;
+            if (sg.source != "engine") text += "  [" + sg.source + "]";
+            suggestions_->InsertItem(suggestions_->GetItemCount(), u8(text));
+        }
+        if (!shown_.empty()) suggestions_->SetColumnWidth(0, wxLIST_AUTOSIZE);
+        showWeek();
+        showTrend();
+        Layout();
+        FitInside();
+    }
+
+private:
+    wxButton* addButton(wxSizer* sizer, const wxString& label, const char* name) {
+        auto* b = new wxButton(this, wxID_ANY, label);
+        b->SetName(name);
+        sizer->Add(b, 0, wxRIGHT, FromDIP(6));
+        return b;
+    }
+
+    template <typename Dialog, typename... Args>
+    void runDialog(Args&&... args) {
+        if (!clientId_) return;
+        Dialog dialog(this, std::forward<Args>(args)...);
+        if (dialog.ShowModal() == wxID_OK) refresh();
+    }
+
+    void recordOutcome(const Suggestion* suggestion) {
+        if (!view_) return;
+        Suggestion copy = suggestion ? *suggestion : Suggestion{};
+        runDialog<OutcomeDialog>(plans_, clientId_, *view_, suggestion ? &copy : nullptr);
+    }
+
+    void takePoem() {
+        if (!clientId_) return;
+        auto edited = host_.editForm(kPoemId());
+        if (!edited) return;
+        try {
+            ScoreEntry e = plans_.recordScore(clientId_, kPoemId(), today(), json::parse(edited->answersJson));
+            message_->SetLabel(u8("POEM recorded: " + (e.total ? std::to_string(int(*e.total)) + " (" + e.band + ")"
+                                                             : std::string("no total (more than one question unanswered)"))));
+        } catch (const std::exception& e) {
+            message_->SetLabel(u8(std::string("POEM not recorded: ") + e.what()));
+        }
+        refresh();
+    }
+
+    Day selectedDay() const {
+        int row = grid_->GetGridCursorRow();
+        return weekEnd_ - 6 + std::max(0, row);
+    }
+
+    void fullEntry() {
+        if (!clientId_) return;
+        Day day = selectedDay();
+        auto existing = plans_.diary(clientId_, day, day);
+        std::string answers = existing.empty() ? std::string() : existing.front().answers.dump();
+        auto edited = host_.editForm(kDiaryFormId(), answers);
+        if (!edited) return;
+        try {
+            plans_.saveDiary(clientId_, day, json::parse(edited->answersJson));
+            message_->SetLabel(u8("Diary saved for " + displayDay(day) + "."));
+        } catch (const std::exception& e) {
+            message_->SetLabel(u8(std::string("Diary not saved: ") + e.what()));
+        }
+        refresh();
+    }
+
+    void showWeek() {
+        if (grid_->IsCellEditControlEnabled()) grid_->DisableCellEditControl();
+        Day from = weekEnd_ - 6;
+        weekLabel_->SetLabel(u8("Diary: " + displayDay(from, false) + " to " + displayDay(weekEnd_)));
+        week_.clear();
+        if (clientId_)
+            for (const DiaryEntry& e : plans_.diary(clientId_, from, weekEnd_)) week_[e.scores.day] = e.answers;
+        for (int r = 0; r < 7; ++r) {
+            Day d = from + r;
+            std::string label = displayDay(d, false);
+            if (view_) {
+                if (const Block* b = view_->schedule.blockOn(d); b && b->doseOn(d) > 0)
+                    label += "  " + (b->ladder ? "step " + std::to_string(b->step + 1) : b->title.substr(0, 12)) + " " +
+                             doseText(*b, b->doseOn(d)).substr(0, 14);
+            }
+            grid_->SetRowLabelValue(r, u8(label));
+            const json answers = week_.count(d) ? week_[d] : json::object();
+            for (int c = 0; c < kGridColumnCount; ++c) {
+                std::string field = kGridFields[c], value;
+                if (answers.contains(field)) {
+                    const json& v = answers[field];
+                    if (v.is_boolean()) value = v.get<bool>() ? "1" : "";
+                    else if (v.is_number()) value = std::to_string(v.get<int>());
+                    else if (v.is_string()) value = v.get<std::string>();
+                }
+                grid_->SetCellValue(r, c, u8(value));
+                grid_->SetReadOnly(r, c, d > today());
+            }
+            bool challenge = view_ && view_->schedule.blockOn(d) && view_->schedule.blockOn(d)->doseOn(d) > 0;
+            for (int c = 0; c < kGridColumnCount; ++c)
+                grid_->SetCellBackgroundColour(r, c, challenge ? wxColour(0xE4, 0xF0, 0xFB) : grid_->GetDefaultCellBackgroundColour());
+        }
+        grid_->ForceRefresh();
+    }
+
+    void saveWeek() {
+        if (grid_->IsCellEditControlEnabled()) grid_->SaveEditControlValue();
+        Day from = weekEnd_ - 6;
+        std::vector<std::pair<Day, json>> days;
+        try {
+            for (int r = 0; r < 7; ++r) {
+                Day d = from + r;
+                json answers = week_.count(d) ? week_[d] : json::object();
+                bool any = !answers.empty();
+                for (int c = 0; c < kGridColumnCount; ++c) {
+                    std::string field = kGridFields[c];
+                    std::string text = str(grid_->GetCellValue(r, c));
+                    text.erase(0, text.find_first_not_of(' '));
+                    if (c >= 3 && c <= 4) {
+                        if (!text.empty() || answers.contains(field)) answers[field] = !text.empty() && text != "0";
+                    } else if (text.empty()) {
+                        answers.erase(field);
+                    } else if (c == 5) {
+                        answers[field] = text;
+                    } else {
+                        size_t used = 0;
+                        int v = 0;
+                        try {
+                            v = std::stoi(text, &used);
+                        } catch (const std::exception&) {
+                            used = 0;
+                        }
+                        if (used != text.size())
+                            throw BadInput(displayDay(d) + ", " + kGridColumns[c] + ": '" + text + "' is not a number");
+                        answers[field] = v;
+                    }
+                    any |= !text.empty();
+                }
+                if (any) days.emplace_back(d, answers);
+            }
+            plans_.saveDiaryDays(clientId_, days);
+            message_->SetForegroundColour(GetForegroundColour());
+            message_->SetLabel(u8("Saved " + std::to_string(days.size()) + " diary day(s)."));
+        } catch (const std::exception& e) {
+            message_->SetForegroundColour(wxColour(0xB0, 0x1E, 0x1E));
+            message_->SetLabel(u8(std::string("Nothing saved: ") + e.what()));
+            return;
+        }
+        refresh();
+    }
+
+    void showTrend() {
+        if (!clientId_) {
+            trend_->clear();
+            return;
+        }
+        Day now = today();
+        std::vector<TrendChart::Point> poem;
+        for (const ScoreEntry& e : plans_.scores(clientId_, kPoemId()))
+            if (e.total) poem.push_back({e.takenOn, *e.total});
+        Day from = view_ ? view_->plan.plan.start - 14 : now - 90;
+        if (!poem.empty()) from = std::min(from, poem.front().day);
+        trend_->set(std::move(poem), plans_.diaryScores(clientId_, from, now), view_ ? view_->schedule : Schedule{}, now);
+    }
+
+    nourish::Host host_;
+    Plans plans_;
+    int64_t clientId_ = 0;
+    std::optional<PlanView> view_;
+    std::vector<Suggestion> shown_;
+    Day weekEnd_ = 0;
+    std::map<Day, json> week_;
+
+    wxStaticText* title_ = nullptr;
+    wxStaticText* status_ = nullptr;
+    wxButton* assign_ = nullptr;
+    wxButton* outcome_ = nullptr;
+    wxButton* change_ = nullptr;
+    wxButton* poem_ = nullptr;
+    wxButton* diaryDay_ = nullptr;
+    wxButton* confirm_ = nullptr;
+    wxButton* saveWeek_ = nullptr;
+    TimelinePanel* timeline_ = nullptr;
+    wxListCtrl* foods_ = nullptr;
+    wxListCtrl* suggestions_ = nullptr;
+    wxStaticText* weekLabel_ = nullptr;
+    wxGrid* grid_ = nullptr;
+    wxStaticText* message_ = nullptr;
+    TrendChart* trend_ = nullptr;
+};
+
+}  // namespace
+
+wxWindow* createProtocolPage(wxWindow* parent, nourish::Host host) { return new ProtocolPage(parent, host); }
+
+void showProtocolClient(wxWindow* page, int64_t clientId) {
+    if (auto* p = dynamic_cast<ProtocolPage*>(page)) p->showClient(clientId);
+}
+
+}  // namespace elim
