@@ -399,7 +399,8 @@ int pluginsCommand(PluginHost& host, Args& args) {
         return 0;
     }
     Flags f(args.rest(), {}, {"--json"});
-    host.forms();  // so that refused forms show as notes
+    host.forms();  // so that refused forms, protocols and instruments show as notes
+    host.protocols();
     if (f.has("--json")) {
         json out = json::array();
         for (auto& p : host.plugins()) {

@@ -1,0 +1,191 @@
+// Protocols and instruments as the host accepts them: every refusal names
+// the JSON path; POEM scored at every band edge by the one engine.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "nourish/core/Catalog.h"
+#include "nourish/core/Errors.h"
+
+using namespace nourish;
+using nlohmann::json;
+
+namespace {
+
+json readJson(const std::string& relative) {
+    std::ifstream in(std::string(NOURISH_SOURCE_DIR) + "/" + relative);
+    std::stringstream s;
+    s << in.rdbuf();
+    return json::parse(s.str());
+}
+
+std::string protocolProblem(const json& doc) {
+    try {
+        ProtocolDefinition::parse(doc);
+        return "";
+    } catch (const DocumentError& e) {
+        return e.what();
+    }
+}
+
+std::string instrumentProblem(const json& doc) {
+    try {
+        Instrument::parse(doc);
+        return "";
+    } catch (const DocumentError& e) {
+        return e.what();
+    }
+}
+
+const char* kPoem = "plugins/elimination/instruments/poem.json";
+
+json poemAnswers(std::vector<int> scores) {
+    static const char* values[] = {"none", "1-2", "3-4", "5-6", "every"};
+    static const char* items[] = {"itch", "sleep", "bleeding", "weeping", "cracked", "flaking", "dry"};
+    json a = json::object();
+    for (size_t i = 0; i < scores.size(); ++i)
+        if (scores[i] >= 0) a[items[i]] = values[scores[i]];
+    return a;
+}
+
+}  // namespace
+
+TEST(Protocols, TheBuiltInOnesAreAccepted) {
+    for (const char* name : {"common-triggers", "milk-ladder", "egg-ladder"}) {
+        SCOPED_TRACE(name);
+        EXPECT_EQ(protocolProblem(readJson(std::string("plugins/elimination/protocols/") + name + ".json")), "");
+    }
+}
+
+TEST(Protocols, BrokenOrInconsistentOnesAreRefusedWithTheirPath) {
+    json base = readJson("plugins/elimination/protocols/common-triggers.json");
+    struct Row {
+        const char* what;
+        std::function<void(json&)> change;
+        const char* problem;  // the start of the message
+    };
+    std::vector<Row> rows = {
+        {"challenge for a food never eliminated", [](json& d) { d["challenges"][1]["food"] = "peanut"; },
+         "$.challenges[1].food: 'peanut' is not one of the foods this protocol removes"},
+        {"negative duration", [](json& d) { d["phases"][1]["default_days"] = -3; }, "$.phases[1].default_days"},
+        {"ladder with no steps",
+         [](json& d) { d["challenges"][0] = {{"food", "soy"}, {"method", "ladder"}, {"steps", json::array()}}; },
+         "$.challenges[0].steps: a ladder needs at least one step"},
+        {"ladder without steps at all",
+         [](json& d) { d["challenges"][0] = {{"food", "soy"}, {"method", "ladder"}}; }, "$.challenges[0]"},
+        {"food challenged twice", [](json& d) { d["challenges"][2]["food"] = "soy"; },
+         "$.challenges[2].food: 'soy' is already challenged at $.challenges[0]"},
+        {"food listed twice", [](json& d) { d["foods"][3]["id"] = "dairy"; },
+         "$.foods[3].id: the food 'dairy' is already listed at $.foods[0]"},
+        {"phases out of order", [](json& d) { std::swap(d["phases"][0], d["phases"][1]); }, "$.phases[1].kind"},
+        {"no elimination phase", [](json& d) { d["phases"].erase(1); }, "$.phases: there is no elimination phase"},
+        {"default outside bounds", [](json& d) { d["phases"][1]["default_days"] = 60; },
+         "$.phases[1].default_days: 60 is outside 14-42"},
+        {"min above max", [](json& d) { d["phases"][1]["min_days"] = 50; }, "$.phases[1]: min_days is greater"},
+        {"zero doses", [](json& d) { d["challenges"][0]["doses"] = json::array(); }, "$.challenges[0].doses"},
+        {"dose of zero", [](json& d) { d["challenges"][0]["doses"][0] = 0; }, "$.challenges[0].doses[0]"},
+        {"unknown audience", [](json& d) { d["audience"][0] = "toddlers"; }, "$.audience[0]"},
+        {"step_back without retry", [](json& d) { d["reactions"]["reaction"] = {{"action", "step_back"}}; },
+         "$.reactions.reaction: 'step_back' needs retry_after_months"},
+        {"unknown field", [](json& d) { d["colour"] = "blue"; }, "$"},
+        {"bad id", [](json& d) { d["id"] = "Not An Id"; }, "$.id"},
+    };
+    for (const Row& r : rows) {
+        SCOPED_TRACE(r.what);
+        json doc = base;
+        r.change(doc);
+        std::string problem = protocolProblem(doc);
+        EXPECT_EQ(problem.rfind(r.problem, 0), 0u) << "got: " << problem;
+    }
+}
+
+TEST(Instruments, PoemIsScoredAtEveryBandEdge) {
+    Instrument poem = Instrument::parse(readJson(kPoem));
+    struct Row {
+        std::vector<int> scores;
+        double total;
+        const char* band;
+    };
+    for (const Row& r : std::vector<Row>{
+             {{0, 0, 0, 0, 0, 0, 0}, 0, "Clear or almost clear"},
+             {{1, 1, 0, 0, 0, 0, 0}, 2, "Clear or almost clear"},
+             {{1, 1, 1, 0, 0, 0, 0}, 3, "Mild eczema"},
+             {{1, 1, 1, 1, 1, 1, 1}, 7, "Mild eczema"},
+             {{2, 1, 1, 1, 1, 1, 1}, 8, "Moderate eczema"},
+             {{4, 4, 4, 4, 0, 0, 0}, 16, "Moderate eczema"},
+             {{4, 4, 4, 4, 1, 0, 0}, 17, "Severe eczema"},
+             {{4, 4, 4, 4, 4, 4, 0}, 24, "Severe eczema"},
+             {{4, 4, 4, 4, 4, 4, 1}, 25, "Very severe eczema"},
+             {{4, 4, 4, 4, 4, 4, 4}, 28, "Very severe eczema"},
+         }) {
+        SCOPED_TRACE(r.total);
+        InstrumentScore s = poem.score(poemAnswers(r.scores));
+        ASSERT_TRUE(s.total.has_value());
+        EXPECT_EQ(*s.total, r.total);
+        EXPECT_EQ(s.band, r.band);
+        EXPECT_EQ(s.items.size(), 7u);
+    }
+}
+
+TEST(Instruments, PoemWithOneQuestionUnansweredScoresItZero_WithTwoHasNoTotal) {
+    Instrument poem = Instrument::parse(readJson(kPoem));
+    InstrumentScore one = poem.score(poemAnswers({4, 4, 4, -1, 4, 4, 4}));
+    ASSERT_TRUE(one.total.has_value());
+    EXPECT_EQ(*one.total, 24);
+    EXPECT_EQ(one.missing, 1);
+    EXPECT_FALSE(one.items[3].score.has_value());
+    InstrumentScore two = poem.score(poemAnswers({4, 4, 4, -1, -1, 4, 4}));
+    EXPECT_FALSE(two.total.has_value());
+    EXPECT_EQ(two.band, "");
+    EXPECT_TRUE(two.toJson()["total"].is_null());
+}
+
+TEST(Instruments, AnswersThatAreNotOnTheScaleNameTheItem) {
+    Instrument poem = Instrument::parse(readJson(kPoem));
+    try {
+        poem.score({{"itch", "often"}});
+        FAIL();
+    } catch (const ValidationError& e) {
+        EXPECT_EQ(std::string(e.what()), "itch: \"often\" is not one of none, 1-2, 3-4, 5-6, every");
+    }
+    EXPECT_THROW(poem.score({{"wheezing", "none"}}), ValidationError);
+    EXPECT_THROW(poem.score(json::array()), ValidationError);
+}
+
+TEST(Instruments, BecomeAFormForTheHostsFormWindow) {
+    Instrument poem = Instrument::parse(readJson(kPoem));
+    json form = poem.toForm();
+    EXPECT_EQ(form["id"], poem.id);
+    EXPECT_EQ(form["sections"][0]["fields"].size(), 7u);
+    EXPECT_EQ(form["sections"][0]["fields"][0]["type"], "single_choice");
+    EXPECT_NE(form["description"].get<std::string>().find("University of Nottingham"), std::string::npos)
+        << "the licence note travels with the instrument";
+}
+
+TEST(Instruments, BandsThatLeaveGapsOrOverlap_AreRefused) {
+    json base = readJson(kPoem);
+    struct Row {
+        const char* what;
+        std::function<void(json&)> change;
+        const char* problem;
+    };
+    std::vector<Row> rows = {
+        {"gap", [](json& d) { d["bands"][1]["min"] = 4; }, "$.bands[1].min: 4 does not follow"},
+        {"overlap", [](json& d) { d["bands"][2]["min"] = 7; }, "$.bands[2].min: 7 does not follow"},
+        {"top not covered", [](json& d) { d["bands"][4]["max"] = 27; }, "$.bands[4].max: the highest possible total 28"},
+        {"bottom not covered", [](json& d) { d["bands"][0]["min"] = 1; }, "$.bands[0].min: the lowest possible total 0"},
+        {"duplicate item", [](json& d) { d["items"][2]["id"] = "itch"; }, "$.items[2].id: 'itch' appears twice"},
+        {"duplicate value", [](json& d) { d["scale"][1]["value"] = "none"; }, "$.scale[1].value"},
+        {"no licence", [](json& d) { d.erase("licence"); }, "$"},
+        {"bad loinc", [](json& d) { d["loinc"]["total"] = "89870"; }, "$.loinc.total"},
+        {"too lenient", [](json& d) { d["scoring"]["max_missing"] = 7; }, "$.scoring.max_missing"},
+    };
+    for (const Row& r : rows) {
+        SCOPED_TRACE(r.what);
+        json doc = base;
+        r.change(doc);
+        std::string problem = instrumentProblem(doc);
+        EXPECT_EQ(problem.rfind(r.problem, 0), 0u) << "got: " << problem;
+    }
+}
