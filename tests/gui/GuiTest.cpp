@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <wx/app.h>
 #include <wx/build.h>
+#include <wx/grid.h>
 #include <wx/listctrl.h>
 #include <wx/notebook.h>
 #include <wx/srchctrl.h>
@@ -17,6 +18,7 @@
 #include "nourish/core/ClientStore.h"
 #include "nourish/core/DemoCaseload.h"
 #include "nourish/gui/ClientListView.h"
+#include "Engine.h"
 #include "nourish/gui/ClientWorkspace.h"
 #include "nourish/gui/Dialogs.h"
 #include "nourish/gui/Environment.h"
@@ -114,7 +116,7 @@ TEST_F(MainWindowTest, ClickingAClient_OpensWorkspaceWithPluginPages) {
     wxNotebook* pages = frame->workspace()->notebook();
     std::vector<std::string> titles;
     for (size_t i = 0; i < pages->GetPageCount(); ++i) titles.push_back(pages->GetPageText(i).utf8_string());
-    EXPECT_EQ(titles, (std::vector<std::string>{"Intake", "Test page"}));
+    EXPECT_EQ(titles, (std::vector<std::string>{"Intake", "Protocol", "Test page"}));
     auto* label = dynamic_cast<wxStaticText*>(pages->FindWindow("test-page-label"));
     ASSERT_NE(label, nullptr);
     EXPECT_EQ(label->GetLabel().utf8_string(), "client " + std::to_string(expected));
@@ -284,6 +286,119 @@ TEST_F(MainWindowTest, IntakeFilledInTheFormWindow_IsSavedAndReopensIntact) {
     click(page->FindWindow("edit-answers"));
     ASSERT_TRUE(pumpUntil([&] { return !reopened.is_null() && !openFormDialog(); }, 8000));
     EXPECT_EQ(reopened, answers);
+}
+
+// Saves what the window shows, to look at, when NOURISH_SCREENSHOTS names a folder.
+void snapshot(wxWindow* window, const std::string& name) {
+    const char* folder = std::getenv("NOURISH_SCREENSHOTS");
+    if (!folder) return;
+    pumpFor(200);
+    wxClientDC dc(window);
+    wxSize size = window->GetClientSize();
+    wxBitmap bitmap(size);
+    wxMemoryDC memory(bitmap);
+    memory.Blit(0, 0, size.x, size.y, &dc, 0, 0);
+    memory.SelectObject(wxNullBitmap);
+    bitmap.SaveFile(wxString::FromUTF8(std::string(folder) + "/" + name + ".png"), wxBITMAP_TYPE_PNG);
+}
+
+template <typename T>
+T* named(wxWindow* parent, const char* name) {
+    return dynamic_cast<T*>(parent->FindWindow(name));
+}
+
+TEST_F(MainWindowTest, ProtocolPage_AssignRecordAnOutcomeKeepADiaryWeek) {
+    int64_t id = ClientStore(*store).search("patel", 5)[0].id;  // Maya, 5 years old
+    frame->openClient(id);
+    pumpFor(100);
+    wxNotebook* pages = frame->workspace()->notebook();
+    wxWindow* page = pages->FindWindow("protocol-page");
+    ASSERT_NE(page, nullptr);
+    for (size_t i = 0; i < pages->GetPageCount(); ++i)
+        if (pages->GetPage(i) == page) pages->SetSelection(i);
+    pumpFor(100);
+    EXPECT_EQ(named<wxStaticText>(page, "protocol-title")->GetLabel(), "No elimination plan");
+
+    // Start the common-trigger elimination 40 days ago: the soy challenge is on its last day.
+    std::string start = elim::isoDay(elim::today() - 40);
+    bool assigned = false;
+    WhenOpen<> assign("assign-protocol", [&](wxDialog* dialog) {
+        auto* choice = named<wxChoice>(dialog, "protocol-choice");
+        ASSERT_NE(choice, nullptr);
+        ASSERT_GE(choice->GetCount(), 3u);
+        EXPECT_EQ(choice->GetString(0), "Common-trigger elimination");
+        named<wxTextCtrl>(dialog, "start-date")->SetValue(wxString::FromUTF8(start));
+        assigned = true;
+        click(dialog->FindWindow(wxID_OK));
+    });
+    click(page->FindWindow("assign-protocol-button"));
+    ASSERT_TRUE(pumpUntil([&] { return assigned && !wxWindow::FindWindowByName("assign-protocol"); }, 8000));
+    pumpFor(100);
+    EXPECT_EQ(named<wxStaticText>(page, "protocol-title")->GetLabel(), "Common-trigger elimination");
+    auto* foods = named<wxListCtrl>(page, "food-status");
+    ASSERT_EQ(foods->GetItemCount(), 5);
+    EXPECT_EQ(foods->GetItemText(0, 0), "Soy");
+    EXPECT_EQ(foods->GetItemText(0, 1), "challenging (day 6 of 6)");
+    snapshot(frame, "protocol-assigned");
+
+    // A reaction four days ago, with a wrong date first: the dialog says why and stays open.
+    std::string problem;
+    bool recorded = false;
+    WhenOpen<> outcome("record-outcome", [&](wxDialog* dialog) {
+        named<wxRadioBox>(dialog, "outcome-result")->SetSelection(2);
+        named<wxTextCtrl>(dialog, "outcome-date")->SetValue(wxString::FromUTF8(elim::isoDay(elim::today() - 30)));
+        click(dialog->FindWindow(wxID_OK));
+        problem = named<wxStaticText>(dialog, "dialog-problem")->GetLabel().utf8_string();
+        ASSERT_TRUE(dialog->IsModal()) << "a refused outcome keeps the dialog open";
+        named<wxTextCtrl>(dialog, "outcome-date")->SetValue(wxString::FromUTF8(elim::isoDay(elim::today() - 4)));
+        named<wxTextCtrl>(dialog, "outcome-symptoms")->SetValue("hives on the cheeks");
+        recorded = true;
+        click(dialog->FindWindow(wxID_OK));
+    });
+    click(page->FindWindow("record-outcome-button"));
+    ASSERT_TRUE(pumpUntil([&] { return recorded && !wxWindow::FindWindowByName("record-outcome"); }, 8000));
+    EXPECT_NE(problem.find("the Soy challenge starts on"), std::string::npos) << problem;
+    pumpFor(100);
+    EXPECT_EQ(foods->GetItemText(0, 1).Left(10), "reacted on");
+    EXPECT_EQ(foods->GetItemText(1, 1), "challenging (day 1 of 6)") << "egg moved up: stop, wait 3 days";
+    Statement saved(store->db(), "SELECT food, result, symptoms FROM elim_outcomes");
+    ASSERT_TRUE(saved.step());
+    EXPECT_EQ(saved.text(0), "soy");
+    EXPECT_EQ(saved.text(1), "reaction");
+    EXPECT_EQ(saved.text(2), "hives on the cheeks");
+    saved.reset();
+
+    // A week of diary in the grid: a bad value saves nothing, then the good week is saved.
+    auto* grid = named<wxGrid>(page, "diary-grid");
+    ASSERT_NE(grid, nullptr);
+    EXPECT_EQ(grid->GetCellValue(6, 0), "Egg: one portion") << "today's challenge is shown in the diary";
+    grid->SetCellValue(6, 1, "3");
+    grid->SetCellValue(6, 2, "12");
+    grid->SetCellValue(5, 1, "5");
+    grid->SetCellValue(5, 4, "1");
+    click(page->FindWindow("diary-save"));
+    auto* message = named<wxStaticText>(page, "protocol-message");
+    EXPECT_NE(message->GetLabel().utf8_string().find("Nothing saved"), std::string::npos) << message->GetLabel().utf8_string();
+    EXPECT_NE(message->GetLabel().utf8_string().find("sleep: 12 is above the maximum 10"), std::string::npos);
+    Statement count(store->db(), "SELECT count(*) FROM elim_diary");
+    ASSERT_TRUE(count.step());
+    EXPECT_EQ(count.int64(0), 0);
+    count.reset();
+    grid->SetCellValue(6, 2, "2");
+    click(page->FindWindow("diary-save"));
+    ASSERT_TRUE(count.step());
+    EXPECT_EQ(count.int64(0), 2) << message->GetLabel().utf8_string();
+    count.reset();
+    Statement day(store->db(), "SELECT itch, sleep, reflux FROM elim_diary WHERE day = ?1");
+    day.bind(1, elim::isoDay(elim::today() - 1));
+    ASSERT_TRUE(day.step());
+    EXPECT_EQ(day.real(0), 5);
+    EXPECT_EQ(day.int64(2), 1);
+    day.reset();
+    dynamic_cast<wxScrolledWindow*>(page)->Scroll(0, 0);
+    snapshot(frame, "protocol-outcome");
+    dynamic_cast<wxScrolledWindow*>(page)->Scroll(0, 1000);
+    snapshot(frame, "protocol-diary");
 }
 
 TEST_F(MainWindowTest, FormWindow_ShowsProblemsBesideTheirFields) {

@@ -241,9 +241,11 @@ public:
     }
 };
 
-const char* kGridColumns[] = {"Itch (0-10)", "Sleep disturbed (0-10)", "Stool (1-7)", "Reflux", "Vomiting", "Notes"};
-const char* kGridFields[] = {"itch", "sleep", "stool", "reflux", "vomiting", "notes"};
-constexpr int kGridColumnCount = 6;
+// Column 0 shows the challenge of the day; the others are diary fields.
+const char* kGridColumns[] = {"Challenge", "Itch (0-10)", "Sleep (0-10)", "Stool (1-7)", "Reflux", "Vomiting", "Notes"};
+const char* kGridFields[] = {"", "itch", "sleep", "stool", "reflux", "vomiting", "notes"};
+constexpr int kGridColumnCount = 7;
+constexpr int kFirstBool = 4, kLastBool = 5, kNotes = 6;
 
 class ProtocolPage : public wxScrolledWindow {
 public:
@@ -263,7 +265,7 @@ public:
         sizer->Add(status_, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, gap / 2);
 
         auto* buttons = new wxBoxSizer(wxHORIZONTAL);
-        assign_ = addButton(buttons, "Start a plan...", "assign-protocol");
+        assign_ = addButton(buttons, "Start a plan...", "assign-protocol-button");
         outcome_ = addButton(buttons, "Record outcome...", "record-outcome-button");
         change_ = addButton(buttons, "Change plan...", "change-plan-button");
         poem_ = addButton(buttons, "POEM...", "poem-button");
@@ -304,12 +306,23 @@ public:
         grid_ = new wxGrid(this, wxID_ANY);
         grid_->SetName("diary-grid");
         grid_->CreateGrid(7, kGridColumnCount);
-        grid_->SetRowLabelSize(FromDIP(150));
+        grid_->SetRowLabelSize(FromDIP(96));
+        grid_->SetRowLabelAlignment(wxALIGN_LEFT, wxALIGN_CENTER);
+        grid_->SetDefaultCellAlignment(wxALIGN_CENTER, wxALIGN_CENTER);
+        static const int widths[] = {170, 92, 100, 92, 64, 78, 190};
         for (int c = 0; c < kGridColumnCount; ++c) {
             grid_->SetColLabelValue(c, kGridColumns[c]);
-            grid_->SetColSize(c, FromDIP(c == 5 ? 260 : 96));
+            grid_->SetColSize(c, FromDIP(widths[c]));
         }
-        for (int c : {3, 4}) {
+        auto* challengeColumn = new wxGridCellAttr;
+        challengeColumn->SetReadOnly();
+        challengeColumn->SetAlignment(wxALIGN_LEFT, wxALIGN_CENTER);
+        challengeColumn->SetTextColour(wxColour(0x1F, 0x4E, 0x8C));
+        grid_->SetColAttr(0, challengeColumn);
+        auto* notesColumn = new wxGridCellAttr;
+        notesColumn->SetAlignment(wxALIGN_LEFT, wxALIGN_CENTER);
+        grid_->SetColAttr(kNotes, notesColumn);
+        for (int c : {kFirstBool, kLastBool}) {
             auto* attr = new wxGridCellAttr;
             attr->SetEditor(new wxGridCellBoolEditor);
             attr->SetRenderer(new wxGridCellBoolRenderer);
@@ -482,17 +495,19 @@ private:
         week_.clear();
         if (clientId_)
             for (const DiaryEntry& e : plans_.diary(clientId_, from, weekEnd_)) week_[e.scores.day] = e.answers;
+        static const char* weekdays[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};  // day 0 was a Thursday
         for (int r = 0; r < 7; ++r) {
             Day d = from + r;
-            std::string label = displayDay(d, false);
+            grid_->SetRowLabelValue(r, u8(std::string(weekdays[((d % 7) + 7) % 7]) + " " + displayDay(d, false)));
+            std::string challenge;
             if (view_) {
                 if (const Block* b = view_->schedule.blockOn(d); b && b->doseOn(d) > 0)
-                    label += "  " + (b->ladder ? "step " + std::to_string(b->step + 1) : b->title.substr(0, 12)) + " " +
-                             doseText(*b, b->doseOn(d)).substr(0, 14);
+                    challenge = (b->ladder ? "Step " + std::to_string(b->step + 1) + " " + b->title : b->title) + ": " +
+                                doseText(*b, b->doseOn(d));
             }
-            grid_->SetRowLabelValue(r, u8(label));
+            grid_->SetCellValue(r, 0, u8(challenge));
             const json answers = week_.count(d) ? week_[d] : json::object();
-            for (int c = 0; c < kGridColumnCount; ++c) {
+            for (int c = 1; c < kGridColumnCount; ++c) {
                 std::string field = kGridFields[c], value;
                 if (answers.contains(field)) {
                     const json& v = answers[field];
@@ -503,9 +518,9 @@ private:
                 grid_->SetCellValue(r, c, u8(value));
                 grid_->SetReadOnly(r, c, d > today());
             }
-            bool challenge = view_ && view_->schedule.blockOn(d) && view_->schedule.blockOn(d)->doseOn(d) > 0;
+            grid_->SetReadOnly(r, 0, true);
             for (int c = 0; c < kGridColumnCount; ++c)
-                grid_->SetCellBackgroundColour(r, c, challenge ? wxColour(0xE4, 0xF0, 0xFB) : grid_->GetDefaultCellBackgroundColour());
+                grid_->SetCellBackgroundColour(r, c, !challenge.empty() ? wxColour(0xE4, 0xF0, 0xFB) : grid_->GetDefaultCellBackgroundColour());
         }
         grid_->ForceRefresh();
     }
@@ -519,15 +534,15 @@ private:
                 Day d = from + r;
                 json answers = week_.count(d) ? week_[d] : json::object();
                 bool any = !answers.empty();
-                for (int c = 0; c < kGridColumnCount; ++c) {
+                for (int c = 1; c < kGridColumnCount; ++c) {
                     std::string field = kGridFields[c];
                     std::string text = str(grid_->GetCellValue(r, c));
                     text.erase(0, text.find_first_not_of(' '));
-                    if (c >= 3 && c <= 4) {
+                    if (c >= kFirstBool && c <= kLastBool) {
                         if (!text.empty() || answers.contains(field)) answers[field] = !text.empty() && text != "0";
                     } else if (text.empty()) {
                         answers.erase(field);
-                    } else if (c == 5) {
+                    } else if (c == kNotes) {
                         answers[field] = text;
                     } else {
                         size_t used = 0;
