@@ -401,7 +401,8 @@ std::optional<PlanView> Plans::view(int64_t clientId, Day now) const {
     PlanView v;
     v.plan = std::move(*loaded);
     v.schedule = computeSchedule(v.plan.protocol, v.plan.plan, now);
-    std::vector<DiaryDay> days = diaryScores(clientId, v.plan.plan.start - 14, now);
+    v.diary = diaryScores(clientId, v.plan.plan.start - 14, now);
+    const std::vector<DiaryDay>& days = v.diary;
     v.suggestions = suggestOutcomes(v.plan.protocol, v.schedule, days, now);
     if (!v.plan.ageOverride.empty()) v.warnings.push_back("Age rule overridden: " + v.plan.ageOverride);
     if (v.schedule.paused) v.warnings.push_back("The plan is paused; dates after today assume it resumes tomorrow.");
@@ -411,8 +412,10 @@ std::optional<PlanView> Plans::view(int64_t clientId, Day now) const {
     json client = json::parse(host_.client(clientId));
     if (client.contains("date_of_birth"))
         state["client"] = {{"age_months", ageInMonths(parseDay(client["date_of_birth"]), now)}};
+    // The hook sees the last eight weeks of diary: enough for any window and its baseline.
     json diaryJson = json::array();
     for (const DiaryDay& d : days) {
+        if (d.day < now - 56) continue;
         json day = {{"date", isoDay(d.day)}, {"vomiting", d.vomiting}, {"reflux", d.reflux}};
         if (d.itch) day["itch"] = *d.itch;
         if (d.sleep) day["sleep"] = *d.sleep;
@@ -431,7 +434,8 @@ std::optional<PlanView> Plans::view(int64_t clientId, Day now) const {
         if (e.status() != NOURISH_NOT_FOUND) v.warnings.push_back(std::string("The protocol's own checks failed: ") + e.what());
     }
 
-    auto poem = scores(clientId, kPoemId());
+    v.poem = scores(clientId, kPoemId());
+    const auto& poem = v.poem;
     if (v.schedule.currentPhase != "finished" && v.schedule.currentPhase != "not-started") {
         if (poem.empty()) v.suggestions.push_back({"advice", "", 0, "", "POEM has not been taken yet on this plan", "engine"});
         else if (now - poem.back().takenOn >= 7)
@@ -538,7 +542,7 @@ ScoreEntry Plans::recordScore(int64_t clientId, const std::string& instrumentId,
     ScoreEntry entry;
     entry.instrumentId = instrumentId;
     entry.takenOn = takenOn;
-    entry.answers = answers;
+    entry.answersJson = answers.dump();
     if (result["total"].is_number()) entry.total = result["total"].get<double>();
     if (result["band"].is_string()) entry.band = result["band"];
     host_.savepoint([&] {
@@ -569,7 +573,7 @@ std::vector<ScoreEntry> Plans::scores(int64_t clientId, const std::string& instr
         e.takenOn = parseDay(q.text(1));
         if (!q.isNull(2)) e.total = q.real(2);
         e.band = q.text(3);
-        e.answers = json::parse(q.text(4));
+        e.answersJson = q.text(4);
         out.push_back(std::move(e));
     }
     return out;

@@ -38,7 +38,7 @@ struct ScoreEntry {
     Day takenOn = 0;
     std::optional<double> total;
     std::string band;
-    nlohmann::json answers;
+    std::string answersJson;
 };
 
 struct Assignment {
@@ -54,6 +54,8 @@ struct PlanView {
     Schedule schedule;
     std::vector<Suggestion> suggestions;
     std::vector<std::string> warnings;  // age rule overridden, POEM due, ...
+    std::vector<DiaryDay> diary;        // from two weeks before the start until today
+    std::vector<ScoreEntry> poem;
 };
 
 std::string utcNow();

@@ -578,11 +578,18 @@ private:
         }
         Day now = today();
         std::vector<TrendChart::Point> poem;
-        for (const ScoreEntry& e : plans_.scores(clientId_, kPoemId()))
+        for (const ScoreEntry& e : view_ ? view_->poem : plans_.scores(clientId_, kPoemId()))
             if (e.total) poem.push_back({e.takenOn, *e.total});
         Day from = view_ ? view_->plan.plan.start - 14 : now - 90;
         if (!poem.empty()) from = std::min(from, poem.front().day);
-        trend_->set(std::move(poem), plans_.diaryScores(clientId_, from, now), view_ ? view_->schedule : Schedule{}, now);
+        // The plan's view already holds the diary from two weeks before its start.
+        std::vector<DiaryDay> diary;
+        if (view_ && from >= view_->plan.plan.start - 14) {
+            diary = view_->diary;
+        } else {
+            diary = plans_.diaryScores(clientId_, from, now);
+        }
+        trend_->set(std::move(poem), std::move(diary), view_ ? view_->schedule : Schedule{}, now);
     }
 
     nourish::Host host_;
