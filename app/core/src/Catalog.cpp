@@ -234,7 +234,8 @@ json Instrument::toForm() const {
     std::string help = document.value("recall", "");
     json section = {{"id", "items"}, {"title", document.value("short_title", title)}, {"fields", fields}};
     if (!help.empty()) section["help"] = "Answer for " + help + ".";
-    json form = {{"id", id}, {"version", version}, {"title", title}, {"sections", json::array({section})}};
+    json form = {{"id", id}, {"version", version}, {"title", title}, {"purpose", "instrument"},
+                 {"sections", json::array({section})}};
     std::string description = document.value("description", "");
     std::string licence = document["licence"];
     form["description"] = description.empty() ? licence : description + "\n\n" + licence;

@@ -286,7 +286,7 @@ int32_t formsList(const nourish_host* host, const nourish_sink* out) {
         nlohmann::json list = nlohmann::json::array();
         for (const RegisteredForm& f : runtimeOf(host).host->forms())
             list.push_back({{"id", f.form.id}, {"version", f.form.version}, {"title", f.form.title},
-                            {"plugin", f.pluginId}});
+                            {"purpose", f.form.document.value("purpose", "intake")}, {"plugin", f.pluginId}});
         put(out, list.dump());
         return NOURISH_OK;
     });

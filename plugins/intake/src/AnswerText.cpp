@@ -59,3 +59,10 @@ std::vector<AnswerLine> describeAnswers(const json& form, const json& answers) {
     }
     return lines;
 }
+
+nlohmann::json intakeFormsOnly(const nlohmann::json& forms) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const nlohmann::json& f : forms)
+        if (f.value("purpose", "intake") == "intake") out.push_back(f);
+    return out;
+}

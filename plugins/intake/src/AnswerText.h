@@ -14,3 +14,7 @@ struct AnswerLine {
 };
 
 std::vector<AnswerLine> describeAnswers(const nlohmann::json& form, const nlohmann::json& answers);
+
+// The forms of a host form list (nourish.host.forms/1) meant for intake: not
+// diaries, instruments or notes, which other pages collect.
+nlohmann::json intakeFormsOnly(const nlohmann::json& forms);

@@ -171,7 +171,7 @@ void IntakePage::showClient(int64_t clientId) {
     if (!clientId) return;
     try {
         client_ = json::parse(host_.client(clientId));
-        forms_ = json::parse(host_.forms());
+        forms_ = intakeFormsOnly(json::parse(host_.forms()));
     } catch (const std::exception& e) {
         message_->SetLabel(u8(e.what()));
         return;

@@ -160,7 +160,7 @@ public:
 
 private:
     int listForms(bool asJson, const nourish::Output& out) {
-        json forms = json::parse(host_->forms());
+        json forms = intakeFormsOnly(json::parse(host_->forms()));
         if (asJson) {
             out << forms.dump(2) << "\n";
             return 0;

@@ -212,7 +212,9 @@ typedef struct nourish_host_audit {
 
 typedef struct nourish_host_forms {
     uint32_t struct_size;
-    /* Writes [{"id", "version", "title", "plugin"}] for every accepted form. */
+    /* Writes [{"id", "version", "title", "purpose", "plugin"}] for every accepted
+     * form; purpose is "intake", "diary", "instrument" (an instrument shown as a
+     * form) or "note". */
     int32_t (*list)(const nourish_host* host, const nourish_sink* json);
     /* Writes the form's document. NOURISH_NOT_FOUND if no plugin offers it. */
     int32_t (*get)(const nourish_host* host, const char* form_id, const nourish_sink* json);
