@@ -51,7 +51,6 @@ class MainWindowTest : public ::testing::Test {
 protected:
     void SetUp() override {
         store = std::make_unique<Store>(dir / "n.db");
-        seedDemoCaseload(*store);
         PluginHost::Options options;
         options.directories = {NOURISH_BUNDLED_PLUGINS, fs::path(NOURISH_TEST_PLUGIN_ROOT) / "ui_page",
                                fs::path(NOURISH_TEST_PLUGIN_ROOT) / "init_error"};
@@ -61,6 +60,7 @@ protected:
         host = std::make_unique<PluginHost>(*store, options);
         host->discover();
         host->loadAll();
+        host->seedDemo();  // the demo caseload with the plugins' part of it (elimination plans)
         frame = new MainFrame(*store, *host);
         frame->Show();
         frame->Raise();
@@ -361,7 +361,10 @@ TEST_F(MainWindowTest, ProtocolPage_AssignRecordAnOutcomeKeepADiaryWeek) {
     pumpFor(100);
     EXPECT_EQ(foods->GetItemText(0, 1).Left(10), "reacted on");
     EXPECT_EQ(foods->GetItemText(1, 1), "challenging (day 1 of 6)") << "egg moved up: stop, wait 3 days";
-    Statement saved(store->db(), "SELECT food, result, symptoms FROM elim_outcomes");
+    Statement saved(store->db(),
+                    "SELECT food, result, symptoms FROM elim_outcomes JOIN elim_plans p ON p.id = plan_id "
+                    "WHERE p.client_id = ?1");
+    saved.bind(1, id);
     ASSERT_TRUE(saved.step());
     EXPECT_EQ(saved.text(0), "soy");
     EXPECT_EQ(saved.text(1), "reaction");
@@ -372,6 +375,8 @@ TEST_F(MainWindowTest, ProtocolPage_AssignRecordAnOutcomeKeepADiaryWeek) {
     auto* grid = named<wxGrid>(page, "diary-grid");
     ASSERT_NE(grid, nullptr);
     EXPECT_EQ(grid->GetCellValue(6, 0), "Egg: one portion") << "today's challenge is shown in the diary";
+    EXPECT_EQ(grid->GetCellValue(1, 0), "Soy: one portion");
+    EXPECT_EQ(grid->GetCellValue(2, 0), "Soy: double portion");
     grid->SetCellValue(6, 1, "3");
     grid->SetCellValue(6, 2, "12");
     grid->SetCellValue(5, 1, "5");
@@ -380,7 +385,8 @@ TEST_F(MainWindowTest, ProtocolPage_AssignRecordAnOutcomeKeepADiaryWeek) {
     auto* message = named<wxStaticText>(page, "protocol-message");
     EXPECT_NE(message->GetLabel().utf8_string().find("Nothing saved"), std::string::npos) << message->GetLabel().utf8_string();
     EXPECT_NE(message->GetLabel().utf8_string().find("sleep: 12 is above the maximum 10"), std::string::npos);
-    Statement count(store->db(), "SELECT count(*) FROM elim_diary");
+    Statement count(store->db(), "SELECT count(*) FROM elim_diary WHERE client_id = ?1");
+    count.bind(1, id);
     ASSERT_TRUE(count.step());
     EXPECT_EQ(count.int64(0), 0);
     count.reset();
@@ -389,8 +395,8 @@ TEST_F(MainWindowTest, ProtocolPage_AssignRecordAnOutcomeKeepADiaryWeek) {
     ASSERT_TRUE(count.step());
     EXPECT_EQ(count.int64(0), 2) << message->GetLabel().utf8_string();
     count.reset();
-    Statement day(store->db(), "SELECT itch, sleep, reflux FROM elim_diary WHERE day = ?1");
-    day.bind(1, elim::isoDay(elim::today() - 1));
+    Statement day(store->db(), "SELECT itch, sleep, reflux FROM elim_diary WHERE day = ?1 AND client_id = ?2");
+    day.bind(1, elim::isoDay(elim::today() - 1)).bind(2, id);
     ASSERT_TRUE(day.step());
     EXPECT_EQ(day.real(0), 5);
     EXPECT_EQ(day.int64(2), 1);
@@ -399,6 +405,25 @@ TEST_F(MainWindowTest, ProtocolPage_AssignRecordAnOutcomeKeepADiaryWeek) {
     snapshot(frame, "protocol-outcome");
     dynamic_cast<wxScrolledWindow*>(page)->Scroll(0, 1000);
     snapshot(frame, "protocol-diary");
+}
+
+TEST_F(MainWindowTest, ProtocolPage_ShowsADemoChildMidWayUpTheMilkLadder) {
+    int64_t id = ClientStore(*store).search("bennett", 5)[0].id;
+    frame->openClient(id);
+    pumpFor(100);
+    wxNotebook* pages = frame->workspace()->notebook();
+    wxWindow* page = pages->FindWindow("protocol-page");
+    ASSERT_NE(page, nullptr);
+    for (size_t i = 0; i < pages->GetPageCount(); ++i)
+        if (pages->GetPage(i) == page) pages->SetSelection(i);
+    pumpFor(200);
+    EXPECT_EQ(named<wxStaticText>(page, "protocol-title")->GetLabel(), "Milk ladder (non-IgE cow's milk allergy)");
+    auto* foods = named<wxListCtrl>(page, "food-status");
+    ASSERT_EQ(foods->GetItemCount(), 1);
+    EXPECT_NE(foods->GetItemText(0, 1).Find("step 5 of 6 (Yoghurt)"), wxNOT_FOUND) << foods->GetItemText(0, 1).utf8_string();
+    snapshot(frame, "demo-milk-ladder");
+    dynamic_cast<wxScrolledWindow*>(page)->Scroll(0, 1000);
+    snapshot(frame, "demo-milk-ladder-trend");
 }
 
 TEST_F(MainWindowTest, FormWindow_ShowsProblemsBesideTheirFields) {

@@ -14,6 +14,8 @@
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
 
+#include <cmath>
+
 #include "Charts.h"
 #include "Plans.h"
 #include "Report.h"
@@ -27,9 +29,21 @@ namespace {
 wxString u8(const std::string& s) { return wxString::FromUTF8(s); }
 std::string str(const wxString& s) { return s.utf8_string(); }
 
+wxString escapeMarkup(const wxString& text) {
+    wxString out;
+    for (wxUniChar c : text) {
+        if (c == '&') out += "&amp;";
+        else if (c == '<') out += "&lt;";
+        else if (c == '>') out += "&gt;";
+        else out += c;
+    }
+    return out;
+}
+
 wxStaticText* heading(wxWindow* parent, const wxString& text) {
-    auto* l = new wxStaticText(parent, wxID_ANY, text);
-    l->SetFont(l->GetFont().Bold());
+    // Bold through markup, so that GTK sizes the label for the bold face.
+    auto* l = new wxStaticText(parent, wxID_ANY, wxEmptyString);
+    l->SetLabelMarkup("<b>" + escapeMarkup(text) + "</b>");
     return l;
 }
 
@@ -78,6 +92,16 @@ protected:
     wxFlexGridSizer* body_;
     wxStaticText* problem_ = nullptr;
 };
+
+// "¼ portion", "double": short enough for the diary grid.
+std::string shortDose(const Block& b, double dose) {
+    if (b.ladder || dose < 1) {
+        if (std::abs(dose - 0.25) < 1e-6) return "\u00bc portion";
+        if (std::abs(dose - 0.5) < 1e-6) return "\u00bd portion";
+        if (std::abs(dose - 0.75) < 1e-6) return "\u00be portion";
+    }
+    return doseText(b, dose);
+}
 
 wxTextCtrl* dateField(wxWindow* parent, Day day) { return new wxTextCtrl(parent, wxID_ANY, u8(isoDay(day))); }
 
@@ -270,6 +294,7 @@ public:
         change_ = addButton(buttons, "Change plan...", "change-plan-button");
         poem_ = addButton(buttons, "POEM...", "poem-button");
         diaryDay_ = addButton(buttons, "Full diary entry...", "diary-entry-button");
+        history_ = addButton(buttons, "Plan history", "plan-history-button");
         sizer->Add(buttons, 0, wxLEFT | wxRIGHT | wxTOP, gap);
 
         timeline_ = new TimelinePanel(this);
@@ -353,6 +378,7 @@ public:
             if (view_) runDialog<ChangeDialog>(plans_, clientId_, *view_);
         });
         poem_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { takePoem(); });
+        history_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { showHistory(); });
         diaryDay_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { fullEntry(); });
         earlier->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { weekEnd_ -= 7; showWeek(); });
         later->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
@@ -375,7 +401,7 @@ public:
         if (clientId_ != 0) view_ = plans_.view(clientId_, now);
         bool plan = view_.has_value();
         assign_->Enable(clientId_ != 0 && !plan);
-        for (wxButton* b : {outcome_, change_, confirm_}) b->Enable(plan);
+        for (wxButton* b : {outcome_, change_, confirm_, history_}) b->Enable(plan);
         poem_->Enable(clientId_ != 0);
         diaryDay_->Enable(clientId_ != 0);
         saveWeek_->Enable(clientId_ != 0);
@@ -399,11 +425,11 @@ public:
             else line = s.currentPhase == "finished" ? "Finished" : "Starts on " + displayDay(v.plan.plan.start);
             if (const Block* b = s.blockOn(now); b && b->doseOn(now) > 0)
                 line += ". Today: " + b->title + ", " + doseText(*b, b->doseOn(now)) +
-                        (b->portion.empty() ? "" : " (portion: " + b->portion + ")");
+                        (b->portion.empty() ? "" : "; one portion is " + b->portion);
             line += ". Planned end: " + displayDay(s.end) + ".";
             for (const std::string& w : v.warnings) line += "\n" + w;
             status_->SetLabel(u8(line));
-            status_->Wrap(std::max(FromDIP(400), GetClientSize().x - FromDIP(20)));
+            status_->Wrap(std::max(FromDIP(640), GetClientSize().x - FromDIP(20)));
             timeline_->set(v.plan.protocol, v.plan.plan, s, now);
             for (const FoodStatus& f : s.foods) {
                 long i = foods_->InsertItem(foods_->GetItemCount(), u8(f.label));
@@ -419,6 +445,11 @@ public:
         }
         if (!plan && clientId_) {
             // Without a plan, POEM reminders still make sense when the diary is kept.
+        }
+        confirm_->Enable(!shown_.empty());
+        if (plan && shown_.empty()) {
+            suggestions_->InsertItem(0, "Nothing to confirm now.");
+            suggestions_->SetItemTextColour(0, wxColour(0x77, 0x77, 0x77));
         }
         for (const Suggestion& sg : shown_) {
             std::string text = sg.kind == "outcome" ? "Mark " + sg.food + " as " + sg.outcome + ": " + sg.reason : sg.reason;
@@ -451,6 +482,24 @@ private:
         if (!view_) return;
         Suggestion copy = suggestion ? *suggestion : Suggestion{};
         runDialog<OutcomeDialog>(plans_, clientId_, *view_, suggestion ? &copy : nullptr);
+    }
+
+    // Every change to the plan: when, who, what and why.
+    void showHistory() {
+        if (!view_) return;
+        std::string text;
+        for (const HistoryEntry& h : plans_.history(view_->plan.id)) {
+            std::string what = h.change;
+            if (h.detail.contains("food")) what += " " + h.detail["food"].get<std::string>();
+            if (h.detail.contains("result")) what += ": " + h.detail["result"].get<std::string>();
+            if (h.detail.contains("phase"))
+                what += " " + h.detail["phase"].get<std::string>() + " " + std::to_string(h.detail.value("from_days", 0)) +
+                        " -> " + std::to_string(h.detail.value("to_days", 0)) + " days";
+            if (h.detail.contains("from") && h.change != "resumed") what += " from " + h.detail["from"].get<std::string>();
+            text += h.at.substr(0, 10) + " " + h.at.substr(11, 5) + "  " + h.who + "  " + what +
+                    (h.reason.empty() ? "" : "\n        why: " + h.reason) + "\n";
+        }
+        wxMessageBox(u8(text), u8("History of the plan: " + view_->plan.protocol.title), wxOK, this);
     }
 
     void takePoem() {
@@ -491,7 +540,7 @@ private:
     void showWeek() {
         if (grid_->IsCellEditControlEnabled()) grid_->DisableCellEditControl();
         Day from = weekEnd_ - 6;
-        weekLabel_->SetLabel(u8("Diary: " + displayDay(from, false) + " to " + displayDay(weekEnd_)));
+        weekLabel_->SetLabelMarkup("<b>" + escapeMarkup(u8("Diary: " + displayDay(from, false) + " to " + displayDay(weekEnd_))) + "</b>");
         week_.clear();
         if (clientId_)
             for (const DiaryEntry& e : plans_.diary(clientId_, from, weekEnd_)) week_[e.scores.day] = e.answers;
@@ -502,8 +551,7 @@ private:
             std::string challenge;
             if (view_) {
                 if (const Block* b = view_->schedule.blockOn(d); b && b->doseOn(d) > 0)
-                    challenge = (b->ladder ? "Step " + std::to_string(b->step + 1) + " " + b->title : b->title) + ": " +
-                                doseText(*b, b->doseOn(d));
+                    challenge = b->title + ": " + shortDose(*b, b->doseOn(d));
             }
             grid_->SetCellValue(r, 0, u8(challenge));
             const json answers = week_.count(d) ? week_[d] : json::object();
@@ -607,6 +655,7 @@ private:
     wxButton* change_ = nullptr;
     wxButton* poem_ = nullptr;
     wxButton* diaryDay_ = nullptr;
+    wxButton* history_ = nullptr;
     wxButton* confirm_ = nullptr;
     wxButton* saveWeek_ = nullptr;
     TimelinePanel* timeline_ = nullptr;

@@ -30,12 +30,16 @@ public:
         json bad = good;
         bad["id"] = "org.example.test.broken";
         bad["challenges"][1]["food"] = "peanut";
-        return json::array({good, bad}).dump();
+        json badHook = good;
+        badHook["id"] = "org.example.test.bad-hook";
+        badHook["title"] = "Protocol whose hook answers nonsense";
+        return json::array({good, bad, badHook}).dump();
     }
 
     std::optional<std::string> evaluateProtocol(const std::string& protocolId, const std::string& stateJson) override {
         json state = json::parse(stateJson);
         json out = json::array();
+        if (protocolId == "org.example.test.bad-hook") return R"([{"kind": "verdict", "reason": "because"}])";
         out.push_back({{"kind", "advice"},
                        {"reason", "two-food hook for " + protocolId + " saw " + std::to_string(state["diary"].size()) +
                                       " diary days, phase " + state["schedule"]["current_phase"].get<std::string>()}});

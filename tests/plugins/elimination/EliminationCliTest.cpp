@@ -59,7 +59,7 @@ TEST_F(EliminationCliTest, ProtocolsFromEveryPluginAreListed_ABrokenOneIsRefused
     std::vector<std::string> ids;
     for (const json& p : json::parse(r.output)) ids.push_back(p["id"]);
     EXPECT_EQ(ids, (std::vector<std::string>{kCommon, kMilk, "org.nourish.elimination.egg-ladder",
-                                             "org.example.test.two-food"}));
+                                             "org.example.test.two-food", "org.example.test.bad-hook"}));
     auto plugins = cli({"plugins", "--json"});
     EXPECT_NE(plugins.output.find("a protocol it offers was refused (org.example.test.protocols): "
                                   "$[1].challenges[1].food: 'peanut' is not one of the foods this protocol removes"),
@@ -227,4 +227,15 @@ TEST_F(EliminationCliTest, AThirdPartyProtocolWorksLikeTheBuiltIns_WithItsOwnHoo
         hookSpoke |= sg["source"] == "org.example.test.protocols" &&
                      sg["reason"].get<std::string>().find("two-food hook for org.example.test.two-food") == 0;
     EXPECT_TRUE(hookSpoke) << s["suggestions"].dump();
+}
+
+TEST_F(EliminationCliTest, AHookThatAnswersOutsideTheSchema_IsIgnoredWithAWarning) {
+    ASSERT_EQ(cli({"protocol", "assign", "1", "org.example.test.bad-hook", "--start", daysAgo(3)}).exitCode, 0);
+    json s = schedule();
+    ASSERT_EQ(s["warnings"].size(), 1u) << s.dump();
+    std::string warning = s["warnings"][0];
+    EXPECT_NE(warning.find("org.example.test.protocols (evaluate org.example.test.bad-hook): invalid at $[0]"),
+              std::string::npos)
+        << warning;
+    for (const json& sg : s["suggestions"]) EXPECT_NE(sg["source"], "org.example.test.protocols");
 }
