@@ -302,6 +302,17 @@ void snapshot(wxWindow* window, const std::string& name) {
     bitmap.SaveFile(wxString::FromUTF8(std::string(folder) + "/" + name + ".png"), wxBITMAP_TYPE_PNG);
 }
 
+// Opens the client and brings the Protocol page to the front.
+wxWindow* openProtocolPage(MainFrame* frame, int64_t clientId) {
+    frame->openClient(clientId);
+    pumpFor(100);
+    wxNotebook* pages = frame->workspace()->notebook();
+    wxWindow* page = pages->FindWindow("protocol-page");
+    for (size_t i = 0; page && i < pages->GetPageCount(); ++i)
+        if (pages->GetPage(i) == page) pages->SetSelection(i);
+    return page;
+}
+
 template <typename T>
 T* named(wxWindow* parent, const char* name) {
     return dynamic_cast<T*>(parent->FindWindow(name));
@@ -309,13 +320,8 @@ T* named(wxWindow* parent, const char* name) {
 
 TEST_F(MainWindowTest, ProtocolPage_AssignRecordAnOutcomeKeepADiaryWeek) {
     int64_t id = ClientStore(*store).search("patel", 5)[0].id;  // Maya, 5 years old
-    frame->openClient(id);
-    pumpFor(100);
-    wxNotebook* pages = frame->workspace()->notebook();
-    wxWindow* page = pages->FindWindow("protocol-page");
+    wxWindow* page = openProtocolPage(frame, id);
     ASSERT_NE(page, nullptr);
-    for (size_t i = 0; i < pages->GetPageCount(); ++i)
-        if (pages->GetPage(i) == page) pages->SetSelection(i);
     pumpFor(100);
     EXPECT_EQ(named<wxStaticText>(page, "protocol-title")->GetLabel(), "No elimination plan");
 
@@ -409,13 +415,8 @@ TEST_F(MainWindowTest, ProtocolPage_AssignRecordAnOutcomeKeepADiaryWeek) {
 
 TEST_F(MainWindowTest, ProtocolPage_ShowsADemoChildMidWayUpTheMilkLadder) {
     int64_t id = ClientStore(*store).search("bennett", 5)[0].id;
-    frame->openClient(id);
-    pumpFor(100);
-    wxNotebook* pages = frame->workspace()->notebook();
-    wxWindow* page = pages->FindWindow("protocol-page");
+    wxWindow* page = openProtocolPage(frame, id);
     ASSERT_NE(page, nullptr);
-    for (size_t i = 0; i < pages->GetPageCount(); ++i)
-        if (pages->GetPage(i) == page) pages->SetSelection(i);
     pumpFor(200);
     EXPECT_EQ(named<wxStaticText>(page, "protocol-title")->GetLabel(), "Milk ladder (non-IgE cow's milk allergy)");
     auto* foods = named<wxListCtrl>(page, "food-status");

@@ -6,6 +6,7 @@
 
 #include "nourish/core/Errors.h"
 #include "nourish/core/SchemaValidator.h"
+#include "nourish/core/Text.h"
 
 namespace nourish {
 
@@ -13,13 +14,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string number(double v) {
-    if (std::floor(v) == v && std::abs(v) < 1e15) return std::to_string(static_cast<long long>(v));
-    std::string s = std::to_string(v);
-    s.erase(s.find_last_not_of('0') + 1);
-    if (s.back() == '.') s.pop_back();
-    return s;
-}
+std::string number(double v) { return formatNumber(v); }
 
 void checkSchema(const json& document, const char* schema) {
     auto problems = SchemaValidator::forSchema(schema).validate(document);

@@ -20,13 +20,7 @@ const FormOption* FormField::option(const std::string& value) const {
 
 namespace {
 
-std::string number(double v) {
-    if (std::floor(v) == v && std::abs(v) < 1e15) return std::to_string(static_cast<long long>(v));
-    std::string s = std::to_string(v);
-    s.erase(s.find_last_not_of('0') + 1);
-    if (s.back() == '.') s.pop_back();
-    return s;
-}
+std::string number(double v) { return formatNumber(v); }
 
 struct Parser {
     // Ids already seen in the current scope (the form, or one repeat group), with their path.

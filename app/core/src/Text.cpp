@@ -1,5 +1,7 @@
 #include "nourish/core/Text.h"
 
+#include <cmath>
+
 #include <cstdint>
 
 namespace nourish {
@@ -49,6 +51,14 @@ bool hasControlCharacters(std::string_view text) {
     for (unsigned char c : text)
         if (c < 0x20 || c == 0x7f) return true;
     return false;
+}
+
+std::string formatNumber(double v) {
+    if (std::floor(v) == v && std::abs(v) < 1e15) return std::to_string(static_cast<long long>(v));
+    std::string s = std::to_string(v);
+    s.erase(s.find_last_not_of('0') + 1);
+    if (s.back() == '.') s.pop_back();
+    return s;
 }
 
 }  // namespace nourish

@@ -8,18 +8,7 @@ namespace elim {
 
 using nlohmann::json;
 
-std::string utcNow() {
-    using namespace std::chrono;
-    auto now = floor<seconds>(system_clock::now());
-    auto day = floor<days>(now);
-    year_month_day ymd{day};
-    hh_mm_ss hms{now - day};
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02dZ", int(ymd.year()), unsigned(ymd.month()),
-                  unsigned(ymd.day()), int(hms.hours().count()), int(hms.minutes().count()),
-                  int(hms.seconds().count()));
-    return buffer;
-}
+std::string utcNow() { return nourish::utcTimestamp(); }
 
 const char* kDiaryFormId() { return "org.nourish.elimination.diary"; }
 const char* kPoemId() { return "org.nourish.instrument.poem"; }

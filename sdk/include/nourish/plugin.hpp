@@ -7,7 +7,9 @@
 #pragma once
 
 #include <boost/dll/alias.hpp>
+#include <chrono>
 #include <cstddef>
+#include <cstdio>
 #include <cstdint>
 #include <exception>
 #include <memory>
@@ -333,6 +335,20 @@ private:
     }
     const nourish_host* host_;
 };
+
+// "2026-11-26T09:41:07Z": the current time in UTC, for "entered at" columns.
+inline std::string utcTimestamp() {
+    using namespace std::chrono;
+    auto now = floor<seconds>(system_clock::now());
+    auto day = floor<days>(now);
+    year_month_day ymd{day};
+    hh_mm_ss hms{now - day};
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02dZ", int(ymd.year()), unsigned(ymd.month()),
+                  unsigned(ymd.day()), int(hms.hours().count()), int(hms.minutes().count()),
+                  int(hms.seconds().count()));
+    return buffer;
+}
 
 // Base class of a plugin written in C++. Override only what the plugin offers:
 // a capability whose JSON is left empty is not offered.
