@@ -1,11 +1,17 @@
 # nourish_add_plugin(<target> SOURCES ... MANIFEST <file.plugin.json.in> [OUTPUT_DIR <dir>] [NO_INSTALL])
 #
+# Used by the app's own build and installed with the SDK's CMake package
+# (find_package(NourishSDK) makes it available to plugin authors).
+#
 # Builds a plugin library the way the host expects it: hidden visibility,
 # -fno-gnu-unique (so that glibc can unload it), no "lib" prefix, and its
 # manifest configured beside it (@NOURISH_WX_SIGNATURE@ and @PLUGIN_LIBRARY@
 # are filled in).
 function(nourish_add_plugin target)
   cmake_parse_arguments(ARG "NO_INSTALL" "MANIFEST;OUTPUT_DIR" "SOURCES" ${ARGN})
+  if(NOT NOURISH_PLUGIN_SUBDIR)
+    set(NOURISH_PLUGIN_SUBDIR "lib/nourish/plugins")
+  endif()
   if(NOT ARG_OUTPUT_DIR)
     set(ARG_OUTPUT_DIR ${CMAKE_BINARY_DIR}/${NOURISH_PLUGIN_SUBDIR})
   endif()
@@ -32,8 +38,9 @@ function(nourish_add_plugin target)
 endfunction()
 
 # The wx build signature plugins with native pages must match: the
-# preprocessed value of WX_BUILD_OPTIONS_SIGNATURE as this compiler sees it.
-if(NOT DEFINED NOURISH_WX_SIGNATURE)
+# preprocessed value of WX_BUILD_OPTIONS_SIGNATURE as this compiler sees it
+# (only when wxWidgets was found: plugins without native pages need none).
+if(NOT DEFINED NOURISH_WX_SIGNATURE AND wxWidgets_FOUND)
   set(_probe ${CMAKE_BINARY_DIR}/wx_signature_probe.cpp)
   file(WRITE ${_probe} "#include <wx/defs.h>\n#include <wx/build.h>\nNOURISH_SIGNATURE WX_BUILD_OPTIONS_SIGNATURE\n")
   set(_flags)
