@@ -270,3 +270,45 @@ TEST_F(CliTest, DisableAndEnable_TakeEffectNextStart) {
     EXPECT_EQ(cli({"hello", "count"}, env).exitCode, 0);
     EXPECT_EQ(cli({"plugins", "disable", "org.nowhere"}, env).exitCode, 2);
 }
+
+// `plugin check` names every problem the host would find, and passes only a
+// plugin that would load cleanly. No store is needed.
+TEST_F(CliTest, PluginCheck_PassesAGoodPluginAndNamesEveryProblem) {
+    std::string root = NOURISH_TEST_PLUGIN_ROOT;
+    auto good = runProcess(NOURISH_CLI, {"plugin", "check", root + "/good/good.so"},
+                           {"XDG_DATA_HOME=" + (dir / "xdg").string(), "NOURISH_STORE=" + (dir / "none.db").string()});
+    EXPECT_EQ(good.exitCode, 0) << good.output << good.error;
+    EXPECT_NE(good.output.find("plugin check passed"), std::string::npos);
+    EXPECT_FALSE(std::filesystem::exists(dir / "none.db")) << "no store is created";
+
+    struct Row {
+        std::string path;
+        std::string problem;
+    };
+    std::vector<Row> rows = {
+        {root + "/not_elf/not_elf.so", "FAIL  not a shared object"},
+        {root + "/wrong_major/wrong_major.so", "FAIL  built for another SDK: built for SDK 2.0"},
+        {root + "/mismatch/org.nourish.test.claimed.plugin.json", "FAIL  manifest disagrees with binary"},
+        {root + "/no_manifest/orphan.so", "FAIL  missing manifest: no <id>.plugin.json beside orphan.so"},
+        {root + "/missing_entry/missing_entry.so", "FAIL  no entry point"},
+        {root + "/bad_document/bad_document.so", "FAIL  invalid document: org.nourish.test.bad-document "
+                                                 "(nourish.report-sections/1): invalid at $[0].id"},
+        {root + "/protocols/protocols.so", "FAIL  a protocol it offers was refused (org.example.test.protocols): "
+                                           "$[1].challenges[1].food: 'peanut' is not one of the foods"},
+        {root + "/init_error/init_error.so", "FAIL  init failed"},
+        {root + "/nowhere.so", "FAIL  " + root + "/nowhere.so: no such file"},
+    };
+    for (const Row& row : rows) {
+        SCOPED_TRACE(row.path);
+        auto r = cli({"plugin", "check", row.path});
+        EXPECT_EQ(r.exitCode, 1);
+        EXPECT_NE(r.output.find(row.problem), std::string::npos) << r.output;
+        EXPECT_NE(r.output.find("plugin check failed"), std::string::npos);
+    }
+    // The same id as an installed plugin.
+    auto duplicate = cli({"plugin", "check", root + "/duplicate/good.so"}, {"NOURISH_PLUGIN_PATH=" + root + "/good"});
+    EXPECT_EQ(duplicate.exitCode, 1);
+    EXPECT_NE(duplicate.output.find("FAIL  duplicate id: an installed plugin already has the id org.nourish.test.good"),
+              std::string::npos)
+        << duplicate.output;
+}

@@ -24,6 +24,7 @@
 #include "nourish/core/Settings.h"
 #include "nourish/core/Store.h"
 #include "nourish/core/Text.h"
+#include "nourish/host/PluginCheck.h"
 #include "nourish/host/PluginHost.h"
 #include "nourish/plugin.h"
 
@@ -45,6 +46,8 @@ Store
   store check                     integrity, foreign keys, search index and audit chain
   store backup DEST               online backup into a new file, verified
   store demo                      fill an empty store with the demo caseload
+  plugin check PATH               every check the host makes on a plugin (library or
+                                  manifest), without a store; exit 0 only if all pass
 Clients
   client add --given G --family F --dob YYYY-MM-DD [--preferred P] [--sex female|male|other|unknown]
              [--guardian "Name <email>"]...       prints the new client's id
@@ -458,6 +461,20 @@ int run(int argc, char** argv) {
         return args.empty() ? 2 : 0;
     }
     std::string command = args.next("command");
+    // Checking a plugin file needs no store: it is tried in a throw-away one.
+    if (command == "plugin" && !args.empty() && args.items[args.pos] == "check") {
+        args.next("check");
+        std::string path = args.next("the plugin's library or manifest");
+        if (!args.empty()) throw UsageError("plugin check takes one path");
+        auto installed = PluginHost::defaultOptions(fs::read_symlink("/proc/self/exe")).directories;
+        PluginCheck check = checkPlugin(path, installed);
+        for (const std::string& line : check.passed) std::cout << "ok    " << line << '\n';
+        for (const std::string& line : check.problems) std::cout << "FAIL  " << line << '\n';
+        std::cout << (check.ok() ? "plugin check passed" : "plugin check failed: " +
+                                                              std::to_string(check.problems.size()) + " problem(s)")
+                  << '\n';
+        return check.ok() ? 0 : 1;
+    }
     // Only `store init` and `store demo` create a store; a mistyped --store
     // path is an error, not a new empty caseload.
     bool creates = command == "store" && !args.empty() &&

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nourish/host/Manifest.h"
+
+namespace nourish {
+
+// What `nourish-cli plugin check` and the plugin installer find about a
+// plugin file, without loading it into the running app: it is loaded into a
+// throw-away host over a temporary store, through every check the real host
+// makes, and compared with the plugins already installed.
+struct PluginCheck {
+    std::filesystem::path library;
+    std::filesystem::path manifestPath;
+    std::optional<Manifest> manifest;
+    std::vector<std::string> passed;    // what was checked and is fine
+    std::vector<std::string> problems;  // each names the problem (and the JSON path)
+
+    bool ok() const { return problems.empty() && manifest.has_value(); }
+};
+
+// path: the plugin's library (its manifest is found beside it) or its
+// <id>.plugin.json. installedDirectories: where installed plugins live, to
+// catch an id that is already taken.
+PluginCheck checkPlugin(const std::filesystem::path& path,
+                        const std::vector<std::filesystem::path>& installedDirectories);
+
+}  // namespace nourish
