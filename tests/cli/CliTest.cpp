@@ -312,3 +312,22 @@ TEST_F(CliTest, PluginCheck_PassesAGoodPluginAndNamesEveryProblem) {
               std::string::npos)
         << duplicate.output;
 }
+
+TEST_F(CliTest, PluginInstall_CopiesOnlyAPluginThatPassesEveryCheck) {
+    std::string root = NOURISH_TEST_PLUGIN_ROOT;
+    std::filesystem::path folder = dir / "xdg" / "nourish" / "plugins";
+    auto bad = cli({"plugin", "install", root + "/wrong_major/wrong_major.so"});
+    EXPECT_EQ(bad.exitCode, 1);
+    EXPECT_NE(bad.output.find("nothing was installed"), std::string::npos) << bad.output;
+    EXPECT_FALSE(std::filesystem::exists(folder) && !std::filesystem::is_empty(folder));
+
+    auto good = cli({"plugin", "install", root + "/good/good.so"});
+    ASSERT_EQ(good.exitCode, 0) << good.output << good.error;
+    EXPECT_TRUE(std::filesystem::exists(folder / "good.so"));
+    auto plugins = cli({"plugins"});
+    EXPECT_NE(plugins.output.find("org.nourish.test.good 1.0.0  SDK 1.0  loaded"), std::string::npos) << plugins.output;
+
+    auto again = cli({"plugin", "install", root + "/good/good.so"});
+    EXPECT_EQ(again.exitCode, 1);
+    EXPECT_NE(again.output.find("FAIL  duplicate id"), std::string::npos) << again.output;
+}

@@ -505,6 +505,38 @@ TEST_F(MainWindowTest, PluginManager_ShowsTheFailedPluginAndWhy) {
     dialog.Hide();
 }
 
+TEST_F(MainWindowTest, PluginManager_InstallsAGoodPluginFromAFile_AndNothingOfABadOne) {
+    // The practitioner's plugin folder, kept inside this test's temp folder.
+    std::string xdg = (dir / "xdg").string();
+    const char* previous = std::getenv("XDG_DATA_HOME");
+    std::string saved = previous ? previous : "";
+    setenv("XDG_DATA_HOME", xdg.c_str(), 1);
+    fs::path folder = dir / "xdg" / "nourish" / "plugins";
+    PluginManagerDialog dialog(frame, *host);
+    dialog.Show();
+    pumpFor(50);
+    std::string root = NOURISH_TEST_PLUGIN_ROOT;
+
+    EXPECT_FALSE(dialog.installFromFile(root + "/not_elf/not_elf.so"));
+    std::string shown = dialog.details()->GetValue().utf8_string();
+    EXPECT_NE(shown.find("Not installed: 1 problem(s) found; nothing was copied."), std::string::npos) << shown;
+    EXPECT_NE(shown.find("Problem: not a shared object"), std::string::npos) << shown;
+    EXPECT_FALSE(fs::exists(folder) && !fs::is_empty(folder)) << "a refused plugin leaves nothing behind";
+
+    ASSERT_TRUE(dialog.installFromFile(root + "/good/good.so")) << dialog.details()->GetValue().utf8_string();
+    EXPECT_TRUE(fs::exists(folder / "good.so"));
+    EXPECT_TRUE(fs::exists(folder / "org.nourish.test.good.plugin.json"));
+    shown = dialog.details()->GetValue().utf8_string();
+    EXPECT_NE(shown.find("Installed Test good 1.0.0"), std::string::npos) << shown;
+
+    // The same plugin again: its id is taken now.
+    EXPECT_FALSE(dialog.installFromFile(root + "/duplicate/good.so"));
+    EXPECT_NE(dialog.details()->GetValue().Find("duplicate id"), wxNOT_FOUND);
+    dialog.Hide();
+    if (previous) setenv("XDG_DATA_HOME", saved.c_str(), 1);
+    else unsetenv("XDG_DATA_HOME");
+}
+
 TEST_F(MainWindowTest, EmptyStore_ShowsWelcome) {
     frame->Close(true);
     pumpFor(50);

@@ -48,6 +48,8 @@ Store
   store demo                      fill an empty store with the demo caseload
   plugin check PATH               every check the host makes on a plugin (library or
                                   manifest), without a store; exit 0 only if all pass
+  plugin install PATH             the same checks, then copies it into
+                                  ~/.local/share/nourish/plugins (nothing unless all pass)
 Clients
   client add --given G --family F --dob YYYY-MM-DD [--preferred P] [--sex female|male|other|unknown]
              [--guardian "Name <email>"]...       prints the new client's id
@@ -462,18 +464,33 @@ int run(int argc, char** argv) {
     }
     std::string command = args.next("command");
     // Checking a plugin file needs no store: it is tried in a throw-away one.
-    if (command == "plugin" && !args.empty() && args.items[args.pos] == "check") {
-        args.next("check");
+    if (command == "plugin" && !args.empty() &&
+        (args.items[args.pos] == "check" || args.items[args.pos] == "install")) {
+        bool install = args.next("check or install") == "install";
         std::string path = args.next("the plugin's library or manifest");
-        if (!args.empty()) throw UsageError("plugin check takes one path");
+        if (!args.empty()) throw UsageError("plugin check and plugin install take one path");
         auto installed = PluginHost::defaultOptions(fs::read_symlink("/proc/self/exe")).directories;
-        PluginCheck check = checkPlugin(path, installed);
+        PluginInstall result;
+        if (install) result = installPlugin(path, PluginHost::userPluginDirectory(), installed);
+        else result.check = checkPlugin(path, installed);
+        const PluginCheck& check = result.check;
         for (const std::string& line : check.passed) std::cout << "ok    " << line << '\n';
         for (const std::string& line : check.problems) std::cout << "FAIL  " << line << '\n';
         std::cout << (check.ok() ? "plugin check passed" : "plugin check failed: " +
                                                               std::to_string(check.problems.size()) + " problem(s)")
                   << '\n';
-        return check.ok() ? 0 : 1;
+        if (!install) return check.ok() ? 0 : 1;
+        if (!check.ok()) {
+            std::cout << "nothing was installed\n";
+            return 1;
+        }
+        if (!result.installed) {
+            std::cout << "not installed: " << result.error << '\n';
+            return 1;
+        }
+        std::cout << "installed into " << result.installedLibrary.parent_path().string()
+                  << "; it starts with the next run of Nourish\n";
+        return 0;
     }
     // Only `store init` and `store demo` create a store; a mistyped --store
     // path is an error, not a new empty caseload.

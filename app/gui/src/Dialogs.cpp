@@ -1,9 +1,12 @@
 #include "nourish/gui/Dialogs.h"
 
+#include "nourish/host/PluginCheck.h"
+
 #include <wx/aboutdlg.h>
 #include <wx/button.h>
 #include <wx/checkbox.h>
 #include <wx/choice.h>
+#include <wx/filedlg.h>
 #include <wx/listctrl.h>
 #include <wx/msgdlg.h>
 #include <wx/sizer.h>
@@ -383,6 +386,9 @@ PluginManagerDialog::PluginManagerDialog(wxWindow* parent, PluginHost& host)
     toggle_ = new wxButton(this, wxID_ANY, "Turn off");
     toggle_->Disable();
     buttons->Add(toggle_, 0, wxRIGHT, FromDIP(8));
+    auto* install = new wxButton(this, wxID_ANY, "Install from file...");
+    install->SetName("install-plugin");
+    buttons->Add(install, 0, wxRIGHT, FromDIP(8));
     buttons->Add(new wxStaticText(this, wxID_ANY, "Changes take effect the next time Nourish starts."), 0,
                  wxALIGN_CENTER_VERTICAL);
     buttons->AddStretchSpacer();
@@ -401,10 +407,36 @@ PluginManagerDialog::PluginManagerDialog(wxWindow* parent, PluginHost& host)
         host_.setEnabled(p->id(), isOff);
         showDetails(row);
     });
+    install->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        wxFileDialog choose(this, "Install a plugin", "", "",
+                            "Nourish plugins (*.so;*.plugin.json)|*.so;*.plugin.json|All files|*",
+                            wxFD_OPEN | wxFD_FILE_MUST_EXIST);
+        if (choose.ShowModal() == wxID_OK) installFromFile(choose.GetPath().utf8_string());
+    });
     if (!host_.plugins().empty()) {
         table_->SetItemState(0, wxLIST_STATE_SELECTED, wxLIST_STATE_SELECTED);
         showDetails(0);
     }
+}
+
+bool PluginManagerDialog::installFromFile(const std::string& path) {
+    wxBusyCursor busy;
+    PluginInstall result = installPlugin(path, PluginHost::userPluginDirectory(), host_.options().directories);
+    std::string text;
+    if (result.installed) {
+        const Manifest& m = *result.check.manifest;
+        text = "Installed " + m.name + " " + m.version + (m.vendor.empty() ? "" : " by " + m.vendor) + " into " +
+               result.installedLibrary.parent_path().string() + ". It starts the next time Nourish starts.\n\n";
+    } else {
+        text = "Not installed: " +
+               (result.check.ok() ? result.error
+                                  : std::to_string(result.check.problems.size()) + " problem(s) found; nothing was copied.") +
+               "\n\n";
+    }
+    for (const std::string& p : result.check.problems) text += "Problem: " + p + "\n";
+    for (const std::string& p : result.check.passed) text += "Checked: " + p + "\n";
+    details_->SetValue(u8(text));
+    return result.installed;
 }
 
 void PluginManagerDialog::showDetails(long row) {

@@ -138,4 +138,48 @@ PluginCheck checkPlugin(const fs::path& given, const std::vector<fs::path>& inst
     return check;
 }
 
+PluginInstall installPlugin(const fs::path& path, const fs::path& destination,
+                            const std::vector<fs::path>& installedDirectories) {
+    PluginInstall result;
+    // What is already in the destination counts as installed, wherever the host looks.
+    std::vector<fs::path> directories = installedDirectories;
+    directories.push_back(destination);
+    result.check = checkPlugin(path, directories);
+    if (!result.check.ok()) return result;
+    std::error_code ec;
+    fs::create_directories(destination, ec);
+    fs::path library = destination / result.check.library.filename();
+    fs::path manifest = destination / result.check.manifestPath.filename();
+    if (fs::exists(library, ec) || fs::exists(manifest, ec)) {
+        result.error = "the plugin folder already has " +
+                       (fs::exists(library, ec) ? library.filename().string() : manifest.filename().string()) +
+                       "; remove it first";
+        return result;
+    }
+    // Copy under temporary names, then rename: the host never sees half a plugin.
+    fs::path tmpLibrary = destination / (".installing-" + library.filename().string());
+    fs::path tmpManifest = destination / (".installing-" + manifest.filename().string());
+    auto cleanUp = [&] {
+        std::error_code ignored;
+        fs::remove(tmpLibrary, ignored);
+        fs::remove(tmpManifest, ignored);
+    };
+    fs::copy_file(result.check.library, tmpLibrary, fs::copy_options::overwrite_existing, ec);
+    if (!ec) fs::copy_file(result.check.manifestPath, tmpManifest, fs::copy_options::overwrite_existing, ec);
+    if (!ec) fs::rename(tmpLibrary, library, ec);
+    if (!ec) {
+        fs::rename(tmpManifest, manifest, ec);
+        if (ec) fs::remove(library);
+    }
+    if (ec) {
+        cleanUp();
+        result.error = "could not copy into " + destination.string() + ": " + ec.message();
+        return result;
+    }
+    result.installedLibrary = library;
+    result.installedManifest = manifest;
+    result.installed = true;
+    return result;
+}
+
 }  // namespace nourish

@@ -93,9 +93,11 @@ PluginHost::Options PluginHost::defaultOptions(const fs::path& executable) {
             start = end + 1;
         }
     }
-    options.directories.push_back(userDataDir() / "plugins");
+    options.directories.push_back(userPluginDirectory());
     return options;
 }
+
+fs::path PluginHost::userPluginDirectory() { return userDataDir() / "plugins"; }
 
 PluginHost::PluginHost(Store& store, Options options)
     : store_(store), options_(std::move(options)), sentinel_(fs::path(store.path()).concat(".plugin-sentinel")) {

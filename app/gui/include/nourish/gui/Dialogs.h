@@ -34,6 +34,10 @@ class PluginManagerDialog : public wxDialog {
 public:
     PluginManagerDialog(wxWindow* parent, PluginHost& host);
     wxListCtrl* table() const { return table_; }
+    wxTextCtrl* details() const { return details_; }
+    // Checks the plugin at `path` and, if every check passes, installs it into
+    // the practitioner's plugin folder; the outcome is shown in the details.
+    bool installFromFile(const std::string& path);
 
 private:
     void showDetails(long row);

@@ -29,4 +29,18 @@ struct PluginCheck {
 PluginCheck checkPlugin(const std::filesystem::path& path,
                         const std::vector<std::filesystem::path>& installedDirectories);
 
+// Checks the plugin, then copies its library and manifest into `destination`
+// (the practitioner's plugin folder). Nothing is copied unless every check
+// passes, and a copy that fails half-way is removed: never half-installed.
+// The plugin runs from the next start of the app.
+struct PluginInstall {
+    PluginCheck check;
+    std::filesystem::path installedLibrary;
+    std::filesystem::path installedManifest;
+    bool installed = false;
+    std::string error;  // why the copy failed, when the checks passed
+};
+PluginInstall installPlugin(const std::filesystem::path& path, const std::filesystem::path& destination,
+                            const std::vector<std::filesystem::path>& installedDirectories);
+
 }  // namespace nourish

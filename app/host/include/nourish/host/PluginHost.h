@@ -116,6 +116,8 @@ public:
     // ~/.local/share/nourish/plugins.
     static Options defaultOptions(const std::filesystem::path& executable);
     static std::filesystem::path bundledPluginDirectory(const std::filesystem::path& executable);
+    // ~/.local/share/nourish/plugins: where the practitioner's own plugins are installed.
+    static std::filesystem::path userPluginDirectory();
 
     PluginHost(Store& store, Options options);
     ~PluginHost();
