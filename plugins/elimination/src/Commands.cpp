@@ -112,8 +112,9 @@ std::string number(double v) {
     return s.str();
 }
 
+// Columns for the terminal: at least two spaces after the text, however long.
 std::string pad(std::string text, size_t width) {
-    if (text.size() < width) text.append(width - text.size(), ' ');
+    text.append(text.size() + 2 > width ? 2 : width - text.size(), ' ');
     return text;
 }
 
