@@ -189,3 +189,19 @@ TEST(Instruments, BandsThatLeaveGapsOrOverlap_AreRefused) {
         EXPECT_EQ(problem.rfind(r.problem, 0), 0u) << "got: " << problem;
     }
 }
+
+TEST(Instruments, FractionalScores_BandsOnlyNeedToFollowEachOther) {
+    json doc = {{"id", "org.example.half"}, {"version", 1}, {"title", "Half points"}, {"licence", "Test only"},
+                {"scale", {{{"value", "no"}, {"label", "No"}, {"score", 0}},
+                           {{"value", "some"}, {"label", "Some"}, {"score", 0.5}},
+                           {{"value", "yes"}, {"label", "Yes"}, {"score", 1}}}},
+                {"items", {{{"id", "a"}, {"text", "A?"}}, {{"id", "b"}, {"text", "B?"}}}},
+                {"scoring", {{"method", "sum"}}},
+                {"bands", {{{"min", 0}, {"max", 0.9}, {"label", "Low"}}, {{"min", 1}, {"max", 2}, {"label", "High"}}}}};
+    EXPECT_EQ(instrumentProblem(doc), "");
+    Instrument half = Instrument::parse(doc);
+    EXPECT_EQ(half.score({{"a", "some"}, {"b", "no"}}).band, "Low");
+    EXPECT_EQ(half.score({{"a", "some"}, {"b", "some"}}).band, "High");
+    doc["bands"][1]["min"] = 0.9;
+    EXPECT_EQ(instrumentProblem(doc).rfind("$.bands[1].min: 0.9 does not follow", 0), 0u) << instrumentProblem(doc);
+}

@@ -147,8 +147,11 @@ Instrument Instrument::parse(const json& document) {
             // Whole-number totals step by one; others must meet exactly.
             bool wholeScale = true;
             for (const json& s : document["scale"]) wholeScale &= std::floor(s["score"].get<double>()) == s["score"].get<double>();
+            // Whole-number totals: the next band starts one above. Fractional
+            // totals cannot be listed, so a band only has to start above the
+            // previous one (a total in between goes to the upper band).
             double gap = bmin - previous;
-            if (gap <= 0 || gap > (wholeScale ? 1.0 : 0.0) + 1e-9)
+            if (gap <= 0 || (wholeScale && gap > 1.0 + 1e-9))
                 throw DocumentError(at("bands", i) + ".min: " + number(bmin) + " does not follow the previous band's max " +
                                     number(previous) + " (bands must be contiguous and in order)");
         }

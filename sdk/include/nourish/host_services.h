@@ -29,7 +29,8 @@ typedef struct nourish_host_log {
 /*
  * SQL against the shared store, scoped to the plugin: it may create, read and
  * write tables whose names start with its manifest's "table_prefix", and read
- * the host views host_clients, host_guardians and host_client_guardians.
+ * the host views host_clients, host_guardians, host_client_guardians and
+ * host_consent_events.
  * Anything else (core tables, ATTACH, PRAGMA, transactions) is refused at
  * prepare time with NOURISH_DENIED. Use savepoint() to group writes.
  */
@@ -138,8 +139,9 @@ typedef void (*nourish_registry_visitor)(void* user_data, const char* plugin_id,
 typedef struct nourish_host_registry {
     uint32_t struct_size;
     /* Calls visit once per loaded plugin offering `extension_id` (the caller
-     * included), in load order; returns how many. Pointers passed to visit
-     * stay valid until the caller's shutdown. */
+     * included), in load order; returns how many. The extension passed to
+     * visit stays valid until the caller's shutdown; plugin_id only during
+     * the call. */
     int32_t (*for_each)(const nourish_host* host, const char* extension_id,
                         nourish_registry_visitor visit, void* user_data);
 } nourish_host_registry;
@@ -242,7 +244,8 @@ typedef struct nourish_host_session {
     uint32_t struct_size;
     /* [thread-safe] The practitioner's user name. */
     int32_t (*user)(const nourish_host* host, const nourish_sink* name);
-    /* [thread-safe] "gui" or "cli". */
+    /* [thread-safe] "gui", "cli", or "check" while `nourish-cli plugin check`
+     * tries the plugin in a throw-away host. */
     int32_t (*source)(const nourish_host* host, const nourish_sink* name);
 } nourish_host_session;
 
@@ -259,8 +262,10 @@ typedef struct nourish_host_protocols {
     /* Writes one protocol document (with "plugin"). NOURISH_NOT_FOUND if none. */
     int32_t (*get)(const nourish_host* host, const char* protocol_id, const nourish_sink* json);
     /* Runs the evaluate hook of the plugin offering protocol_id and writes its
-     * validated suggestions (a JSON array). NOURISH_NOT_FOUND when that plugin
-     * has no hook; NOURISH_INVALID when its answer breaks the schema. */
+     * validated suggestions (a JSON array). NOURISH_NOT_FOUND when no plugin
+     * offers protocol_id or that plugin has no hook (a C++ plugin built with
+     * plugin.hpp always has one; without an override it answers []);
+     * NOURISH_INVALID when its answer breaks the schema. */
     int32_t (*evaluate)(const nourish_host* host, const char* protocol_id, const char* state_json,
                         const nourish_sink* suggestions, const nourish_sink* error);
 } nourish_host_protocols;
