@@ -528,6 +528,7 @@ TEST_F(MainWindowTest, PluginManager_InstallsAGoodPluginFromAFile_AndNothingOfAB
     EXPECT_TRUE(fs::exists(folder / "org.nourish.test.good.plugin.json"));
     shown = dialog.details()->GetValue().utf8_string();
     EXPECT_NE(shown.find("Installed Test good 1.0.0"), std::string::npos) << shown;
+    snapshot(&dialog, "plugin-manager-installed");
 
     // The same plugin again: its id is taken now.
     EXPECT_FALSE(dialog.installFromFile(root + "/duplicate/good.so"));
