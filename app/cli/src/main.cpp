@@ -18,7 +18,6 @@
 #include "nourish/core/ClientCsv.h"
 #include "nourish/core/ClientStore.h"
 #include "nourish/core/Dates.h"
-#include "nourish/core/DemoCaseload.h"
 #include "nourish/core/Errors.h"
 #include "nourish/core/Paths.h"
 #include "nourish/core/Settings.h"
@@ -338,13 +337,6 @@ int storeCommand(Store& store, Args& args) {
         if (!args.empty()) throw UsageError("store backup takes one destination file");
         store.backupTo(dest, Actor::currentUser("cli"));
         std::cout << "backed up to " << dest << " and verified\n";
-        return 0;
-    }
-    if (verb == "demo") {
-        int added = seedDemoCaseload(store);
-        std::cout << (added ? "added " + std::to_string(added) + " demo clients"
-                            : std::string("the store already has clients; nothing added"))
-                  << '\n';
         return 0;
     }
     throw UsageError("unknown store subcommand '" + verb + "'");

@@ -12,7 +12,6 @@
 #include <utility>
 #include <vector>
 
-#include "nourish/core/DemoCaseload.h"
 #include "nourish/core/Paths.h"
 #include "nourish/core/Store.h"
 #include "nourish/gui/Environment.h"

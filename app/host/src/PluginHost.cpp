@@ -428,38 +428,61 @@ void PluginHost::validateDocuments(PluginRecord& record) {
     }
 }
 
-void PluginHost::registerForms(PluginRecord& record) {
-    const nourish_plugin* d = record.runtime->descriptor;
-    auto ext = static_cast<const nourish_intake_forms*>(d->get_extension(d, NOURISH_INTAKE_FORMS_ID));
-    if (!ext || !ext->forms_json) return;
+namespace {
+
+// A capability's JSON list of documents (forms, protocols, instruments), each
+// parsed on its own: one that breaks its schema, is inconsistent or reuses an
+// id is refused as a note on the plugin (with the JSON path, from the list's
+// root); the others are kept. `takenBy(id)` names the plugin that already
+// offers that id, or is empty.
+template <typename Error, typename Parse, typename TakenBy, typename Add>
+void acceptEach(PluginRecord& record, const char* text, const std::string& what, Parse parse, TakenBy takenBy,
+                Add add) {
+    if (!text) return;
     json documents;
     try {
-        documents = json::parse(ext->forms_json);
+        documents = json::parse(text);
     } catch (const json::parse_error& e) {
-        record.notes.push_back("its forms were refused: not valid JSON at byte " + std::to_string(e.byte));
+        record.notes.push_back("its " + what + "s were refused: not valid JSON at byte " + std::to_string(e.byte));
         return;
     }
     if (!documents.is_array()) {
-        record.notes.push_back("its forms were refused: $: must be a list of forms");
+        record.notes.push_back("its " + what + "s were refused: $: must be a list of " + what + "s");
         return;
     }
+    const char* article = what.front() == 'i' ? "an " : "a ";
     for (size_t i = 0; i < documents.size(); ++i) {
         try {
-            FormDefinition form = FormDefinition::parse(documents[i]);
-            if (const RegisteredForm* other = findForm(form.id)) {
-                record.notes.push_back("its form " + form.id + " was refused: " + other->pluginId +
-                                       " already offers a form with this id");
+            auto document = parse(documents[i]);
+            if (std::string owner = takenBy(document.id); !owner.empty()) {
+                record.notes.push_back("its " + what + " " + document.id + " was refused: " + owner +
+                                       " already offers " + article + what + " with this id");
                 continue;
             }
-            forms_.push_back({record.id(), std::move(form)});
-        } catch (const FormError& e) {
-            // The path is relative to the form; say which form of the list.
-            std::string what = e.what();
-            if (what.rfind("$", 0) == 0) what = "$[" + std::to_string(i) + "]" + what.substr(1);
-            record.notes.push_back("a form it offers was refused (" + record.id() + "): " + what);
-            std::cerr << "[" << record.id() << "] form refused: " << what << '\n';
+            add(std::move(document));
+        } catch (const Error& e) {
+            // The path is relative to the document; say which one of the list.
+            std::string problem = e.what();
+            if (problem.rfind("$", 0) == 0) problem = "$[" + std::to_string(i) + "]" + problem.substr(1);
+            std::cerr << "[" << record.id() << "] " << what << " refused: " << problem << '\n';
+            record.notes.push_back(article + what + " it offers was refused (" + record.id() + "): " + problem);
         }
     }
+}
+
+}  // namespace
+
+void PluginHost::registerForms(PluginRecord& record) {
+    const nourish_plugin* d = record.runtime->descriptor;
+    auto ext = static_cast<const nourish_intake_forms*>(d->get_extension(d, NOURISH_INTAKE_FORMS_ID));
+    if (!ext) return;
+    acceptEach<FormError>(
+        record, ext->forms_json, "form", FormDefinition::parse,
+        [this](const std::string& id) {
+            const RegisteredForm* other = findForm(id);
+            return other ? other->pluginId : std::string();
+        },
+        [&](FormDefinition form) { forms_.push_back({record.id(), std::move(form)}); });
 }
 
 const std::vector<RegisteredForm>& PluginHost::forms() {
@@ -479,67 +502,24 @@ const std::vector<RegisteredForm>& PluginHost::forms() {
     return forms_;
 }
 
-namespace {
-
-// A capability's JSON array of documents; a problem becomes a note on the plugin.
-std::optional<json> documentList(PluginRecord& record, const char* text, const std::string& what) {
-    if (!text) return std::nullopt;
-    try {
-        json documents = json::parse(text);
-        if (documents.is_array()) return documents;
-        record.notes.push_back("its " + what + " were refused: $: must be a list");
-    } catch (const json::parse_error& e) {
-        record.notes.push_back("its " + what + " were refused: not valid JSON at byte " + std::to_string(e.byte));
-    }
-    return std::nullopt;
-}
-
-std::string refusal(const PluginRecord& record, const std::string& what, size_t index, const std::string& problem) {
-    // The path is relative to the document; say which one of the list.
-    std::string p = problem;
-    if (p.rfind("$", 0) == 0) p = "$[" + std::to_string(index) + "]" + p.substr(1);
-    std::cerr << "[" << record.id() << "] " << what << " refused: " << p << '\n';
-    return "a " + what + " it offers was refused (" + record.id() + "): " + p;
-}
-
-}  // namespace
-
 void PluginHost::registerCatalog(PluginRecord& record) {
     const nourish_plugin* d = record.runtime->descriptor;
-    if (auto ext = static_cast<const nourish_protocols*>(d->get_extension(d, NOURISH_PROTOCOLS_ID))) {
-        if (auto docs = documentList(record, ext->protocols_json, "protocols")) {
-            for (size_t i = 0; i < docs->size(); ++i) {
-                try {
-                    ProtocolDefinition p = ProtocolDefinition::parse((*docs)[i]);
-                    if (const RegisteredProtocol* other = findProtocol(p.id)) {
-                        record.notes.push_back("its protocol " + p.id + " was refused: " + other->plugin->id() +
-                                               " already offers a protocol with this id");
-                        continue;
-                    }
-                    protocols_.push_back({&record, std::move(p)});
-                } catch (const DocumentError& e) {
-                    record.notes.push_back(refusal(record, "protocol", i, e.what()));
-                }
-            }
-        }
-    }
-    if (auto ext = static_cast<const nourish_instruments*>(d->get_extension(d, NOURISH_INSTRUMENTS_ID))) {
-        if (auto docs = documentList(record, ext->instruments_json, "instruments")) {
-            for (size_t i = 0; i < docs->size(); ++i) {
-                try {
-                    Instrument in = Instrument::parse((*docs)[i]);
-                    if (const RegisteredInstrument* other = findInstrument(in.id)) {
-                        record.notes.push_back("its instrument " + in.id + " was refused: " + other->pluginId +
-                                               " already offers an instrument with this id");
-                        continue;
-                    }
-                    instruments_.push_back({record.id(), std::move(in)});
-                } catch (const DocumentError& e) {
-                    record.notes.push_back(refusal(record, "instrument", i, e.what()));
-                }
-            }
-        }
-    }
+    if (auto ext = static_cast<const nourish_protocols*>(d->get_extension(d, NOURISH_PROTOCOLS_ID)))
+        acceptEach<DocumentError>(
+            record, ext->protocols_json, "protocol", ProtocolDefinition::parse,
+            [this](const std::string& id) {
+                const RegisteredProtocol* other = findProtocol(id);
+                return other ? other->plugin->id() : std::string();
+            },
+            [&](ProtocolDefinition p) { protocols_.push_back({&record, std::move(p)}); });
+    if (auto ext = static_cast<const nourish_instruments*>(d->get_extension(d, NOURISH_INSTRUMENTS_ID)))
+        acceptEach<DocumentError>(
+            record, ext->instruments_json, "instrument", Instrument::parse,
+            [this](const std::string& id) {
+                const RegisteredInstrument* other = findInstrument(id);
+                return other ? other->pluginId : std::string();
+            },
+            [&](Instrument in) { instruments_.push_back({record.id(), std::move(in)}); });
 }
 
 void PluginHost::readCatalog() {

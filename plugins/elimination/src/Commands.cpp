@@ -73,12 +73,7 @@ Day dayOption(Args& a, const std::string& name, Day fallback) {
 }
 
 int64_t clientIdFrom(const std::string& text) {
-    try {
-        size_t used = 0;
-        long long id = std::stoll(text, &used);
-        if (used == text.size() && id > 0) return id;
-    } catch (const std::exception&) {
-    }
+    if (auto id = nourish::parseId(text)) return *id;
     throw BadInput("client: '" + text + "' is not a client id");
 }
 
@@ -118,7 +113,7 @@ std::string pad(std::string text, size_t width) {
     return text;
 }
 
-void printSchedule(const PlanView& v, const Plans& plans, Day now, const nourish::Output& out) {
+void printSchedule(const PlanView& v, Day now, const nourish::Output& out) {
     const Protocol& p = v.plan.protocol;
     const Schedule& s = v.schedule;
     out << p.title << " (" << p.id << ") from " << isoDay(v.plan.plan.start) << " to " << isoDay(s.end)
@@ -152,7 +147,6 @@ void printSchedule(const PlanView& v, const Plans& plans, Day now, const nourish
     if (!v.suggestions.empty()) out << "\nsuggestions (confirm with `protocol outcome`)\n";
     for (const Suggestion& sg : v.suggestions)
         out << "  " << (sg.kind == "outcome" ? sg.food + ": " + sg.outcome + " - " : std::string()) << sg.reason << "\n";
-    (void)plans;
 }
 
 json suggestionsJson(const std::vector<Suggestion>& list) {
@@ -235,7 +229,7 @@ int protocolCommand(nourish::Host host, Args& a, const nourish::Output& out) {
             j["warnings"] = v->warnings;
             out << j.dump(2) << "\n";
         } else {
-            printSchedule(*v, plans, now, out);
+            printSchedule(*v, now, out);
         }
         host.audit(client, "protocol.view");
         return 0;

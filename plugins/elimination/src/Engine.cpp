@@ -475,7 +475,7 @@ json Schedule::toJson(const Protocol& protocol) const {
     return j;
 }
 
-void checkOutcome(const Protocol& protocol, const Plan& plan, const Outcome& outcome, Day today) {
+void checkOutcome(const Protocol& protocol, const Plan& plan, Outcome& outcome, Day today) {
     if (outcome.result != "tolerated" && outcome.result != "mild" && outcome.result != "reaction")
         throw BadInput("outcome: '" + outcome.result + "' is not one of tolerated, mild, reaction");
     if (std::find(plan.foods.begin(), plan.foods.end(), outcome.food) == plan.foods.end())
@@ -495,8 +495,7 @@ void checkOutcome(const Protocol& protocol, const Plan& plan, const Outcome& out
     if (outcome.date < open->start)
         throw BadInput("date: the " + open->title + " challenge starts on " + isoDay(open->start) + "; " +
                        isoDay(outcome.date) + " is outside it");
-    if (outcome.step != open->step)
-        throw BadInput("step: the open challenge of '" + outcome.food + "' is step " + std::to_string(open->step + 1));
+    outcome.step = open->step;
 }
 
 // ------------------------------------------------------------ suggestions --

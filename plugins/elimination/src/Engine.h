@@ -191,8 +191,9 @@ Schedule computeSchedule(const Protocol& protocol, const Plan& plan, Day today);
 
 // Throws BadInput unless the outcome can be recorded on this plan today: the
 // food is in the plan and its challenge has started by outcome.date, the date
-// is not in the future, and the challenge is still undecided.
-void checkOutcome(const Protocol& protocol, const Plan& plan, const Outcome& outcome, Day today);
+// is not in the future, and the challenge is still undecided. Sets
+// outcome.step to the step of that open challenge (a ladder's current step).
+void checkOutcome(const Protocol& protocol, const Plan& plan, Outcome& outcome, Day today);
 
 // A day of the diary, as far as the engine reads it.
 struct DiaryDay {

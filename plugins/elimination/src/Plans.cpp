@@ -224,16 +224,7 @@ void Plans::recordOutcome(int64_t clientId, Outcome o) {
     if (o.note.size() > 4000) throw BadInput("note: longer than 4000 characters");
     if (o.delayHours && (*o.delayHours < 0 || *o.delayHours > 240))
         throw BadInput("delay: " + std::to_string(*o.delayHours) + " hours is outside 0-240");
-    // The open block decides the step; a ladder outcome is for the step in progress.
-    if (const ChallengeDef* ch = p.protocol.challenge(o.food); ch && ch->ladder) {
-        Schedule s = computeSchedule(p.protocol, p.plan, today());
-        for (const Block& b : s.blocks)
-            if (b.food == o.food && b.state != BlockState::Tolerated && b.state != BlockState::Reacted) {
-                o.step = b.step;
-                break;
-            }
-    }
-    checkOutcome(p.protocol, p.plan, o, today());
+    checkOutcome(p.protocol, p.plan, o, today());  // also sets the step in progress
     host_.savepoint([&] {
         auto insert = host_.prepare(
             "INSERT INTO elim_outcomes (plan_id, food, step, date, result, symptoms, delay_hours, note, entered_by, "

@@ -443,9 +443,6 @@ public:
             }
             shown_ = v.suggestions;
         }
-        if (!plan && clientId_) {
-            // Without a plan, POEM reminders still make sense when the diary is kept.
-        }
         confirm_->Enable(!shown_.empty());
         if (plan && shown_.empty()) {
             suggestions_->InsertItem(0, "Nothing to confirm now.");

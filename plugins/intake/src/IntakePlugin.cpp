@@ -39,12 +39,7 @@ struct BadInput : std::runtime_error {
 };
 
 int64_t clientIdFrom(const std::string& text) {
-    try {
-        size_t used = 0;
-        long long id = std::stoll(text, &used);
-        if (used == text.size() && id > 0) return id;
-    } catch (const std::exception&) {
-    }
+    if (auto id = nourish::parseId(text)) return *id;
     throw BadInput("client: '" + text + "' is not a client id");
 }
 

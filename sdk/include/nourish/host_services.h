@@ -263,8 +263,8 @@ typedef struct nourish_host_protocols {
     int32_t (*get)(const nourish_host* host, const char* protocol_id, const nourish_sink* json);
     /* Runs the evaluate hook of the plugin offering protocol_id and writes its
      * validated suggestions (a JSON array). NOURISH_NOT_FOUND when no plugin
-     * offers protocol_id or that plugin has no hook (a C++ plugin built with
-     * plugin.hpp always has one; without an override it answers []);
+     * offers protocol_id or that plugin has no hook (with plugin.hpp, one
+     * that does not override evaluateProtocol);
      * NOURISH_INVALID when its answer breaks the schema. */
     int32_t (*evaluate)(const nourish_host* host, const char* protocol_id, const char* state_json,
                         const nourish_sink* suggestions, const nourish_sink* error);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <boost/dll/alias.hpp>
+#include <charconv>
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
@@ -17,6 +18,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -336,6 +338,15 @@ private:
     const nourish_host* host_;
 };
 
+// A record id typed on a command line ("12"): a whole number above zero and
+// nothing else, or nothing ("12a", "-3", "" and numbers out of range).
+inline std::optional<int64_t> parseId(std::string_view text) {
+    int64_t id = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (error != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
+    return id;
+}
+
 // "2026-11-26T09:41:07Z": the current time in UTC, for "entered at" columns.
 inline std::string utcTimestamp() {
     using namespace std::chrono;
@@ -387,7 +398,8 @@ public:
 
     // nourish.protocols/1 -- a JSON array of protocol documents, and the
     // optional decision hook: return a JSON array of suggestions
-    // (schemas/protocol-suggestions.schema.json), or nothing to add none.
+    // (schemas/protocol-suggestions.schema.json), or nothing to add none. The
+    // hook is offered to the host only when this is overridden.
     virtual std::string protocolsJson() const { return {}; }
     virtual std::optional<std::string> evaluateProtocol(const std::string& protocolId, const std::string& stateJson) {
         (void)protocolId, (void)stateJson;
@@ -497,6 +509,10 @@ struct Entry {
         }
     }
 
+    // Name lookup finds Plugin::evaluateProtocol unless T (or a base of it) declares its own.
+    static constexpr bool overridesEvaluate =
+        !std::is_same_v<decltype(&T::evaluateProtocol), decltype(&Plugin::evaluateProtocol)>;
+
     static int32_t evaluate(const nourish_plugin*, const char* protocolId, const char* stateJson,
                             const nourish_sink* suggestions, const nourish_sink* error) noexcept {
         try {
@@ -543,7 +559,8 @@ struct Entry {
                 return docs.forms->empty() ? nullptr : &ext;
             }
             if (which == NOURISH_PROTOCOLS_ID) {
-                static nourish_protocols ext{sizeof(ext), nullptr, &evaluate};
+                // The hook is offered only by a plugin that overrides evaluateProtocol.
+                static nourish_protocols ext{sizeof(ext), nullptr, overridesEvaluate ? &evaluate : nullptr};
                 if (!docs.protocols) docs.protocols = get().protocolsJson();
                 ext.protocols_json = docs.protocols->c_str();
                 return docs.protocols->empty() ? nullptr : &ext;

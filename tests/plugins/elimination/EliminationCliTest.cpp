@@ -239,3 +239,47 @@ TEST_F(EliminationCliTest, AHookThatAnswersOutsideTheSchema_IsIgnoredWithAWarnin
         << warning;
     for (const json& sg : s["suggestions"]) EXPECT_NE(sg["source"], "org.example.test.protocols");
 }
+
+TEST_F(EliminationCliTest, PlanChangesThatCannotBeMade_AreRefusedAndNothingIsStored) {
+    // 25 days ago: baseline 7 days, elimination day 18 of 28.
+    ASSERT_EQ(cli({"protocol", "assign", "1", kCommon, "--start", daysAgo(25)}).exitCode, 0);
+    ASSERT_EQ(cli({"protocol", "pause", "1", "--from", daysAgo(3), "--reason", "a cold"}).exitCode, 0);
+    json before = schedule();
+    struct Row {
+        std::vector<std::string> args;
+        const char* message;
+    };
+    std::vector<Row> rows = {
+        {{"protocol", "change", "1", "--phase", "elimination", "--days", "14", "--reason", "x"},
+         "error: days: the Elimination phase would end on " },
+        {{"protocol", "change", "1", "--phase", "reintroduction", "--days", "14", "--reason", "x"},
+         "error: phase: 'reintroduction' is not a phase of Common-trigger elimination whose length can be set"},
+        {{"protocol", "pause", "1", "--from", daysAgo(1), "--reason", "again"}, "error: pause: the plan is already paused since "},
+        {{"protocol", "resume", "1", "--date", daysAgo(3)}, "is not after the pause began on"},
+        {{"protocol", "resume", "1", "--date", daysAgo(-5)}, "is in the future; resume on the day the plan restarts"},
+        {{"protocol", "skip", "1", "soy"}, "error: reason: is required"},
+        {{"protocol", "skip", "1", "nuts", "--reason", "x"}, "error: food: 'nuts' is not in this plan"},
+        {{"protocol", "move", "1", "dairy", "--position", "9", "--reason", "x"}, "error: position: must be 1-5"},
+        {{"protocol", "move", "1", "dairy", "--position", "first", "--reason", "x"}, "error: --position: 'first' is not a whole number"},
+        {{"protocol", "end", "1"}, "error: reason: is required"},
+        {{"protocol", "schedule", "abc"}, "error: client: 'abc' is not a client id"},
+        {{"protocol", "schedule", "-3"}, "error: client: '-3' is not a client id"},
+        {{"protocol", "schedule", "1x"}, "error: client: '1x' is not a client id"},
+        {{"instrument", "record", "1", "org.nourish.instrument.poem", "--answers", file({{"itch", "none"}}, "p.json"),
+          "--date", daysAgo(-1)}, "error: date: "},
+    };
+    for (const Row& row : rows) {
+        SCOPED_TRACE(row.args[1] + " " + row.message);
+        auto r = cli(row.args);
+        EXPECT_EQ(r.exitCode, 2) << r.output;
+        EXPECT_NE(r.error.find(row.message), std::string::npos) << r.error;
+    }
+    EXPECT_EQ(schedule(), before);
+    EXPECT_EQ(json::parse(cli({"protocol", "history", "1", "--json"}).output).size(), 2u);
+    EXPECT_EQ(json::parse(cli({"instrument", "history", "1", "org.nourish.instrument.poem", "--json"}).output).size(), 0u);
+
+    // Once resumed the plan can be ended, and is then no longer the client's plan.
+    ASSERT_EQ(cli({"protocol", "resume", "1", "--date", daysAgo(1)}).exitCode, 0);
+    ASSERT_EQ(cli({"protocol", "end", "1", "--reason", "family moved away"}).exitCode, 0);
+    EXPECT_EQ(cli({"protocol", "schedule", "1"}).exitCode, 2) << "an ended plan is no longer the client's plan";
+}

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "nourish/core/ClientStore.h"
+#include "nourish/core/Errors.h"
 #include "nourish/host/PluginHost.h"
 #include "support/TempDir.h"
 
@@ -47,5 +48,26 @@ TEST(EliminationReport, ThePlanSection_ForOneClientOfTheDemo) {
     std::erase_if(none, [](const ReportSection& s) { return s.pluginId != "org.nourish.elimination"; });
     ASSERT_TRUE(none[0].error.empty()) << none[0].error;
     EXPECT_NE(none[0].documentJson.find("no elimination plan"), std::string::npos);
+    host.shutdown();
+}
+
+// The wrapper offers the evaluate hook only when a plugin overrides it: the
+// host then asks the protocol's own plugin, and for the others says there is none.
+TEST(ProtocolHooks, OnlyAPluginThatOverridesEvaluateHasAHook) {
+    nourish::test::TempDir dir;
+    Store store(dir / "n.db");
+    PluginHost::Options options;
+    options.directories = {NOURISH_BUNDLED_PLUGINS, std::string(NOURISH_TEST_PLUGIN_ROOT) + "/protocols"};
+    PluginHost host(store, options);
+    host.discover();
+    host.loadAll();
+    std::string state = R"({"protocol_id": "x", "today": "2026-01-01", "schedule": {"current_phase": "elimination"},
+                           "diary": []})";
+    EXPECT_FALSE(host.evaluateProtocol("org.nourish.elimination.common-triggers", state).has_value());
+    auto suggestions = host.evaluateProtocol("org.example.test.two-food", state);
+    ASSERT_TRUE(suggestions.has_value());
+    ASSERT_EQ(suggestions->size(), 1u);
+    EXPECT_EQ((*suggestions)[0]["reason"], "two-food hook for org.example.test.two-food saw 0 diary days, phase elimination");
+    EXPECT_THROW(host.evaluateProtocol("org.example.nope", state), NotFoundError);
     host.shutdown();
 }

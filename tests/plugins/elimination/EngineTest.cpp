@@ -277,6 +277,15 @@ TEST(Outcomes, AreCheckedAgainstThePlan) {
               "food: the challenge of 'soy' is already decided");
 }
 
+TEST(Outcomes, OnALadderAreForTheStepInProgress) {
+    Protocol p = builtIn("milk-ladder");
+    Plan plan = planFor(p, "2024-11-01");  // step 1 from 11-29, step 2 from 12-07
+    plan.outcomes.push_back({"milk", 0, d("2024-12-06"), "tolerated", "", {}, ""});
+    Outcome o{"milk", 0, d("2024-12-09"), "reaction", "", {}, ""};
+    checkOutcome(p, plan, o, d("2024-12-10"));
+    EXPECT_EQ(o.step, 1) << "the outcome is for step 2, whatever step it was given";
+}
+
 TEST(Suggestions, ComeFromTheDiaryAfterTheObservationWindow) {
     Protocol p = builtIn("common-triggers");
     Plan plan = planFor(p, "2024-01-01");  // soy 02-05..02-10
