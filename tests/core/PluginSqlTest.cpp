@@ -136,6 +136,33 @@ TEST_F(PluginSqlTest, OwnViewOrTriggerOverCoreTables_CannotReachThem) {
     EXPECT_EQ(clientName(), "Müller");
 }
 
+// A plugin guards its own records with triggers made in a migration; outside
+// one, no statement can drop or replace them.
+TEST_F(PluginSqlTest, TriggersComeOnlyFromMigrations_AndThenHold) {
+    PluginSql locked(*store, "org.example.z", "z_");
+    locked.migrate({{1, "locked rows",
+                     "CREATE TABLE z_rows (id INTEGER PRIMARY KEY, body TEXT, final INTEGER NOT NULL DEFAULT 0);"
+                     "CREATE TRIGGER z_rows_final BEFORE UPDATE ON z_rows WHEN OLD.final "
+                     "BEGIN SELECT RAISE(ABORT, 'this row is final'); END;"}});
+    auto exec = [&](const std::string& text) {
+        auto s = locked.prepare(text);
+        while (s->step()) {
+        }
+    };
+    exec("INSERT INTO z_rows (body, final) VALUES ('signed', 1)");
+    try {
+        exec("UPDATE z_rows SET body = 'changed'");
+        FAIL() << "a final row was changed";
+    } catch (const StoreError& e) {
+        EXPECT_NE(std::string(e.what()).find("this row is final"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(exec("DROP TRIGGER z_rows_final"), AccessDenied);
+    EXPECT_THROW(exec("CREATE TRIGGER z_rows_more AFTER INSERT ON z_rows BEGIN SELECT 1; END"), AccessDenied);
+    auto body = locked.prepare("SELECT body FROM z_rows");
+    ASSERT_TRUE(body->step());
+    EXPECT_STREQ(body->columnText(0), "signed");
+}
+
 TEST_F(PluginSqlTest, MigrationTouchingCoreTable_IsRolledBackWhole) {
     PluginSql other(*store, "org.example.y", "y_");
     EXPECT_THROW(other.migrate({{1, "sneak", "CREATE TABLE y_a (id INTEGER); UPDATE clients SET family_name = 'X'"}}),

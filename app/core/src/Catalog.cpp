@@ -2,9 +2,11 @@
 
 #include <cmath>
 #include <map>
+#include <regex>
 #include <set>
 
 #include "nourish/core/Errors.h"
+#include "nourish/core/FormDefinition.h"
 #include "nourish/core/SchemaValidator.h"
 #include "nourish/core/Text.h"
 
@@ -238,6 +240,75 @@ json Instrument::toForm() const {
     std::string licence = document["licence"];
     form["description"] = description.empty() ? licence : description + "\n\n" + licence;
     return form;
+}
+
+// ------------------------------------------------------------ note templates --
+
+NoteTemplate NoteTemplate::parse(const json& document) {
+    checkSchema(document, "note-template.schema.json");
+    NoteTemplate t;
+    t.id = document["id"];
+    t.version = document["version"];
+    t.title = document["title"];
+    t.document = document;
+
+    std::set<std::string> ids;
+    int lists = 0;
+    for (size_t i = 0; i < document["sections"].size(); ++i) {
+        const json& section = document["sections"][i];
+        std::string id = section["id"];
+        if (!ids.insert(id).second) throw DocumentError(at("sections", i) + ".id: '" + id + "' appears twice");
+        if (section.value("recommendations", false)) {
+            if (++lists > 1)
+                throw DocumentError(at("sections", i) + ".recommendations: a template has at most one recommendation list");
+            if (section.contains("fields") && !section["fields"].empty())
+                throw DocumentError(at("sections", i) + ".fields: the recommendation list has no other fields");
+        }
+    }
+    // The fields as a form: FormDefinition checks each field (types, options,
+    // show_if, unique ids) and its path is the template's, one field along.
+    json form = t.toForm();
+    std::vector<size_t> formToTemplate;
+    for (size_t i = 0; i < document["sections"].size(); ++i)
+        if (!document["sections"][i].value("recommendations", false)) formToTemplate.push_back(i);
+    try {
+        FormDefinition::parse(form);
+    } catch (const FormError& e) {
+        std::string problem = e.what();
+        std::smatch m;
+        static const std::regex fieldPath(R"(^\$\.sections\[(\d+)\]\.fields\[(\d+)\](.*)$)");
+        if (std::regex_match(problem, m, fieldPath)) {
+            size_t section = std::stoul(m[1]), field = std::stoul(m[2]);
+            if (section < formToTemplate.size()) {
+                if (field == 0) throw DocumentError(at("sections", formToTemplate[section]) + ".id" + m[3].str());
+                throw DocumentError(at("sections", formToTemplate[section]) + ".fields[" + std::to_string(field - 1) +
+                                    "]" + m[3].str());
+            }
+        }
+        throw DocumentError(problem);
+    }
+    return t;
+}
+
+json NoteTemplate::toForm() const {
+    json sections = json::array();
+    for (const json& section : document["sections"]) {
+        if (section.value("recommendations", false)) continue;
+        json fields = json::array();
+        fields.push_back({{"id", section["id"]}, {"type", "multiline"}, {"label", section["title"]}});
+        if (section.contains("guidance")) fields[0]["help"] = section["guidance"];
+        for (const json& field : section.value("fields", json::array())) fields.push_back(field);
+        sections.push_back({{"id", section["id"]}, {"title", section["title"]}, {"fields", fields}});
+    }
+    json form = {{"id", id}, {"version", version}, {"title", title}, {"purpose", "note"}, {"sections", sections}};
+    if (document.contains("description")) form["description"] = document["description"];
+    return form;
+}
+
+std::string NoteTemplate::recommendationSection() const {
+    for (const json& section : document["sections"])
+        if (section.value("recommendations", false)) return section["id"];
+    return {};
 }
 
 }  // namespace nourish

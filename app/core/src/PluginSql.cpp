@@ -108,14 +108,18 @@ int PluginSql::authorize(void* self, int action, const char* a, const char* b, c
             // The first AUTOINCREMENT table makes SQLite create its bookkeeping table.
             if (action == SQLITE_CREATE_TABLE && a && std::strcmp(a, "sqlite_sequence") == 0) return SQLITE_OK;
             return sql.deny("create or drop " + str(a) + " (names must start with '" + sql.prefix_ + "')");
-        case SQLITE_CREATE_INDEX:
-        case SQLITE_CREATE_TEMP_INDEX:
-        case SQLITE_DROP_INDEX:
-        case SQLITE_DROP_TEMP_INDEX:
         case SQLITE_CREATE_TRIGGER:
         case SQLITE_CREATE_TEMP_TRIGGER:
         case SQLITE_DROP_TRIGGER:
         case SQLITE_DROP_TEMP_TRIGGER:
+            // Triggers guard a plugin's records (a signed note stays as signed):
+            // only its migrations may add or remove them.
+            if (!sql.migrating_) return sql.deny("create or drop triggers outside a migration");
+            [[fallthrough]];
+        case SQLITE_CREATE_INDEX:
+        case SQLITE_CREATE_TEMP_INDEX:
+        case SQLITE_DROP_INDEX:
+        case SQLITE_DROP_TEMP_INDEX:
             // PRIMARY KEY and UNIQUE constraints make indexes SQLite names itself.
             if (sql.ownsName(b) && (sql.ownsName(a) || std::strncmp(a ? a : "", "sqlite_autoindex_", 17) == 0))
                 return SQLITE_OK;

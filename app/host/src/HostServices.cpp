@@ -390,6 +390,28 @@ int32_t instrumentsScore(const nourish_host* host, const char* id, const char* a
         return NOURISH_OK;
     });
 }
+
+// ---- note templates ----
+int32_t noteTemplatesList(const nourish_host* host, const nourish_sink* out) {
+    return guarded(nullptr, [&] {
+        nlohmann::json list = nlohmann::json::array();
+        for (const RegisteredNoteTemplate& t : runtimeOf(host).host->noteTemplates())
+            list.push_back(withPlugin(t.noteTemplate.document, t.pluginId));
+        put(out, list.dump());
+        return NOURISH_OK;
+    });
+}
+int32_t noteTemplatesGet(const nourish_host* host, const char* id, const nourish_sink* out) {
+    return guarded(nullptr, [&] {
+        const RegisteredNoteTemplate* t = runtimeOf(host).host->findNoteTemplate(id ? id : "");
+        if (!t) return int32_t(NOURISH_NOT_FOUND);
+        put(out, withPlugin(t->noteTemplate.document, t->pluginId).dump());
+        return int32_t(NOURISH_OK);
+    });
+}
+const nourish_host_note_templates kNoteTemplates{sizeof(nourish_host_note_templates), &noteTemplatesList,
+                                                 &noteTemplatesGet};
+
 const nourish_host_instruments kInstruments{sizeof(nourish_host_instruments), &instrumentsList, &instrumentsGet,
                                             &instrumentsScore};
 
@@ -447,6 +469,7 @@ const void* hostExtension(const nourish_host*, const char* id) {
     if (which == NOURISH_HOST_SESSION_ID) return &kSession;
     if (which == NOURISH_HOST_PROTOCOLS_ID) return &kProtocols;
     if (which == NOURISH_HOST_INSTRUMENTS_ID) return &kInstruments;
+    if (which == NOURISH_HOST_NOTE_TEMPLATES_ID) return &kNoteTemplates;
     return nullptr;
 }
 

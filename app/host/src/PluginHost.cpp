@@ -403,6 +403,8 @@ void PluginHost::validateDocuments(PluginRecord& record) {
         tooSmall(NOURISH_PROTOCOLS_ID, e->struct_size, sizeof(nourish_protocols));
     if (auto e = static_cast<const nourish_instruments*>(d->get_extension(d, NOURISH_INSTRUMENTS_ID)))
         tooSmall(NOURISH_INSTRUMENTS_ID, e->struct_size, sizeof(nourish_instruments));
+    if (auto e = static_cast<const nourish_note_templates*>(d->get_extension(d, NOURISH_NOTE_TEMPLATES_ID)))
+        tooSmall(NOURISH_NOTE_TEMPLATES_ID, e->struct_size, sizeof(nourish_note_templates));
     for (Doc doc : {Doc{NOURISH_STORE_MIGRATIONS_ID, "migrations.schema.json"},
                     Doc{NOURISH_CLI_COMMANDS_ID, "cli-commands.schema.json"},
                     Doc{NOURISH_UI_WX_ID, "ui-pages.schema.json"},
@@ -498,6 +500,15 @@ const std::vector<RegisteredForm>& PluginHost::forms() {
             }
             forms_.push_back({in.pluginId, FormDefinition::parse(in.instrument.toForm())});
         }
+        for (const RegisteredNoteTemplate& t : noteTemplates()) {
+            if (const RegisteredForm* other = findForm(t.noteTemplate.id)) {
+                if (PluginRecord* owner = find(t.pluginId))
+                    owner->notes.push_back("its note template " + t.noteTemplate.id + " cannot be shown: " +
+                                           other->pluginId + " offers a form with the same id");
+                continue;
+            }
+            forms_.push_back({t.pluginId, FormDefinition::parse(t.noteTemplate.toForm())});
+        }
     }
     return forms_;
 }
@@ -520,6 +531,14 @@ void PluginHost::registerCatalog(PluginRecord& record) {
                 return other ? other->pluginId : std::string();
             },
             [&](Instrument in) { instruments_.push_back({record.id(), std::move(in)}); });
+    if (auto ext = static_cast<const nourish_note_templates*>(d->get_extension(d, NOURISH_NOTE_TEMPLATES_ID)))
+        acceptEach<DocumentError>(
+            record, ext->templates_json, "note template", NoteTemplate::parse,
+            [this](const std::string& id) {
+                const RegisteredNoteTemplate* other = findNoteTemplate(id);
+                return other ? other->pluginId : std::string();
+            },
+            [&](NoteTemplate t) { noteTemplates_.push_back({record.id(), std::move(t)}); });
 }
 
 void PluginHost::readCatalog() {
@@ -549,6 +568,18 @@ const RegisteredInstrument* PluginHost::findInstrument(const std::string& id) {
     readCatalog();
     for (const RegisteredInstrument& in : instruments_)
         if (in.instrument.id == id) return &in;
+    return nullptr;
+}
+
+const std::vector<RegisteredNoteTemplate>& PluginHost::noteTemplates() {
+    readCatalog();
+    return noteTemplates_;
+}
+
+const RegisteredNoteTemplate* PluginHost::findNoteTemplate(const std::string& id) {
+    readCatalog();
+    for (const RegisteredNoteTemplate& t : noteTemplates_)
+        if (t.noteTemplate.id == id) return &t;
     return nullptr;
 }
 

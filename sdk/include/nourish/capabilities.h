@@ -140,6 +140,24 @@ typedef struct nourish_instruments {
     const char* instruments_json;
 } nourish_instruments;
 
+/* --------------------------------------------------------- note templates -- */
+/*
+ * Consultation note templates (SOAP, a clinic's own follow-up, ...).
+ * templates_json is a JSON array of documents following
+ * schemas/note-template.schema.json: sections with guidance for the
+ * practitioner, free text under the section's id, optional structured fields
+ * (form field objects) and at most one recommendation list. The host checks
+ * each one; a refused template is left out with its JSON path as a note on the
+ * plugin. Accepted ones are listed by nourish.host.note-templates/1 and are
+ * also forms (purpose "note", the form id is the template id).
+ */
+#define NOURISH_NOTE_TEMPLATES_ID "nourish.note-templates/1"
+
+typedef struct nourish_note_templates {
+    uint32_t struct_size;
+    const char* templates_json;
+} nourish_note_templates;
+
 #ifdef __cplusplus
 }
 #endif

@@ -288,6 +288,18 @@ typedef struct nourish_host_instruments {
                      const nourish_sink* result, const nourish_sink* error);
 } nourish_host_instruments;
 
+/* ------------------------------------------------------- note templates -- */
+/* Every accepted note template (nourish.note-templates/1). */
+#define NOURISH_HOST_NOTE_TEMPLATES_ID "nourish.host.note-templates/1"
+
+typedef struct nourish_host_note_templates {
+    uint32_t struct_size;
+    /* Writes a JSON array of the accepted template documents, each with "plugin". */
+    int32_t (*list)(const nourish_host* host, const nourish_sink* json);
+    /* Writes one template document (with "plugin"). NOURISH_NOT_FOUND if none. */
+    int32_t (*get)(const nourish_host* host, const char* template_id, const nourish_sink* json);
+} nourish_host_note_templates;
+
 #ifdef __cplusplus
 }
 #endif

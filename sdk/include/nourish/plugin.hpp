@@ -279,6 +279,17 @@ public:
             return api->get(host_, instrumentId.c_str(), out);
         });
     }
+    // Accepted note templates of every plugin (nourish.host.note-templates/1).
+    std::string noteTemplates() const {
+        return call<nourish_host_note_templates>(NOURISH_HOST_NOTE_TEMPLATES_ID, [&](auto api, auto out, auto) {
+            return api->list(host_, out);
+        });
+    }
+    std::string noteTemplate(const std::string& templateId) const {
+        return call<nourish_host_note_templates>(NOURISH_HOST_NOTE_TEMPLATES_ID, [&](auto api, auto out, auto) {
+            return api->get(host_, templateId.c_str(), out);
+        });
+    }
     std::string scoreInstrument(const std::string& instrumentId, const std::string& answersJson) const {
         return call<nourish_host_instruments>(NOURISH_HOST_INSTRUMENTS_ID, [&](auto api, auto out, auto err) {
             return api->score(host_, instrumentId.c_str(), answersJson.c_str(), out, err);
@@ -408,6 +419,8 @@ public:
 
     // nourish.instruments/1 -- a JSON array of instrument documents.
     virtual std::string instrumentsJson() const { return {}; }
+    // nourish.note-templates/1 -- a JSON array of note template documents.
+    virtual std::string noteTemplatesJson() const { return {}; }
 
     // nourish.report-sections/1 -- return a report document as JSON.
     virtual std::string reportSectionsJson() const { return {}; }
@@ -445,7 +458,7 @@ struct Entry {
     // JSON texts, asked for once and kept, so that the pointers handed out
     // stay valid until shutdown.
     struct Documents {
-        std::optional<std::string> migrations, commands, pages, sections, forms, protocols, instruments;
+        std::optional<std::string> migrations, commands, pages, sections, forms, protocols, instruments, noteTemplates;
     };
     static Documents& documents() {
         static Documents docs;
@@ -570,6 +583,12 @@ struct Entry {
                 if (!docs.instruments) docs.instruments = get().instrumentsJson();
                 ext.instruments_json = docs.instruments->c_str();
                 return docs.instruments->empty() ? nullptr : &ext;
+            }
+            if (which == NOURISH_NOTE_TEMPLATES_ID) {
+                static nourish_note_templates ext{sizeof(ext), nullptr};
+                if (!docs.noteTemplates) docs.noteTemplates = get().noteTemplatesJson();
+                ext.templates_json = docs.noteTemplates->c_str();
+                return docs.noteTemplates->empty() ? nullptr : &ext;
             }
             if (which == NOURISH_REPORT_SECTIONS_ID) {
                 static nourish_report_sections ext{sizeof(ext), nullptr, &renderSection};

@@ -69,4 +69,26 @@ public:
     nlohmann::json document;
 };
 
+// A consultation note template (schemas/note-template.schema.json): sections,
+// each with guidance, free text under the section's id and optional
+// structured fields; at most one section is the note's recommendation list.
+// The fields are checked as a form, with the template's own JSON paths.
+class NoteTemplate {
+public:
+    static NoteTemplate parse(const nlohmann::json& document);
+
+    // The template as a form (purpose "note") for the host's form window and
+    // for checking answers: per section its free text (multiline, id = the
+    // section id) and then its fields. The recommendation section, and a
+    // section with neither text nor fields, have no place in the form.
+    nlohmann::json toForm() const;
+    // The id of the recommendation section, or empty.
+    std::string recommendationSection() const;
+
+    std::string id;
+    int version = 0;
+    std::string title;
+    nlohmann::json document;
+};
+
 }  // namespace nourish

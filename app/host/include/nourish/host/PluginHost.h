@@ -94,6 +94,11 @@ struct RegisteredInstrument {
     Instrument instrument;
 };
 
+struct RegisteredNoteTemplate {
+    std::string pluginId;
+    NoteTemplate noteTemplate;
+};
+
 // What the form window returns: the answers and whether they are complete.
 struct EditedAnswers {
     bool complete = false;
@@ -165,6 +170,10 @@ public:
     const RegisteredProtocol* findProtocol(const std::string& id);
     const std::vector<RegisteredInstrument>& instruments();
     const RegisteredInstrument* findInstrument(const std::string& id);
+    // Note templates (nourish.note-templates/1), read on first use like forms;
+    // each accepted template is also a form (purpose "note") under its own id.
+    const std::vector<RegisteredNoteTemplate>& noteTemplates();
+    const RegisteredNoteTemplate* findNoteTemplate(const std::string& id);
     // Asks the evaluate hook of the protocol's plugin; nullopt when it has none.
     // Throws with the plugin id when the hook fails or its answer breaks
     // schemas/protocol-suggestions.schema.json.
@@ -218,6 +227,7 @@ private:
     bool formsRead_ = false;
     std::vector<RegisteredProtocol> protocols_;
     std::vector<RegisteredInstrument> instruments_;
+    std::vector<RegisteredNoteTemplate> noteTemplates_;
     bool catalogRead_ = false;
     std::vector<std::pair<std::string, std::string>> pendingEvents_;
     FormEditor formEditor_;
