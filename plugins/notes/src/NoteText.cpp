@@ -1,5 +1,6 @@
 #include "NoteText.h"
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -117,10 +118,22 @@ std::string initials(const std::string& given, const std::string& family) {
 int wordCount(std::string_view text) {
     int count = 0;
     bool inWord = false;
-    for (unsigned char c : text) {
-        bool letter = c >= 0x80 || std::isalnum(c) || c == '\'';
+    for (size_t i = 0; i < text.size();) {
+        auto c = static_cast<unsigned char>(text[i]);
+        size_t n = std::min(charLength(c), text.size() - i);
+        bool letter;
+        if (n == 1) {
+            letter = std::isalnum(c) || c == '\'';
+        } else {
+            // No-break space and the General Punctuation block (dashes,
+            // quotes, ellipsis) separate words; other characters are letters.
+            uint32_t cp = c & (0xFF >> (n + 1));
+            for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+            letter = cp != 0xA0 && (cp < 0x2000 || cp > 0x206F);
+        }
         if (letter && !inWord) ++count;
         inWord = letter;
+        i += n;
     }
     return count;
 }

@@ -53,6 +53,17 @@ public:
                     "scoring": {"method": "sum"},
                     "bands": [{"min": 0, "max": 0, "label": "None"}, {"min": 1, "max": 2, "label": "Some"}]}])";
     }
+
+    // A clinic's own note template, and one whose field breaks the form rules.
+    std::string noteTemplatesJson() const override {
+        return R"([{"id": "org.example.test.phone-check", "version": 1, "title": "Phone check-in",
+                    "sections": [{"id": "summary", "title": "Summary", "guidance": "What the parent said.",
+                                  "fields": [{"id": "itch", "type": "integer", "label": "Itch", "min": 0, "max": 10}]},
+                                 {"id": "advice", "title": "Advice", "recommendations": true}]},
+                   {"id": "org.example.test.bad-note", "version": 1, "title": "Broken",
+                    "sections": [{"id": "a", "title": "A"},
+                                 {"id": "b", "title": "B", "fields": [{"id": "when", "type": "clock", "label": "When"}]}]}])";
+    }
 };
 
 }  // namespace
