@@ -205,3 +205,63 @@ TEST(Instruments, FractionalScores_BandsOnlyNeedToFollowEachOther) {
     doc["bands"][1]["min"] = 0.9;
     EXPECT_EQ(instrumentProblem(doc).rfind("$.bands[1].min: 0.9 does not follow", 0), 0u) << instrumentProblem(doc);
 }
+
+// ------------------------------------------------------------ note templates --
+
+namespace {
+std::string templateProblem(const json& doc) {
+    try {
+        NoteTemplate::parse(doc);
+        return "";
+    } catch (const DocumentError& e) {
+        return e.what();
+    }
+}
+}  // namespace
+
+TEST(NoteTemplates, TheBuiltInOnesAreAcceptedAndBecomeNoteForms) {
+    for (const char* name : {"soap", "initial", "follow-up"}) {
+        SCOPED_TRACE(name);
+        json doc = readJson(std::string("plugins/notes/templates/") + name + ".json");
+        ASSERT_EQ(templateProblem(doc), "");
+        NoteTemplate t = NoteTemplate::parse(doc);
+        EXPECT_EQ(t.recommendationSection(), "recommendations");
+        json form = t.toForm();
+        EXPECT_EQ(form["purpose"], "note");
+        EXPECT_EQ(form["sections"].size(), doc["sections"].size() - 1) << "the recommendation list is not a form field";
+        EXPECT_EQ(form["sections"][0]["fields"][0]["type"], "multiline");
+        EXPECT_EQ(form["sections"][0]["fields"][0]["id"], doc["sections"][0]["id"]);
+    }
+}
+
+TEST(NoteTemplates, BrokenOnesAreRefusedWithTheTemplatesOwnPath) {
+    json base = readJson("plugins/notes/templates/soap.json");
+    struct Row {
+        const char* what;
+        std::function<void(json&)> change;
+        const char* problem;
+    };
+    std::vector<Row> rows = {
+        {"no sections", [](json& d) { d["sections"] = json::array(); }, "$.sections"},
+        {"unknown member", [](json& d) { d["sections"][0]["colour"] = "red"; }, "$.sections[0]"},
+        {"section id twice", [](json& d) { d["sections"][2]["id"] = "subjective"; }, "$.sections[2].id: 'subjective' appears twice"},
+        {"two recommendation lists", [](json& d) { d["sections"][0]["recommendations"] = true; },
+         "$.sections[4].recommendations: a template has at most one recommendation list"},
+        {"a list with fields",
+         [](json& d) { d["sections"][4]["fields"] = json::array({{{"id", "x"}, {"type", "text"}, {"label", "X"}}}); },
+         "$.sections[4].fields: the recommendation list has no other fields"},
+        {"a field of an unknown type", [](json& d) { d["sections"][1]["fields"][1]["type"] = "clock"; },
+         "$.sections[1].fields[1].type"},
+        {"a field taking the list's id", [](json& d) { d["sections"][1]["fields"][0]["id"] = "recommendations"; },
+         "$.sections[1].fields[0].id: 'recommendations' is the recommendation list's id"},
+        {"a field taking a section's id", [](json& d) { d["sections"][1]["fields"][0]["id"] = "plan"; }, "$.sections[3].id"},
+        {"a bad id", [](json& d) { d["id"] = "SOAP"; }, "$.id"},
+    };
+    for (const Row& row : rows) {
+        SCOPED_TRACE(row.what);
+        json doc = base;
+        row.change(doc);
+        std::string problem = templateProblem(doc);
+        EXPECT_EQ(problem.rfind(row.problem, 0), 0u) << problem;
+    }
+}

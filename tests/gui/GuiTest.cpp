@@ -19,6 +19,7 @@
 #include "nourish/core/DemoCaseload.h"
 #include "nourish/gui/ClientListView.h"
 #include "Engine.h"
+#include "NoteText.h"
 #include "nourish/gui/ClientWorkspace.h"
 #include "nourish/gui/Dialogs.h"
 #include "nourish/gui/Environment.h"
@@ -116,7 +117,7 @@ TEST_F(MainWindowTest, ClickingAClient_OpensWorkspaceWithPluginPages) {
     wxNotebook* pages = frame->workspace()->notebook();
     std::vector<std::string> titles;
     for (size_t i = 0; i < pages->GetPageCount(); ++i) titles.push_back(pages->GetPageText(i).utf8_string());
-    EXPECT_EQ(titles, (std::vector<std::string>{"Intake", "Protocol", "Test page"}));
+    EXPECT_EQ(titles, (std::vector<std::string>{"Intake", "Protocol", "Consultations", "Test page"}));
     auto* label = dynamic_cast<wxStaticText*>(pages->FindWindow("test-page-label"));
     ASSERT_NE(label, nullptr);
     EXPECT_EQ(label->GetLabel().utf8_string(), "client " + std::to_string(expected));
@@ -411,6 +412,124 @@ TEST_F(MainWindowTest, ProtocolPage_AssignRecordAnOutcomeKeepADiaryWeek) {
     snapshot(frame, "protocol-outcome");
     dynamic_cast<wxScrolledWindow*>(page)->Scroll(0, 1000);
     snapshot(frame, "protocol-diary");
+}
+
+// Opens the client and brings a plugin page to the front.
+wxWindow* openPage(MainFrame* frame, int64_t clientId, const char* name) {
+    frame->openClient(clientId);
+    pumpFor(100);
+    wxNotebook* pages = frame->workspace()->notebook();
+    wxWindow* page = pages->FindWindow(name);
+    for (size_t i = 0; page && i < pages->GetPageCount(); ++i)
+        if (pages->GetPage(i) == page) pages->SetSelection(i);
+    return page;
+}
+
+TEST_F(MainWindowTest, ConsultationsPage_BookWriteASoapNoteSignItAndTheEditorLocks) {
+    int64_t id = ClientStore(*store).search("patel", 5)[0].id;  // Maya: no consultations in the demo
+    wxWindow* page = openPage(frame, id, "consultations-page");
+    ASSERT_NE(page, nullptr);
+    pumpFor(100);
+    EXPECT_EQ(named<wxListCtrl>(page, "notes-list")->GetItemCount(), 0);
+    EXPECT_NE(named<wxStaticText>(page, "unsigned-banner")->GetLabel().Find("unsigned for more than 48 hours"), wxNOT_FOUND)
+        << "the demo has a draft left unsigned for three days";
+
+    // A booking over Freja's review tomorrow warns first, then books on a second OK.
+    std::string tomorrow = notes::addMinutes(notes::localToday() + " 14:15", 24 * 60);
+    std::string warning;
+    bool booked = false;
+    WhenOpen<> book("book-consultation", [&](wxDialog* dialog) {
+        named<wxTextCtrl>(dialog, "book-at")->SetValue(wxString::FromUTF8(tomorrow));
+        click(dialog->FindWindow(wxID_OK));
+        warning = named<wxStaticText>(dialog, "dialog-problem")->GetLabel().utf8_string();
+        ASSERT_TRUE(dialog->IsModal()) << "an overlap asks before booking";
+        booked = true;
+        click(dialog->FindWindow(wxID_OK));
+    });
+    click(page->FindWindow("book-button"));
+    ASSERT_TRUE(pumpUntil([&] { return booked && !wxWindow::FindWindowByName("book-consultation"); }, 8000));
+    EXPECT_NE(warning.find("overlaps the consultation with Freja"), std::string::npos) << warning;
+    EXPECT_EQ(named<wxListCtrl>(page, "appointments")->GetItemCount(), 1);
+
+    // A SOAP note: typed, saved by itself, a recommendation added (refused once without the item).
+    bool created = false;
+    WhenOpen<> create("new-note", [&](wxDialog* dialog) {
+        auto* choice = named<wxChoice>(dialog, "template-choice");
+        ASSERT_NE(choice, nullptr);
+        EXPECT_EQ(choice->GetString(0), "SOAP note");
+        choice->SetSelection(0);
+        created = true;
+        click(dialog->FindWindow(wxID_OK));
+    });
+    click(page->FindWindow("new-note-button"));
+    ASSERT_TRUE(pumpUntil([&] { return created && !wxWindow::FindWindowByName("new-note"); }, 8000));
+    pumpFor(100);
+    auto* subjective = named<wxTextCtrl>(page, "note-section-subjective");
+    ASSERT_NE(subjective, nullptr);
+    subjective->SetValue("Itchy at night since the soy yoghurt; sleeps badly.");
+    named<wxTextCtrl>(page, "note-section-plan")->SetValue("Keep the diary every evening.");
+    EXPECT_EQ(named<wxStaticText>(page, "word-count")->GetLabel(), "14 words");
+    Statement draft(store->db(), "SELECT answers, signed_at FROM notes_notes WHERE client_id = ?1");
+    draft.bind(1, id);
+    ASSERT_TRUE(pumpUntil([&] {
+        draft.reset();
+        return draft.step() && draft.text(0).find("soy yoghurt") != std::string::npos;
+    }, 8000)) << "the draft saves itself";
+    draft.reset();
+
+    std::string refusal;
+    bool added = false;
+    WhenOpen<> recommendation("recommendation-dialog", [&](wxDialog* dialog) {
+        click(dialog->FindWindow(wxID_OK));
+        refusal = named<wxStaticText>(dialog, "dialog-problem")->GetLabel().utf8_string();
+        named<wxTextCtrl>(dialog, "recommendation-item")->SetValue("Ground flax in porridge");
+        named<wxTextCtrl>(dialog, "recommendation-why")->SetValue("omega-3 for inflammation");
+        added = true;
+        click(dialog->FindWindow(wxID_OK));
+    });
+    click(page->FindWindow("add-recommendation"));
+    ASSERT_TRUE(pumpUntil([&] { return added && !wxWindow::FindWindowByName("recommendation-dialog"); }, 8000));
+    EXPECT_NE(refusal.find("item: is required"), std::string::npos) << refusal;
+    EXPECT_EQ(named<wxListCtrl>(page, "recommendations")->GetItemCount(), 1);
+    snapshot(frame, "consultation-draft");
+
+    // Signed: the editor locks, the store has it, corrections go to an addendum.
+    bool confirmed = false;
+    WhenOpen<> sign("sign-confirm", [&](wxDialog* dialog) {
+        confirmed = true;
+        click(dialog->FindWindow(wxID_OK));
+    });
+    click(page->FindWindow("sign-note-button"));
+    ASSERT_TRUE(pumpUntil([&] { return confirmed && !wxWindow::FindWindowByName("sign-confirm"); }, 8000));
+    pumpFor(100);
+    ASSERT_TRUE(draft.step());
+    EXPECT_FALSE(draft.isNull(1)) << "signed in the store";
+    EXPECT_NE(draft.text(0).find("Keep the diary"), std::string::npos);
+    draft.reset();
+    EXPECT_TRUE(named<wxStaticText>(page, "note-state")->GetLabel().StartsWith("Signed by"));
+    subjective = named<wxTextCtrl>(page, "note-section-subjective");
+    ASSERT_NE(subjective, nullptr);
+    EXPECT_FALSE(subjective->IsEditable());
+    EXPECT_FALSE(page->FindWindow("sign-note-button")->IsEnabled());
+    EXPECT_EQ(page->FindWindow("add-recommendation"), nullptr) << "no list buttons on a signed note";
+    EXPECT_TRUE(page->FindWindow("addendum-button")->IsEnabled());
+
+    std::string noReason;
+    bool amended = false;
+    WhenOpen<> addendum("addendum-dialog", [&](wxDialog* dialog) {
+        named<wxTextCtrl>(dialog, "addendum-text")->SetValue("It was oat yoghurt, not soy.");
+        click(dialog->FindWindow(wxID_OK));
+        noReason = named<wxStaticText>(dialog, "dialog-problem")->GetLabel().utf8_string();
+        named<wxTextCtrl>(dialog, "addendum-reason")->SetValue("Mother corrected it by phone");
+        amended = true;
+        click(dialog->FindWindow(wxID_OK));
+    });
+    click(page->FindWindow("addendum-button"));
+    ASSERT_TRUE(pumpUntil([&] { return amended && !wxWindow::FindWindowByName("addendum-dialog"); }, 8000))
+        << "amended " << amended << ", " << noReason << ", " << named<wxStaticText>(page, "consultations-message")->GetLabel().utf8_string();
+    EXPECT_NE(noReason.find("reason: is required"), std::string::npos) << noReason;
+    EXPECT_NE(named<wxStaticText>(page, "addenda")->GetLabel().Find("It was oat yoghurt"), wxNOT_FOUND);
+    snapshot(frame, "consultation-signed");
 }
 
 TEST_F(MainWindowTest, ProtocolPage_ShowsADemoChildMidWayUpTheMilkLadder) {

@@ -265,6 +265,15 @@ NoteTemplate NoteTemplate::parse(const json& document) {
                 throw DocumentError(at("sections", i) + ".fields: the recommendation list has no other fields");
         }
     }
+    // The recommendation list is answered under its section's id: no field may take it.
+    if (std::string list = t.recommendationSection(); !list.empty())
+        for (size_t i = 0; i < document["sections"].size(); ++i) {
+            const json& fields = document["sections"][i].value("fields", json::array());
+            for (size_t j = 0; j < fields.size(); ++j)
+                if (fields[j].is_object() && fields[j].value("id", "") == list)
+                    throw DocumentError(at("sections", i) + ".fields[" + std::to_string(j) + "].id: '" + list +
+                                        "' is the recommendation list's id");
+        }
     // The fields as a form: FormDefinition checks each field (types, options,
     // show_if, unique ids) and its path is the template's, one field along.
     json form = t.toForm();
@@ -280,7 +289,8 @@ NoteTemplate NoteTemplate::parse(const json& document) {
         if (std::regex_match(problem, m, fieldPath)) {
             size_t section = std::stoul(m[1]), field = std::stoul(m[2]);
             if (section < formToTemplate.size()) {
-                if (field == 0) throw DocumentError(at("sections", formToTemplate[section]) + ".id" + m[3].str());
+                // Field 0 is the section's own text, under the section's id.
+                if (field == 0) throw DocumentError(at("sections", formToTemplate[section]) + m[3].str());
                 throw DocumentError(at("sections", formToTemplate[section]) + ".fields[" + std::to_string(field - 1) +
                                     "]" + m[3].str());
             }

@@ -307,7 +307,12 @@ int consultCommand(nourish::Host host, Args& a, const nourish::Output& out) {
             std::ofstream file(temp, std::ios::binary | std::ios::trunc);
             if (!file) throw BadInput("out: cannot write " + path);
             file << text;
-            if (!file.flush()) throw BadInput("out: cannot write " + path);
+            if (!file.flush()) {
+                file.close();
+                std::error_code ignored;
+                std::filesystem::remove(temp, ignored);
+                throw BadInput("out: cannot write " + path);
+            }
         }
         std::error_code ec;
         std::filesystem::rename(temp, target, ec);
@@ -347,6 +352,9 @@ int runCommand(nourish::Host host, const std::string& command, const std::vector
     } catch (const nourish::Error& e) {
         error << "error: " << e.what() << "\n";
         return e.status() == NOURISH_NOT_FOUND || e.status() == NOURISH_INVALID ? 2 : 1;
+    } catch (const std::exception& e) {
+        error << "error: " << e.what() << "\n";
+        return 1;
     }
 }
 

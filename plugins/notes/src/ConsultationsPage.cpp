@@ -2,6 +2,7 @@
 
 #include <wx/button.h>
 #include <wx/choice.h>
+#include <wx/clipbrd.h>
 #include <wx/dialog.h>
 #include <wx/filedlg.h>
 #include <wx/listctrl.h>
@@ -207,8 +208,8 @@ public:
         status_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { onStatus(); });
         apptHead->Add(status_, 0, wxLEFT, FromDIP(4));
         left->Add(apptHead, 0, wxEXPAND | wxBOTTOM, FromDIP(4));
-        appointments_ = table(this, "appointments", {{"When", 130}, {"Type", 120}, {"Status", 90}});
-        appointments_->SetMinSize(FromDIP(wxSize(360, 150)));
+        appointments_ = table(this, "appointments", {{"When", 120}, {"Type", 110}, {"Status", 70}});
+        appointments_->SetMinSize(FromDIP(wxSize(310, 150)));
         left->Add(appointments_, 0, wxEXPAND);
 
         auto* notesHead = new wxBoxSizer(wxHORIZONTAL);
@@ -218,8 +219,8 @@ public:
         add->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { onNewNote(); });
         notesHead->Add(add);
         left->Add(notesHead, 0, wxEXPAND | wxTOP | wxBOTTOM, FromDIP(6));
-        notesList_ = table(this, "notes-list", {{"Date", 95}, {"Template", 160}, {"State", 90}});
-        notesList_->SetMinSize(FromDIP(wxSize(360, 200)));
+        notesList_ = table(this, "notes-list", {{"Date", 90}, {"Template", 150}, {"State", 65}});
+        notesList_->SetMinSize(FromDIP(wxSize(310, 200)));
         notesList_->Bind(wxEVT_LIST_ITEM_SELECTED, [this](wxListEvent& e) {
             size_t i = size_t(e.GetIndex());
             if (i < list_.size() && (!note_ || note_->id != list_[i].id)) open(list_[i].id);
@@ -234,8 +235,6 @@ public:
         state_ = quiet(this, "Choose a note on the left, or start a new one.");
         state_->SetName("note-state");
         right->Add(state_, 0, wxBOTTOM, FromDIP(8));
-        sections_ = new wxBoxSizer(wxVERTICAL);
-        right->Add(sections_, 0, wxEXPAND);
         auto* actions = new wxBoxSizer(wxHORIZONTAL);
         words_ = quiet(this, "");
         words_->SetName("word-count");
@@ -253,7 +252,10 @@ public:
         addendum_->SetName("addendum-button");
         addendum_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { onAddendum(); });
         actions->Add(addendum_, 0, wxLEFT, FromDIP(6));
-        right->Add(actions, 0, wxEXPAND | wxTOP, FromDIP(10));
+        right->Add(actions, 0, wxEXPAND | wxBOTTOM, FromDIP(6));
+        right->Add(new wxStaticLine(this), 0, wxEXPAND);
+        sections_ = new wxBoxSizer(wxVERTICAL);
+        right->Add(sections_, 0, wxEXPAND);
         addenda_ = new wxStaticText(this, wxID_ANY, "");
         addenda_->SetName("addenda");
         right->Add(addenda_, 0, wxEXPAND | wxTOP, FromDIP(10));
@@ -265,17 +267,16 @@ public:
         // Drafts save themselves a few seconds after she stops typing.
         Bind(wxEVT_TIMER, [this](wxTimerEvent&) { saveDraft(); });
         autosave_.Start(3000);
-        Bind(wxEVT_DESTROY, [this](wxWindowDestroyEvent& e) {
-            if (e.GetWindow() == this) {
-                autosave_.Stop();
-                saveDraft();
-            }
-            e.Skip();
-        });
+    }
+
+    // Whatever was typed since the last autosave is kept when the page closes.
+    ~ConsultationsPage() override {
+        autosave_.Stop();
+        saveDraft();
     }
 
     void show(int64_t clientId) {
-        saveDraft();
+        keepUnsaved();
         clientId_ = clientId;
         note_.reset();
         refresh();
@@ -325,12 +326,12 @@ private:
     void say(const std::string& text, bool problem = false) {
         message_->SetForegroundColour(problem ? kWarning : kQuiet);
         message_->SetLabel(u8(text));
-        message_->Wrap(FromDIP(900));
+        message_->Wrap(FromDIP(760));
         Layout();
     }
 
     void open(int64_t noteId) {
-        saveDraft();
+        if (!saveDraft()) return;  // the note stays open with what was typed and why it was not saved
         try {
             note_ = notes_.note(noteId);
             content_ = note_->answers;
@@ -364,7 +365,7 @@ private:
                 sections_->Add(heading(this, u8(section.value("title", id))), 0, wxTOP, FromDIP(8));
                 if (!section.value("guidance", "").empty() && !locked) {
                     auto* g = quiet(this, u8(section.value("guidance", "")));
-                    g->Wrap(FromDIP(560));
+                    g->Wrap(FromDIP(440));
                     sections_->Add(g, 0, wxTOP, FromDIP(2));
                 }
                 if (section.value("recommendations", false)) {
@@ -406,17 +407,18 @@ private:
             for (const Addendum& a : note_->addenda)
                 adds += "Addendum " + a.at + " by " + a.author + " — " + a.reason + "\n" + a.text + "\n\n";
             addenda_->SetLabel(u8(adds));
-            addenda_->Wrap(FromDIP(600));
+            addenda_->Wrap(FromDIP(460));
         }
         updateWords();
         enableEditor();
         Thaw();
         Layout();
         FitInside();
+        Scroll(0, 0);  // the note's title, state and actions first
     }
 
     void buildRecommendations(bool locked) {
-        recList_ = table(this, "recommendations", {{"Kind", 150}, {"What", 200}, {"Why, dose, how long", 280}});
+        recList_ = table(this, "recommendations", {{"Kind", 130}, {"What", 160}, {"Why, dose, how long", 190}});
         recList_->SetMinSize(FromDIP(wxSize(-1, 120)));
         fillRecommendations();
         sections_->Add(recList_, 0, wxEXPAND | wxTOP, FromDIP(4));
@@ -503,18 +505,39 @@ private:
         return content;
     }
 
-    void saveDraft() {
-        if (!note_ || note_->isSigned() || !dirty_) return;
+    // True when there is nothing left unsaved.
+    bool saveDraft() {
+        if (!note_ || note_->isSigned() || !dirty_) return true;
         try {
             notes_.update(note_->id, currentContent());
             dirty_ = false;
             note_->updatedAt = utcNow();
             state_->SetLabel(u8("Draft — saved " + localNow().substr(11) + ". Sign it when it is complete."));
             say("");
+            return true;
         } catch (const std::exception& e) {
             // Nothing is lost: the text stays in the editor and is tried again.
             say(std::string("Not saved yet: ") + e.what(), true);
+            return false;
         }
+    }
+
+    // Before the page changes client: a draft that cannot be saved is put on
+    // the clipboard whole, and she is told why.
+    void keepUnsaved() {
+        if (saveDraft()) return;
+        std::string text;
+        json content = currentContent();
+        for (auto& [id, control] : texts_) text += id + ":\n" + str(control->GetValue()) + "\n\n";
+        for (const Recommendation& r : recommendations_) text += kindHeading(r.kind) + ": " + r.familyText() + "\n";
+        if (wxTheClipboard->Open()) {
+            wxTheClipboard->SetData(new wxTextDataObject(u8(text)));
+            wxTheClipboard->Close();
+        }
+        wxMessageBox(u8("The draft " + note_->title() + " of " + note_->date + " could not be saved: " +
+                        str(message_->GetLabel()) + "\n\nIts text is on the clipboard."),
+                     "Draft not saved", wxOK | wxICON_WARNING, this);
+        dirty_ = false;
     }
 
     void updateWords() {
@@ -544,7 +567,7 @@ private:
         type->SetSelection(1);
         std::string confirmed;  // the booking she already saw warnings for
         d.finish([&] {
-            Booking b{clientId_, str(at->GetValue()).substr(0, 16), minutes->GetValue(), kTypes[std::max(0, type->GetSelection())]};
+            Booking b{clientId_, str(at->GetValue()), minutes->GetValue(), kTypes[std::max(0, type->GetSelection())]};
             std::string key = b.startsAt + "/" + std::to_string(b.minutes);
             auto warnings = notes_.bookingWarnings(b);
             if (!warnings.empty() && confirmed != key) {
@@ -582,8 +605,14 @@ private:
     }
 
     void onNewNote() {
-        if (!clientId_) return;
-        auto templates = notes_.templates();
+        if (!clientId_ || !saveDraft()) return;
+        std::vector<json> templates;
+        try {
+            templates = notes_.templates();
+        } catch (const std::exception& e) {
+            say(e.what(), true);
+            return;
+        }
         RowsDialog d(this, u8("New note for " + clientName_), "new-note");
         auto* choice = d.row("Template", new wxChoice(&d, wxID_ANY), "template-choice");
         for (const json& t : templates) {
@@ -600,14 +629,14 @@ private:
         });
         if (d.ShowModal() != wxID_OK) return;
         note_.reset();
+        dirty_ = false;
         refresh();
         open(created);
         if (!texts_.empty()) texts_.front().second->SetFocus();
     }
 
     void onFields() {
-        if (!note_ || note_->isSigned()) return;
-        saveDraft();
+        if (!note_ || note_->isSigned() || !saveDraft()) return;
         json content = currentContent();
         for (const json& s : note_->templateDocument["sections"])
             if (s.value("recommendations", false)) content.erase(s.value("id", ""));
@@ -778,7 +807,10 @@ private:
             std::ofstream file(path + ".part", std::ios::binary | std::ios::trunc);
             file << text;
             file.close();
-            if (!file || std::rename((path + ".part").c_str(), path.c_str()) != 0) throw Refused("could not write " + path);
+            if (!file || std::rename((path + ".part").c_str(), path.c_str()) != 0) {
+                std::remove((path + ".part").c_str());
+                throw Refused("could not write " + path);
+            }
             say("Calendar saved to " + path + ". It holds times and initials only, no health details.");
         } catch (const std::exception& e) {
             say(e.what(), true);

@@ -115,6 +115,20 @@ std::string initials(const std::string& given, const std::string& family) {
     return result;
 }
 
+bool validText(std::string_view text) {
+    for (size_t i = 0; i < text.size();) {
+        auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return false;
+        if (c == 0x7F) return false;
+        size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        if (n == 0 || i + n > text.size()) return false;
+        for (size_t k = 1; k < n; ++k)
+            if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
+        i += n;
+    }
+    return true;
+}
+
 int wordCount(std::string_view text) {
     int count = 0;
     bool inWord = false;
@@ -167,6 +181,7 @@ std::string icsEscape(std::string_view text) {
                 out += "\\n";
                 break;
             case '\n': out += "\\n"; break;
+            case '\t': out += c; break;
             default:
                 // Other control characters have no place in a TEXT value.
                 if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) out += c;
@@ -222,6 +237,7 @@ std::string icsCalendar(const std::vector<CalendarEvent>& events, const std::str
         if (!e.description.empty()) line("DESCRIPTION:" + icsEscape(e.description));
         if (!e.location.empty()) line("LOCATION:" + icsEscape(e.location));
         line(std::string("STATUS:") + (e.cancelled ? "CANCELLED" : "CONFIRMED"));
+        line(std::string("SEQUENCE:") + (e.cancelled ? "1" : "0"));
         line("TRANSP:OPAQUE");
         line("END:VEVENT");
     }

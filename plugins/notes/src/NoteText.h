@@ -34,6 +34,8 @@ int64_t hoursBetween(const std::string& fromUtc, const std::string& toUtc);
 
 // "Zoë", "Andersen" -> "Z. A." (the first letter of each name, any script).
 std::string initials(const std::string& given, const std::string& family);
+// Valid UTF-8 without control characters other than tab and line breaks.
+bool validText(std::string_view text);
 // Words as a reader counts them: runs of letters or digits.
 int wordCount(std::string_view text);
 
@@ -47,7 +49,7 @@ struct CalendarEvent {
     std::string start;  // local "YYYY-MM-DD HH:MM" (a floating time)
     int minutes = 0;
     std::string summary, description, location;
-    bool cancelled = false;
+    bool cancelled = false;  // STATUS:CANCELLED, SEQUENCE:1
 };
 // Escapes a TEXT value: backslash, semicolon, comma and newlines.
 std::string icsEscape(std::string_view text);

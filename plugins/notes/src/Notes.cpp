@@ -2,8 +2,10 @@
 
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA2Engine.h>
+#include <Poco/UUIDGenerator.h>
 
 #include <algorithm>
+#include <set>
 
 namespace notes {
 
@@ -57,6 +59,12 @@ std::string valueText(const json& v) {
     return {};
 }
 
+// Text that goes into a record that can never change: valid UTF-8, and no
+// control characters other than line breaks and tabs.
+void checkText(const std::string& text, const std::string& field) {
+    if (!validText(text)) throw BadInput(field + ": holds bytes that are not text (invalid UTF-8 or control characters)");
+}
+
 // The store's refusal of a change to a signed note, said plainly.
 [[noreturn]] void rethrowLocked(const nourish::Error& e) {
     std::string what = e.what();
@@ -106,7 +114,8 @@ Recommendation Recommendation::fromJson(const json& j, const std::string& path) 
         std::string value = j[member];
         if (required && value.find_first_not_of(" \t\r\n") == std::string::npos)
             throw BadInput(path + "." + member + ": is required");
-        if (value.size() > max) throw BadInput(path + "." + member + ": is longer than " + std::to_string(max) + " characters");
+        if (value.size() > max) throw BadInput(path + "." + member + ": is longer than " + std::to_string(max) + " bytes");
+        checkText(value, path + "." + member);
         return value;
     };
     Recommendation r;
@@ -211,6 +220,13 @@ std::string Notes::migrationsJson() {
         "BEGIN SELECT RAISE(ABORT, 'this note is signed and can no longer change; add an addendum instead'); END;"
         "CREATE TRIGGER notes_notes_signed_delete BEFORE DELETE ON notes_notes WHEN OLD.signed_at IS NOT NULL "
         "BEGIN SELECT RAISE(ABORT, 'this note is signed and cannot be deleted'); END;"
+        // REPLACE deletes without delete triggers: an insert may not take a signed note's id,
+        // and no note changes its id.
+        "CREATE TRIGGER notes_notes_signed_replace BEFORE INSERT ON notes_notes "
+        "WHEN EXISTS (SELECT 1 FROM notes_notes WHERE id = NEW.id AND signed_at IS NOT NULL) "
+        "BEGIN SELECT RAISE(ABORT, 'this note is signed and cannot be replaced'); END;"
+        "CREATE TRIGGER notes_notes_same_id BEFORE UPDATE OF id ON notes_notes WHEN NEW.id IS NOT OLD.id "
+        "BEGIN SELECT RAISE(ABORT, 'a note keeps its id (a signed note cannot be replaced)'); END;"
         "CREATE TABLE notes_addenda (id INTEGER PRIMARY KEY, note_id INTEGER NOT NULL REFERENCES notes_notes (id), "
         "at TEXT NOT NULL, author TEXT NOT NULL, reason TEXT NOT NULL CHECK (length(trim(reason)) > 0), "
         "text TEXT NOT NULL CHECK (length(trim(text)) > 0));"
@@ -218,6 +234,9 @@ std::string Notes::migrationsJson() {
         "CREATE TRIGGER notes_addenda_unsigned BEFORE INSERT ON notes_addenda "
         "WHEN (SELECT signed_at FROM notes_notes WHERE id = NEW.note_id) IS NULL "
         "BEGIN SELECT RAISE(ABORT, 'an addendum is for a signed note; change the draft instead'); END;"
+        "CREATE TRIGGER notes_addenda_replace BEFORE INSERT ON notes_addenda "
+        "WHEN EXISTS (SELECT 1 FROM notes_addenda WHERE id = NEW.id) "
+        "BEGIN SELECT RAISE(ABORT, 'an addendum is signed with its note and cannot be replaced'); END;"
         "CREATE TRIGGER notes_addenda_fixed BEFORE UPDATE ON notes_addenda "
         "BEGIN SELECT RAISE(ABORT, 'an addendum is signed with its note and can no longer change'); END;"
         "CREATE TRIGGER notes_addenda_kept BEFORE DELETE ON notes_addenda "
@@ -358,11 +377,27 @@ std::string Notes::calendar(std::optional<int64_t> clientId) const {
     std::vector<CalendarEvent> events;
     std::string location = host_.setting("practice.address");
     std::string practice = host_.setting("practice.name");
-    for (const Consultation& c : upcoming(clientId)) {
+    // Cancelled appointments are exported too, so that a calendar that had
+    // them drops them on the next import.
+    std::vector<Consultation> list = clientId
+        ? consultationsWhere("c.status IN ('booked', 'cancelled') AND c.starts_at >= ?1 AND c.client_id = CAST(?2 AS INTEGER)",
+                             {localNow(), std::to_string(*clientId)})
+        : consultationsWhere("c.status IN ('booked', 'cancelled') AND c.starts_at >= ?1", {localNow()});
+    if (clientId) clientOrBadInput(host_, *clientId);
+    if (list.empty()) throw BadInput("there are no upcoming consultations to export");
+    // One id per store, so that two practices' events never share a UID.
+    std::string domain = host_.setting("calendar_uid_domain");
+    if (domain.empty()) {
+        Poco::UUIDGenerator generator;
+        domain = generator.createRandom().toString() + ".nourish";
+        host_.setSetting("calendar_uid_domain", domain);
+    }
+    for (const Consultation& c : list) {
         CalendarEvent e;
         // The event text says nothing about health: a calendar is often synced
         // to phones and shared services.
-        e.uid = "consultation-" + std::to_string(c.id) + "-" + std::to_string(c.clientId) + "@nourish";
+        e.uid = "consultation-" + std::to_string(c.id) + "@" + domain;
+        e.cancelled = c.status == "cancelled";
         e.start = c.startsAt;
         e.minutes = c.minutes;
         e.summary = "Consultation — " + c.initials;
@@ -397,8 +432,32 @@ Notes::Checked Notes::check(const json& templateDocument, const json& content) c
         for (size_t i = 0; i < list.size(); ++i)
             checked.recommendations.push_back(Recommendation::fromJson(list[i], listId + "[" + std::to_string(i) + "]"));
     }
-    auto problems = host_.validateAnswers(templateDocument["id"], checked.answers.dump(), false);
-    if (!problems.empty()) throw BadInput(problems.front());
+    // The host checks answers against the template it has now; a note started
+    // on another version (or whose template's plugin is gone) is checked here
+    // against the template it was started on: known ids, text for the sections.
+    json current;
+    try {
+        current = json::parse(host_.noteTemplate(templateDocument.value("id", "")));
+    } catch (const nourish::Error&) {
+    }
+    if (current.is_object() && current.value("version", 0) == templateDocument.value("version", -1)) {
+        auto problems = host_.validateAnswers(templateDocument["id"], checked.answers.dump(), false);
+        if (!problems.empty()) throw BadInput(problems.front());
+        return checked;
+    }
+    std::set<std::string> sections, fields;
+    for (const json& section : templateDocument["sections"]) {
+        sections.insert(section.value("id", ""));
+        for (const json& f : section.value("fields", json::array())) fields.insert(f.value("id", ""));
+    }
+    for (auto it = checked.answers.begin(); it != checked.answers.end(); ++it) {
+        if (sections.count(it.key())) {
+            if (!it->is_string()) throw BadInput(it.key() + ": must be text");
+            checkText(it->get<std::string>(), it.key());
+        } else if (!fields.count(it.key())) {
+            throw BadInput(it.key() + ": is not a field of " + templateDocument.value("title", "this template"));
+        }
+    }
     return checked;
 }
 
@@ -415,10 +474,16 @@ int64_t Notes::create(int64_t clientId, const std::string& templateId, const std
     json doc = templateDocument(templateId);
     Checked checked = check(doc, content);
     if (consultationId) {
-        auto c = host_.prepare("SELECT client_id FROM notes_consultations WHERE id = ?1");
+        auto c = host_.prepare(
+            "SELECT client_id, status, (SELECT max(id) FROM notes_notes WHERE consultation_id = c.id) "
+            "FROM notes_consultations c WHERE id = ?1");
         c.bind(1, consultationId);
         if (!c.step() || c.int64(0) != clientId)
             throw BadInput("consultation: there is no consultation " + std::to_string(consultationId) + " for this client");
+        if (c.text(1) == "cancelled" || c.text(1) == "no-show")
+            throw BadInput("consultation: " + std::to_string(consultationId) + " is marked " + c.text(1));
+        if (!c.isNull(2))
+            throw BadInput("consultation: " + std::to_string(consultationId) + " already has note " + std::to_string(c.int64(2)));
     } else {
         // The consultation of that day, if one was booked and has no note yet.
         auto c = host_.prepare(
@@ -500,15 +565,23 @@ std::string Notes::sign(int64_t noteId) {
     return signAt(n, utcNow());
 }
 
-std::string Notes::signAt(const Note& n, const std::string& when) {
-    std::string hash = sha256Hex(n.canonicalContent());
+std::string Notes::signAt(const Note& before, const std::string& when) {
+    std::string hash;
     host_.savepoint([&] {
-        host_.prepare("UPDATE notes_notes SET signed_at = ?2, signed_by = ?3, content_sha256 = ?4 WHERE id = ?1")
-            .bind(1, n.id)
-            .bind(2, when)
-            .bind(3, host_.user())
-            .bind(4, hash)
-            .step();
+        // Read again inside the savepoint: the signature covers what is stored.
+        Note n = note(before.id);
+        if (n.isSigned()) throw BadInput("note " + std::to_string(n.id) + ": it was already signed by " + n.signedBy);
+        hash = sha256Hex(n.canonicalContent());
+        try {
+            host_.prepare("UPDATE notes_notes SET signed_at = ?2, signed_by = ?3, content_sha256 = ?4 WHERE id = ?1")
+                .bind(1, n.id)
+                .bind(2, when)
+                .bind(3, host_.user())
+                .bind(4, hash)
+                .step();
+        } catch (const nourish::Error& e) {
+            rethrowLocked(e);
+        }
         host_.audit(n.clientId, "note.sign", json({{"note_id", n.id}, {"sha256", hash}}).dump());
     });
     return hash;
@@ -518,9 +591,11 @@ int64_t Notes::addAddendum(int64_t noteId, const std::string& reason, const std:
     Note n = note(noteId);
     if (reason.find_first_not_of(" \t\r\n") == std::string::npos)
         throw BadInput("reason: is required (why the signed note needs an addendum)");
-    if (reason.size() > kMaxReason) throw BadInput("reason: is longer than " + std::to_string(kMaxReason) + " characters");
+    if (reason.size() > kMaxReason) throw BadInput("reason: is longer than " + std::to_string(kMaxReason) + " bytes");
     if (text.find_first_not_of(" \t\r\n") == std::string::npos) throw BadInput("text: the addendum is empty");
-    if (text.size() > kMaxAddendum) throw BadInput("text: is longer than " + std::to_string(kMaxAddendum) + " characters");
+    if (text.size() > kMaxAddendum) throw BadInput("text: is longer than " + std::to_string(kMaxAddendum) + " bytes");
+    checkText(reason, "reason");
+    checkText(text, "text");
     if (!n.isSigned())
         throw BadInput("note " + std::to_string(noteId) + ": it is still a draft; change it instead of adding an addendum");
     int64_t id = 0;

@@ -41,9 +41,8 @@ json renderLastConsultation(const Notes& notes, int64_t clientId) {
             blocks.push_back({{"type", "heading"}, {"level", 2}, {"text", kindHeading(kind)}});
             blocks.push_back({{"type", "bullets"}, {"items", items}});
         }
-        // What was corrected after signing reaches the family too.
-        for (const Addendum& a : note->addenda)
-            blocks.push_back({{"type", "paragraph"}, {"text", "Added on " + longDate(a.at.substr(0, 10)) + ": " + a.text}});
+        // Addenda are clinical corrections and stay in the record; what the
+        // family should do differently goes into the next consultation's plan.
     }
     if (!upcoming.empty())
         blocks.push_back({{"type", "paragraph"},

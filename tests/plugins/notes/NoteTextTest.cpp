@@ -117,6 +117,14 @@ TEST(NoteText, SearchQueriesCannotBeBrokenByPunctuation) {
     EXPECT_EQ(ftsQuery(" -- ; "), "");
 }
 
+TEST(NoteText, TextForARecordThatNeverChangesIsCheckedFirst) {
+    EXPECT_TRUE(validText("Zoë's mother called;\tfine.\r\nAgain."));
+    EXPECT_FALSE(validText(std::string("bad \xC3", 5))) << "a cut UTF-8 character";
+    EXPECT_FALSE(validText("\xFF\xFE"));
+    EXPECT_FALSE(validText(std::string("nul\0here", 8)));
+    EXPECT_FALSE(validText("bell\a"));
+}
+
 TEST(NoteText, InitialsAndWords) {
     EXPECT_EQ(initials("Zoë", "Müller"), "Z. M.");
     EXPECT_EQ(initials("ørjan", "Østergaard"), "ø. Ø.") << "the first character, whatever the script";

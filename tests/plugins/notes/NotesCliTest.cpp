@@ -138,7 +138,12 @@ TEST_F(NotesCliTest, ASignedNoteIsLocked_EvenAgainstThePluginsOwnStoreAccess) {
         for (const std::string& attack :
              {std::string("UPDATE notes_notes SET answers = '{\"plan\": \"changed\"}' WHERE id = ") + std::to_string(id),
               std::string("UPDATE notes_notes SET signed_at = NULL, signed_by = NULL, content_sha256 = NULL"),
-              std::string("DELETE FROM notes_notes WHERE id = ") + std::to_string(id)}) {
+              std::string("DELETE FROM notes_notes WHERE id = ") + std::to_string(id),
+              // REPLACE deletes without firing delete triggers; the insert trigger holds.
+              std::string("INSERT OR REPLACE INTO notes_notes (id, client_id, template_id, template_version, "
+                          "template_json, date, answers, created_at, created_by, updated_at) SELECT id, client_id, "
+                          "template_id, template_version, template_json, date, '{}', created_at, created_by, updated_at "
+                          "FROM notes_notes WHERE id = ") + std::to_string(id)}) {
             try {
                 exec(attack);
                 ADD_FAILURE() << "allowed: " << attack;
@@ -185,6 +190,10 @@ TEST_F(NotesCliTest, AddendaNeedAReason_ComeInOrder_AndCannotChange) {
     nourish::PluginSql sql(db, "org.nourish.notes", "notes_");
     EXPECT_THROW(sql.prepare("UPDATE notes_addenda SET text = 'nothing happened'")->step(), nourish::StoreError);
     EXPECT_THROW(sql.prepare("DELETE FROM notes_addenda")->step(), nourish::StoreError);
+    EXPECT_THROW(sql.prepare("INSERT OR REPLACE INTO notes_addenda (id, note_id, at, author, reason, text) "
+                             "SELECT id, note_id, at, author, reason, 'rewritten' FROM notes_addenda LIMIT 1")
+                     ->step(),
+                 nourish::StoreError);
     EXPECT_THROW(sql.prepare("INSERT INTO notes_addenda (note_id, at, author, reason, text) VALUES (" + std::to_string(id) +
                              ", 'now', 'me', '', 'no reason')")
                      ->step(),
@@ -251,7 +260,6 @@ TEST_F(NotesCliTest, BadInputIsRefusedWithTheFieldAndNothingIsWritten) {
         {{"consult", "book", "1", "--at", "2030-01-01 09:00", "--type", "initial"}, "--minutes: is required"},
         {{"consult", "status", "1", "done"}, "no consultation with id 1"},
         {{"consult", "agenda", "--from", "someday"}, "from:"},
-        {{"consult", "ics", "--out", (dir / "no" / "such" / "dir" / "a.ics").string()}, "out: cannot write"},
     };
     for (const Case& c : cases) {
         auto r = cli(c.args);
@@ -263,6 +271,10 @@ TEST_F(NotesCliTest, BadInputIsRefusedWithTheFieldAndNothingIsWritten) {
 }
 
 TEST_F(NotesCliTest, OverlappingBookingsWarn_TheCalendarHasNoHealthDetails) {
+    auto empty = cli({"consult", "ics", "--out", (dir / "empty.ics").string()});
+    EXPECT_EQ(empty.exitCode, 2) << "a calendar needs at least one event";
+    EXPECT_NE(empty.error.find("no upcoming consultations"), std::string::npos) << empty.error;
+    EXPECT_FALSE(std::filesystem::exists(dir / "empty.ics"));
     auto first = cli({"consult", "book", "1", "--at", "2030-03-14 09:30", "--minutes", "45", "--type", "initial"});
     ASSERT_EQ(first.exitCode, 0) << first.error;
     EXPECT_EQ(first.output.find("warning"), std::string::npos);
@@ -278,6 +290,9 @@ TEST_F(NotesCliTest, OverlappingBookingsWarn_TheCalendarHasNoHealthDetails) {
 
     // A note about eczema for Zoë: none of it may reach the calendar.
     addNote("2", soapAnswers());
+    auto nowhere = cli({"consult", "ics", "--out", (dir / "no" / "such" / "dir" / "a.ics").string()});
+    EXPECT_EQ(nowhere.exitCode, 2);
+    EXPECT_NE(nowhere.error.find("out: cannot write"), std::string::npos) << nowhere.error;
     ASSERT_EQ(cli({"consult", "ics", "--out", (dir / "all.ics").string()}).exitCode, 0);
     std::string ics = readAll(dir / "all.ics");
     size_t events = 0;
@@ -299,6 +314,13 @@ TEST_F(NotesCliTest, OverlappingBookingsWarn_TheCalendarHasNoHealthDetails) {
     EXPECT_NE(ada.find("A. S."), std::string::npos);
     EXPECT_EQ(ada.find("Z. M."), std::string::npos) << "one client's calendar has only her consultations";
     EXPECT_FALSE(std::filesystem::exists(dir / "ada.ics.part"));
+
+    // Cancelled, it stays in the file as cancelled so that calendars drop it.
+    ASSERT_EQ(cli({"consult", "status", "1", "cancelled"}).exitCode, 0);
+    ASSERT_EQ(cli({"consult", "ics", "--client", "1", "--out", (dir / "ada.ics").string()}).exitCode, 0);
+    ada = readAll(dir / "ada.ics");
+    EXPECT_NE(ada.find("STATUS:CANCELLED\r\nSEQUENCE:1\r\n"), std::string::npos) << ada;
+    EXPECT_EQ(ada.substr(ada.find("UID:"), 16), ics.substr(ics.find("UID:"), 16)) << "the same event keeps its UID";
 }
 
 TEST_F(NotesCliTest, ANoteOnTheDayOfABookingCompletesIt) {
