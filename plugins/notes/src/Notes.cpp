@@ -684,20 +684,21 @@ std::vector<SearchHit> Notes::search(const std::string& typed, int limit) const 
     std::string query = ftsQuery(typed);
     if (query.empty()) throw BadInput("term: type at least one word to search for");
     if (limit < 1 || limit > 500) throw BadInput("limit: " + std::to_string(limit) + " is outside 1-500");
+    // Newest first: FTS5 walks each index backwards and stops at the limit,
+    // so a word found in half of 50,000 notes costs no more than a rare one.
     auto s = host_.prepare(
         "WITH hits AS ("
-        "  SELECT 0 AS addendum, rowid AS note_id, bm25(notes_search) AS score, "
+        "  SELECT * FROM (SELECT 0 AS addendum, rowid AS note_id, "
         "         snippet(notes_search, 0, '[', ']', '…', 12) AS snip "
-        "  FROM notes_search WHERE notes_search MATCH ?1 "
+        "  FROM notes_search WHERE notes_search MATCH ?1 ORDER BY rowid DESC LIMIT ?2) "
         "  UNION ALL "
-        "  SELECT a.id, a.note_id, bm25(notes_addenda_search), snippet(notes_addenda_search, 0, '[', ']', '…', 12) "
+        "  SELECT * FROM (SELECT a.id, a.note_id, snippet(notes_addenda_search, 0, '[', ']', '…', 12) "
         "  FROM notes_addenda_search JOIN notes_addenda a ON a.id = notes_addenda_search.rowid "
-        "  WHERE notes_addenda_search MATCH ?1 "
-        "  ORDER BY 3 LIMIT ?2) "
+        "  WHERE notes_addenda_search MATCH ?1 ORDER BY notes_addenda_search.rowid DESC LIMIT ?2)) "
         "SELECT hits.addendum, hits.note_id, hits.snip, n.client_id, n.date, json_extract(n.template_json, '$.title'), "
         "h.given_name, h.family_name, h.preferred_name "
         "FROM hits JOIN notes_notes n ON n.id = hits.note_id JOIN host_clients h ON h.id = n.client_id "
-        "ORDER BY hits.score");
+        "ORDER BY n.date DESC, hits.note_id DESC, hits.addendum DESC LIMIT ?2");
     s.bind(1, query).bind(2, limit);
     std::vector<SearchHit> hits;
     while (s.step()) {
