@@ -530,6 +530,33 @@ TEST_F(MainWindowTest, ConsultationsPage_BookWriteASoapNoteSignItAndTheEditorLoc
     EXPECT_NE(noReason.find("reason: is required"), std::string::npos) << noReason;
     EXPECT_NE(named<wxStaticText>(page, "addenda")->GetLabel().Find("It was oat yoghurt"), wxNOT_FOUND);
     snapshot(frame, "consultation-signed");
+
+    // Search across every client's notes: the demo's addendum about soy yoghurt and this note.
+    size_t found = 0;
+    WhenOpen<> search("search-notes", [&](wxDialog* dialog) {
+        auto* box = named<wxTextCtrl>(dialog, "search-notes-box");
+        box->SetValue("soy yoghurt");
+        wxCommandEvent enter(wxEVT_TEXT_ENTER, box->GetId());
+        enter.SetEventObject(box);
+        box->GetEventHandler()->ProcessEvent(enter);
+        found = size_t(named<wxListCtrl>(dialog, "search-results")->GetItemCount());
+        snapshot(dialog, "consultation-search");
+    });
+    click(page->FindWindow("search-notes-button"));
+    ASSERT_TRUE(pumpUntil([&] { return !wxWindow::FindWindowByName("search-notes"); }, 8000));
+    EXPECT_EQ(found, 4u) << "Maya's note and addendum, Zoë's first note, Ollie's addendum";
+
+    // The week's agenda across every client.
+    std::string flagged;
+    WhenOpen<> agenda("agenda", [&](wxDialog* dialog) {
+        auto* list = named<wxListCtrl>(dialog, "agenda-list");
+        for (long i = 0; i < list->GetItemCount(); ++i) flagged += list->GetItemText(i, 1).utf8_string() + ";";
+        snapshot(dialog, "consultation-agenda");
+    });
+    click(page->FindWindow("agenda-button"));
+    ASSERT_TRUE(pumpUntil([&] { return !wxWindow::FindWindowByName("agenda"); }, 8000));
+    EXPECT_NE(flagged.find("Maya Patel"), std::string::npos) << flagged;
+    EXPECT_NE(flagged.find("Freja"), std::string::npos) << flagged;
 }
 
 TEST_F(MainWindowTest, ProtocolPage_ShowsADemoChildMidWayUpTheMilkLadder) {
