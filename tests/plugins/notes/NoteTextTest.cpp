@@ -61,7 +61,9 @@ TEST(NoteText, IcsFoldsAt75OctetsWithoutSplittingACharacter) {
     ASSERT_GE(lines.size(), 3u);
     for (size_t i = 0; i < lines.size(); ++i) {
         EXPECT_LE(lines[i].size(), 75u) << "line " << i;
-        if (i > 0) EXPECT_EQ(lines[i][0], ' ') << "a continuation starts with one space";
+        if (i > 0) {
+            EXPECT_EQ(lines[i][0], ' ') << "a continuation starts with one space";
+        }
         EXPECT_TRUE(validUtf8(i > 0 ? lines[i].substr(1) : lines[i])) << "line " << i << " splits a character";
     }
     EXPECT_EQ(unfold(folded), line + "\r\n");
