@@ -409,6 +409,32 @@ int32_t noteTemplatesGet(const nourish_host* host, const char* id, const nourish
         return int32_t(NOURISH_OK);
     });
 }
+// ---- reports ----
+int32_t reportsSections(const nourish_host* host, const nourish_sink* out) {
+    return guarded(nullptr, [&] {
+        nlohmann::json list = nlohmann::json::array();
+        for (const ReportSection& s : runtimeOf(host).host->reportSectionList())
+            list.push_back({{"plugin", s.pluginId}, {"id", s.id}, {"title", s.title}, {"order", s.order}});
+        put(out, list.dump());
+        return NOURISH_OK;
+    });
+}
+int32_t reportsRender(const nourish_host* host, int64_t clientId, const nourish_sink* out, const nourish_sink* error) {
+    return guarded(error, [&] {
+        ClientStore(runtimeOf(host).sql->store()).get(clientId);  // NotFoundError for a client that is not there
+        nlohmann::json list = nlohmann::json::array();
+        for (const ReportSection& s : runtimeOf(host).host->reportSections(clientId)) {
+            nlohmann::json item = {{"plugin", s.pluginId}, {"id", s.id}, {"title", s.title}, {"order", s.order}};
+            if (s.error.empty()) item["document"] = nlohmann::json::parse(s.documentJson);
+            else item["error"] = s.error;
+            list.push_back(std::move(item));
+        }
+        put(out, list.dump());
+        return NOURISH_OK;
+    });
+}
+const nourish_host_reports kReports{sizeof(nourish_host_reports), &reportsSections, &reportsRender};
+
 const nourish_host_note_templates kNoteTemplates{sizeof(nourish_host_note_templates), &noteTemplatesList,
                                                  &noteTemplatesGet};
 
@@ -470,6 +496,7 @@ const void* hostExtension(const nourish_host*, const char* id) {
     if (which == NOURISH_HOST_PROTOCOLS_ID) return &kProtocols;
     if (which == NOURISH_HOST_INSTRUMENTS_ID) return &kInstruments;
     if (which == NOURISH_HOST_NOTE_TEMPLATES_ID) return &kNoteTemplates;
+    if (which == NOURISH_HOST_REPORTS_ID) return &kReports;
     return nullptr;
 }
 

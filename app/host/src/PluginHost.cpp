@@ -739,6 +739,19 @@ std::vector<ReportSection> PluginHost::reportSections(int64_t clientId) {
     return sections;
 }
 
+std::vector<ReportSection> PluginHost::reportSectionList() const {
+    std::vector<ReportSection> sections;
+    for (PluginRecord* record : started_) {
+        const nourish_plugin* d = record->runtime->descriptor;
+        auto ext = static_cast<const nourish_report_sections*>(d->get_extension(d, NOURISH_REPORT_SECTIONS_ID));
+        if (!ext) continue;
+        for (auto& item : json::parse(ext->sections_json))
+            sections.push_back({record->id(), item["id"], item["title"], item.value("order", 100), {}, {}});
+    }
+    std::stable_sort(sections.begin(), sections.end(), [](auto& a, auto& b) { return a.order < b.order; });
+    return sections;
+}
+
 int PluginHost::seedDemo() {
     int added = seedDemoCaseload(store_);
     if (added == 0) return 0;

@@ -300,6 +300,27 @@ typedef struct nourish_host_note_templates {
     int32_t (*get)(const nourish_host* host, const char* template_id, const nourish_sink* json);
 } nourish_host_note_templates;
 
+/* --------------------------------------------------------------- reports -- */
+/* The sections every plugin offers for a client's plan summary
+ * (nourish.report-sections/1), rendered by their owners, for a plugin that
+ * composes the summary (PDF, email). */
+#define NOURISH_HOST_REPORTS_ID "nourish.host.reports/1"
+
+typedef struct nourish_host_reports {
+    uint32_t struct_size;
+    /* Writes a JSON array [{"plugin", "id", "title", "order"}] of every
+     * section any loaded plugin offers, in order. */
+    int32_t (*sections)(const nourish_host* host, const nourish_sink* json);
+    /* Asks each plugin for its sections for exactly this client and writes a
+     * JSON array in order: [{"plugin", "id", "title", "order", "document"}],
+     * where a section that failed has "error" (a line naming the plugin)
+     * instead of "document". A document follows
+     * schemas/report-document.schema.json; the host checked it.
+     * NOURISH_NOT_FOUND when there is no such client. */
+    int32_t (*render)(const nourish_host* host, int64_t client_id, const nourish_sink* json,
+                      const nourish_sink* error);
+} nourish_host_reports;
+
 #ifdef __cplusplus
 }
 #endif

@@ -290,6 +290,18 @@ public:
             return api->get(host_, templateId.c_str(), out);
         });
     }
+    // The plan summary's sections of every plugin (nourish.host.reports/1): the
+    // list, and every section rendered for one client.
+    std::string reportSections() const {
+        return call<nourish_host_reports>(NOURISH_HOST_REPORTS_ID, [&](auto api, auto out, auto) {
+            return api->sections(host_, out);
+        });
+    }
+    std::string renderReport(int64_t clientId) const {
+        return call<nourish_host_reports>(NOURISH_HOST_REPORTS_ID, [&](auto api, auto out, auto err) {
+            return api->render(host_, clientId, out, err);
+        });
+    }
     std::string scoreInstrument(const std::string& instrumentId, const std::string& answersJson) const {
         return call<nourish_host_instruments>(NOURISH_HOST_INSTRUMENTS_ID, [&](auto api, auto out, auto err) {
             return api->score(host_, instrumentId.c_str(), answersJson.c_str(), out, err);

@@ -187,6 +187,8 @@ public:
 
     // Every section every plugin offers, rendered for this one client.
     std::vector<ReportSection> reportSections(int64_t clientId);
+    // The same sections, not rendered (documentJson empty), in order.
+    std::vector<ReportSection> reportSectionList() const;
 
     // Host events to plugin subscribers, plus in-process listeners (the GUI).
     // Raised inside a transaction, an event waits until it commits (and is

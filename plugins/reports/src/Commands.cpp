@@ -1,0 +1,155 @@
+#include "Commands.h"
+
+#include <Poco/DigestEngine.h>
+#include <Poco/SHA2Engine.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "Composer.h"
+#include "Pdf.h"
+
+namespace reports {
+
+using nlohmann::json;
+
+namespace {
+
+const char* kUsage =
+    "usage: nourish-cli report sections [--json]\n"
+    "       nourish-cli report pdf CLIENT --out FILE.pdf [--without SECTION,SECTION]\n"
+    "Sections are named by id (e.g. last-consultation) or plugin/id.\n";
+
+struct Args {
+    std::vector<std::string> rest;
+    bool flag(const std::string& name) {
+        auto it = std::find(rest.begin(), rest.end(), name);
+        if (it == rest.end()) return false;
+        rest.erase(it);
+        return true;
+    }
+    std::optional<std::string> option(const std::string& name) {
+        auto it = std::find(rest.begin(), rest.end(), name);
+        if (it == rest.end()) return std::nullopt;
+        if (it + 1 == rest.end()) throw BadInput(name + ": needs a value");
+        std::string value = *(it + 1);
+        rest.erase(it, it + 2);
+        return value;
+    }
+    void expect(size_t count, const std::string& what) {
+        for (const std::string& r : rest)
+            if (r.rfind("--", 0) == 0) throw BadInput(r + ": is not an option here");
+        if (rest.size() != count) throw BadInput(what);
+    }
+};
+
+std::string sha256Hex(const std::string& bytes) {
+    Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+    engine.update(bytes.data(), static_cast<unsigned>(bytes.size()));
+    return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
+// Whole or nothing: a half-written PDF never has the final name.
+void writeFile(const std::string& path, const std::string& bytes) {
+    std::filesystem::path target(path), temp = target;
+    temp += ".part";
+    std::error_code ec;
+    {
+        std::ofstream file(temp, std::ios::binary | std::ios::trunc);
+        if (!file) throw BadInput("out: cannot write " + path);
+        file.write(bytes.data(), std::streamsize(bytes.size()));
+        file.flush();
+        if (!file) {
+            file.close();
+            std::filesystem::remove(temp, ec);
+            throw BadInput("out: cannot write " + path);
+        }
+    }
+    std::filesystem::rename(temp, target, ec);
+    if (ec) {
+        std::filesystem::remove(temp, ec);
+        throw BadInput("out: cannot write " + path);
+    }
+}
+
+std::vector<std::string> splitList(const std::string& text) {
+    std::vector<std::string> items;
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t end = text.find(',', start);
+        if (end == std::string::npos) end = text.size();
+        std::string item = text.substr(start, end - start);
+        item.erase(0, item.find_first_not_of(' '));
+        item.erase(item.find_last_not_of(' ') + 1);
+        if (!item.empty()) items.push_back(item);
+        start = end + 1;
+    }
+    return items;
+}
+
+int reportCommand(nourish::Host host, Args& a, const nourish::Output& out) {
+    if (a.rest.empty()) throw BadInput("subcommand: missing");
+    std::string sub = a.rest.front();
+    a.rest.erase(a.rest.begin());
+    bool asJson = a.flag("--json");
+    if (sub == "sections") {
+        a.expect(0, "report sections takes no arguments");
+        json list = json::parse(host.reportSections());
+        if (asJson) {
+            out << list.dump(2) << "\n";
+            return 0;
+        }
+        for (const json& s : list)
+            out << s.value("id", "") << "  " << s.value("title", "") << "  (" << s.value("plugin", "") << ")\n";
+        return 0;
+    }
+    if (sub == "pdf") {
+        auto path = a.option("--out");
+        if (!path) throw BadInput("--out: is required (the PDF file to write)");
+        std::vector<std::string> without = splitList(a.option("--without").value_or(""));
+        a.expect(1, "report pdf needs the client id");
+        auto id = nourish::parseId(a.rest[0]);
+        if (!id) throw BadInput("client: '" + a.rest[0] + "' is not a client id");
+        Composed composed = compose(host, *id, without);
+        Pdf pdf = renderPdf(composed.report);
+        writeFile(*path, pdf.bytes);
+        std::string hash = sha256Hex(pdf.bytes);
+        host.audit(*id, "report.pdf",
+                   json({{"sha256", hash}, {"bytes", pdf.bytes.size()}, {"pages", pdf.pages}, {"sections", composed.sections}})
+                       .dump());
+        for (const std::string& w : composed.warnings) out << "warning: " << w << "\n";
+        out << "wrote " << std::to_string(pdf.pages) << " page" << (pdf.pages == 1 ? "" : "s") << " ("
+            << std::to_string((pdf.bytes.size() + 1023) / 1024) << " KB) to " << *path << "; SHA-256 " << hash << "\n";
+        return 0;
+    }
+    throw BadInput("subcommand: unknown 'report " + sub + "'");
+}
+
+}  // namespace
+
+std::string commandsJson() {
+    return json::array({{{"name", "report"}, {"summary", "a family's plan summary as a PDF"}, {"usage", kUsage}}}).dump();
+}
+
+int runCommand(nourish::Host host, const std::string& command, const std::vector<std::string>& args,
+               const nourish::Output& out, const nourish::Output& error) {
+    Args a{args};
+    try {
+        if (command == "report") return reportCommand(host, a, out);
+        error << "unknown command " << command << "\n";
+        return 2;
+    } catch (const BadInput& e) {
+        error << "error: " << e.what() << "\n";
+        if (std::string(e.what()).find("subcommand") != std::string::npos) error << kUsage;
+        return 2;
+    } catch (const nourish::Error& e) {
+        error << "error: " << e.what() << "\n";
+        return e.status() == NOURISH_NOT_FOUND || e.status() == NOURISH_INVALID ? 2 : 1;
+    } catch (const std::exception& e) {
+        error << "error: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+}  // namespace reports

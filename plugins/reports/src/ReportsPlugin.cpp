@@ -1,0 +1,24 @@
+// Reports (first-party plugin): the family's plan summary composed from every
+// plugin's report sections for one client, rendered as a PDF with Pango and
+// Cairo; the `report` command. Uses only the SDK and its own libraries.
+#include "Commands.h"
+#include "nourish/plugin.hpp"
+
+namespace {
+
+class ReportsPlugin : public nourish::Plugin {
+public:
+    void init(nourish::Host host) override { host_ = host; }
+    std::string cliCommandsJson() const override { return reports::commandsJson(); }
+    int runCommand(const std::string& command, const std::vector<std::string>& args, const nourish::Output& out,
+                   const nourish::Output& error) override {
+        return reports::runCommand(*host_, command, args, out, error);
+    }
+
+private:
+    std::optional<nourish::Host> host_;
+};
+
+}  // namespace
+
+NOURISH_PLUGIN(ReportsPlugin, "org.nourish.reports", "Reports", "0.1.0", "Nourish")
