@@ -254,20 +254,18 @@ void table(Writer& w, const json& block) {
 
     Style head{9.5, true, kInk, 1.15}, cell{9.5, false, kInk, 1.15};
     constexpr double pad = 4;
-    auto drawRow = [&](const json& values, const Style& style, bool shaded) {
+    auto layoutRow = [&](const json& values, const Style& style, double& h) {
         std::vector<Layout> cells;
-        double h = 0;
+        h = 0;
         for (size_t c = 0; c < n; ++c) {
             std::string text = c < values.size() && values[c].is_string() ? values[c].get<std::string>() : "";
             cells.push_back(w.layout(text, style, width[c] - 2 * pad));
             h = std::max(h, Writer::height(cells.back().get()));
         }
         h += 2 * pad;
-        bool moved = false;
-        if (w.y() + h > kPageH - kFooter - 14) {
-            w.newPage();
-            moved = true;
-        }
+        return cells;
+    };
+    auto drawRow = [&](std::vector<Layout>& cells, double h, const Style& style, bool shaded) {
         double y = w.y(), x = kMargin;
         if (shaded) {
             colour(w.cr(), kShade);
@@ -284,17 +282,24 @@ void table(Writer& w, const json& block) {
         cairo_line_to(w.cr(), kMargin + kContentW, y + h);
         cairo_stroke(w.cr());
         w.advance(h);
-        return moved;
     };
-    w.need(40);
-    drawRow(columns, head, true);
-    for (const json& row : block["rows"])
-        if (drawRow(row, cell, false)) {
-            // The header again at the top of a new page, then the row.
+    double headH = 0;
+    auto header = layoutRow(columns, head, headH);
+    // The header and the first row together, never the header alone.
+    double firstH = 0;
+    if (!block["rows"].empty()) layoutRow(block["rows"][0], cell, firstH);
+    w.need(headH + firstH);
+    drawRow(header, headH, head, true);
+    for (const json& row : block["rows"]) {
+        double h = 0;
+        auto cells = layoutRow(row, cell, h);
+        if (w.y() + h > kPageH - kFooter - 14) {
+            // On the next page, the header again first.
             w.newPage();
-            drawRow(columns, head, true);
-            drawRow(row, cell, false);
+            drawRow(header, headH, head, true);
         }
+        drawRow(cells, h, cell, false);
+    }
     w.space(8);
 }
 

@@ -1,0 +1,104 @@
+// `nourish-cli report` on the demo caseload: one family's summary with every
+// plugin's sections, nobody else's data, an audit event with the PDF's hash,
+// and bad input refused with nothing written.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "nourish/core/AuditLog.h"
+#include "nourish/core/ClientStore.h"
+#include "nourish/core/Store.h"
+#include "support/Process.h"
+#include "support/TempDir.h"
+
+using nlohmann::json;
+using nourish::test::ProcessResult;
+using nourish::test::runProcess;
+
+namespace {
+
+class ReportCliTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        auto r = cli({"store", "demo"});
+        ASSERT_EQ(r.exitCode, 0) << r.error;
+        nourish::Store store(dir / "n.db");
+        ollie = nourish::ClientStore(store).search("bennett", 1)[0].id;
+    }
+    ProcessResult cli(std::vector<std::string> args) {
+        args.insert(args.begin(), {"--store", (dir / "n.db").string()});
+        return runProcess(NOURISH_CLI, args, {"XDG_DATA_HOME=" + (dir / "xdg").string(), "NOURISH_PLUGIN_PATH="});
+    }
+    std::string text(const std::filesystem::path& pdf) { return runProcess("pdftotext", {pdf.string(), "-"}).output; }
+    nourish::test::TempDir dir;
+    int64_t ollie = 0;
+};
+
+std::string sha256Of(const std::filesystem::path& path) {
+    auto r = runProcess("sha256sum", {path.string()});
+    return r.output.substr(0, 64);
+}
+
+}  // namespace
+
+TEST_F(ReportCliTest, OneFamilysSummaryWithEverySection_AndNobodyElses) {
+    auto r = cli({"report", "pdf", std::to_string(ollie), "--out", (dir / "ollie.pdf").string()});
+    ASSERT_EQ(r.exitCode, 0) << r.error;
+    EXPECT_EQ(runProcess("qpdf", {"--check", (dir / "ollie.pdf").string()}).exitCode, 0);
+    std::string t = text(dir / "ollie.pdf");
+    for (const char* expected : {"Plan summary for Ollie Bennett", "About Ollie", "Your last consultation",
+                                 "Your elimination plan", "Coconut yoghurt", "Milk ladder", "Little Roots Nutrition",
+                                 "page 1 of 2", "page 2 of 2"})
+        EXPECT_NE(t.find(expected), std::string::npos) << expected;
+    for (const char* other : {"Zoë", "Müller", "Nguy", "Freja", "Haddad", "Patel", "Layla"})
+        EXPECT_EQ(t.find(other), std::string::npos) << other;
+
+    // The export is an audit event with the hash of exactly this file.
+    std::string hash = sha256Of(dir / "ollie.pdf");
+    EXPECT_NE(r.output.find(hash), std::string::npos) << r.output;
+    nourish::Store store(dir / "n.db");
+    bool audited = false;
+    for (const auto& e : nourish::AuditLog(store).forClient(ollie))
+        if (e.action == "org.nourish.reports:report.pdf") audited = json::parse(e.detail)["sha256"] == hash;
+    EXPECT_TRUE(audited);
+}
+
+TEST_F(ReportCliTest, ASectionCanBeLeftOut) {
+    ASSERT_EQ(cli({"report", "pdf", std::to_string(ollie), "--out", (dir / "a.pdf").string(), "--without",
+                   "last-consultation, org.intake/none"})
+                  .exitCode,
+              2)
+        << "an unknown section is refused";
+    EXPECT_FALSE(std::filesystem::exists(dir / "a.pdf"));
+    auto r = cli({"report", "pdf", std::to_string(ollie), "--out", (dir / "a.pdf").string(), "--without",
+                  "last-consultation,org.nourish.intake/about-child"});
+    ASSERT_EQ(r.exitCode, 0) << r.error;
+    std::string t = text(dir / "a.pdf");
+    EXPECT_EQ(t.find("Your last consultation"), std::string::npos);
+    EXPECT_EQ(t.find("About Ollie"), std::string::npos);
+    EXPECT_NE(t.find("Your elimination plan"), std::string::npos);
+}
+
+TEST_F(ReportCliTest, BadInputIsRefusedAndNothingIsWritten) {
+    struct Case {
+        std::vector<std::string> args;
+        std::string says;
+    };
+    std::vector<Case> cases = {
+        {{"report", "pdf", "999", "--out", (dir / "x.pdf").string()}, "no client with id 999"},
+        {{"report", "pdf", "abc", "--out", (dir / "x.pdf").string()}, "client: 'abc'"},
+        {{"report", "pdf", std::to_string(ollie)}, "--out: is required"},
+        {{"report", "pdf", std::to_string(ollie), "--out", (dir / "no" / "dir" / "x.pdf").string()}, "out: cannot write"},
+        {{"report", "fax", std::to_string(ollie)}, "unknown 'report fax'"},
+    };
+    for (const Case& c : cases) {
+        auto r = cli(c.args);
+        EXPECT_EQ(r.exitCode, 2) << c.args[1];
+        EXPECT_NE(r.error.find(c.says), std::string::npos) << r.error;
+    }
+    EXPECT_FALSE(std::filesystem::exists(dir / "x.pdf"));
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
+        EXPECT_NE(entry.path().extension(), ".part") << entry.path();
+}
