@@ -371,7 +371,8 @@ int settingsCommand(Store& store, PluginHost& host, Args& args) {
             if (s.key != key) continue;
             PluginSettings settings(store, p->id());
             if (value) {
-                settings.set(key, *value);
+                if (s.secret) settings.setSecret(key, *value);  // sealed, never stored as typed
+                else settings.set(key, *value);
                 return 0;
             }
             if (s.secret) throw UsageError(key + ": is a secret and is never shown");

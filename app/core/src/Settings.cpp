@@ -6,6 +6,7 @@
 #include "nourish/core/AuditLog.h"
 #include "nourish/core/ClientStore.h"
 #include "nourish/core/Errors.h"
+#include "nourish/core/Secrets.h"
 #include "nourish/core/Text.h"
 
 namespace nourish {
@@ -92,6 +93,17 @@ void PluginSettings::set(const std::string& key, const std::string& value) {
         .bind(2, key)
         .bind(3, value)
         .run();
+}
+
+std::optional<std::string> PluginSettings::getSecret(const std::string& key) {
+    auto value = get(key);
+    if (!value || value->empty()) return std::nullopt;
+    return openSecret(*value);
+}
+
+void PluginSettings::setSecret(const std::string& key, const std::string& value) {
+    if (!isValidUtf8(value) || hasControlCharacters(value)) throw ValidationError(key, "holds characters a secret cannot have");
+    set(key, value.empty() ? std::string() : sealSecret(value));
 }
 
 }  // namespace nourish

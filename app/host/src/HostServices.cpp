@@ -228,6 +228,12 @@ int32_t registryForEach(const nourish_host* host, const char* id, nourish_regist
 const nourish_host_registry kRegistry{sizeof(nourish_host_registry), &registryForEach};
 
 // ---- settings ----
+// A setting the plugin's manifest marks as secret is sealed in the store.
+bool isSecret(const PluginRecord& record, const std::string& key) {
+    for (const Manifest::Setting& s : record.manifest.settings)
+        if (s.key == key) return s.secret;
+    return false;
+}
 int32_t settingGet(const nourish_host* host, const char* key, const nourish_sink* value) {
     return guarded(nullptr, [&] {
         auto& rt = runtimeOf(host);
@@ -237,7 +243,8 @@ int32_t settingGet(const nourish_host* host, const char* key, const nourish_sink
             if (!PracticeSettings::isKey(k)) return int32_t(NOURISH_NOT_FOUND);
             v = PracticeSettings(rt.sql->store()).get(k);
         } else {
-            v = PluginSettings(rt.sql->store(), rt.record->id()).get(k);
+            PluginSettings settings(rt.sql->store(), rt.record->id());
+            v = isSecret(*rt.record, k) ? settings.getSecret(k) : settings.get(k);
         }
         if (!v) return int32_t(NOURISH_NOT_FOUND);
         put(value, *v);
@@ -250,7 +257,9 @@ int32_t settingSet(const nourish_host* host, const char* key, const char* value,
         std::string k = key ? key : "";
         if (k.rfind("practice.", 0) == 0)
             throw AccessDenied("practice details are changed by the practitioner in the app, not by plugins");
-        PluginSettings(rt.sql->store(), rt.record->id()).set(k, value ? value : "");
+        PluginSettings settings(rt.sql->store(), rt.record->id());
+        if (isSecret(*rt.record, k)) settings.setSecret(k, value ? value : "");
+        else settings.set(k, value ? value : "");
         return NOURISH_OK;
     });
 }

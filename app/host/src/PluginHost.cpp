@@ -628,7 +628,8 @@ std::vector<CliCommand> PluginHost::cliCommands() const {
         auto ext = static_cast<const nourish_cli_commands*>(d->get_extension(d, NOURISH_CLI_COMMANDS_ID));
         if (!ext) continue;
         for (auto& item : json::parse(ext->commands_json))
-            commands.push_back({record, item["name"], item["summary"], item.value("usage", "")});
+            commands.push_back({record, item["name"], item["summary"], item.value("usage", ""),
+                                item.value("commits", "whole") == "each"});
     }
     return commands;
 }
@@ -644,7 +645,11 @@ int PluginHost::runCliCommand(const CliCommand& command, const std::vector<std::
     // Whatever the command wrote is undone unless it succeeds.
     size_t mark = pendingEventMark();
     int rc;
-    {
+    if (command.commitsEach) {
+        // Each savepoint the plugin opens commits on its own, as it ends.
+        CrashSentinel::CallScope call(command.plugin->id());
+        rc = ext->run(d, command.name.c_str(), static_cast<int32_t>(argv.size()), argv.data(), &outSink, &errorSink);
+    } else {
         Savepoint sp(store_.db());
         {
             CrashSentinel::CallScope call(command.plugin->id());

@@ -1,7 +1,9 @@
 // Reports (first-party plugin): the family's plan summary composed from every
 // plugin's report sections for one client, rendered as a PDF with Pango and
-// Cairo; the `report` command. Uses only the SDK and its own libraries.
+// Cairo, and emailed to the family through a durable outbox; the `report`,
+// `outbox` and `smtp` commands. Uses only the SDK and its own libraries.
 #include "Commands.h"
+#include "Outbox.h"
 #include "nourish/plugin.hpp"
 
 namespace {
@@ -9,6 +11,7 @@ namespace {
 class ReportsPlugin : public nourish::Plugin {
 public:
     void init(nourish::Host host) override { host_ = host; }
+    std::string migrationsJson() const override { return reports::Outbox::migrationsJson(); }
     std::string cliCommandsJson() const override { return reports::commandsJson(); }
     int runCommand(const std::string& command, const std::vector<std::string>& args, const nourish::Output& out,
                    const nourish::Output& error) override {

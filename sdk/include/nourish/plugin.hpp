@@ -107,6 +107,15 @@ public:
         throw Error(rc, error.str());
     }
     void reset() { api_->reset(stmt_); }
+    // Bytes as they are (a PDF, a whole email).
+    Statement& bindBlob(int index, std::string_view bytes) {
+        return check(api_->bind_blob(stmt_, index, bytes.data(), static_cast<int64_t>(bytes.size())));
+    }
+    std::string blob(int column) const {
+        const void* value = api_->column_blob(stmt_, column);
+        if (!value) return std::string();
+        return std::string(static_cast<const char*>(value), static_cast<size_t>(api_->column_bytes(stmt_, column)));
+    }
     bool isNull(int column) const { return api_->column_type(stmt_, column) == NOURISH_TYPE_NULL; }
     int64_t int64(int column) const { return api_->column_int64(stmt_, column); }
     double real(int column) const { return api_->column_double(stmt_, column); }

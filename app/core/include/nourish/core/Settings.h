@@ -33,6 +33,10 @@ public:
     PluginSettings(Store& store, std::string pluginId) : store_(store), pluginId_(std::move(pluginId)) {}
     std::optional<std::string> get(const std::string& key);
     void set(const std::string& key, const std::string& value);
+    // A secret (the manifest marks it) is sealed before it is stored and
+    // opened when read (see Secrets.h); an empty value removes it.
+    std::optional<std::string> getSecret(const std::string& key);
+    void setSecret(const std::string& key, const std::string& value);
 
 private:
     Store& store_;

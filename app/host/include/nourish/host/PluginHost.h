@@ -61,6 +61,7 @@ struct CliCommand {
     std::string name;
     std::string summary;
     std::string usage;
+    bool commitsEach = false;  // "commits": "each": no savepoint around the whole command
 };
 
 struct UiPage {

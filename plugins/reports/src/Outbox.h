@@ -1,0 +1,59 @@
+// The durable outbox (table reports_outbox): a family's summary is queued as
+// the complete message (recipient, Message-ID, subject, bodies, the PDF and
+// its SHA-256) in one savepoint, then sent by one pass of the worker:
+// 4xx and network trouble wait and try again (doubling delays, up to a give-up
+// time), 5xx fails with the server's reply, a message caught between sending
+// and being marked sent goes again once with the same Message-ID.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "Mail.h"
+#include "nourish/plugin.hpp"
+
+namespace reports {
+
+struct OutboxItem {
+    int64_t id = 0;
+    int64_t clientId = 0;
+    std::string recipient, recipientName, messageId, subject, pdfSha256;
+    std::string status;  // queued, sending, sent, failed, cancelled
+    int attempts = 0;
+    std::string nextAttemptAt, lastError, createdAt, sentAt;
+};
+
+struct SendReport {
+    int sent = 0, failed = 0, waiting = 0;
+    std::vector<std::string> lines;  // one per message handled, for the practitioner
+};
+
+class Outbox {
+public:
+    explicit Outbox(nourish::Host host) : host_(host) {}
+
+    static std::string migrationsJson();
+
+    // The summary for this client to each guardian who consented to email,
+    // or only to `to` (which must be one of them). Throws BadInput naming the
+    // problem (no consenting guardian, settings missing, a bad header value)
+    // before anything is queued.
+    std::vector<int64_t> enqueueSummary(int64_t clientId, const std::optional<std::string>& to);
+    std::vector<OutboxItem> list() const;
+    // One pass over what is due now.
+    SendReport sendDue();
+    void retry(int64_t id);
+    void cancel(int64_t id);
+
+    // The SMTP settings, checked: a bad one names its key.
+    SmtpConfig smtpConfig() const;
+    // Sends one short message now, outside the outbox; says what happened.
+    std::string sendTest(const std::string& to);
+
+private:
+    std::string setting(const std::string& key, const std::string& fallback = {}) const;
+    nourish::Host host_;
+};
+
+}  // namespace reports
