@@ -1,0 +1,276 @@
+// Emailing a family's summary through nourish-cli to a real SMTP server on
+// loopback (aiosmtpd), over STARTTLS, implicit TLS and plain (testing only),
+// and the failure matrix: no STARTTLS, a certificate for another host, 451
+// twice, 550, a server that stops answering mid-DATA, header injection, a
+// guardian without consent, a crash between sending and marking sent.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "SmtpServer.h"
+#include "nourish/core/ClientStore.h"
+#include "nourish/core/Database.h"
+#include "nourish/core/Store.h"
+#include "support/Process.h"
+#include "support/TempDir.h"
+
+using nlohmann::json;
+using nourish::test::ProcessResult;
+using nourish::test::runProcess;
+using nourish::test::SmtpServer;
+
+namespace {
+
+// Reads a received message with Python's email package: the headers, the
+// text, and the attachment's SHA-256 and first bytes.
+const char* kReadMessage = R"(
+import email, email.policy, hashlib, json, sys
+m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
+out = {'to': str(m['To']), 'from': str(m['From']), 'subject': str(m['Subject']), 'message_id': str(m['Message-ID']),
+       'date': str(m['Date']), 'text': '', 'html': '', 'attachments': []}
+for part in m.walk():
+    if part.get_content_maintype() == 'multipart':
+        continue
+    if part.get_filename():
+        data = part.get_payload(decode=True)
+        out['attachments'].append({'name': part.get_filename(), 'sha256': hashlib.sha256(data).hexdigest(),
+                                   'start': data[:5].decode('latin-1')})
+    elif part.get_content_type() == 'text/plain':
+        out['text'] = part.get_content()
+    elif part.get_content_type() == 'text/html':
+        out['html'] = part.get_content()
+print(json.dumps(out))
+)";
+
+class EmailTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        auto r = cli({"store", "demo"});
+        ASSERT_EQ(r.exitCode, 0) << r.error;
+        nourish::Store store(dir / "n.db");
+        ollie = nourish::ClientStore(store).search("bennett", 1)[0].id;
+        freja = nourish::ClientStore(store).search("orsted", 1)[0].id;
+    }
+    ProcessResult cli(std::vector<std::string> args) {
+        args.insert(args.begin(), {"--store", (dir / "n.db").string()});
+        return runProcess(NOURISH_CLI, args,
+                          {"XDG_DATA_HOME=" + (dir / "xdg").string(), "XDG_CONFIG_HOME=" + (dir / "config").string(),
+                           "NOURISH_PLUGIN_PATH="});
+    }
+    void set(const std::string& key, const std::string& value) {
+        auto r = cli({"settings", "set", key, value});
+        ASSERT_EQ(r.exitCode, 0) << key << ": " << r.error;
+    }
+    // The server and the settings that reach it.
+    std::unique_ptr<SmtpServer> serve(SmtpServer::Options o, const std::string& security, const std::string& certHost = "localhost") {
+        if (o.mode != "plain" && o.mode != "no-starttls") {
+            nourish::test::makeCertificates(dir / "certs", certHost);
+            o.certificates = dir / "certs";
+        }
+        auto server = std::make_unique<SmtpServer>(dir / "smtp", o);
+        set("smtp.host", "localhost");
+        set("smtp.port", std::to_string(server->port()));
+        set("smtp.security", security);
+        if (!o.certificates.empty()) set("smtp.ca_file", (dir / "certs" / "ca.pem").string());
+        if (!o.user.empty()) {
+            set("smtp.user", o.user);
+            set("smtp.password", o.password);
+        }
+        set("smtp.timeout_s", "2");
+        set("outbox.retry_initial_s", "1");
+        return server;
+    }
+    json outbox() {
+        auto r = cli({"outbox", "list", "--json"});
+        EXPECT_EQ(r.exitCode, 0) << r.error;
+        return r.exitCode == 0 ? json::parse(r.output) : json::array();
+    }
+    std::string send() {
+        auto r = cli({"outbox", "send"});
+        EXPECT_EQ(r.exitCode, 0) << r.error;
+        return r.output;
+    }
+    json read(const std::filesystem::path& eml) {
+        auto r = runProcess("/usr/bin/python3", {"-c", kReadMessage, eml.string()});
+        EXPECT_EQ(r.exitCode, 0) << r.error;
+        return r.exitCode == 0 ? json::parse(r.output) : json();
+    }
+    void queueOllie() {
+        auto r = cli({"report", "email", std::to_string(ollie)});
+        ASSERT_EQ(r.exitCode, 0) << r.error;
+    }
+    nourish::test::TempDir dir;
+    int64_t ollie = 0, freja = 0;
+};
+
+}  // namespace
+
+TEST_F(EmailTest, StartTlsWithAuthPlain_TheFamilyGetsTheirSummaryAndNobodyElses) {
+    auto server = serve({"starttls", {}, "claire", "pa55 word", ""}, "starttls");
+    queueOllie();
+    json queued = outbox();
+    ASSERT_EQ(queued.size(), 1u);
+    EXPECT_EQ(queued[0]["status"], "queued");
+    std::string report = send();
+    EXPECT_NE(report.find("1 sent"), std::string::npos) << report;
+    auto received = server->received();
+    ASSERT_EQ(received.size(), 1u);
+    json m = read(received[0]);
+    EXPECT_EQ(m["to"], "Sarah Bennett <sarah.bennett@example.org>") << "a guardian of this child who consented";
+    EXPECT_EQ(m["message_id"], outbox()[0]["message_id"]);
+    EXPECT_FALSE(m["date"].get<std::string>().empty());
+    EXPECT_NE(m["subject"].get<std::string>().find("Ollie"), std::string::npos);
+    EXPECT_NE(m["text"].get<std::string>().find("Ollie"), std::string::npos);
+    EXPECT_NE(m["html"].get<std::string>().find("<li>Your elimination plan</li>"), std::string::npos);
+    ASSERT_EQ(m["attachments"].size(), 1u);
+    EXPECT_EQ(m["attachments"][0]["start"], "%PDF-");
+    EXPECT_EQ(m["attachments"][0]["sha256"], outbox()[0]["pdf_sha256"]) << "the bytes the plugin made, unchanged";
+    std::string whole = m.dump();
+    for (const char* other : {"Zoë", "Müller", "Nguy", "Freja", "Haddad", "Patel"})
+        EXPECT_EQ(whole.find(other), std::string::npos) << other;
+    EXPECT_EQ(outbox()[0]["status"], "sent");
+
+    // The password is sealed in the store and never shown.
+    nourish::Store store(dir / "n.db");
+    nourish::Statement s(store.db(), "SELECT value FROM plugin_settings WHERE key = 'smtp.password'");
+    ASSERT_TRUE(s.step());
+    EXPECT_EQ(s.text(0).rfind("sealed:v1:", 0), 0u);
+    EXPECT_EQ(s.text(0).find("pa55"), std::string::npos);
+    auto shown = cli({"settings", "get", "smtp.password"});
+    EXPECT_NE(shown.exitCode, 0);
+    EXPECT_EQ(shown.output.find("pa55"), std::string::npos);
+}
+
+TEST_F(EmailTest, ImplicitTls_AndPlainOnlyWhenChosen) {
+    {
+        auto server = serve({"tls", {}, "", "", ""}, "tls");
+        queueOllie();
+        send();
+        EXPECT_EQ(server->received().size(), 1u);
+    }
+    std::filesystem::remove_all(dir / "smtp");
+    auto plain = serve({"plain", {}, "", "", ""}, "none");
+    queueOllie();
+    send();
+    EXPECT_EQ(plain->received().size(), 1u) << "no encryption, because the practitioner chose it";
+    EXPECT_EQ(outbox()[0]["status"], "sent");
+}
+
+TEST_F(EmailTest, NoStartTls_NothingIsSentAndTheMessageStaysQueued) {
+    auto server = serve({"no-starttls", {}, "", "", ""}, "starttls");
+    queueOllie();
+    send();
+    EXPECT_TRUE(server->received().empty());
+    json item = outbox()[0];
+    EXPECT_EQ(item["status"], "queued");
+    EXPECT_NE(item["last_error"].get<std::string>().find("does not offer STARTTLS"), std::string::npos) << item;
+}
+
+TEST_F(EmailTest, ACertificateForAnotherHost_NothingIsSent) {
+    auto server = serve({"starttls", {}, "", "", ""}, "starttls", "mail.other.example");
+    queueOllie();
+    send();
+    EXPECT_TRUE(server->received().empty());
+    json item = outbox()[0];
+    EXPECT_EQ(item["status"], "queued");
+    EXPECT_NE(item["last_error"].get<std::string>().find("nothing was sent"), std::string::npos) << item;
+}
+
+TEST_F(EmailTest, Transient451Twice_ThenDeliveredExactlyOnce) {
+    auto server = serve({"starttls", {}, "", "", "451,451"}, "starttls");
+    queueOllie();
+    send();
+    EXPECT_EQ(outbox()[0]["status"], "queued");
+    EXPECT_NE(outbox()[0]["last_error"].get<std::string>().find("451"), std::string::npos);
+    send();  // not due yet: the first wait is one second
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+    send();  // the second 451; the wait doubles
+    EXPECT_EQ(outbox()[0]["attempts"], 2);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2200));
+    send();
+    EXPECT_EQ(outbox()[0]["status"], "sent");
+    EXPECT_EQ(server->received().size(), 1u);
+    send();
+    EXPECT_EQ(server->received().size(), 1u) << "sent once";
+}
+
+TEST_F(EmailTest, Permanent550_FailsWithTheServersReply_NoRetry) {
+    auto server = serve({"starttls", {}, "", "", "550"}, "starttls");
+    queueOllie();
+    std::string report = send();
+    EXPECT_NE(report.find("1 failed"), std::string::npos) << report;
+    json item = outbox()[0];
+    EXPECT_EQ(item["status"], "failed");
+    EXPECT_NE(item["last_error"].get<std::string>().find("550"), std::string::npos) << item;
+    send();
+    EXPECT_TRUE(server->received().empty());
+    // She may send it again on purpose.
+    ASSERT_EQ(cli({"outbox", "retry", std::to_string(item["id"].get<int64_t>())}).exitCode, 0);
+    send();
+    EXPECT_EQ(server->received().size(), 1u);
+}
+
+TEST_F(EmailTest, AServerThatStopsAnsweringMidData_TimesOut_OneDeliveryWithOneMessageId) {
+    auto server = serve({"starttls", {}, "", "", "stall"}, "starttls");
+    queueOllie();
+    std::string first = send();
+    EXPECT_NE(first.find("will try again"), std::string::npos) << first;
+    EXPECT_EQ(outbox()[0]["status"], "queued");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+    send();
+    auto received = server->received();
+    ASSERT_EQ(received.size(), 1u);
+    EXPECT_EQ(read(received[0])["message_id"], outbox()[0]["message_id"]);
+}
+
+TEST_F(EmailTest, ACrashBetweenSendingAndMarkingSent_ResendsWithTheSameMessageId) {
+    auto server = serve({"starttls", {}, "", "", ""}, "starttls");
+    queueOllie();
+    send();
+    ASSERT_EQ(server->received().size(), 1u);
+    {
+        // As if the app died after the server took it and before it was marked.
+        nourish::Store store(dir / "n.db");
+        store.db().exec("UPDATE reports_outbox SET status = 'sending', sent_at = NULL");
+    }
+    send();
+    auto received = server->received();
+    ASSERT_EQ(received.size(), 2u);
+    EXPECT_EQ(read(received[0])["message_id"], read(received[1])["message_id"]) << "the family's mail client sees one message";
+    send();
+    EXPECT_EQ(server->received().size(), 2u) << "at most once more";
+}
+
+TEST_F(EmailTest, HeaderInjectionAndGuardiansWithoutConsent_RefusedBeforeAnythingIsQueued) {
+    auto server = serve({"starttls", {}, "", "", ""}, "starttls");
+    set("email.subject", "Summary\r\nBcc: everyone@example.org");
+    auto injected = cli({"report", "email", std::to_string(ollie)});
+    EXPECT_EQ(injected.exitCode, 2);
+    EXPECT_NE(injected.error.find("subject: holds a line break"), std::string::npos) << injected.error;
+    set("email.subject", "Summary for {{child_given}}");
+    set("smtp.from_name", "Claire\nBcc: x@example.org");
+    EXPECT_EQ(cli({"report", "email", std::to_string(ollie)}).exitCode, 2);
+    set("smtp.from_name", "Little Roots");
+
+    auto noConsent = cli({"report", "email", std::to_string(freja)});
+    EXPECT_EQ(noConsent.exitCode, 2);
+    EXPECT_NE(noConsent.error.find("has not consented to email"), std::string::npos) << noConsent.error;
+    auto stranger = cli({"report", "email", std::to_string(ollie), "--to", "someone@example.org"});
+    EXPECT_EQ(stranger.exitCode, 2);
+    EXPECT_NE(stranger.error.find("not the email of a guardian"), std::string::npos) << stranger.error;
+    EXPECT_TRUE(outbox().empty()) << "nothing queued";
+    send();
+    EXPECT_TRUE(server->received().empty());
+}
+
+TEST_F(EmailTest, SmtpTestSaysWhatHappened) {
+    auto server = serve({"starttls", {}, "", "", ""}, "starttls");
+    auto ok = cli({"smtp", "test", "--to", "claire@example.org"});
+    EXPECT_EQ(ok.exitCode, 0) << ok.error;
+    EXPECT_EQ(server->received().size(), 1u);
+    set("smtp.security", "sometimes");
+    auto bad = cli({"smtp", "test", "--to", "claire@example.org"});
+    EXPECT_EQ(bad.exitCode, 2);
+    EXPECT_NE(bad.error.find("smtp.security: 'sometimes'"), std::string::npos) << bad.error;
+}
