@@ -262,100 +262,107 @@ void Outbox::cancel(int64_t id) {
 
 SendReport Outbox::sendDue() {
     SendReport report;
-    std::string now = utcNow();
+    int initial = intSetting(setting("outbox.retry_initial_s"), "outbox.retry_initial_s", 1, 86400, 60);
+    int giveUpHours = intSetting(setting("outbox.give_up_after_h"), "outbox.give_up_after_h", 1, 24 * 60, 96);
     struct Due {
         OutboxItem item;
         std::string sender, message;
-        std::time_t created;
+        SendResult result;
+        bool tried = false;
     };
-    std::vector<Due> due;
-    {
-        auto s = host_.prepare(std::string(kColumns).replace(std::string(kColumns).find(" FROM"), 0, ", sender, message") +
-                               "WHERE status IN ('queued', 'sending') AND next_attempt_at <= ?1 ORDER BY id");
-        s.bind(1, now);
-        while (s.step()) {
-            Due d{readItem(s), s.text(13), s.blob(14), 0};
-            d.created = parseUtc(d.item.createdAt);
-            due.push_back(std::move(d));
-        }
-    }
-    if (due.empty()) return report;
-    int initial = intSetting(setting("outbox.retry_initial_s"), "outbox.retry_initial_s", 1, 86400, 60);
-    int giveUpHours = intSetting(setting("outbox.give_up_after_h"), "outbox.give_up_after_h", 1, 24 * 60, 96);
-    auto wait = [&](Due& d, const std::string& reason) {
-        // Doubling delays; past the give-up time the message fails for good.
-        std::time_t t = std::time(nullptr);
-        int attempts = d.item.attempts + 1;
-        bool giveUp = t - d.created >= std::time_t(giveUpHours) * 3600;
-        double delay = double(initial) * std::pow(2.0, std::min(attempts - 1, 20));
+    // What happened to a batch, written in one savepoint: sent (with its audit
+    // event), failed for good, or waiting with a doubled delay.
+    auto record = [&](std::vector<Due>& batch) {
         host_.savepoint([&] {
-            host_.prepare("UPDATE reports_outbox SET status = ?2, attempts = ?3, next_attempt_at = ?4, last_error = ?5 "
-                          "WHERE id = ?1")
-                .bind(1, d.item.id)
-                .bind(2, giveUp ? "failed" : "queued")
-                .bind(3, attempts)
-                .bind(4, utcAt(t + std::time_t(std::min(delay, 86400.0 * 7))))
-                .bind(5, giveUp ? "gave up after " + std::to_string(giveUpHours) + " h: " + reason : reason)
-                .step();
+            std::time_t t = std::time(nullptr);
+            for (Due& d : batch) {
+                if (!d.tried) continue;
+                std::string who = "message " + std::to_string(d.item.id) + " to " + d.item.recipient;
+                if (d.result.kind == SendResult::Sent) {
+                    host_.prepare("UPDATE reports_outbox SET status = 'sent', sent_at = ?2, attempts = attempts + 1, "
+                                  "last_error = '' WHERE id = ?1")
+                        .bind(1, d.item.id)
+                        .bind(2, utcAt(t))
+                        .step();
+                    host_.audit(d.item.clientId, "report.email.sent",
+                                json({{"outbox_id", d.item.id}, {"recipient", d.item.recipient},
+                                      {"message_id", d.item.messageId}, {"pdf_sha256", d.item.pdfSha256}})
+                                    .dump());
+                    ++report.sent;
+                    report.lines.push_back(who + ": sent");
+                } else if (d.result.kind == SendResult::Permanent) {
+                    host_.prepare("UPDATE reports_outbox SET status = 'failed', attempts = attempts + 1, last_error = ?2 "
+                                  "WHERE id = ?1")
+                        .bind(1, d.item.id)
+                        .bind(2, "the server refused it: " + d.result.reply)
+                        .step();
+                    ++report.failed;
+                    report.lines.push_back(who + ": failed, the server refused it: " + d.result.reply);
+                } else {
+                    int attempts = d.item.attempts + 1;
+                    bool giveUp = t - parseUtc(d.item.createdAt) >= std::time_t(giveUpHours) * 3600;
+                    double delay = double(initial) * std::pow(2.0, std::min(attempts - 1, 20));
+                    std::string reason =
+                        giveUp ? "gave up after " + std::to_string(giveUpHours) + " h: " + d.result.reply : d.result.reply;
+                    host_.prepare("UPDATE reports_outbox SET status = ?2, attempts = ?3, next_attempt_at = ?4, "
+                                  "last_error = ?5 WHERE id = ?1")
+                        .bind(1, d.item.id)
+                        .bind(2, giveUp ? "failed" : "queued")
+                        .bind(3, attempts)
+                        .bind(4, utcAt(t + std::time_t(std::min(delay, 86400.0 * 7))))
+                        .bind(5, reason)
+                        .step();
+                    ++(giveUp ? report.failed : report.waiting);
+                    report.lines.push_back(who + (giveUp ? ": failed, " : ": will try again: ") + reason);
+                }
+            }
         });
-        if (giveUp) ++report.failed;
-        else ++report.waiting;
-        report.lines.push_back("message " + std::to_string(d.item.id) + " to " + d.item.recipient +
-                               (giveUp ? ": failed, gave up: " : ": will try again: ") + reason);
     };
 
-    SmtpConfig config = smtpConfig();
+    std::optional<SmtpConfig> config;
     std::unique_ptr<SmtpConnection> connection;
-    try {
-        connection = std::make_unique<SmtpConnection>(config);
-    } catch (const SmtpConnectError& e) {
-        // Fail closed: nothing was sent; every due message waits with the reason.
-        for (Due& d : due) wait(d, e.what());
-        return report;
-    }
-    for (Due& d : due) {
-        if (!connection->usable()) {
-            try {
-                connection = std::make_unique<SmtpConnection>(config);
-            } catch (const SmtpConnectError& e) {
-                wait(d, e.what());
-                continue;
-            }
+    std::string connectError;
+    std::string now = utcNow();
+    int64_t after = 0;
+    for (;;) {
+        // The next few due messages, read whole (the PDF is in the message).
+        std::vector<Due> batch;
+        {
+            auto s = host_.prepare(std::string(kColumns).replace(std::string(kColumns).find(" FROM"), 0, ", sender, message") +
+                                   "WHERE status IN ('queued', 'sending') AND next_attempt_at <= ?1 AND id > ?2 "
+                                   "ORDER BY id LIMIT 50");
+            s.bind(1, now).bind(2, after);
+            while (s.step()) batch.push_back({readItem(s), s.text(13), s.blob(14), {}, false});
         }
-        // Marked before the message leaves: after a crash it goes again, once,
-        // with the same Message-ID.
+        if (batch.empty()) break;
+        after = batch.back().item.id;
+        if (!config) config = smtpConfig();
+        // Marked before they leave: after a crash each goes again, once, with
+        // the same Message-ID.
         host_.savepoint([&] {
-            host_.prepare("UPDATE reports_outbox SET status = 'sending' WHERE id = ?1").bind(1, d.item.id).step();
+            for (const Due& d : batch)
+                host_.prepare("UPDATE reports_outbox SET status = 'sending' WHERE id = ?1").bind(1, d.item.id).step();
         });
-        SendResult result = connection->send(d.sender, d.item.recipient, d.message);
-        if (result.kind == SendResult::Sent) {
-            host_.savepoint([&] {
-                host_.prepare("UPDATE reports_outbox SET status = 'sent', sent_at = ?2, attempts = attempts + 1, "
-                              "last_error = '' WHERE id = ?1")
-                    .bind(1, d.item.id)
-                    .bind(2, utcNow())
-                    .step();
-                host_.audit(d.item.clientId, "report.email.sent",
-                            json({{"outbox_id", d.item.id}, {"recipient", d.item.recipient},
-                                  {"message_id", d.item.messageId}, {"pdf_sha256", d.item.pdfSha256}})
-                                .dump());
-            });
-            ++report.sent;
-            report.lines.push_back("message " + std::to_string(d.item.id) + " to " + d.item.recipient + ": sent");
-        } else if (result.kind == SendResult::Permanent) {
-            host_.savepoint([&] {
-                host_.prepare("UPDATE reports_outbox SET status = 'failed', attempts = attempts + 1, last_error = ?2 "
-                              "WHERE id = ?1")
-                    .bind(1, d.item.id)
-                    .bind(2, "the server refused it: " + result.reply)
-                    .step();
-            });
-            ++report.failed;
-            report.lines.push_back("message " + std::to_string(d.item.id) + " to " + d.item.recipient +
-                                   ": failed, the server refused it: " + result.reply);
-        } else {
-            wait(d, result.reply);
+        for (Due& d : batch) {
+            d.tried = true;
+            if (!connection || !connection->usable()) {
+                connection.reset();
+                if (connectError.empty()) {
+                    try {
+                        connection = std::make_unique<SmtpConnection>(*config);
+                    } catch (const SmtpConnectError& e) {
+                        // Fail closed: nothing is sent; this pass stops trying.
+                        connectError = e.what();
+                    }
+                }
+                if (!connection) {
+                    d.result = {SendResult::Transient, connectError};
+                    continue;
+                }
+            }
+            d.result = connection->send(d.sender, d.item.recipient, d.message);
         }
+        record(batch);
     }
     return report;
 }

@@ -165,6 +165,18 @@ TEST_F(EmailTest, NoStartTls_NothingIsSentAndTheMessageStaysQueued) {
     json item = outbox()[0];
     EXPECT_EQ(item["status"], "queued");
     EXPECT_NE(item["last_error"].get<std::string>().find("does not offer STARTTLS"), std::string::npos) << item;
+
+    // Still failing after the give-up time (one hour here): failed for good, with the reason.
+    set("outbox.give_up_after_h", "1");
+    {
+        nourish::Store store(dir / "n.db");
+        store.db().exec("UPDATE reports_outbox SET created_at = '2020-01-01T00:00:00Z', next_attempt_at = '2020-01-01T00:00:00Z'");
+    }
+    send();
+    item = outbox()[0];
+    EXPECT_EQ(item["status"], "failed");
+    EXPECT_EQ(item["last_error"].get<std::string>().rfind("gave up after 1 h", 0), 0u) << item;
+    EXPECT_TRUE(server->received().empty());
 }
 
 TEST_F(EmailTest, ACertificateForAnotherHost_NothingIsSent) {
