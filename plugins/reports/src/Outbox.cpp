@@ -260,111 +260,121 @@ void Outbox::cancel(int64_t id) {
     });
 }
 
-SendReport Outbox::sendDue() {
-    SendReport report;
-    int initial = intSetting(setting("outbox.retry_initial_s"), "outbox.retry_initial_s", 1, 86400, 60);
-    int giveUpHours = intSetting(setting("outbox.give_up_after_h"), "outbox.give_up_after_h", 1, 24 * 60, 96);
-    struct Due {
-        OutboxItem item;
-        std::string sender, message;
-        SendResult result;
-        bool tried = false;
-    };
-    // What happened to a batch, written in one savepoint: sent (with its audit
-    // event), failed for good, or waiting with a doubled delay.
-    auto record = [&](std::vector<Due>& batch) {
-        host_.savepoint([&] {
-            std::time_t t = std::time(nullptr);
-            for (Due& d : batch) {
-                if (!d.tried) continue;
-                std::string who = "message " + std::to_string(d.item.id) + " to " + d.item.recipient;
-                if (d.result.kind == SendResult::Sent) {
-                    host_.prepare("UPDATE reports_outbox SET status = 'sent', sent_at = ?2, attempts = attempts + 1, "
-                                  "last_error = '' WHERE id = ?1")
-                        .bind(1, d.item.id)
-                        .bind(2, utcAt(t))
-                        .step();
-                    host_.audit(d.item.clientId, "report.email.sent",
-                                json({{"outbox_id", d.item.id}, {"recipient", d.item.recipient},
-                                      {"message_id", d.item.messageId}, {"pdf_sha256", d.item.pdfSha256}})
-                                    .dump());
-                    ++report.sent;
-                    report.lines.push_back(who + ": sent");
-                } else if (d.result.kind == SendResult::Permanent) {
-                    host_.prepare("UPDATE reports_outbox SET status = 'failed', attempts = attempts + 1, last_error = ?2 "
-                                  "WHERE id = ?1")
-                        .bind(1, d.item.id)
-                        .bind(2, "the server refused it: " + d.result.reply)
-                        .step();
-                    ++report.failed;
-                    report.lines.push_back(who + ": failed, the server refused it: " + d.result.reply);
-                } else {
-                    int attempts = d.item.attempts + 1;
-                    bool giveUp = t - parseUtc(d.item.createdAt) >= std::time_t(giveUpHours) * 3600;
-                    double delay = double(initial) * std::pow(2.0, std::min(attempts - 1, 20));
-                    std::string reason =
-                        giveUp ? "gave up after " + std::to_string(giveUpHours) + " h: " + d.result.reply : d.result.reply;
-                    host_.prepare("UPDATE reports_outbox SET status = ?2, attempts = ?3, next_attempt_at = ?4, "
-                                  "last_error = ?5 WHERE id = ?1")
-                        .bind(1, d.item.id)
-                        .bind(2, giveUp ? "failed" : "queued")
-                        .bind(3, attempts)
-                        .bind(4, utcAt(t + std::time_t(std::min(delay, 86400.0 * 7))))
-                        .bind(5, reason)
-                        .step();
-                    ++(giveUp ? report.failed : report.waiting);
-                    report.lines.push_back(who + (giveUp ? ": failed, " : ": will try again: ") + reason);
-                }
-            }
-        });
-    };
+std::vector<Pending> Outbox::takeDue(int64_t afterId, int limit) {
+    std::vector<Pending> batch;
+    {
+        auto s = host_.prepare(std::string(kColumns).replace(std::string(kColumns).find(" FROM"), 0, ", sender, message") +
+                               "WHERE status IN ('queued', 'sending') AND next_attempt_at <= ?1 AND id > ?2 "
+                               "ORDER BY id LIMIT ?3");
+        s.bind(1, utcNow()).bind(2, afterId).bind(3, limit);
+        while (s.step()) batch.push_back({readItem(s), s.text(13), s.blob(14), {}, false});
+    }
+    if (batch.empty()) return batch;
+    // Marked before they leave: after a crash each goes again, once, with the
+    // same Message-ID.
+    host_.savepoint([&] {
+        for (const Pending& p : batch)
+            host_.prepare("UPDATE reports_outbox SET status = 'sending' WHERE id = ?1").bind(1, p.item.id).step();
+    });
+    return batch;
+}
 
-    std::optional<SmtpConfig> config;
+void Outbox::transmit(const SmtpConfig& config, std::vector<Pending>& batch) {
     std::unique_ptr<SmtpConnection> connection;
     std::string connectError;
-    std::string now = utcNow();
-    int64_t after = 0;
-    for (;;) {
-        // The next few due messages, read whole (the PDF is in the message).
-        std::vector<Due> batch;
-        {
-            auto s = host_.prepare(std::string(kColumns).replace(std::string(kColumns).find(" FROM"), 0, ", sender, message") +
-                                   "WHERE status IN ('queued', 'sending') AND next_attempt_at <= ?1 AND id > ?2 "
-                                   "ORDER BY id LIMIT 50");
-            s.bind(1, now).bind(2, after);
-            while (s.step()) batch.push_back({readItem(s), s.text(13), s.blob(14), {}, false});
-        }
-        if (batch.empty()) break;
-        after = batch.back().item.id;
-        if (!config) config = smtpConfig();
-        // Marked before they leave: after a crash each goes again, once, with
-        // the same Message-ID.
-        host_.savepoint([&] {
-            for (const Due& d : batch)
-                host_.prepare("UPDATE reports_outbox SET status = 'sending' WHERE id = ?1").bind(1, d.item.id).step();
-        });
-        for (Due& d : batch) {
-            d.tried = true;
-            if (!connection || !connection->usable()) {
-                connection.reset();
-                if (connectError.empty()) {
-                    try {
-                        connection = std::make_unique<SmtpConnection>(*config);
-                    } catch (const SmtpConnectError& e) {
-                        // Fail closed: nothing is sent; this pass stops trying.
-                        connectError = e.what();
-                    }
-                }
-                if (!connection) {
-                    d.result = {SendResult::Transient, connectError};
-                    continue;
+    for (Pending& p : batch) {
+        p.tried = true;
+        if (!connection || !connection->usable()) {
+            connection.reset();
+            if (connectError.empty()) {
+                try {
+                    connection = std::make_unique<SmtpConnection>(config);
+                } catch (const SmtpConnectError& e) {
+                    // Fail closed: nothing is sent; this batch stops trying.
+                    connectError = e.what();
                 }
             }
-            d.result = connection->send(d.sender, d.item.recipient, d.message);
+            if (!connection) {
+                p.result = {SendResult::Transient, connectError};
+                continue;
+            }
         }
-        record(batch);
+        p.result = connection->send(p.sender, p.item.recipient, p.message);
+    }
+}
+
+void Outbox::record(std::vector<Pending>& batch, SendReport& report) {
+    int initial = intSetting(setting("outbox.retry_initial_s"), "outbox.retry_initial_s", 1, 86400, 60);
+    int giveUpHours = intSetting(setting("outbox.give_up_after_h"), "outbox.give_up_after_h", 1, 24 * 60, 96);
+    host_.savepoint([&] {
+        std::time_t t = std::time(nullptr);
+        for (Pending& d : batch) {
+            if (!d.tried) continue;
+            std::string who = "message " + std::to_string(d.item.id) + " to " + d.item.recipient;
+            if (d.result.kind == SendResult::Sent) {
+                host_.prepare("UPDATE reports_outbox SET status = 'sent', sent_at = ?2, attempts = attempts + 1, "
+                              "last_error = '' WHERE id = ?1")
+                    .bind(1, d.item.id)
+                    .bind(2, utcAt(t))
+                    .step();
+                host_.audit(d.item.clientId, "report.email.sent",
+                            json({{"outbox_id", d.item.id}, {"recipient", d.item.recipient},
+                                  {"message_id", d.item.messageId}, {"pdf_sha256", d.item.pdfSha256}})
+                                .dump());
+                ++report.sent;
+                report.lines.push_back(who + ": sent");
+            } else if (d.result.kind == SendResult::Permanent) {
+                host_.prepare("UPDATE reports_outbox SET status = 'failed', attempts = attempts + 1, last_error = ?2 "
+                              "WHERE id = ?1")
+                    .bind(1, d.item.id)
+                    .bind(2, "the server refused it: " + d.result.reply)
+                    .step();
+                ++report.failed;
+                report.lines.push_back(who + ": failed, the server refused it: " + d.result.reply);
+            } else {
+                int attempts = d.item.attempts + 1;
+                bool giveUp = t - parseUtc(d.item.createdAt) >= std::time_t(giveUpHours) * 3600;
+                double delay = double(initial) * std::pow(2.0, std::min(attempts - 1, 20));
+                std::string reason =
+                    giveUp ? "gave up after " + std::to_string(giveUpHours) + " h: " + d.result.reply : d.result.reply;
+                host_.prepare("UPDATE reports_outbox SET status = ?2, attempts = ?3, next_attempt_at = ?4, "
+                              "last_error = ?5 WHERE id = ?1")
+                    .bind(1, d.item.id)
+                    .bind(2, giveUp ? "failed" : "queued")
+                    .bind(3, attempts)
+                    .bind(4, utcAt(t + std::time_t(std::min(delay, 86400.0 * 7))))
+                    .bind(5, reason)
+                    .step();
+                ++(giveUp ? report.failed : report.waiting);
+                report.lines.push_back(who + (giveUp ? ": failed, " : ": will try again: ") + reason);
+            }
+        }
+    });
+}
+
+SendReport Outbox::sendDue() {
+    SendReport report;
+    auto any = host_.prepare("SELECT 1 FROM reports_outbox WHERE status IN ('queued', 'sending') AND next_attempt_at <= ?1 LIMIT 1");
+    any.bind(1, utcNow());
+    if (!any.step()) return report;
+    SmtpConfig config = smtpConfig();  // settings that are wrong stop the pass before anything is marked
+    int64_t after = 0;
+    for (;;) {
+        std::vector<Pending> batch = takeDue(after);
+        if (batch.empty()) break;
+        after = batch.back().item.id;
+        transmit(config, batch);
+        record(batch, report);
     }
     return report;
+}
+
+std::pair<int, int> Outbox::counts() const {
+    auto s = host_.prepare(
+        "SELECT count(*) FILTER (WHERE status IN ('queued', 'sending')), count(*) FILTER (WHERE status = 'failed') "
+        "FROM reports_outbox");
+    s.step();
+    return {int(s.int64(0)), int(s.int64(1))};
 }
 
 std::string Outbox::sendTest(const std::string& to) {

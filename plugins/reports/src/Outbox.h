@@ -29,6 +29,15 @@ struct SendReport {
     std::vector<std::string> lines;  // one per message handled, for the practitioner
 };
 
+// A message on its way: read and marked `sending` on the main thread,
+// transmitted on any thread (no store), then recorded on the main thread.
+struct Pending {
+    OutboxItem item;
+    std::string sender, message;
+    SendResult result;
+    bool tried = false;
+};
+
 class Outbox {
 public:
     explicit Outbox(nourish::Host host) : host_(host) {}
@@ -41,8 +50,17 @@ public:
     // before anything is queued.
     std::vector<int64_t> enqueueSummary(int64_t clientId, const std::optional<std::string>& to);
     std::vector<OutboxItem> list() const;
-    // One pass over what is due now.
+    // One pass over what is due now: takeDue, transmit and record in turn.
     SendReport sendDue();
+    // Up to `limit` due messages after `afterId`, marked sending (committed).
+    std::vector<Pending> takeDue(int64_t afterId, int limit = 50);
+    // Sends them over one connection (reconnecting if it breaks); a connection
+    // that cannot be made leaves every message with the reason. No store.
+    static void transmit(const SmtpConfig& config, std::vector<Pending>& batch);
+    // What happened, in one savepoint; adds to the report.
+    void record(std::vector<Pending>& batch, SendReport& report);
+    // How many messages wait (queued or sending) and how many failed.
+    std::pair<int, int> counts() const;
     void retry(int64_t id);
     void cancel(int64_t id);
 

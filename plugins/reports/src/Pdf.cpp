@@ -145,6 +145,36 @@ public:
         y_ = kTop;
     }
 
+    // Each page with its footer, as a picture.
+    std::vector<PageImage> images(const std::string& footerLeft, double scale) {
+        std::vector<PageImage> out;
+        int width = int(std::ceil(kPageW * scale)), height = int(std::ceil(kPageH * scale));
+        for (size_t i = 0; i < pages_.size(); ++i) {
+            cairo_surface_t* image = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
+            cairo_t* cr = cairo_create(image);
+            cairo_set_source_rgb(cr, 1, 1, 1);
+            cairo_paint(cr);
+            cairo_scale(cr, scale, scale);
+            cairo_set_source_surface(cr, pages_[i].surface, 0, 0);
+            cairo_paint(cr);
+            footer(cr, footerLeft, i);
+            cairo_destroy(cr);
+            cairo_surface_flush(image);
+            PageImage page{width, height, std::string(size_t(width) * size_t(height) * 3, '\0')};
+            const unsigned char* data = cairo_image_surface_get_data(image);
+            int stride = cairo_image_surface_get_stride(image);
+            for (int y = 0; y < height; ++y)
+                for (int x = 0; x < width; ++x) {
+                    uint32_t px = *reinterpret_cast<const uint32_t*>(data + y * stride + x * 4);
+                    char* rgb = &page.rgb[(size_t(y) * size_t(width) + size_t(x)) * 3];
+                    rgb[0] = char((px >> 16) & 0xFF), rgb[1] = char((px >> 8) & 0xFF), rgb[2] = char(px & 0xFF);
+                }
+            cairo_surface_destroy(image);
+            out.push_back(std::move(page));
+        }
+        return out;
+    }
+
     // Writes every page with its footer to a PDF in memory.
     std::string finish(const std::string& footerLeft, const std::string& title) {
         std::string bytes;
@@ -156,27 +186,10 @@ public:
         cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_TITLE, title.c_str());
         cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_CREATOR, "Nourish");
         cairo_t* out = cairo_create(pdf);
-        Style footer{8.5, false, kQuiet, 1.0};
         for (size_t i = 0; i < pages_.size(); ++i) {
             cairo_set_source_surface(out, pages_[i].surface, 0, 0);
             cairo_paint(out);
-            pango_cairo_update_context(out, context_.get());
-            Layout left = layout(footerLeft, footer, kContentW * 0.7);
-            Layout right = layout("page " + std::to_string(i + 1) + " of " + std::to_string(pages_.size()), footer,
-                                  kContentW * 0.3);
-            pango_layout_set_alignment(right.get(), PANGO_ALIGN_RIGHT);
-            double y = kPageH - kFooter + 8;
-            colour(out, kRule);
-            cairo_set_line_width(out, 0.6);
-            cairo_move_to(out, kMargin, y - 6);
-            cairo_line_to(out, kPageW - kMargin, y - 6);
-            cairo_stroke(out);
-            colour(out, kQuiet);
-            cairo_move_to(out, kMargin, y);
-            pango_cairo_show_layout(out, left.get());
-            cairo_move_to(out, kMargin + kContentW * 0.7, y);
-            pango_cairo_show_layout(out, right.get());
-            cairo_new_path(out);
+            footer(out, footerLeft, i);
             cairo_show_page(out);
         }
         cairo_destroy(out);
@@ -189,6 +202,27 @@ public:
     }
 
 private:
+    void footer(cairo_t* out, const std::string& footerLeft, size_t i) {
+        Style style{8.5, false, kQuiet, 1.0};
+        pango_cairo_update_context(out, context_.get());
+        Layout left = layout(footerLeft, style, kContentW * 0.7);
+        Layout right = layout("page " + std::to_string(i + 1) + " of " + std::to_string(pages_.size()), style,
+                              kContentW * 0.3);
+        pango_layout_set_alignment(right.get(), PANGO_ALIGN_RIGHT);
+        double y = kPageH - kFooter + 8;
+        colour(out, kRule);
+        cairo_set_line_width(out, 0.6);
+        cairo_move_to(out, kMargin, y - 6);
+        cairo_line_to(out, kPageW - kMargin, y - 6);
+        cairo_stroke(out);
+        colour(out, kQuiet);
+        cairo_move_to(out, kMargin, y);
+        pango_cairo_show_layout(out, left.get());
+        cairo_move_to(out, kMargin + kContentW * 0.7, y);
+        pango_cairo_show_layout(out, right.get());
+        cairo_new_path(out);
+    }
+
     struct Page {
         cairo_surface_t* surface = nullptr;
         cairo_t* cr = nullptr;
@@ -449,8 +483,14 @@ void blocks(Writer& w, const json& list) {
 
 }  // namespace
 
-Pdf renderPdf(const json& report) {
-    Writer w;
+namespace {
+
+std::string footerText(const json& report) {
+    std::string name = str(report.value("practice", json::object()), "name");
+    return name.empty() ? str(report, "title") : name;
+}
+
+void draw(Writer& w, const json& report) {
     const json& practice = report.value("practice", json::object());
     // The practice at the top, then the title and who it is for.
     std::string name = str(practice, "name");
@@ -473,10 +513,23 @@ Pdf renderPdf(const json& report) {
         w.space(6);
         blocks(w, closing);
     }
+}
+
+}  // namespace
+
+Pdf renderPdf(const json& report) {
+    Writer w;
+    draw(w, report);
     Pdf pdf;
-    pdf.bytes = w.finish(name.empty() ? str(report, "title") : name, str(report, "title"));
+    pdf.bytes = w.finish(footerText(report), str(report, "title"));
     pdf.pages = w.pages();
     return pdf;
+}
+
+std::vector<PageImage> renderPageImages(const json& report, double scale) {
+    Writer w;
+    draw(w, report);
+    return w.images(footerText(report), scale);
 }
 
 }  // namespace reports

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace reports {
 
@@ -16,5 +17,13 @@ struct Pdf {
     int pages = 0;
 };
 Pdf renderPdf(const nlohmann::json& report);
+
+// The same pages as pictures for a preview: exactly what the PDF shows, drawn
+// by Cairo at `scale` pixels per point. Each page is RGB, 3 bytes a pixel.
+struct PageImage {
+    int width = 0, height = 0;
+    std::string rgb;
+};
+std::vector<PageImage> renderPageImages(const nlohmann::json& report, double scale);
 
 }  // namespace reports
