@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <thread>
 
 #include "nourish/core/AuditLog.h"
@@ -117,7 +118,7 @@ TEST_F(MainWindowTest, ClickingAClient_OpensWorkspaceWithPluginPages) {
     wxNotebook* pages = frame->workspace()->notebook();
     std::vector<std::string> titles;
     for (size_t i = 0; i < pages->GetPageCount(); ++i) titles.push_back(pages->GetPageText(i).utf8_string());
-    EXPECT_EQ(titles, (std::vector<std::string>{"Intake", "Protocol", "Consultations", "Test page"}));
+    EXPECT_EQ(titles, (std::vector<std::string>{"Intake", "Protocol", "Consultations", "Plan summary", "Test page"}));
     auto* label = dynamic_cast<wxStaticText*>(pages->FindWindow("test-page-label"));
     ASSERT_NE(label, nullptr);
     EXPECT_EQ(label->GetLabel().utf8_string(), "client " + std::to_string(expected));
@@ -559,6 +560,94 @@ TEST_F(MainWindowTest, ConsultationsPage_BookWriteASoapNoteSignItAndTheEditorLoc
     EXPECT_NE(flagged.find("Freja"), std::string::npos) << flagged;
 }
 
+TEST_F(MainWindowTest, SummaryPage_PreviewsThePdf_EmailOnlyToGuardiansWhoConsented) {
+    int64_t id = ClientStore(*store).search("müller", 5)[0].id;  // Zoë: her mother consented, her father did not
+    wxWindow* page = openPage(frame, id, "summary-page");
+    ASSERT_NE(page, nullptr);
+    pumpFor(200);
+    EXPECT_EQ(named<wxStaticText>(page, "summary-title")->GetLabel(), wxString::FromUTF8("Plan summary — Zoë Müller"));
+    ASSERT_NE(page->FindWindow("summary-page-1"), nullptr) << "the first page is previewed";
+    int pages = 0;
+    while (page->FindWindow(("summary-page-" + std::to_string(pages + 1)).c_str())) ++pages;
+    EXPECT_GE(pages, 2);
+    snapshot(frame, "summary-preview");
+
+    // Leaving a section out redraws the preview without it.
+    auto* sections = named<wxCheckListBox>(page, "summary-sections");
+    ASSERT_NE(sections, nullptr);
+    ASSERT_GE(sections->GetCount(), 3u);
+    for (unsigned i = 0; i < sections->GetCount(); ++i) sections->Check(i, i == 0);
+    wxCommandEvent toggled(wxEVT_CHECKLISTBOX, sections->GetId());
+    toggled.SetEventObject(sections);
+    sections->GetEventHandler()->ProcessEvent(toggled);
+    pumpFor(100);
+    EXPECT_EQ(page->FindWindow("summary-page-2"), nullptr) << "one short section fits on one page";
+    for (unsigned i = 0; i < sections->GetCount(); ++i) sections->Check(i, true);
+
+    // Email: the father is shown with the reason but cannot be chosen.
+    std::string mother, father;
+    bool fatherEnabled = true, queued = false;
+    WhenOpen<> email("email-family", [&](wxDialog* dialog) {
+        auto* first = named<wxCheckBox>(dialog, "recipient-0");
+        auto* second = named<wxCheckBox>(dialog, "recipient-1");
+        ASSERT_NE(first, nullptr);
+        ASSERT_NE(second, nullptr);
+        mother = first->GetLabel().utf8_string();
+        father = second->GetLabel().utf8_string();
+        fatherEnabled = second->IsEnabled();
+        EXPECT_TRUE(first->IsEnabled() && first->GetValue());
+        queued = true;
+        click(dialog->FindWindow(wxID_OK));
+    });
+    click(page->FindWindow("email-family-button"));
+    ASSERT_TRUE(pumpUntil([&] { return queued && !wxWindow::FindWindowByName("email-family"); }, 8000));
+    EXPECT_NE(mother.find("hanna.mueller@example.org"), std::string::npos) << mother;
+    EXPECT_NE(father.find("has not consented to email"), std::string::npos) << father;
+    EXPECT_FALSE(fatherEnabled);
+    Statement outbox(store->db(), "SELECT recipient, status FROM reports_outbox");
+    ASSERT_TRUE(outbox.step());
+    EXPECT_EQ(outbox.text(0), "hanna.mueller@example.org");
+    EXPECT_FALSE(outbox.step()) << "one message, to the mother only";
+    outbox.reset();
+    pumpFor(100);
+    std::string status = named<wxStaticText>(page, "outbox-status")->GetLabel().utf8_string();
+    EXPECT_NE(status.find("Outbox: 1 waiting"), std::string::npos) << status;
+    EXPECT_NE(status.find("smtp.host: is not set"), std::string::npos) << "why it does not go yet: " << status;
+    snapshot(frame, "summary-queued");
+
+    // The outbox lists it; the email settings are saved, the password sealed.
+    long rows = -1;
+    WhenOpen<> box("outbox", [&](wxDialog* dialog) {
+        rows = named<wxListCtrl>(dialog, "outbox-list")->GetItemCount();
+        snapshot(dialog, "summary-outbox");
+    });
+    click(page->FindWindow("outbox-button"));
+    ASSERT_TRUE(pumpUntil([&] { return rows >= 0 && !wxWindow::FindWindowByName("outbox"); }, 8000));
+    EXPECT_EQ(rows, 1);
+    std::string refused;
+    bool saved = false;
+    WhenOpen<> settings("email-settings", [&](wxDialog* dialog) {
+        named<wxTextCtrl>(dialog, "smtp.host")->SetValue("mail.example.org");
+        named<wxTextCtrl>(dialog, "smtp.port")->SetValue("seventy");
+        named<wxTextCtrl>(dialog, "smtp.password")->SetValue("pa55 word");
+        click(dialog->FindWindow(wxID_OK));
+        refused = named<wxStaticText>(dialog, "dialog-problem")->GetLabel().utf8_string();
+        named<wxTextCtrl>(dialog, "smtp.port")->SetValue("587");
+        saved = true;
+        click(dialog->FindWindow(wxID_OK));
+    });
+    click(page->FindWindow("email-settings-button"));
+    ASSERT_TRUE(pumpUntil([&] { return saved && !wxWindow::FindWindowByName("email-settings"); }, 8000));
+    EXPECT_NE(refused.find("smtp.port: 'seventy'"), std::string::npos) << refused;
+    Statement stored(store->db(), "SELECT key, value FROM plugin_settings WHERE plugin_id = 'org.nourish.reports' ORDER BY key");
+    std::map<std::string, std::string> values;
+    while (stored.step()) values[stored.text(0)] = stored.text(1);
+    stored.reset();
+    EXPECT_EQ(values["smtp.host"], "mail.example.org");
+    EXPECT_EQ(values["smtp.port"], "587");
+    EXPECT_EQ(values["smtp.password"].rfind("sealed:v1:", 0), 0u) << values["smtp.password"];
+}
+
 TEST_F(MainWindowTest, ProtocolPage_ShowsADemoChildMidWayUpTheMilkLadder) {
     int64_t id = ClientStore(*store).search("bennett", 5)[0].id;
     wxWindow* page = openProtocolPage(frame, id);
@@ -714,6 +803,10 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i)
         if (std::string(argv[i]).rfind("--gtest_list_tests", 0) == 0) return RUN_ALL_TESTS();
     prepareGuiEnvironment();
+    // Secret settings are sealed with a key file under XDG_CONFIG_HOME: the
+    // tests keep theirs in a folder of their own, never in the real home.
+    nourish::test::TempDir config;
+    setenv("XDG_CONFIG_HOME", config.path().c_str(), 1);
     // A failed wxASSERT fails the test instead of opening a dialog nobody can click.
     wxSetAssertHandler([](const wxString& file, int line, const wxString& func, const wxString& cond,
                           const wxString& msg) {

@@ -136,7 +136,7 @@ int reportCommand(nourish::Host host, Args& a, const nourish::Output& out) {
         a.expect(1, "report email needs the client id");
         auto id = nourish::parseId(a.rest[0]);
         if (!id) throw BadInput("client: '" + a.rest[0] + "' is not a client id");
-        auto ids = Outbox(host).enqueueSummary(*id, to);
+        auto ids = Outbox(host).enqueueSummary(*id, to ? std::vector<std::string>{*to} : std::vector<std::string>{});
         for (const OutboxItem& item : Outbox(host).list())
             if (std::find(ids.begin(), ids.end(), item.id) != ids.end())
                 out << "queued message " << std::to_string(item.id) << " to " << item.recipientName << " <" << item.recipient

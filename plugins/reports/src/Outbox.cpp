@@ -4,6 +4,7 @@
 #include <Poco/SHA2Engine.h>
 #include <kainjow/mustache.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -131,7 +132,8 @@ SmtpConfig Outbox::smtpConfig() const {
     return c;
 }
 
-std::vector<int64_t> Outbox::enqueueSummary(int64_t clientId, const std::optional<std::string>& to) {
+std::vector<int64_t> Outbox::enqueueSummary(int64_t clientId, const std::vector<std::string>& to,
+                                            const std::vector<std::string>& without) {
     std::string from = setting("smtp.from", host_.setting("practice.email"));
     if (from.empty()) throw BadInput("smtp.from: is not set (the address families see the email come from)");
     try {
@@ -152,20 +154,22 @@ std::vector<int64_t> Outbox::enqueueSummary(int64_t clientId, const std::optiona
     };
     std::vector<Recipient> recipients;
     std::string refused;
+    std::vector<std::string> unmatched = to;
     for (const json& g : client.value("guardians", json::array())) {
         std::string name = g.value("name", ""), email = g.value("email", "");
         bool consent = g.value("email_consent", false);
-        if (to && email != *to) continue;
+        if (!to.empty() && std::find(to.begin(), to.end(), email) == to.end()) continue;
+        std::erase(unmatched, email);
         if (email.empty()) refused += (refused.empty() ? "" : "; ") + name + " has no email address";
         else if (!consent) refused += (refused.empty() ? "" : "; ") + name + " has not consented to email";
         else recipients.push_back({name, email});
     }
-    if (recipients.empty()) {
-        if (to && refused.empty()) throw BadInput("to: " + *to + " is not the email of a guardian of this client");
+    if (!unmatched.empty()) throw BadInput("to: " + unmatched.front() + " is not the email of a guardian of this client");
+    if (!to.empty() && !refused.empty()) throw BadInput("to: " + refused);
+    if (recipients.empty())
         throw BadInput("to: nobody to send to (" + (refused.empty() ? std::string("no guardians") : refused) + ")");
-    }
 
-    Composed composed = compose(host_, clientId, {});
+    Composed composed = compose(host_, clientId, without);
     Pdf pdf = renderPdf(composed.report);
     std::string pdfHash = sha256Hex(pdf.bytes);
     std::string given = client.value("preferred_name", "");

@@ -45,10 +45,11 @@ public:
     static std::string migrationsJson();
 
     // The summary for this client to each guardian who consented to email,
-    // or only to `to` (which must be one of them). Throws BadInput naming the
-    // problem (no consenting guardian, settings missing, a bad header value)
-    // before anything is queued.
-    std::vector<int64_t> enqueueSummary(int64_t clientId, const std::optional<std::string>& to);
+    // or only to those in `to` (each must be one of them), without the
+    // sections in `without`. Throws BadInput naming the problem (no consenting
+    // guardian, settings missing, a bad header value) before anything is queued.
+    std::vector<int64_t> enqueueSummary(int64_t clientId, const std::vector<std::string>& to,
+                                        const std::vector<std::string>& without = {});
     std::vector<OutboxItem> list() const;
     // One pass over what is due now: takeDue, transmit and record in turn.
     SendReport sendDue();
