@@ -613,6 +613,9 @@ TEST_F(MainWindowTest, SummaryPage_PreviewsThePdf_EmailOnlyToGuardiansWhoConsent
     std::string status = named<wxStaticText>(page, "outbox-status")->GetLabel().utf8_string();
     EXPECT_NE(status.find("Outbox: 1 waiting"), std::string::npos) << status;
     EXPECT_NE(status.find("smtp.host: is not set"), std::string::npos) << "why it does not go yet: " << status;
+    pumpFor(50);
+    EXPECT_EQ(frame->GetStatusBar()->GetStatusText(1).utf8_string().rfind("Outbox: 1 waiting", 0), 0u)
+        << "the status bar shows the queue: " << frame->GetStatusBar()->GetStatusText(1).utf8_string();
     snapshot(frame, "summary-queued");
 
     // The outbox lists it; the email settings are saved, the password sealed.

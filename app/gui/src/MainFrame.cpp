@@ -117,9 +117,9 @@ MainFrame::MainFrame(Store& store, PluginHost& host)
         SetTitle(u8(*practice) + " — Nourish");
     buildMenus();
     buildToolbar();
-    CreateStatusBar(2);
-    int widths[] = {-1, FromDIP(320)};
-    GetStatusBar()->SetStatusWidths(2, widths);
+    CreateStatusBar(3);
+    int widths[] = {-1, -2, FromDIP(260)};
+    GetStatusBar()->SetStatusWidths(3, widths);
     buildLayout();
     refreshList();
     showStartupSummary();
@@ -130,6 +130,8 @@ MainFrame::MainFrame(Store& store, PluginHost& host)
         if (dialog.ShowModal() != wxID_OK) return std::nullopt;
         return EditedAnswers{dialog.savedComplete(), dialog.answers()};
     });
+    // Plugins' own status lines (the outbox) in the middle of the status bar.
+    host_.setStatusListener([this] { CallAfter([this] { SetStatusText(u8(host_.statusLine()), 1); }); });
     // A plugin changed a client (e.g. recorded consent): show it everywhere.
     listener_ = host_.listen([this](const std::string& event, const std::string&) {
         if (event != "nourish.client.changed") return;
@@ -141,6 +143,7 @@ MainFrame::MainFrame(Store& store, PluginHost& host)
 }
 
 MainFrame::~MainFrame() {
+    host_.setStatusListener({});
     host_.unlisten(listener_);
     host_.setFormEditor({});
 }
@@ -310,7 +313,8 @@ void MainFrame::updateStatus() {
     }
     wxString plugins = wxString::Format("%zu %s loaded", loaded, loaded == 1 ? "plugin" : "plugins");
     if (failed) plugins += wxString::Format(", %zu failed", failed);
-    SetStatusText(plugins, 1);
+    SetStatusText(plugins, 2);
+    SetStatusText(u8(host_.statusLine()), 1);
 }
 
 void MainFrame::showStartupSummary() {

@@ -418,6 +418,18 @@ int32_t noteTemplatesGet(const nourish_host* host, const char* id, const nourish
         return int32_t(NOURISH_OK);
     });
 }
+// ---- status ----
+int32_t statusSet(const nourish_host* host, const char* text) {
+    return guarded(nullptr, [&] {
+        std::string t = text ? text : "";
+        if (t.size() > 120 || hasControlCharacters(t) || !isValidUtf8(t)) return int32_t(NOURISH_INVALID);
+        auto& rt = runtimeOf(host);
+        rt.host->setPluginStatus(rt.record->id(), t);
+        return int32_t(NOURISH_OK);
+    });
+}
+const nourish_host_status kStatus{sizeof(nourish_host_status), &statusSet};
+
 // ---- reports ----
 int32_t reportsSections(const nourish_host* host, const nourish_sink* out) {
     return guarded(nullptr, [&] {
@@ -506,6 +518,7 @@ const void* hostExtension(const nourish_host*, const char* id) {
     if (which == NOURISH_HOST_INSTRUMENTS_ID) return &kInstruments;
     if (which == NOURISH_HOST_NOTE_TEMPLATES_ID) return &kNoteTemplates;
     if (which == NOURISH_HOST_REPORTS_ID) return &kReports;
+    if (which == NOURISH_HOST_STATUS_ID) return &kStatus;
     return nullptr;
 }
 

@@ -744,6 +744,18 @@ std::vector<ReportSection> PluginHost::reportSections(int64_t clientId) {
     return sections;
 }
 
+void PluginHost::setPluginStatus(const std::string& pluginId, const std::string& text) {
+    std::erase_if(statuses_, [&](const auto& s) { return s.first == pluginId; });
+    if (!text.empty()) statuses_.emplace_back(pluginId, text);
+    if (statusListener_) statusListener_();
+}
+
+std::string PluginHost::statusLine() const {
+    std::string line;
+    for (const auto& [plugin, text] : statuses_) line += (line.empty() ? "" : "   ") + text;
+    return line;
+}
+
 std::vector<ReportSection> PluginHost::reportSectionList() const {
     std::vector<ReportSection> sections;
     for (PluginRecord* record : started_) {

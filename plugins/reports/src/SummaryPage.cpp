@@ -488,6 +488,7 @@ private:
                                         sending_ ? " (sending…)" : "");
             queue_->SetForegroundColour(failed ? kWarning : kQuiet);
             queue_->SetLabel(text);
+            host_.setStatus(str(text));  // the app's status bar shows the queue too
         } catch (const std::exception&) {
         }
     }

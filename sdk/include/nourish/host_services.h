@@ -300,6 +300,19 @@ typedef struct nourish_host_note_templates {
     int32_t (*get)(const nourish_host* host, const char* template_id, const nourish_sink* json);
 } nourish_host_note_templates;
 
+/* ---------------------------------------------------------------- status -- */
+/* A short line of the plugin's own in the app's status bar ("Outbox: 2
+ * waiting"). One line per plugin; the newest replaces the last. */
+#define NOURISH_HOST_STATUS_ID "nourish.host.status/1"
+
+typedef struct nourish_host_status {
+    uint32_t struct_size;
+    /* [main-thread] Shows `text` (≤ 120 bytes of UTF-8, no line breaks; empty
+     * or NULL clears it). NOURISH_INVALID for text that breaks those rules.
+     * Does nothing, successfully, on the command line. */
+    int32_t (*set)(const nourish_host* host, const char* text);
+} nourish_host_status;
+
 /* --------------------------------------------------------------- reports -- */
 /* The sections every plugin offers for a client's plan summary
  * (nourish.report-sections/1), rendered by their owners, for a plugin that

@@ -299,6 +299,12 @@ public:
             return api->get(host_, templateId.c_str(), out);
         });
     }
+    // This plugin's line in the app's status bar; empty clears it.
+    void setStatus(const std::string& text) const {
+        auto api = service<nourish_host_status>(NOURISH_HOST_STATUS_ID);
+        int32_t rc = api->set(host_, text.c_str());
+        if (rc != NOURISH_OK) throw Error(rc, "the status line was refused (at most 120 bytes, one line)");
+    }
     // The plan summary's sections of every plugin (nourish.host.reports/1): the
     // list, and every section rendered for one client.
     std::string reportSections() const {

@@ -186,6 +186,12 @@ public:
     void setFormEditor(FormEditor editor) { formEditor_ = std::move(editor); }
     const FormEditor& formEditor() const { return formEditor_; }
 
+    // Each plugin's line for the status bar (nourish.host.status/1), and who
+    // wants to hear when one changes (the GUI; nothing on the command line).
+    void setPluginStatus(const std::string& pluginId, const std::string& text);
+    std::string statusLine() const;
+    void setStatusListener(std::function<void()> listener) { statusListener_ = std::move(listener); }
+
     // Every section every plugin offers, rendered for this one client.
     std::vector<ReportSection> reportSections(int64_t clientId);
     // The same sections, not rendered (documentJson empty), in order.
@@ -234,6 +240,8 @@ private:
     bool catalogRead_ = false;
     std::vector<std::pair<std::string, std::string>> pendingEvents_;
     FormEditor formEditor_;
+    std::vector<std::pair<std::string, std::string>> statuses_;
+    std::function<void()> statusListener_;
     std::vector<std::pair<uint64_t, Listener>> listeners_;
     struct Subscription;
     std::vector<Subscription> subscriptions_;
