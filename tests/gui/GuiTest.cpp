@@ -627,7 +627,7 @@ TEST_F(MainWindowTest, SummaryPage_PreviewsThePdf_EmailOnlyToGuardiansWhoConsent
     click(page->FindWindow("outbox-button"));
     ASSERT_TRUE(pumpUntil([&] { return rows >= 0 && !wxWindow::FindWindowByName("outbox"); }, 8000));
     EXPECT_EQ(rows, 1);
-    std::string refused;
+    std::string refused, templateRefused;
     bool saved = false;
     WhenOpen<> settings("email-settings", [&](wxDialog* dialog) {
         named<wxTextCtrl>(dialog, "smtp.host")->SetValue("mail.example.org");
@@ -635,13 +635,22 @@ TEST_F(MainWindowTest, SummaryPage_PreviewsThePdf_EmailOnlyToGuardiansWhoConsent
         named<wxTextCtrl>(dialog, "smtp.password")->SetValue("pa55 word");
         click(dialog->FindWindow(wxID_OK));
         refused = named<wxStaticText>(dialog, "dialog-problem")->GetLabel().utf8_string();
+        Statement none(store->db(), "SELECT count(*) FROM plugin_settings WHERE key = 'smtp.host'");
+        none.step();
+        EXPECT_EQ(none.int64(0), 0) << "a refused dialog keeps nothing";
+        none.reset();
+        named<wxTextCtrl>(dialog, "email.subject")->SetValue("{{#child}} unclosed");
         named<wxTextCtrl>(dialog, "smtp.port")->SetValue("587");
+        click(dialog->FindWindow(wxID_OK));
+        templateRefused = named<wxStaticText>(dialog, "dialog-problem")->GetLabel().utf8_string();
+        named<wxTextCtrl>(dialog, "email.subject")->SetValue("Summary for {{child_given}}");
         saved = true;
         click(dialog->FindWindow(wxID_OK));
     });
     click(page->FindWindow("email-settings-button"));
     ASSERT_TRUE(pumpUntil([&] { return saved && !wxWindow::FindWindowByName("email-settings"); }, 8000));
     EXPECT_NE(refused.find("smtp.port: 'seventy'"), std::string::npos) << refused;
+    EXPECT_NE(templateRefused.find("email.subject: the template does not parse"), std::string::npos) << templateRefused;
     Statement stored(store->db(), "SELECT key, value FROM plugin_settings WHERE plugin_id = 'org.nourish.reports' ORDER BY key");
     std::map<std::string, std::string> values;
     while (stored.step()) values[stored.text(0)] = stored.text(1);
@@ -649,6 +658,8 @@ TEST_F(MainWindowTest, SummaryPage_PreviewsThePdf_EmailOnlyToGuardiansWhoConsent
     EXPECT_EQ(values["smtp.host"], "mail.example.org");
     EXPECT_EQ(values["smtp.port"], "587");
     EXPECT_EQ(values["smtp.password"].rfind("sealed:v1:", 0), 0u) << values["smtp.password"];
+    EXPECT_EQ(values["email.subject"], "Summary for {{child_given}}");
+    EXPECT_EQ(values["email.text"], "") << "a template left as shipped stays unset";
 }
 
 TEST_F(MainWindowTest, ProtocolPage_ShowsADemoChildMidWayUpTheMilkLadder) {

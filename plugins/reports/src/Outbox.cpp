@@ -132,6 +132,19 @@ SmtpConfig Outbox::smtpConfig() const {
     return c;
 }
 
+Outbox::Templates Outbox::templates() const {
+    return {setting("email.subject", kSubject), setting("email.text", kText), setting("email.html", kHtml)};
+}
+
+Outbox::Templates Outbox::defaultTemplates() { return {kSubject, kText, kHtml}; }
+
+void Outbox::checkTemplates(const Templates& t) {
+    for (auto [text, key] : {std::pair{&t.subject, "email.subject"}, {&t.text, "email.text"}, {&t.html, "email.html"}}) {
+        mustache m(*text);
+        if (!m.is_valid()) throw BadInput(std::string(key) + ": the template does not parse: " + m.error_message());
+    }
+}
+
 std::vector<int64_t> Outbox::enqueueSummary(int64_t clientId, const std::vector<std::string>& to,
                                             const std::vector<std::string>& without) {
     std::string from = setting("smtp.from", host_.setting("practice.email"));

@@ -67,6 +67,14 @@ public:
 
     // The SMTP settings, checked: a bad one names its key.
     SmtpConfig smtpConfig() const;
+    // The email templates in use (the settings, or the defaults), and a check
+    // that each parses; throws BadInput naming the setting.
+    struct Templates {
+        std::string subject, text, html;
+    };
+    Templates templates() const;
+    static void checkTemplates(const Templates& t);
+    static Templates defaultTemplates();
     // Sends one short message now, outside the outbox; says what happened.
     std::string sendTest(const std::string& to);
 

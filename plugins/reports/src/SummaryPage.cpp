@@ -438,6 +438,20 @@ private:
         auto* fromName = text("From name", "smtp.from_name");
         auto* ca = text("Certificate authority file", "smtp.ca_file");
         auto* timeout = text("Timeout (seconds)", "smtp.timeout_s");
+        Outbox::Templates current_templates = Outbox(host_).templates();
+        auto* subject = d.row("Subject", new wxTextCtrl(&d, wxID_ANY, u8(current_templates.subject)), "email.subject");
+        auto* bodyText = d.row("Message (text)", new wxTextCtrl(&d, wxID_ANY, u8(current_templates.text), wxDefaultPosition,
+                                                               FromDIP(wxSize(-1, 110)), wxTE_MULTILINE),
+                               "email.text");
+        auto* bodyHtml = d.row("Message (HTML)", new wxTextCtrl(&d, wxID_ANY, u8(current_templates.html), wxDefaultPosition,
+                                                               FromDIP(wxSize(-1, 80)), wxTE_MULTILINE),
+                               "email.html");
+        auto* fieldsHint = new wxStaticText(&d, wxID_ANY,
+                                            "In the subject and messages: {{guardian}}, {{child}}, {{child_given}}, {{date}}, "
+                                            "{{practice}}, {{practitioner}}, {{phone}}, and {{#sections}}{{title}}{{/sections}}.");
+        fieldsHint->SetForegroundColour(kQuiet);
+        fieldsHint->Wrap(FromDIP(500));
+        d.sizer()->Add(fieldsHint, 0, wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(12));
         auto* where = new wxStaticText(&d, wxID_ANY,
                                        u8("The password is sealed (AES-256) with a key kept outside the store, in the "
                                           "file ~/.config/nourish/secret.key, readable by you only. The desktop "
@@ -450,7 +464,17 @@ private:
         d.sizer()->Add(test, 0, wxALL, FromDIP(12));
         auto save = [&] {
             static const char* modes[] = {"starttls", "tls", "none"};
+            Outbox::checkTemplates({str(subject->GetValue()), str(bodyText->GetValue()), str(bodyHtml->GetValue())});
             host_.savepoint([&] {
+                // A template left as shipped stays unset, so that it follows the shipped one.
+                Outbox::Templates shipped = Outbox::defaultTemplates();
+                auto keep = [](const wxString& typed, const std::string& original) {
+                    std::string value = str(typed);
+                    return value == original ? std::string() : value;
+                };
+                host_.setSetting("email.subject", keep(subject->GetValue(), shipped.subject));
+                host_.setSetting("email.text", keep(bodyText->GetValue(), shipped.text));
+                host_.setSetting("email.html", keep(bodyHtml->GetValue(), shipped.html));
                 host_.setSetting("smtp.host", str(hostName->GetValue()));
                 host_.setSetting("smtp.port", str(port->GetValue()));
                 host_.setSetting("smtp.security", modes[std::max(0, security->GetSelection())]);
@@ -460,8 +484,10 @@ private:
                 host_.setSetting("smtp.from_name", str(fromName->GetValue()));
                 host_.setSetting("smtp.ca_file", str(ca->GetValue()));
                 host_.setSetting("smtp.timeout_s", str(timeout->GetValue()));
+                // Checked inside the savepoint: a wrong value names its setting
+                // and nothing of the dialog is kept.
+                Outbox(host_).smtpConfig();
             });
-            Outbox(host_).smtpConfig();  // says which setting is wrong
         };
         test->Bind(wxEVT_BUTTON, [&](wxCommandEvent&) {
             try {
