@@ -1,5 +1,7 @@
 #include "Commands.h"
 
+#include "nourish/cli.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -38,34 +40,7 @@ const char* kInstrumentUsage =
     "       nourish-cli instrument record CLIENT INSTRUMENT_ID --answers FILE.json [--date D]\n"
     "       nourish-cli instrument history CLIENT INSTRUMENT_ID [--json]\n";
 
-struct Args {
-    std::vector<std::string> rest;
-
-    bool flag(const std::string& name) {
-        auto it = std::find(rest.begin(), rest.end(), name);
-        if (it == rest.end()) return false;
-        rest.erase(it);
-        return true;
-    }
-    std::optional<std::string> option(const std::string& name) {
-        auto it = std::find(rest.begin(), rest.end(), name);
-        if (it == rest.end()) return std::nullopt;
-        if (it + 1 == rest.end()) throw BadInput(name + ": needs a value");
-        std::string value = *(it + 1);
-        rest.erase(it, it + 2);
-        return value;
-    }
-    std::string required(const std::string& name, const std::string& what) {
-        auto v = option(name);
-        if (!v) throw BadInput(name + ": is required (" + what + ")");
-        return *v;
-    }
-    void expect(size_t count, const std::string& what) {
-        for (const std::string& r : rest)
-            if (r.rfind("--", 0) == 0) throw BadInput(r + ": is not an option here");
-        if (rest.size() != count) throw BadInput(what);
-    }
-};
+using Args = nourish::CommandArgs;
 
 Day dayOption(Args& a, const std::string& name, Day fallback) {
     auto v = a.option(name);
@@ -77,15 +52,6 @@ int64_t clientIdFrom(const std::string& text) {
     throw BadInput("client: '" + text + "' is not a client id");
 }
 
-int intFrom(const std::string& text, const std::string& field) {
-    try {
-        size_t used = 0;
-        int v = std::stoi(text, &used);
-        if (used == text.size()) return v;
-    } catch (const std::exception&) {
-    }
-    throw BadInput(field + ": '" + text + "' is not a whole number");
-}
 
 json readAnswers(const std::string& path) {
     std::ifstream in(path);
@@ -239,7 +205,7 @@ int protocolCommand(nourish::Host host, Args& a, const nourish::Output& out) {
         o.date = dayOption(a, "--date", now);
         o.note = a.option("--note").value_or("");
         o.symptoms = a.option("--symptoms").value_or("");
-        if (auto delay = a.option("--delay-hours")) o.delayHours = intFrom(*delay, "--delay-hours");
+        if (auto delay = a.option("--delay-hours")) o.delayHours = nourish::parseInt(*delay, "--delay-hours");
         a.expect(3, "protocol outcome takes a client id, a food and tolerated|mild|reaction");
         o.food = a.rest[1];
         o.result = a.rest[2];
@@ -251,7 +217,7 @@ int protocolCommand(nourish::Host host, Args& a, const nourish::Output& out) {
     }
     if (verb == "change") {
         std::string phase = a.required("--phase", "elimination, baseline or maintenance");
-        int days = intFrom(a.required("--days", "the new length in days"), "--days");
+        int days = nourish::parseInt(a.required("--days", "the new length in days"), "--days");
         std::string reason = a.option("--reason").value_or("");
         a.expect(1, "protocol change takes one client id");
         plans.changePhase(clientIdFrom(a.rest[0]), phase, days, reason);
@@ -277,7 +243,7 @@ int protocolCommand(nourish::Host host, Args& a, const nourish::Output& out) {
         return 0;
     }
     if (verb == "move") {
-        int position = intFrom(a.required("--position", "1 for first"), "--position");
+        int position = nourish::parseInt(a.required("--position", "1 for first"), "--position");
         std::string reason = a.option("--reason").value_or("");
         a.expect(2, "protocol move takes a client id and a food");
         plans.move(clientIdFrom(a.rest[0]), a.rest[1], position - 1, reason);
@@ -445,20 +411,15 @@ int runCommand(nourish::Host host, const std::string& command, const std::vector
                const nourish::Output& out, const nourish::Output& error) {
     Args a{args};
     const char* usage = command == "protocol" ? kProtocolUsage : command == "diary" ? kDiaryUsage : kInstrumentUsage;
-    try {
-        if (command == "protocol") return protocolCommand(host, a, out);
-        if (command == "diary") return diaryCommand(host, a, out);
-        if (command == "instrument") return instrumentCommand(host, a, out);
-        error << "unknown command " << command << "\n";
-        return 2;
-    } catch (const BadInput& e) {
-        error << "error: " << e.what() << "\n";
-        if (std::string(e.what()).find("subcommand") != std::string::npos) error << usage;
-        return 2;
-    } catch (const nourish::Error& e) {
-        error << "error: " << e.what() << "\n";
-        return e.status() == NOURISH_NOT_FOUND || e.status() == NOURISH_INVALID ? 2 : 1;
-    }
+    return nourish::runCommandBody<BadInput>(
+        [&] {
+            if (command == "protocol") return protocolCommand(host, a, out);
+            if (command == "diary") return diaryCommand(host, a, out);
+            if (command == "instrument") return instrumentCommand(host, a, out);
+            error << "unknown command " << command << "\n";
+            return 2;
+        },
+        error, usage);
 }
 
 }  // namespace elim

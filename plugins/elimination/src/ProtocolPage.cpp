@@ -19,6 +19,7 @@
 #include "Charts.h"
 #include "Plans.h"
 #include "Report.h"
+#include "nourish/wx_dialogs.hpp"
 
 namespace elim {
 
@@ -29,16 +30,7 @@ namespace {
 wxString u8(const std::string& s) { return wxString::FromUTF8(s); }
 std::string str(const wxString& s) { return s.utf8_string(); }
 
-wxString escapeMarkup(const wxString& text) {
-    wxString out;
-    for (wxUniChar c : text) {
-        if (c == '&') out += "&amp;";
-        else if (c == '<') out += "&lt;";
-        else if (c == '>') out += "&gt;";
-        else out += c;
-    }
-    return out;
-}
+using nourish::wxui::escapeMarkup;
 
 wxStaticText* heading(wxWindow* parent, const wxString& text) {
     // Bold through markup, so that GTK sizes the label for the bold face.
@@ -47,51 +39,7 @@ wxStaticText* heading(wxWindow* parent, const wxString& text) {
     return l;
 }
 
-// A small dialog with a message line that shows why OK was refused; the
-// dialog stays open with everything the practitioner typed.
-class FormDialogBase : public wxDialog {
-public:
-    FormDialogBase(wxWindow* parent, const wxString& title, const char* name)
-        : wxDialog(parent, wxID_ANY, title, wxDefaultPosition, wxDefaultSize, wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER) {
-        SetName(name);
-        body_ = new wxFlexGridSizer(2, FromDIP(6), FromDIP(10));
-        body_->AddGrowableCol(1, 1);
-    }
-
-protected:
-    template <typename Control>
-    Control* row(const wxString& label, Control* control, const char* name) {
-        body_->Add(new wxStaticText(this, wxID_ANY, label), 0, wxALIGN_CENTER_VERTICAL);
-        body_->Add(control, 1, wxEXPAND);
-        control->SetName(name);
-        return control;
-    }
-    void finish(std::function<void()> apply) {
-        auto* sizer = new wxBoxSizer(wxVERTICAL);
-        sizer->Add(body_, 1, wxEXPAND | wxALL, FromDIP(12));
-        problem_ = new wxStaticText(this, wxID_ANY, "");
-        problem_->SetName("dialog-problem");
-        problem_->SetForegroundColour(wxColour(0xB0, 0x1E, 0x1E));
-        sizer->Add(problem_, 0, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(12));
-        sizer->Add(CreateStdDialogButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxALL, FromDIP(10));
-        SetSizerAndFit(sizer);
-        SetMinSize(wxSize(FromDIP(460), GetSize().y));
-        Fit();
-        Bind(wxEVT_BUTTON, [this, apply](wxCommandEvent&) {
-            try {
-                apply();
-                EndModal(wxID_OK);
-            } catch (const std::exception& e) {
-                problem_->SetLabel(u8(e.what()));
-                problem_->Wrap(FromDIP(440));
-                Layout();
-                Fit();
-            }
-        }, wxID_OK);
-    }
-    wxFlexGridSizer* body_;
-    wxStaticText* problem_ = nullptr;
-};
+using FormDialogBase = nourish::wxui::RowsDialog;
 
 // "¼ portion", "double": short enough for the diary grid.
 std::string shortDose(const Block& b, double dose) {
@@ -114,8 +62,8 @@ public:
         for (const Protocol& p : protocols_)
             choice->Append(u8(p.title + (p.plugin == "org.nourish.elimination" ? "" : "  (" + p.plugin + ")")));
         auto* summary = new wxStaticText(this, wxID_ANY, "");
-        body_->AddSpacer(0);
-        body_->Add(summary, 1, wxEXPAND);
+        body()->AddSpacer(0);
+        body()->Add(summary, 1, wxEXPAND);
         auto* start = row("Start date", dateField(this, today()), "start-date");
         auto* foods = row("Foods to eliminate", new wxCheckListBox(this, wxID_ANY, wxDefaultPosition, FromDIP(wxSize(-1, 110))),
                           "food-choice");

@@ -1,5 +1,7 @@
 #include "Commands.h"
 
+#include "nourish/cli.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -32,49 +34,13 @@ const char* kConsultUsage =
     "       nourish-cli consult ics [--client ID] --out FILE.ics\n"
     "Types: initial, follow-up, review, remote (phone or video).\n";
 
-struct Args {
-    std::vector<std::string> rest;
-
-    bool flag(const std::string& name) {
-        auto it = std::find(rest.begin(), rest.end(), name);
-        if (it == rest.end()) return false;
-        rest.erase(it);
-        return true;
-    }
-    std::optional<std::string> option(const std::string& name) {
-        auto it = std::find(rest.begin(), rest.end(), name);
-        if (it == rest.end()) return std::nullopt;
-        if (it + 1 == rest.end()) throw BadInput(name + ": needs a value");
-        std::string value = *(it + 1);
-        rest.erase(it, it + 2);
-        return value;
-    }
-    std::string required(const std::string& name, const std::string& what) {
-        auto v = option(name);
-        if (!v) throw BadInput(name + ": is required (" + what + ")");
-        return *v;
-    }
-    void expect(size_t count, const std::string& what) {
-        for (const std::string& r : rest)
-            if (r.rfind("--", 0) == 0) throw BadInput(r + ": is not an option here");
-        if (rest.size() != count) throw BadInput(what);
-    }
-};
+using Args = nourish::CommandArgs;
 
 int64_t idFrom(const std::string& text, const std::string& what) {
     if (auto id = nourish::parseId(text)) return *id;
     throw BadInput(what + ": '" + text + "' is not an id");
 }
 
-int intFrom(const std::string& text, const std::string& field) {
-    try {
-        size_t used = 0;
-        int v = std::stoi(text, &used);
-        if (used == text.size()) return v;
-    } catch (const std::exception&) {
-    }
-    throw BadInput(field + ": '" + text + "' is not a whole number");
-}
 
 json readJsonFile(const std::string& path, const std::string& field) {
     std::ifstream in(path, std::ios::binary);
@@ -258,7 +224,7 @@ int consultCommand(nourish::Host host, Args& a, const nourish::Output& out) {
     if (sub == "book") {
         Booking b;
         b.startsAt = a.required("--at", "the local date and time, \"YYYY-MM-DD HH:MM\"");
-        b.minutes = intFrom(a.required("--minutes", "how long"), "minutes");
+        b.minutes = nourish::parseInt(a.required("--minutes", "how long"), "minutes");
         b.type = a.required("--type", "initial, follow-up, review or remote");
         a.expect(1, "consult book needs the client id");
         b.clientId = idFrom(a.rest[0], "client");
@@ -277,7 +243,7 @@ int consultCommand(nourish::Host host, Args& a, const nourish::Output& out) {
     }
     if (sub == "agenda") {
         std::string from = a.option("--from").value_or(localToday());
-        int days = intFrom(a.option("--days").value_or("7"), "days");
+        int days = nourish::parseInt(a.option("--days").value_or("7"), "days");
         if (days < 1 || days > 366) throw BadInput("days: " + std::to_string(days) + " is outside 1-366");
         a.expect(0, "consult agenda takes only options");
         parseDate(from, "from");
@@ -340,22 +306,14 @@ int runCommand(nourish::Host host, const std::string& command, const std::vector
                const nourish::Output& out, const nourish::Output& error) {
     Args a{args};
     const char* usage = command == "note" ? kNoteUsage : kConsultUsage;
-    try {
-        if (command == "note") return noteCommand(host, a, out);
-        if (command == "consult") return consultCommand(host, a, out);
-        error << "unknown command " << command << "\n";
-        return 2;
-    } catch (const BadInput& e) {
-        error << "error: " << e.what() << "\n";
-        if (std::string(e.what()).find("subcommand") != std::string::npos) error << usage;
-        return 2;
-    } catch (const nourish::Error& e) {
-        error << "error: " << e.what() << "\n";
-        return e.status() == NOURISH_NOT_FOUND || e.status() == NOURISH_INVALID ? 2 : 1;
-    } catch (const std::exception& e) {
-        error << "error: " << e.what() << "\n";
-        return 1;
-    }
+    return nourish::runCommandBody<BadInput>(
+        [&] {
+            if (command == "note") return noteCommand(host, a, out);
+            if (command == "consult") return consultCommand(host, a, out);
+            error << "unknown command " << command << "\n";
+            return 2;
+        },
+        error, usage);
 }
 
 }  // namespace notes

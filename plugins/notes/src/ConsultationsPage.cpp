@@ -18,6 +18,7 @@
 #include <fstream>
 
 #include "Notes.h"
+#include "nourish/wx_dialogs.hpp"
 
 namespace notes {
 
@@ -25,28 +26,16 @@ using nlohmann::json;
 
 namespace {
 
-wxString u8(const std::string& s) { return wxString::FromUTF8(s); }
+using nourish::wxui::RowsDialog;
+using nourish::wxui::escapeMarkup;
+using nourish::wxui::u8;
 std::string str(const wxString& s) { return s.utf8_string(); }
 
 const wxColour kWarning(0xB0, 0x1E, 0x1E);
 const wxColour kQuiet(0x5F, 0x63, 0x68);
 
-wxString escapeMarkup(const wxString& text) {
-    wxString out;
-    for (wxUniChar c : text) {
-        if (c == '&') out += "&amp;";
-        else if (c == '<') out += "&lt;";
-        else if (c == '>') out += "&gt;";
-        else out += c;
-    }
-    return out;
-}
-
 wxStaticText* heading(wxWindow* parent, const wxString& text, const char* name = "") {
-    auto* l = new wxStaticText(parent, wxID_ANY, wxEmptyString);
-    l->SetLabelMarkup("<b>" + escapeMarkup(text) + "</b>");
-    if (*name) l->SetName(name);
-    return l;
+    return nourish::wxui::boldLabel(parent, text, name);
 }
 
 wxStaticText* quiet(wxWindow* parent, const wxString& text) {
@@ -62,56 +51,6 @@ wxListCtrl* table(wxWindow* parent, const char* name, std::initializer_list<std:
     for (const auto& [title, width] : columns) list->AppendColumn(title, wxLIST_FORMAT_LEFT, parent->FromDIP(width)), ++i;
     return list;
 }
-
-// A dialog of labelled rows with a line that says why OK was refused; it stays
-// open with everything typed.
-class RowsDialog : public wxDialog {
-public:
-    RowsDialog(wxWindow* parent, const wxString& title, const char* name)
-        : wxDialog(parent, wxID_ANY, title, wxDefaultPosition, wxDefaultSize, wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER) {
-        SetName(name);
-        body_ = new wxFlexGridSizer(2, FromDIP(6), FromDIP(10));
-        body_->AddGrowableCol(1, 1);
-    }
-    template <typename Control>
-    Control* row(const wxString& label, Control* control, const char* name) {
-        body_->Add(new wxStaticText(this, wxID_ANY, label), 0, wxALIGN_CENTER_VERTICAL);
-        body_->Add(control, 1, wxEXPAND);
-        control->SetName(name);
-        return control;
-    }
-    // apply() throws to refuse; its message is shown and the dialog stays open.
-    void finish(std::function<void()> apply) {
-        auto* sizer = new wxBoxSizer(wxVERTICAL);
-        sizer->Add(body_, 1, wxEXPAND | wxALL, FromDIP(12));
-        problem_ = new wxStaticText(this, wxID_ANY, "");
-        problem_->SetName("dialog-problem");
-        problem_->SetForegroundColour(kWarning);
-        sizer->Add(problem_, 0, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(12));
-        sizer->Add(CreateStdDialogButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxALL, FromDIP(10));
-        SetSizerAndFit(sizer);
-        SetMinSize(wxSize(FromDIP(480), GetSize().y));
-        Fit();
-        Bind(wxEVT_BUTTON, [this, apply](wxCommandEvent&) {
-            try {
-                apply();
-                EndModal(wxID_OK);
-            } catch (const std::exception& e) {
-                say(u8(e.what()));
-            }
-        }, wxID_OK);
-    }
-    void say(const wxString& text) {
-        problem_->SetLabel(text);
-        problem_->Wrap(FromDIP(460));
-        Layout();
-        Fit();
-    }
-
-private:
-    wxFlexGridSizer* body_;
-    wxStaticText* problem_ = nullptr;
-};
 
 struct Refused : std::runtime_error {
     using std::runtime_error::runtime_error;

@@ -1,5 +1,7 @@
 #include "Commands.h"
 
+#include "nourish/cli.hpp"
+
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA2Engine.h>
 
@@ -29,28 +31,7 @@ const char* kOutboxUsage =
     "       nourish-cli outbox retry ID | outbox cancel ID\n";
 const char* kSmtpUsage = "usage: nourish-cli smtp test [--to EMAIL]   (default: the practice's own address)\n";
 
-struct Args {
-    std::vector<std::string> rest;
-    bool flag(const std::string& name) {
-        auto it = std::find(rest.begin(), rest.end(), name);
-        if (it == rest.end()) return false;
-        rest.erase(it);
-        return true;
-    }
-    std::optional<std::string> option(const std::string& name) {
-        auto it = std::find(rest.begin(), rest.end(), name);
-        if (it == rest.end()) return std::nullopt;
-        if (it + 1 == rest.end()) throw BadInput(name + ": needs a value");
-        std::string value = *(it + 1);
-        rest.erase(it, it + 2);
-        return value;
-    }
-    void expect(size_t count, const std::string& what) {
-        for (const std::string& r : rest)
-            if (r.rfind("--", 0) == 0) throw BadInput(r + ": is not an option here");
-        if (rest.size() != count) throw BadInput(what);
-    }
-};
+using Args = nourish::CommandArgs;
 
 std::string sha256Hex(const std::string& bytes) {
     Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
@@ -216,24 +197,16 @@ std::string commandsJson() {
 int runCommand(nourish::Host host, const std::string& command, const std::vector<std::string>& args,
                const nourish::Output& out, const nourish::Output& error) {
     Args a{args};
-    try {
-        if (command == "report") return reportCommand(host, a, out);
-        if (command == "outbox") return outboxCommand(host, a, out);
-        if (command == "smtp") return smtpCommand(host, a, out);
-        error << "unknown command " << command << "\n";
-        return 2;
-    } catch (const BadInput& e) {
-        error << "error: " << e.what() << "\n";
-        if (std::string(e.what()).find("subcommand") != std::string::npos)
-            error << (command == "outbox" ? kOutboxUsage : command == "smtp" ? kSmtpUsage : kUsage);
-        return 2;
-    } catch (const nourish::Error& e) {
-        error << "error: " << e.what() << "\n";
-        return e.status() == NOURISH_NOT_FOUND || e.status() == NOURISH_INVALID ? 2 : 1;
-    } catch (const std::exception& e) {
-        error << "error: " << e.what() << "\n";
-        return 1;
-    }
+    const char* usage = command == "outbox" ? kOutboxUsage : command == "smtp" ? kSmtpUsage : kUsage;
+    return nourish::runCommandBody<BadInput>(
+        [&] {
+            if (command == "report") return reportCommand(host, a, out);
+            if (command == "outbox") return outboxCommand(host, a, out);
+            if (command == "smtp") return smtpCommand(host, a, out);
+            error << "unknown command " << command << "\n";
+            return 2;
+        },
+        error, usage);
 }
 
 }  // namespace reports

@@ -30,6 +30,7 @@
 #include "Composer.h"
 #include "Outbox.h"
 #include "Pdf.h"
+#include "nourish/wx_dialogs.hpp"
 
 namespace reports {
 
@@ -37,82 +38,18 @@ using nlohmann::json;
 
 namespace {
 
-wxString u8(const std::string& s) { return wxString::FromUTF8(s); }
+using nourish::wxui::RowsDialog;
+using nourish::wxui::escapeMarkup;
+using nourish::wxui::u8;
 std::string str(const wxString& s) { return s.utf8_string(); }
 const wxColour kWarning(0xB0, 0x1E, 0x1E);
 const wxColour kQuiet(0x5F, 0x63, 0x68);
-
-wxString escapeMarkup(const wxString& text) {
-    wxString out;
-    for (wxUniChar c : text) {
-        if (c == '&') out += "&amp;";
-        else if (c == '<') out += "&lt;";
-        else if (c == '>') out += "&gt;";
-        else out += c;
-    }
-    return out;
-}
 
 std::string sha256Hex(const std::string& bytes) {
     Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
     engine.update(bytes.data(), static_cast<unsigned>(bytes.size()));
     return Poco::DigestEngine::digestToHex(engine.digest());
 }
-
-// A dialog of labelled rows whose OK runs `apply`; a refusal is shown in the
-// dialog, which stays open with everything typed.
-class RowsDialog : public wxDialog {
-public:
-    RowsDialog(wxWindow* parent, const wxString& title, const char* name)
-        : wxDialog(parent, wxID_ANY, title, wxDefaultPosition, wxDefaultSize, wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER) {
-        SetName(name);
-        sizer_ = new wxBoxSizer(wxVERTICAL);
-        body_ = new wxFlexGridSizer(2, FromDIP(6), FromDIP(10));
-        body_->AddGrowableCol(1, 1);
-        sizer_->Add(body_, 1, wxEXPAND | wxALL, FromDIP(12));
-    }
-    template <typename Control>
-    Control* row(const wxString& label, Control* control, const char* name) {
-        body_->Add(new wxStaticText(this, wxID_ANY, label), 0, wxALIGN_CENTER_VERTICAL);
-        body_->Add(control, 1, wxEXPAND);
-        control->SetName(name);
-        return control;
-    }
-    wxBoxSizer* sizer() { return sizer_; }
-    void finish(std::function<void()> apply, const wxString& okLabel = "OK") {
-        problem_ = new wxStaticText(this, wxID_ANY, "");
-        problem_->SetName("dialog-problem");
-        sizer_->Add(problem_, 0, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(12));
-        auto* buttons = new wxStdDialogButtonSizer();
-        buttons->AddButton(new wxButton(this, wxID_OK, okLabel));
-        buttons->AddButton(new wxButton(this, wxID_CANCEL));
-        buttons->Realize();
-        sizer_->Add(buttons, 0, wxEXPAND | wxALL, FromDIP(10));
-        SetSizerAndFit(sizer_);
-        SetMinSize(wxSize(FromDIP(520), GetSize().y));
-        Fit();
-        Bind(wxEVT_BUTTON, [this, apply](wxCommandEvent&) {
-            try {
-                apply();
-                EndModal(wxID_OK);
-            } catch (const std::exception& e) {
-                say(u8(e.what()), true);
-            }
-        }, wxID_OK);
-    }
-    void say(const wxString& text, bool problem) {
-        problem_->SetForegroundColour(problem ? kWarning : kQuiet);
-        problem_->SetLabel(text);
-        problem_->Wrap(FromDIP(500));
-        Layout();
-        Fit();
-    }
-
-private:
-    wxBoxSizer* sizer_;
-    wxFlexGridSizer* body_;
-    wxStaticText* problem_ = nullptr;
-};
 
 class SummaryPage : public wxScrolledWindow {
 public:
@@ -301,7 +238,7 @@ private:
                 if (box->IsEnabled() && box->GetValue()) to.push_back(email);
             if (to.empty()) throw BadInput("Choose at least one guardian who consented to email.");
             queued = Outbox(host_).enqueueSummary(clientId_, to, without());
-        }, "Queue email");
+        }, "Queue email", 520);
         if (d.ShowModal() != wxID_OK) return;
         say("Queued " + std::to_string(queued.size()) + " email" + (queued.size() == 1 ? "" : "s") +
             "; it is sent in the background (see Outbox…).");
@@ -329,7 +266,7 @@ private:
             for (unsigned i = 0; i < list->GetCount(); ++i)
                 if (list->IsChecked(i)) chosen.push_back(i);
             if (chosen.empty()) throw BadInput("Tick the families to send their summaries to.");
-        }, "Queue emails");
+        }, "Queue emails", 520);
         if (d.ShowModal() != wxID_OK) return;
         wxProgressDialog progress("Queuing summaries", "Composing…", int(chosen.size()), this,
                                   wxPD_APP_MODAL | wxPD_AUTO_HIDE | wxPD_CAN_ABORT);
@@ -500,7 +437,7 @@ private:
                 d.say(u8(e.what()), true);
             }
         });
-        d.finish(save, "Save");
+        d.finish(save, "Save", 520);
         if (d.ShowModal() == wxID_OK) say("Email settings saved.");
         pump();
     }
