@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
-#include <thread>
+#include <ctime>
 
 #include "SmtpServer.h"
 #include "nourish/core/ClientStore.h"
@@ -191,18 +191,37 @@ TEST_F(EmailTest, ACertificateForAnotherHost_NothingIsSent) {
 
 TEST_F(EmailTest, Transient451Twice_ThenDeliveredExactlyOnce) {
     auto server = serve({"starttls", {}, "", "", "451,451"}, "starttls");
+    set("outbox.retry_initial_s", "100");
+    // Seconds from now until the message is due again.
+    auto dueIn = [&] {
+        std::tm tm{};
+        strptime(outbox()[0]["next_attempt_at"].get<std::string>().c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        return long(timegm(&tm) - std::time(nullptr));
+    };
+    auto timePasses = [&] {
+        nourish::Store store(dir / "n.db");
+        store.db().exec("UPDATE reports_outbox SET next_attempt_at = '2000-01-01T00:00:00Z'");
+    };
     queueOllie();
     send();
     EXPECT_EQ(outbox()[0]["status"], "queued");
     EXPECT_NE(outbox()[0]["last_error"].get<std::string>().find("451"), std::string::npos);
-    send();  // not due yet: the first wait is one second
-    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
-    send();  // the second 451; the wait doubles
+    long first = dueIn();
+    EXPECT_GT(first, 60);
+    EXPECT_LE(first, 100) << "the first wait is retry_initial_s";
+    send();  // not due yet
+    EXPECT_EQ(outbox()[0]["attempts"], 1);
+    timePasses();
+    send();  // the second 451
     EXPECT_EQ(outbox()[0]["attempts"], 2);
-    std::this_thread::sleep_for(std::chrono::milliseconds(2200));
+    long second = dueIn();
+    EXPECT_GT(second, 160);
+    EXPECT_LE(second, 200) << "the wait doubles";
+    timePasses();
     send();
     EXPECT_EQ(outbox()[0]["status"], "sent");
     EXPECT_EQ(server->received().size(), 1u);
+    timePasses();
     send();
     EXPECT_EQ(server->received().size(), 1u) << "sent once";
 }
@@ -229,7 +248,10 @@ TEST_F(EmailTest, AServerThatStopsAnsweringMidData_TimesOut_OneDeliveryWithOneMe
     std::string first = send();
     EXPECT_NE(first.find("will try again"), std::string::npos) << first;
     EXPECT_EQ(outbox()[0]["status"], "queued");
-    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+    {
+        nourish::Store store(dir / "n.db");  // the wait is over
+        store.db().exec("UPDATE reports_outbox SET next_attempt_at = '2000-01-01T00:00:00Z'");
+    }
     send();
     auto received = server->received();
     ASSERT_EQ(received.size(), 1u);
