@@ -88,6 +88,41 @@ TEST_F(PluginHostTest, FailedCommand_RollsBackItsWrites) {
     EXPECT_EQ(out, "0\n");
 }
 
+// "commits": "each": no savepoint around the command, so what its own
+// savepoints wrote stays even when it then fails.
+TEST_F(PluginHostTest, ACommandThatCommitsEach_KeepsItsSavepointsWhenItFails) {
+    start({"good"});
+    std::string out, error;
+    const CliCommand* each = nullptr;
+    auto commands = host->cliCommands();
+    for (const CliCommand& c : commands)
+        if (c.name == "hello-each") each = &c;
+    ASSERT_NE(each, nullptr);
+    EXPECT_TRUE(each->commitsEach);
+    EXPECT_EQ(host->runCliCommand(*each, {}, out, error), 2);
+    run({"count"}, &out);
+    EXPECT_EQ(out, "2\n");
+}
+
+// A plugin's status line: shown once set, replaced, cleared; text that
+// would not fit a status bar is refused and the line stays as it was.
+TEST_F(PluginHostTest, AStatusLinePerPlugin_TooLongOrTwoLinesIsRefused) {
+    start({"good"});
+    int heard = 0;
+    host->setStatusListener([&] { ++heard; });
+    std::string out, error;
+    ASSERT_EQ(run({"status", "Outbox: 2 waiting"}, &out, &error), 0) << error;
+    EXPECT_EQ(host->statusLine(), "Outbox: 2 waiting");
+    EXPECT_EQ(run({"status", std::string(121, 'x')}, &out, &error), 2);
+    EXPECT_NE(error.find("at most 120 bytes"), std::string::npos) << error;
+    EXPECT_EQ(run({"status", "one\ntwo"}, &out, &error), 2);
+    EXPECT_EQ(host->statusLine(), "Outbox: 2 waiting");
+    ASSERT_EQ(run({"status", ""}, &out, &error), 0);
+    EXPECT_EQ(host->statusLine(), "");
+    EXPECT_EQ(heard, 2);
+    host->setStatusListener({});
+}
+
 TEST_F(PluginHostTest, PluginSqlOnCoreTable_IsRefusedAndChangesNothing) {
     start({"good"});
     std::string out, error;

@@ -708,39 +708,32 @@ void PluginHost::showClient(const UiPage& page, void* window, int64_t clientId) 
 }
 
 std::vector<ReportSection> PluginHost::reportSections(int64_t clientId) {
-    std::vector<ReportSection> sections;
+    std::vector<ReportSection> sections = reportSectionList();
     auto append = [](void* ctx, const char* data, size_t size) { static_cast<std::string*>(ctx)->append(data, size); };
-    for (PluginRecord* record : started_) {
+    for (ReportSection& section : sections) {
+        PluginRecord* record = find(section.pluginId);
         const nourish_plugin* d = record->runtime->descriptor;
         auto ext = static_cast<const nourish_report_sections*>(d->get_extension(d, NOURISH_REPORT_SECTIONS_ID));
-        if (!ext) continue;
-        for (auto& item : json::parse(ext->sections_json)) {
-            ReportSection section{record->id(), item["id"], item["title"], item.value("order", 100), {}, {}};
-            std::string document, error;
-            nourish_sink docSink{&document, append}, errorSink{&error, append};
-            int32_t rc;
-            {
-                CrashSentinel::CallScope call(record->id());
-                rc = ext->render(d, section.id.c_str(), clientId, &docSink, &errorSink);
-            }
-            record->runtime->sql->resetStatements();
-            if (rc != NOURISH_OK) {
-                section.error = record->id() + " could not render " + section.id + ": " + error;
-            } else {
-                try {
-                    auto problems = SchemaValidator::forSchema("report-document.schema.json")
-                                        .validate(json::parse(document));
-                    if (problems.empty()) section.documentJson = document;
-                    else section.error = record->id() + " (" + section.id + "): invalid at " + problems.front();
-                } catch (const json::parse_error& e) {
-                    section.error = record->id() + " (" + section.id + "): not valid JSON at byte " +
-                                    std::to_string(e.byte);
-                }
-            }
-            sections.push_back(std::move(section));
+        std::string document, error;
+        nourish_sink docSink{&document, append}, errorSink{&error, append};
+        int32_t rc;
+        {
+            CrashSentinel::CallScope call(record->id());
+            rc = ext->render(d, section.id.c_str(), clientId, &docSink, &errorSink);
+        }
+        record->runtime->sql->resetStatements();
+        if (rc != NOURISH_OK) {
+            section.error = record->id() + " could not render " + section.id + ": " + error;
+            continue;
+        }
+        try {
+            auto problems = SchemaValidator::forSchema("report-document.schema.json").validate(json::parse(document));
+            if (problems.empty()) section.documentJson = document;
+            else section.error = record->id() + " (" + section.id + "): invalid at " + problems.front();
+        } catch (const json::parse_error& e) {
+            section.error = record->id() + " (" + section.id + "): not valid JSON at byte " + std::to_string(e.byte);
         }
     }
-    std::stable_sort(sections.begin(), sections.end(), [](auto& a, auto& b) { return a.order < b.order; });
     return sections;
 }
 

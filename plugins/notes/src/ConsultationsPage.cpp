@@ -249,7 +249,7 @@ private:
                 notesList_->SetItem(row, 2, n.isSigned() ? (n.addenda.empty() ? "signed" : "signed +") : overdue ? "unsigned!" : "draft");
                 if (overdue) notesList_->SetItemTextColour(row, kWarning);
             }
-            size_t overdue = notes_.unsignedOlderThan(48).size();
+            size_t overdue = size_t(notes_.countUnsignedOlderThan(48));
             banner_->SetLabel(overdue ? wxString::Format("%zu note%s unsigned for more than 48 hours (see the agenda)", overdue,
                                                          overdue == 1 ? " is" : "s are")
                                       : wxString());
@@ -674,7 +674,7 @@ private:
                     if (c.noteOverdue) list->SetItemTextColour(row, kWarning);
                 }
                 if (!list->GetItemCount()) problem->SetLabel("No consultations in this period.");
-                size_t overdue = notes_.unsignedOlderThan(48).size();
+                size_t overdue = size_t(notes_.countUnsignedOlderThan(48));
                 if (overdue) problem->SetLabel(wxString::Format("%zu note%s unsigned for more than 48 hours.", overdue, overdue == 1 ? " is" : "s are"));
             } catch (const std::exception& e) {
                 problem->SetLabel(u8(e.what()));

@@ -5,6 +5,7 @@
 #include <Poco/UUIDGenerator.h>
 
 #include <algorithm>
+#include <ctime>
 #include <set>
 
 namespace notes {
@@ -671,13 +672,31 @@ std::optional<Note> Notes::lastSigned(int64_t clientId) const {
     return load(s);
 }
 
+namespace {
+// created_at is "YYYY-MM-DDTHH:MM:SSZ", so text order is time order.
+std::string hoursAgo(int hours) {
+    std::time_t t = std::time(nullptr) - std::time_t(hours) * 3600;
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buffer;
+}
+}  // namespace
+
 std::vector<Note> Notes::unsignedOlderThan(int hours) const {
-    auto s = host_.prepare(std::string(kNoteColumns) + "WHERE signed_at IS NULL ORDER BY created_at");
+    auto s = host_.prepare(std::string(kNoteColumns) + "WHERE signed_at IS NULL AND created_at <= ?1 ORDER BY created_at");
+    s.bind(1, hoursAgo(hours));
     std::vector<Note> notes;
-    std::string now = utcNow();
-    while (s.step())
-        if (hoursBetween(s.text(9), now) >= hours) notes.push_back(load(s));
+    while (s.step()) notes.push_back(load(s));
     return notes;
+}
+
+int Notes::countUnsignedOlderThan(int hours) const {
+    auto s = host_.prepare("SELECT count(*) FROM notes_notes WHERE signed_at IS NULL AND created_at <= ?1");
+    s.bind(1, hoursAgo(hours));
+    s.step();
+    return int(s.int64(0));
 }
 
 std::vector<SearchHit> Notes::search(const std::string& typed, int limit) const {

@@ -127,6 +127,7 @@ public:
     std::vector<SearchHit> search(const std::string& typed, int limit = 50) const;
     // Unsigned notes started more than `hours` ago, every client.
     std::vector<Note> unsignedOlderThan(int hours) const;
+    int countUnsignedOlderThan(int hours) const;  // without loading them
 
     void seedDemo(const std::vector<int64_t>& clientIds);
 

@@ -22,13 +22,30 @@ public:
 
     std::string cliCommandsJson() const override {
         return R"([{"name": "hello", "summary": "test commands of the good plugin",
-                    "usage": "hello add NAME | hello count | hello fail NAME | hello touch-core SQL | hello clients | hello peers"}])";
+                    "usage": "hello add NAME | hello count | hello fail NAME | hello touch-core SQL | hello clients | hello peers | hello status TEXT"},
+                   {"name": "hello-each", "summary": "adds two names, each in its own savepoint, then fails",
+                    "commits": "each"}])";
     }
 
-    int runCommand(const std::string&, const std::vector<std::string>& args, const nourish::Output& out,
+    int runCommand(const std::string& command, const std::vector<std::string>& args, const nourish::Output& out,
                    const nourish::Output& error) override {
         const nourish::Host& host = *host_;
+        if (command == "hello-each") {
+            for (const char* name : {"first", "second"})
+                host.savepoint([&] { host.prepare("INSERT INTO good_greetings (name) VALUES (?1)").bind(1, name).step(); });
+            error << "failing after two committed savepoints\n";
+            return 2;
+        }
         std::string verb = args.empty() ? "" : args[0];
+        if (verb == "status") {
+            try {
+                host.setStatus(args.at(1));
+                return 0;
+            } catch (const nourish::Error& e) {
+                error << e.what() << "\n";
+                return 2;
+            }
+        }
         if (verb == "add" || verb == "fail") {
             host.prepare("INSERT INTO good_greetings (name) VALUES (?1)").bind(1, args.at(1)).step();
             if (verb == "fail") {

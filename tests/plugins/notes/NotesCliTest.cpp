@@ -333,3 +333,17 @@ TEST_F(NotesCliTest, ANoteOnTheDayOfABookingCompletesIt) {
     EXPECT_EQ(list[0]["note_id"], id);
     EXPECT_EQ(list[0]["note_signed"], false);
 }
+
+TEST_F(NotesCliTest, DraftsUnsignedForMoreThan48Hours_AreListed) {
+    int64_t id = addNote("1", soapAnswers());
+    EXPECT_TRUE(run({"note", "unsigned", "--json"}).empty()) << "a draft of today is not late";
+    {
+        nourish::Store db(store());
+        db.db().exec("UPDATE notes_notes SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-49 hours')");
+    }
+    json late = run({"note", "unsigned", "--json"});
+    ASSERT_EQ(late.size(), 1u);
+    EXPECT_EQ(late[0]["id"], id);
+    ASSERT_EQ(cli({"note", "sign", std::to_string(id)}).exitCode, 0);
+    EXPECT_TRUE(run({"note", "unsigned", "--json"}).empty()) << "signed, it is no longer late";
+}
