@@ -29,10 +29,10 @@ namespace {
 using nourish::wxui::RowsDialog;
 using nourish::wxui::escapeMarkup;
 using nourish::wxui::u8;
-std::string str(const wxString& s) { return s.utf8_string(); }
+const auto& str = nourish::wxui::utf8;
 
-const wxColour kWarning(0xB0, 0x1E, 0x1E);
-const wxColour kQuiet(0x5F, 0x63, 0x68);
+const wxColour& kWarning = nourish::wxui::kWarningInk;
+const wxColour& kQuiet = nourish::wxui::kQuietInk;
 
 wxStaticText* heading(wxWindow* parent, const wxString& text, const char* name = "") {
     return nourish::wxui::boldLabel(parent, text, name);

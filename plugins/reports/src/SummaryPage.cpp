@@ -41,9 +41,9 @@ namespace {
 using nourish::wxui::RowsDialog;
 using nourish::wxui::escapeMarkup;
 using nourish::wxui::u8;
-std::string str(const wxString& s) { return s.utf8_string(); }
-const wxColour kWarning(0xB0, 0x1E, 0x1E);
-const wxColour kQuiet(0x5F, 0x63, 0x68);
+const auto& str = nourish::wxui::utf8;
+const wxColour& kWarning = nourish::wxui::kWarningInk;
+const wxColour& kQuiet = nourish::wxui::kQuietInk;
 
 std::string sha256Hex(const std::string& bytes) {
     Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);

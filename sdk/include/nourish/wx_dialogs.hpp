@@ -5,6 +5,7 @@
 #define NOURISH_WX_DIALOGS_HPP
 
 #include <wx/button.h>
+#include <wx/colour.h>
 #include <wx/dialog.h>
 #include <wx/sizer.h>
 #include <wx/stattext.h>
@@ -16,6 +17,10 @@ namespace nourish::wxui {
 
 inline wxString u8(const std::string& s) { return wxString::FromUTF8(s); }
 inline std::string utf8(const wxString& s) { return s.utf8_string(); }
+
+// The inks of the plugin pages: a problem, and a quiet hint.
+inline const wxColour kWarningInk(0xB0, 0x1E, 0x1E);
+inline const wxColour kQuietInk(0x5F, 0x63, 0x68);
 
 // Text for SetLabelMarkup: &, < and > escaped.
 inline wxString escapeMarkup(const wxString& text) {
@@ -83,7 +88,7 @@ public:
     }
     // A line under the rows: a refusal in red, anything else quietly.
     void say(const wxString& text, bool problem) {
-        problem_->SetForegroundColour(problem ? wxColour(0xB0, 0x1E, 0x1E) : wxColour(0x5F, 0x63, 0x68));
+        problem_->SetForegroundColour(problem ? kWarningInk : kQuietInk);
         problem_->SetLabel(text);
         problem_->Wrap(FromDIP(wrap_));
         Layout();
