@@ -331,3 +331,40 @@ TEST_F(CliTest, PluginInstall_CopiesOnlyAPluginThatPassesEveryCheck) {
     EXPECT_EQ(again.exitCode, 1);
     EXPECT_NE(again.output.find("FAIL  duplicate id"), std::string::npos) << again.output;
 }
+
+TEST_F(CliTest, FourWritersInParallel_EveryWriteLands) {
+    // 4 processes x 50 `client add`, all at once: none may fail with "database is locked".
+    std::string script;
+    for (int writer = 0; writer < 4; ++writer)
+        script += "( for i in $(seq 1 50); do " + nourish::test::shellQuote(NOURISH_CLI) + " --store " +
+                  nourish::test::shellQuote((dir / "n.db").string()) + " client add --given W" +
+                  std::to_string(writer) + " --family Row$i --dob 2024-01-01 >/dev/null 2>>" +
+                  nourish::test::shellQuote((dir / "errors").string()) + " || echo fail; done ) & ";
+    script += "wait";
+    auto r = runProcess("/bin/sh", {"-c", script}, {"XDG_DATA_HOME=" + (dir / "xdg").string()});
+    EXPECT_EQ(r.output.find("fail"), std::string::npos)
+        << std::count(r.output.begin(), r.output.end(), '\n') << " writes failed: "
+        << nourish::test::readFile(dir / "errors");
+    EXPECT_EQ(clientCount(), 200);
+    auto check = cli({"store", "check"});
+    EXPECT_EQ(check.exitCode, 0) << check.output;
+}
+
+TEST_F(CliTest, OnlyANourishStoreIsOpened_ByEveryCommand) {
+    nourish::test::writeFile(dir / "empty.db", "");
+    nourish::test::writeFile(dir / "text.db", "not a database\n");
+    for (const char* file : {"empty.db", "text.db"}) {
+        for (std::vector<std::string> command :
+             {std::vector<std::string>{"store", "check"}, {"client", "list"}, {"store", "init"}, {"store", "demo"},
+              {"protocol", "list"}}) {
+            std::vector<std::string> args{"--store", (dir / file).string()};
+            args.insert(args.end(), command.begin(), command.end());
+            auto r = runProcess(NOURISH_CLI, args, {"XDG_DATA_HOME=" + (dir / "xdg").string()});
+            EXPECT_NE(r.exitCode, 0) << file << " " << command[1] << ": " << r.output;
+            EXPECT_NE(r.error.find("not a Nourish store"), std::string::npos) << file << " " << command[1] << ": " << r.error;
+            EXPECT_EQ(std::count(r.error.begin(), r.error.end(), '\n'), 1) << r.error;
+        }
+    }
+    EXPECT_EQ(nourish::test::readFile(dir / "empty.db"), "");
+    EXPECT_FALSE(std::filesystem::exists(dir / "empty.db-wal"));
+}

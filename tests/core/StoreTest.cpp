@@ -6,6 +6,7 @@
 #include "nourish/core/Hash.h"
 #include "nourish/core/Store.h"
 #include "support/Clients.h"
+#include "support/Process.h"
 #include "support/TempDir.h"
 
 using namespace nourish;
@@ -172,4 +173,86 @@ TEST(Store, Check_PassesOnHealthyStore) {
     auto report = store.check();
     EXPECT_TRUE(report.ok()) << (report.problems.empty() ? "" : report.problems.front());
     EXPECT_EQ(report.auditEvents, 1);
+}
+
+namespace {
+// Opening must refuse, say why in one sentence naming the file, and change nothing.
+void expectRefusedUntouched(const std::filesystem::path& path, const std::string& expected) {
+    std::string before = nourish::test::readFile(path);
+    try {
+        Store store(path);
+        FAIL() << path << " was opened as a store";
+    } catch (const StoreError& e) {
+        std::string message = e.what();
+        EXPECT_NE(message.find(expected), std::string::npos) << message;
+        EXPECT_NE(message.find(path.string()), std::string::npos) << "names the file: " << message;
+        EXPECT_EQ(message.find('\n'), std::string::npos) << "one sentence: " << message;
+    }
+    EXPECT_EQ(nourish::test::readFile(path), before);
+    EXPECT_FALSE(std::filesystem::exists(path.string() + "-wal"));
+}
+}  // namespace
+
+TEST(Store, AnEmptyFile_IsNotAStore_AndStaysEmpty) {
+    TempDir dir;
+    nourish::test::writeFile(dir / "empty.db", "");
+    expectRefusedUntouched(dir / "empty.db", "is empty, not a Nourish store");
+}
+
+TEST(Store, AnSqliteFileWithoutNourishTables_IsNotAStore) {
+    TempDir dir;
+    {
+        Database other(dir / "other.db", Database::Mode::ReadWriteCreate);
+        other.exec("CREATE TABLE recipes (id INTEGER PRIMARY KEY, name TEXT)");
+    }
+    expectRefusedUntouched(dir / "other.db", "is an SQLite database but not a Nourish store");
+}
+
+TEST(Store, ATextFile_IsNotAStore) {
+    TempDir dir;
+    nourish::test::writeFile(dir / "notes.txt", "Shopping: oat milk, rice cakes\n");
+    expectRefusedUntouched(dir / "notes.txt", "is not a Nourish store");
+}
+
+TEST(Store, ANewStore_IsCreatedWhole_OrNotAtAll) {
+    TempDir dir;
+    auto migrations = coreMigrations();
+    migrations.push_back({migrations.back().version + 1, "9000_broken.sql", "THIS IS NOT SQL;"});
+    EXPECT_THROW(Store(dir / "n.db", Store::Open::CreateIfMissing, migrations), StoreError);
+    EXPECT_FALSE(std::filesystem::exists(dir / "n.db")) << "a half-made store would be refused forever after";
+    for (auto& entry : std::filesystem::directory_iterator(dir.path())) ADD_FAILURE() << "left behind: " << entry.path();
+}
+
+TEST(Store, AReadOnlyStore_IsRefusedByName_AndItsModeIsNotChanged) {
+    TempDir dir;
+    { Store store(dir / "n.db"); }
+    std::string before = nourish::test::readFile(dir / "n.db");
+    ::chmod(dir.path().c_str(), 0755);
+    ::chmod((dir / "n.db").c_str(), 0444);
+    // Root may write to any file: the store is opened by an ordinary user then.
+    std::string message = nourish::test::asOrdinaryUser([&]() -> std::string {
+        try {
+            Store store(dir / "n.db");
+            return "opened";
+        } catch (const StoreError& e) {
+            return e.what();
+        }
+    });
+    EXPECT_NE(message.find("is read-only"), std::string::npos) << message;
+    EXPECT_NE(message.find((dir / "n.db").string()), std::string::npos) << message;
+    EXPECT_NE(message.find("nothing was changed"), std::string::npos) << message;
+    EXPECT_EQ(nourish::test::readFile(dir / "n.db"), before);
+    struct stat st{};
+    ::stat((dir / "n.db").c_str(), &st);
+    EXPECT_EQ(st.st_mode & 0777, 0444u) << "the app never changes the mode of the practitioner's file";
+}
+
+TEST(Store, OpeningAnExistingStore_LeavesItsModeAsItIs) {
+    TempDir dir;
+    { Store store(dir / "n.db"); }
+    ::chmod((dir / "n.db").c_str(), 0640);
+    { Store store(dir / "n.db"); }
+    struct stat st{};
+    ::stat((dir / "n.db").c_str(), &st);
+    EXPECT_EQ(st.st_mode & 0777, 0640u);
 }

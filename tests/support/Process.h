@@ -1,8 +1,10 @@
 #pragma once
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
+#include <functional>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -48,6 +50,31 @@ inline ProcessResult runProcess(const std::string& program, const std::vector<st
         fclose(err);
     }
     remove(errPath);
+    return result;
+}
+
+// Runs `body` as an ordinary user and returns what it returned: in a child
+// process that drops to "nobody" when the tests run as root (root may write
+// to read-only files), else right here.
+inline std::string asOrdinaryUser(const std::function<std::string()>& body) {
+    if (geteuid() != 0) return body();
+    int pipeFds[2];
+    if (pipe(pipeFds) != 0) return "pipe failed";
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(pipeFds[0]);
+        std::string result = (setgid(65534) == 0 && setuid(65534) == 0) ? body() : "cannot become nobody";
+        ssize_t written = write(pipeFds[1], result.data(), result.size());
+        _exit(written == ssize_t(result.size()) ? 0 : 1);
+    }
+    close(pipeFds[1]);
+    std::string result;
+    char buffer[512];
+    ssize_t n;
+    while ((n = read(pipeFds[0], buffer, sizeof buffer)) > 0) result.append(buffer, size_t(n));
+    close(pipeFds[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
     return result;
 }
 

@@ -23,7 +23,7 @@ std::string eventHash(const std::string& prev, const AuditEvent& e) {
 
 void AuditLog::record(const Actor& actor, const std::string& action, std::optional<int64_t> clientId,
                       const std::string& detailJson) {
-    Savepoint sp(db_);
+    Transaction sp(db_);
     std::string prev = kGenesis;
     int64_t count = 0;
     {
@@ -63,7 +63,7 @@ void AuditLog::record(const Actor& actor, const std::string& action, std::option
                "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
         .bind(1, std::to_string(count + 1) + ":" + hash)
         .run();
-    sp.release();
+    sp.commit();
 }
 
 std::vector<AuditEvent> AuditLog::forClient(int64_t clientId, int limit) {

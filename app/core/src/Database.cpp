@@ -4,6 +4,7 @@
 
 #include <atomic>
 
+#include "FileLocks.h"
 #include "nourish/core/Errors.h"
 
 namespace nourish {
@@ -15,6 +16,7 @@ namespace {
 }  // namespace
 
 Database::Database(const std::filesystem::path& path, Mode mode) : path_(path) {
+    detail::useDescriptionLocks();
     int flags = SQLITE_OPEN_NOMUTEX;
     switch (mode) {
         case Mode::ReadWrite: flags |= SQLITE_OPEN_READWRITE; break;
@@ -28,6 +30,8 @@ Database::Database(const std::filesystem::path& path, Mode mode) : path_(path) {
         throw StoreError("cannot open the store " + path.string() + ": " + message);
     }
     sqlite3_extended_result_codes(db_, 1);
+    // Before the first statement: even reading the schema may meet a writer.
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
 }
 
 Database::~Database() {
@@ -152,21 +156,6 @@ Transaction::~Transaction() {
 }
 void Transaction::commit() {
     db_.exec(savepoint_.empty() ? std::string("COMMIT") : "RELEASE " + savepoint_);
-    done_ = true;
-}
-
-Savepoint::Savepoint(Database& db) : db_(db), name_(nextSavepointName()) { db_.exec("SAVEPOINT " + name_); }
-Savepoint::~Savepoint() {
-    if (!done_) {
-        try {
-            db_.exec("ROLLBACK TO " + name_);
-            db_.exec("RELEASE " + name_);
-        } catch (...) {
-        }
-    }
-}
-void Savepoint::release() {
-    db_.exec("RELEASE " + name_);
     done_ = true;
 }
 

@@ -104,42 +104,71 @@ void createPrivateFile(const fs::path& path) {
 
 Store::Store(const fs::path& path, Open open) : Store(path, open, coreMigrations()) {}
 
-Store::Store(const fs::path& path, Open open, const std::vector<Migration>& migrations) : path_(path) {
-    bool exists = fs::exists(path);
-    if (!exists) {
-        if (open == Open::ExistingOnly) throw StoreError("there is no store at " + path.string());
-        std::error_code ec;
-        if (path.has_parent_path()) {
-            fs::create_directories(path.parent_path(), ec);
-            if (ec) throw StoreError("cannot create the folder " + path.parent_path().string() + ": " + ec.message());
-        }
-        createPrivateFile(path);
-    } else if (fs::is_directory(path)) {
-        throw StoreError(path.string() + " is a folder, not a store file");
+namespace {
+
+// What is at `path`, judged from the outside before SQLite touches it, so
+// that a file we refuse keeps every byte (and gets no -wal beside it).
+void refuseWhatIsNotAStore(const fs::path& path) {
+    const std::string name = path.string();
+    if (fs::is_directory(path)) throw StoreError(name + " is a folder, not a store file");
+    std::error_code ec;
+    auto size = fs::file_size(path, ec);
+    if (ec) throw StoreError("cannot read " + name + ": " + ec.message() + "; nothing was changed");
+    bool walBeside = fs::exists(name + "-wal");
+    if (size == 0 && !walBeside) throw StoreError(name + " is empty, not a Nourish store; nothing was changed");
+    if (size > 0) {
+        char header[16] = {};
+        int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) throw StoreError("cannot read " + name + ": " + std::strerror(errno) + "; nothing was changed");
+        ssize_t n = ::read(fd, header, sizeof header);
+        ::close(fd);
+        if (n != ssize_t(sizeof header) || std::memcmp(header, "SQLite format 3", 16) != 0)
+            throw StoreError(name + " is not a Nourish store (it is not an SQLite database); nothing was changed");
     }
+    if (::access(path.c_str(), W_OK) != 0 || (!walBeside && ::access(path.parent_path().empty()
+                                                                          ? "."
+                                                                          : path.parent_path().c_str(),
+                                                                      W_OK) != 0)) {
+        std::string why = errno == EROFS ? "it is on a read-only file system" : "its permissions do not let you write";
+        throw StoreError(name + " is read-only (" + why + "); Nourish needs to write to its store, so nothing was changed");
+    }
+}
+
+// The connection settings every store gets; the first statements run after
+// the busy timeout is in force (Database sets it on open).
+void configure(Database& db) {
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA foreign_keys = ON");
+    db.exec("PRAGMA synchronous = FULL");
+    db.exec("PRAGMA secure_delete = ON");
+    db.exec("PRAGMA cache_size = -32768");  // 32 MiB: a caseload and its indexes stay in memory
+}
+
+}  // namespace
+
+Store::Store(const fs::path& path, Open open, const std::vector<Migration>& migrations) : path_(path) {
+    if (!fs::exists(path)) {
+        if (open == Open::ExistingOnly) throw StoreError("there is no store at " + path.string());
+        create(migrations);
+    }
+    refuseWhatIsNotAStore(path);
 
     db_ = std::make_unique<Database>(path, Database::Mode::ReadWrite);
     // Reads only, so that a store we refuse stays byte-for-byte as it was.
     std::vector<Migration> pending;
     try {
+        if (!db_->tableExists("schema_migrations"))
+            throw StoreError(path.string() + " is an SQLite database but not a Nourish store; nothing was changed");
         pending = pendingIn(*db_, kCoreOwner, migrations);
     } catch (const StoreError& e) {
         std::string message = e.what();
+        db_.reset();
         if (message.find("file is not a database") != std::string::npos)
-            throw StoreError(path.string() + " is not a Nourish store (it is not an SQLite database)");
+            throw StoreError(path.string() + " is not a Nourish store (it is not an SQLite database); nothing was changed");
         throw;
     }
-    bool holdsData = exists && db_->tableExists("schema_migrations");
-
-    ::chmod(path.c_str(), 0600);
-    db_->exec("PRAGMA journal_mode = WAL");
-    db_->exec("PRAGMA foreign_keys = ON");
-    db_->exec("PRAGMA synchronous = FULL");
-    db_->exec("PRAGMA secure_delete = ON");
-    db_->exec("PRAGMA cache_size = -32768");  // 32 MiB: a caseload and its indexes stay in memory
-    sqlite3_busy_timeout(db_->handle(), 5000);
-
-    if (!pending.empty() && holdsData) {
+    configure(*db_);
+    if (!pending.empty()) {
         fs::path backup = path;
         backup += ".before-" + std::to_string(pending.front().version) + "-" + nowUtc() + ".bak";
         backupDatabase(*db_, backup);
@@ -148,7 +177,52 @@ Store::Store(const fs::path& path, Open open, const std::vector<Migration>& migr
     migrate(kCoreOwner, migrations);
 }
 
+// A new store is made whole under a temporary name and only then given its
+// own: a crash or a failed migration never leaves a half-made file that every
+// later start would refuse.
+void Store::create(const std::vector<Migration>& migrations) {
+    std::error_code ec;
+    if (path_.has_parent_path()) {
+        fs::create_directories(path_.parent_path(), ec);
+        if (ec) throw StoreError("cannot create the folder " + path_.parent_path().string() + ": " + ec.message());
+    }
+    fs::path temp = path_;
+    temp += ".creating-" + std::to_string(::getpid());
+    fs::remove(temp, ec);
+    createPrivateFile(temp);
+    try {
+        db_ = std::make_unique<Database>(temp, Database::Mode::ReadWrite);
+        configure(*db_);
+        migrate(kCoreOwner, migrations);
+        db_.reset();  // the last connection folds the WAL into the file
+        if (::link(temp.c_str(), path_.c_str()) != 0)
+            throw StoreError("cannot create the store " + path_.string() + ": " + std::strerror(errno));
+        fs::remove(temp);
+    } catch (...) {
+        db_.reset();
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(temp.string() + suffix, ec);
+        throw;
+    }
+}
+
 Store::~Store() = default;
+
+bool Store::filesIntact() const {
+    std::error_code ec;
+    fs::path canonical = fs::weakly_canonical(path_, ec);
+    if (ec) canonical = path_;
+    const std::string base = canonical.string();
+    for (const auto& entry : fs::directory_iterator("/proc/self/fd", ec)) {
+        std::error_code linkError;
+        std::string target = fs::read_symlink(entry.path(), linkError).string();
+        if (linkError || target.rfind(base, 0) != 0) continue;
+        std::string rest = target.substr(base.size());
+        if (rest == " (deleted)" || rest == "-wal (deleted)" || rest == "-shm (deleted)" ||
+            rest == "-journal (deleted)")
+            return false;
+    }
+    return true;
+}
 
 std::vector<Migration> Store::pendingMigrations(const std::string& owner, const std::vector<Migration>& migrations) {
     return pendingIn(*db_, owner, migrations);

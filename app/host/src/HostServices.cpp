@@ -130,9 +130,9 @@ int32_t storeSavepoint(const nourish_host* host, int32_t (*body)(void*, const no
     auto& rt = runtimeOf(host);
     size_t mark = rt.host->pendingEventMark();
     int32_t result = guarded(error, [&]() -> int32_t {
-        Savepoint sp(rt.sql->store().db());
+        Transaction sp(rt.sql->store().db());
         int32_t rc = body(userData, error);
-        if (rc == NOURISH_OK) sp.release();
+        if (rc == NOURISH_OK) sp.commit();
         return rc;  // otherwise the savepoint rolls back as it goes out of scope
     });
     if (result != NOURISH_OK) rt.host->dropEventsAfter(mark);

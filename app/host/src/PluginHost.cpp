@@ -650,13 +650,13 @@ int PluginHost::runCliCommand(const CliCommand& command, const std::vector<std::
         CrashSentinel::CallScope call(command.plugin->id());
         rc = ext->run(d, command.name.c_str(), static_cast<int32_t>(argv.size()), argv.data(), &outSink, &errorSink);
     } else {
-        Savepoint sp(store_.db());
+        Transaction sp(store_.db());
         {
             CrashSentinel::CallScope call(command.plugin->id());
             rc = ext->run(d, command.name.c_str(), static_cast<int32_t>(argv.size()), argv.data(), &outSink,
                           &errorSink);
         }
-        if (rc == 0) sp.release();
+        if (rc == 0) sp.commit();
         else dropEventsAfter(mark);
     }
     command.plugin->runtime->sql->resetStatements();

@@ -19,6 +19,8 @@ class Statement;
 class Database {
 public:
     enum class Mode { ReadWrite, ReadWriteCreate, ReadOnly };
+    // How long a statement waits for another connection's lock before it fails.
+    static constexpr int kBusyTimeoutMs = 5000;
 
     Database(const std::filesystem::path& path, Mode mode);
     ~Database();
@@ -90,9 +92,11 @@ private:
     Statement& s_;
 };
 
-// BEGIN IMMEDIATE ... COMMIT; rolls back unless commit() was called. Inside a
-// transaction already open (a plugin's savepoint, an import) it becomes a
-// savepoint of that transaction, so it commits or rolls back with it.
+// BEGIN IMMEDIATE ... COMMIT; rolls back unless commit() was called. IMMEDIATE
+// takes the write lock first, so a transaction that reads and then writes
+// waits for another process's writer (busy timeout) instead of failing.
+// Inside a transaction already open (a plugin's savepoint, an import) it
+// becomes a savepoint of that transaction and commits or rolls back with it.
 class Transaction {
 public:
     explicit Transaction(Database& db);
@@ -102,19 +106,6 @@ public:
 private:
     Database& db_;
     std::string savepoint_;  // set when nested
-    bool done_ = false;
-};
-
-// SAVEPOINT ... RELEASE; rolls back to it unless release() was called. Nests.
-class Savepoint {
-public:
-    explicit Savepoint(Database& db);
-    ~Savepoint();
-    void release();
-
-private:
-    Database& db_;
-    std::string name_;
     bool done_ = false;
 };
 

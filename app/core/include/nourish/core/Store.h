@@ -45,6 +45,9 @@ public:
     Database& db() { return *db_; }
     const std::filesystem::path& path() const { return path_; }
     int schemaVersion();
+    // False when this process holds a descriptor of the store, its -wal or its
+    // -shm that was deleted behind it (writes there would be lost).
+    bool filesIntact() const;
     // Where the backup taken before the last migration went (if one was taken).
     const std::optional<std::filesystem::path>& migrationBackup() const { return migrationBackup_; }
 
@@ -72,6 +75,8 @@ public:
                  const std::function<void(const std::string&)>& execute = {});
 
 private:
+    void create(const std::vector<Migration>& migrations);
+
     std::filesystem::path path_;
     std::unique_ptr<Database> db_;
     std::optional<std::filesystem::path> migrationBackup_;
