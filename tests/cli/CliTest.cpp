@@ -180,9 +180,9 @@ TEST_F(CliTest, StoreCheckAndBackup) {
     EXPECT_NE(check.output.find("ok: 12 clients"), std::string::npos) << check.output;
     auto backup = cli({"store", "backup", (dir / "backup.db").string()});
     EXPECT_EQ(backup.exitCode, 0) << backup.error;
-    auto again = cli({"store", "backup", (dir / "backup.db").string()});
-    EXPECT_EQ(again.exitCode, 1);
-    EXPECT_NE(again.error.find("already exists"), std::string::npos);
+    auto again = cli({"store", "backup", (dir / "backup.db").string(), "--force"});
+    EXPECT_EQ(again.exitCode, 2);
+    EXPECT_NE(again.error.find("is an SQLite database"), std::string::npos) << again.error;
     auto copy = runProcess(NOURISH_CLI, {"--store", (dir / "backup.db").string(), "client", "list"});
     EXPECT_EQ(std::count(copy.output.begin(), copy.output.end(), '\n'), 12);
 }

@@ -4,6 +4,7 @@
 #include "nourish/core/ClientStore.h"
 #include "nourish/core/Errors.h"
 #include "nourish/core/Hash.h"
+#include "nourish/core/OutputFile.h"
 #include "nourish/core/Store.h"
 #include "support/Clients.h"
 #include "support/Process.h"
@@ -154,13 +155,22 @@ TEST(Store, Backup_IsVerifiedCopyAndNeverOverwrites) {
         EXPECT_EQ(ClientStore(copy).get(1).givenName, "Zoë");
         EXPECT_TRUE(copy.check().ok());
     }
-    EXPECT_THROW(store.backupTo(dir / "copy.db", actor), StoreError);
-    EXPECT_THROW(store.backupTo(dir / "n.db", actor, /*replace=*/true), StoreError);
+    EXPECT_THROW(store.backupTo(dir / "copy.db", actor), OutputError);
+    EXPECT_THROW(store.backupTo(dir / "n.db", actor, /*replace=*/true), OutputError);
     std::filesystem::create_directory(dir / "sub");
-    EXPECT_THROW(store.backupTo(dir / "sub" / ".." / "n.db", actor, /*replace=*/true), StoreError);
+    EXPECT_THROW(store.backupTo(dir / "sub" / ".." / "n.db", actor, /*replace=*/true), OutputError);
     EXPECT_EQ(ClientStore(store).count(), 1) << "the store survived every refused backup";
-    store.backupTo(dir / "copy.db", actor, /*replace=*/true);
-    EXPECT_FALSE(std::filesystem::exists(dir / "copy.db.partial"));
+    try {
+        store.backupTo(dir / "copy.db", actor, /*replace=*/true);
+        FAIL() << "a backup replaced another database";
+    } catch (const std::exception& e) {
+        EXPECT_NE(std::string(e.what()).find("is an SQLite database"), std::string::npos) << e.what();
+    }
+    nourish::test::writeFile(dir / "notes.txt", "old");
+    store.backupTo(dir / "notes.txt", actor, /*replace=*/true);
+    EXPECT_TRUE(Store(dir / "notes.txt", Store::Open::ExistingOnly).check().ok());
+    for (auto& entry : std::filesystem::directory_iterator(dir.path()))
+        EXPECT_EQ(entry.path().filename().string().find(".part"), std::string::npos) << entry.path();
     Statement s(store.db(), "SELECT count(*) FROM audit_events WHERE action = 'store.backup'");
     s.step();
     EXPECT_EQ(s.int64(0), 2);

@@ -19,6 +19,7 @@
 #include "nourish/core/ClientStore.h"
 #include "nourish/core/Dates.h"
 #include "nourish/core/Errors.h"
+#include "nourish/core/OutputFile.h"
 #include "nourish/core/Paths.h"
 #include "nourish/core/Settings.h"
 #include "nourish/core/Store.h"
@@ -43,7 +44,8 @@ const char* kUsage = R"(usage: nourish-cli [--store PATH] [--safe-mode] <command
 Store
   store init                      create the store (if missing) and apply migrations
   store check                     integrity, foreign keys, search index and audit chain
-  store backup DEST               online backup into a new file, verified
+  store backup DEST [--force]     online backup into a new file, verified (never over
+                                  the store or another database)
   store demo                      fill an empty store with the demo caseload
   plugin check PATH               every check the host makes on a plugin (library or
                                   manifest), without a store; exit 0 only if all pass
@@ -58,7 +60,7 @@ Clients
   client archive ID | client reactivate ID
   client consent ID [--guardian EMAIL --email yes|no] [--health-data yes|no] [--by NAME]
   client import FILE.csv [--skip-duplicates]     all or nothing; problems as "line N, column C: ..."
-  client export FILE.csv [--status active|archived|all]
+  client export FILE.csv [--status active|archived|all] [--force]
 Settings
   settings get KEY | settings set KEY VALUE     practice.name, practice.practitioner,
                                                 practice.address, practice.phone, practice.email,
@@ -115,6 +117,23 @@ struct Flags {
         return out;
     }
 };
+
+// A refused or unwritable output path is input the practitioner can correct.
+template <typename Fn>
+void outputAsInput(Fn&& fn) {
+    try {
+        fn();
+    } catch (const OutputError& e) {
+        if (e.kind() == OutputError::Kind::Exists) throw UsageError(std::string(e.what()) + "; add --force to replace it");
+        throw UsageError(e.what());
+    }
+}
+void checkOutput(const std::string& path, Store& store, bool force) {
+    outputAsInput([&] { checkOutputPath(path, store.path(), force); });
+}
+void writeOutput(const std::string& path, const std::string& bytes, Store& store, bool force) {
+    outputAsInput([&] { writeOutputFile(path, bytes, store.path(), force); });
+}
 
 int64_t parseId(const std::string& text) {
     try {
@@ -295,19 +314,12 @@ int clientCommand(Store& store, Args& args) {
         }
     }
     if (verb == "export") {
-        Flags f(args.rest(), {"--status"}, {});
+        Flags f(args.rest(), {"--status"}, {"--force"});
         if (f.positional.size() != 1) throw UsageError("client export takes one file name");
         StatusFilter filter = f.has("--status") ? parseStatus(f.get("--status")) : StatusFilter::All;
+        checkOutput(f.positional[0], store, f.has("--force"));
         std::string csv = ClientCsv(store).exportText(filter, actor);
-        fs::path target = f.positional[0], partial = target;
-        partial += ".partial";
-        {
-            std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-            out << csv;
-            if (!out.flush()) throw std::runtime_error("cannot write " + partial.string());
-        }
-        fs::permissions(partial, fs::perms::owner_read | fs::perms::owner_write);
-        fs::rename(partial, target);
+        writeOutput(f.positional[0], csv, store, f.has("--force"));
         return 0;
     }
     if (verb == "archive" || verb == "reactivate") {
@@ -333,9 +345,10 @@ int storeCommand(Store& store, Args& args) {
         return report.ok() ? 0 : 1;
     }
     if (verb == "backup") {
-        std::string dest = args.next("backup destination file");
-        if (!args.empty()) throw UsageError("store backup takes one destination file");
-        store.backupTo(dest, Actor::currentUser("cli"));
+        Flags f(args.rest(), {}, {"--force"});
+        if (f.positional.size() != 1) throw UsageError("store backup takes one destination file");
+        std::string dest = f.positional[0];
+        outputAsInput([&] { store.backupTo(dest, Actor::currentUser("cli"), f.has("--force")); });
         std::cout << "backed up to " << dest << " and verified\n";
         return 0;
     }

@@ -16,6 +16,7 @@
 #include "nourish/core/Dates.h"
 #include "nourish/core/Errors.h"
 #include "nourish/core/Hash.h"
+#include "nourish/core/OutputFile.h"
 #include "nourish/core/Resource.h"
 
 namespace nourish {
@@ -259,10 +260,8 @@ void Store::migrate(const std::string& owner, const std::vector<Migration>& migr
 }
 
 namespace {
-// The backup itself, into `partial`; removes it on any failure.
+// The backup itself, into `partial` (an empty private file); removes it on any failure.
 void copyInto(Database& source, const fs::path& partial) {
-    fs::remove(partial);
-    createPrivateFile(partial);
     try {
         Database target(partial, Database::Mode::ReadWrite);
         sqlite3_backup* backup = sqlite3_backup_init(target.handle(), "main", source.handle(), "main");
@@ -277,29 +276,23 @@ void copyInto(Database& source, const fs::path& partial) {
         Statement check(target, "PRAGMA integrity_check");
         if (!check.step() || check.text(0) != "ok") throw StoreError("the backup copy failed its integrity check");
     } catch (...) {
-        fs::remove(partial);
+        std::error_code ec;
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(partial.string() + suffix, ec);
         throw;
     }
 }
 }  // namespace
 
 void backupDatabase(Database& source, const fs::path& destination) {
-    if (fs::exists(destination)) throw StoreError(destination.string() + " already exists");
-    fs::path partial = destination;
-    partial += ".partial";
+    checkOutputPath(destination, source.path(), false);
+    fs::path partial = createOutputTemp(destination);
     copyInto(source, partial);
-    fs::rename(partial, destination);
+    publishOutputFile(partial, destination, false);
 }
 
 void Store::backupTo(const fs::path& destination, const Actor& actor, bool replace) {
-    std::error_code ec;
-    bool exists = fs::exists(destination);
-    if (exists && fs::equivalent(destination, path_, ec))
-        throw StoreError("the backup cannot replace the store itself; choose another file");
-    if (exists && !replace)
-        throw StoreError(destination.string() + " already exists; choose a new file name for the backup");
-    fs::path partial = destination;
-    partial += ".partial";
+    checkOutputPath(destination, path_, replace);
+    fs::path partial = createOutputTemp(destination);
     copyInto(*db_, partial);
     {
         Database copy(partial, Database::Mode::ReadOnly);
@@ -312,7 +305,7 @@ void Store::backupTo(const fs::path& destination, const Actor& actor, bool repla
             throw StoreError("the backup copy does not hold the same clients as the store");
         }
     }
-    fs::rename(partial, destination);  // atomic, also over a file the practitioner chose to replace
+    publishOutputFile(partial, destination, replace);
     Transaction tx(*db_);
     AuditLog(*this).record(actor, "store.backup", std::nullopt,
                            nlohmann::json{{"file", destination.filename().string()}}.dump());

@@ -20,6 +20,7 @@
 
 #include "nourish/core/ClientCsv.h"
 #include "nourish/core/Errors.h"
+#include "nourish/core/OutputFile.h"
 #include "nourish/core/Settings.h"
 #include "nourish/core/Versions.h"
 #include "nourish/plugin.h"
@@ -293,16 +294,9 @@ size_t importClientsFromCsv(wxWindow* parent, Store& store, const std::filesyste
 void exportClientsToCsv(wxWindow* parent, Store& store, const std::filesystem::path& file) {
     try {
         wxBusyCursor busy;
+        checkOutputPath(file, store.path(), /*replace=*/true);  // the file dialog asked before replacing
         std::string csv = ClientCsv(store).exportText(StatusFilter::All, Actor::currentUser("gui"));
-        std::filesystem::path partial = file;
-        partial += ".partial";
-        {
-            std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-            out << csv;
-            if (!out.flush()) throw std::runtime_error("cannot write " + partial.string());
-        }
-        std::filesystem::permissions(partial, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-        std::filesystem::rename(partial, file);
+        writeOutputFile(file, csv, store.path(), /*replace=*/true);
     } catch (const std::exception& e) {
         wxMessageBox(u8(std::string("The export failed: ") + e.what()), "Export clients", wxOK | wxICON_ERROR, parent);
     }

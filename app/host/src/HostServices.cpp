@@ -10,6 +10,7 @@
 #include "nourish/core/AuditLog.h"
 #include "nourish/core/ClientStore.h"
 #include "nourish/core/Errors.h"
+#include "nourish/core/OutputFile.h"
 #include "nourish/core/PluginSql.h"
 #include "nourish/core/SchemaValidator.h"
 #include "nourish/core/Settings.h"
@@ -462,6 +463,45 @@ const nourish_host_note_templates kNoteTemplates{sizeof(nourish_host_note_templa
 const nourish_host_instruments kInstruments{sizeof(nourish_host_instruments), &instrumentsList, &instrumentsGet,
                                             &instrumentsScore};
 
+// ---- files ----
+int32_t outputStatus(const OutputError& e) {
+    switch (e.kind()) {
+        case OutputError::Kind::Refused: return NOURISH_DENIED;
+        case OutputError::Kind::Exists: return NOURISH_EXISTS;
+        case OutputError::Kind::Failed: break;
+    }
+    return NOURISH_ERROR;
+}
+int32_t filesWrite(const nourish_host* host, const char* path, const void* data, int64_t size, uint32_t flags,
+                   const nourish_sink* error) {
+    if (!path || size < 0 || (size > 0 && !data)) {
+        put(error, "files.write: a path and the bytes are required");
+        return NOURISH_INVALID;
+    }
+    try {
+        writeOutputFile(path, std::string_view(static_cast<const char*>(data), size_t(size)),
+                        runtimeOf(host).sql->store().path(), flags & NOURISH_FILE_REPLACE);
+        return NOURISH_OK;
+    } catch (const OutputError& e) {
+        put(error, e.what());
+        return outputStatus(e);
+    } catch (const std::exception& e) {
+        put(error, e.what());
+        return NOURISH_ERROR;
+    }
+}
+int32_t filesCheck(const nourish_host* host, const char* path, uint32_t flags, const nourish_sink* error) {
+    if (!path) return NOURISH_INVALID;
+    try {
+        checkOutputPath(path, runtimeOf(host).sql->store().path(), flags & NOURISH_FILE_REPLACE);
+        return NOURISH_OK;
+    } catch (const OutputError& e) {
+        put(error, e.what());
+        return outputStatus(e);
+    }
+}
+const nourish_host_files kFiles{sizeof(nourish_host_files), &filesWrite, &filesCheck};
+
 // ---- session ----
 int32_t sessionUser(const nourish_host* host, const nourish_sink* out) {
     put(out, actorFor(runtimeOf(host)).who);
@@ -519,6 +559,7 @@ const void* hostExtension(const nourish_host*, const char* id) {
     if (which == NOURISH_HOST_NOTE_TEMPLATES_ID) return &kNoteTemplates;
     if (which == NOURISH_HOST_REPORTS_ID) return &kReports;
     if (which == NOURISH_HOST_STATUS_ID) return &kStatus;
+    if (which == NOURISH_HOST_FILES_ID) return &kFiles;
     return nullptr;
 }
 

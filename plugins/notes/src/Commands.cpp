@@ -31,7 +31,7 @@ const char* kConsultUsage =
     "       nourish-cli consult list CLIENT [--json]\n"
     "       nourish-cli consult agenda [--from YYYY-MM-DD] [--days N] [--json]\n"
     "       nourish-cli consult status CONSULTATION_ID booked|done|cancelled|no-show\n"
-    "       nourish-cli consult ics [--client ID] --out FILE.ics\n"
+    "       nourish-cli consult ics [--client ID] --out FILE.ics [--force]\n"
     "Types: initial, follow-up, review, remote (phone or video).\n";
 
 using Args = nourish::CommandArgs;
@@ -261,31 +261,14 @@ int consultCommand(nourish::Host host, Args& a, const nourish::Output& out) {
     }
     if (sub == "ics") {
         std::string path = a.required("--out", "the calendar file to write");
+        bool force = a.flag("--force");
         auto client = a.option("--client");
         a.expect(0, "consult ics takes only options");
         std::optional<int64_t> clientId;
         if (client) clientId = idFrom(*client, "client");
+        nourish::checkOutputFile(host, "--out", path, force);
         std::string text = notes.calendar(clientId);
-        // Whole or nothing: a calendar app never sees half a file.
-        std::filesystem::path target(path), temp = target;
-        temp += ".part";
-        {
-            std::ofstream file(temp, std::ios::binary | std::ios::trunc);
-            if (!file) throw BadInput("out: cannot write " + path);
-            file << text;
-            if (!file.flush()) {
-                file.close();
-                std::error_code ignored;
-                std::filesystem::remove(temp, ignored);
-                throw BadInput("out: cannot write " + path);
-            }
-        }
-        std::error_code ec;
-        std::filesystem::rename(temp, target, ec);
-        if (ec) {
-            std::filesystem::remove(temp, ec);
-            throw BadInput("out: cannot write " + path);
-        }
+        nourish::writeOutputFile(host, "--out", path, text, force);
         size_t events = 0;
         for (size_t at = text.find("BEGIN:VEVENT"); at != std::string::npos; at = text.find("BEGIN:VEVENT", at + 1)) ++events;
         out << "wrote " << std::to_string(events) << " upcoming consultation" << (events == 1 ? "" : "s") << " to " << path << "\n";

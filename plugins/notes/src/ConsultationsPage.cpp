@@ -15,7 +15,6 @@
 #include <wx/textctrl.h>
 #include <wx/timer.h>
 
-#include <fstream>
 
 #include "Notes.h"
 #include "nourish/wx_dialogs.hpp"
@@ -741,15 +740,10 @@ private:
                           wxFD_SAVE | wxFD_OVERWRITE_PROMPT);
         if (save.ShowModal() != wxID_OK) return;
         try {
-            std::string text = notes_.calendar(answer == wxID_YES ? std::optional<int64_t>(clientId_) : std::nullopt);
             std::string path = str(save.GetPath());
-            std::ofstream file(path + ".part", std::ios::binary | std::ios::trunc);
-            file << text;
-            file.close();
-            if (!file || std::rename((path + ".part").c_str(), path.c_str()) != 0) {
-                std::remove((path + ".part").c_str());
-                throw Refused("could not write " + path);
-            }
+            host_.checkFile(path, /*replace=*/true);
+            std::string text = notes_.calendar(answer == wxID_YES ? std::optional<int64_t>(clientId_) : std::nullopt);
+            host_.writeFile(path, text, /*replace=*/true);  // the file dialog asked before replacing
             say("Calendar saved to " + path + ". It holds times and initials only, no health details.");
         } catch (const std::exception& e) {
             say(e.what(), true);

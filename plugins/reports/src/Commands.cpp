@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 
 #include "Composer.h"
 #include "Outbox.h"
@@ -21,7 +20,7 @@ namespace {
 
 const char* kUsage =
     "usage: nourish-cli report sections [--json]\n"
-    "       nourish-cli report pdf CLIENT --out FILE.pdf [--without SECTION,SECTION]\n"
+    "       nourish-cli report pdf CLIENT --out FILE.pdf [--force] [--without SECTION,SECTION]\n"
     "       nourish-cli report email CLIENT [--to EMAIL]   (queued; nourish-cli outbox send sends)\n"
     "Sections are named by id (e.g. last-consultation) or plugin/id. Email goes to\n"
     "the guardians who consented to it, or to one of them with --to.\n";
@@ -37,29 +36,6 @@ std::string sha256Hex(const std::string& bytes) {
     Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
     engine.update(bytes.data(), static_cast<unsigned>(bytes.size()));
     return Poco::DigestEngine::digestToHex(engine.digest());
-}
-
-// Whole or nothing: a half-written PDF never has the final name.
-void writeFile(const std::string& path, const std::string& bytes) {
-    std::filesystem::path target(path), temp = target;
-    temp += ".part";
-    std::error_code ec;
-    {
-        std::ofstream file(temp, std::ios::binary | std::ios::trunc);
-        if (!file) throw BadInput("out: cannot write " + path);
-        file.write(bytes.data(), std::streamsize(bytes.size()));
-        file.flush();
-        if (!file) {
-            file.close();
-            std::filesystem::remove(temp, ec);
-            throw BadInput("out: cannot write " + path);
-        }
-    }
-    std::filesystem::rename(temp, target, ec);
-    if (ec) {
-        std::filesystem::remove(temp, ec);
-        throw BadInput("out: cannot write " + path);
-    }
 }
 
 std::vector<std::string> splitList(const std::string& text) {
@@ -96,13 +72,15 @@ int reportCommand(nourish::Host host, Args& a, const nourish::Output& out) {
     if (sub == "pdf") {
         auto path = a.option("--out");
         if (!path) throw BadInput("--out: is required (the PDF file to write)");
+        bool force = a.flag("--force");
         std::vector<std::string> without = splitList(a.option("--without").value_or(""));
         a.expect(1, "report pdf needs the client id");
         auto id = nourish::parseId(a.rest[0]);
         if (!id) throw BadInput("client: '" + a.rest[0] + "' is not a client id");
+        nourish::checkOutputFile(host, "--out", *path, force);  // before the work: a refused path is said at once
         Composed composed = compose(host, *id, without);
         Pdf pdf = renderPdf(composed.report);
-        writeFile(*path, pdf.bytes);
+        nourish::writeOutputFile(host, "--out", *path, pdf.bytes, force);
         std::string hash = sha256Hex(pdf.bytes);
         host.audit(*id, "report.pdf",
                    json({{"sha256", hash}, {"bytes", pdf.bytes.size()}, {"pages", pdf.pages}, {"sections", composed.sections}})

@@ -23,7 +23,6 @@
 #include <Poco/SHA2Engine.h>
 
 #include <atomic>
-#include <fstream>
 #include <memory>
 #include <thread>
 
@@ -187,18 +186,10 @@ public:
     // Writes the PDF whole (a temporary file renamed), with its audit event.
     void savePdf(const std::string& path) {
         try {
+            host_.checkFile(path, /*replace=*/true);
             Composed c = compose(host_, clientId_, without());
             Pdf pdf = renderPdf(c.report);
-            std::string part = path + ".part";
-            {
-                std::ofstream file(part, std::ios::binary | std::ios::trunc);
-                file.write(pdf.bytes.data(), std::streamsize(pdf.bytes.size()));
-                file.close();
-                if (!file || std::rename(part.c_str(), path.c_str()) != 0) {
-                    std::remove(part.c_str());
-                    throw BadInput("could not write " + path);
-                }
-            }
+            host_.writeFile(path, pdf.bytes, /*replace=*/true);  // the file dialog asked before replacing
             std::string hash = sha256Hex(pdf.bytes);
             host_.savepoint([&] {
                 host_.audit(clientId_, "report.pdf",

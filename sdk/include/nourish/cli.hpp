@@ -75,6 +75,29 @@ inline int parseInt(const std::string& text, const std::string& field) {
     throw UsageError(field + ": '" + text + "' is not a whole number");
 }
 
+// A command's output file, by the host's rules (Host::checkFile/writeFile): a
+// path they refuse is input the practitioner can correct, named as `option`
+// ("--out: summary.pdf already exists; add --force to replace it").
+namespace detail {
+template <typename Fn>
+void asOutputOption(const std::string& option, Fn&& fn) {
+    try {
+        fn();
+    } catch (const Error& e) {
+        if (e.status() == NOURISH_EXISTS) throw UsageError(option + ": " + e.what() + "; add --force to replace it");
+        // Refused, or not writable there (no such folder, no permission, disk full): say so, by option.
+        throw UsageError(option + ": " + e.what());
+    }
+}
+}  // namespace detail
+inline void checkOutputFile(const Host& host, const std::string& option, const std::string& path, bool force) {
+    detail::asOutputOption(option, [&] { host.checkFile(path, force); });
+}
+inline void writeOutputFile(const Host& host, const std::string& option, const std::string& path,
+                            std::string_view bytes, bool force) {
+    detail::asOutputOption(option, [&] { host.writeFile(path, bytes, force); });
+}
+
 // Runs a command's body and turns what it throws into one line on `error`
 // and the exit code: 2 for input the practitioner can correct (UsageError,
 // the plugin's own `Input` exception, a host NOT_FOUND or INVALID), with

@@ -334,6 +334,33 @@ typedef struct nourish_host_reports {
                       const nourish_sink* error);
 } nourish_host_reports;
 
+/* ----------------------------------------------------------------- files -- */
+/* Files a plugin writes out of the store for the practitioner (a PDF, a
+ * calendar, an export), written by the host under the rules every output of
+ * the app follows, so that no output can destroy the caseload. */
+#define NOURISH_HOST_FILES_ID "nourish.host.files/1"
+
+/* flags for write */
+enum { NOURISH_FILE_REPLACE = 1 /* the practitioner agreed to replace an existing file */ };
+
+typedef struct nourish_host_files {
+    uint32_t struct_size;
+    /*
+     * [main-thread] Writes `size` bytes to `path`. Refused with NOURISH_DENIED
+     * (and the reason) for the open store or its -wal/-shm/-journal, any
+     * SQLite database, and a folder -- whatever the flags; NOURISH_EXISTS for
+     * an existing file without NOURISH_FILE_REPLACE. The bytes go to a
+     * temporary file in the same folder, created mode 0600, synced, then
+     * renamed into place; on NOURISH_ERROR (with the reason) nothing is left.
+     * data is read during the call only.
+     */
+    int32_t (*write)(const nourish_host* host, const char* path, const void* data, int64_t size, uint32_t flags,
+                     const nourish_sink* error);
+    /* [main-thread] The same checks without writing (e.g. before a long
+     * render): NOURISH_OK when write would be allowed. */
+    int32_t (*check)(const nourish_host* host, const char* path, uint32_t flags, const nourish_sink* error);
+} nourish_host_files;
+
 #ifdef __cplusplus
 }
 #endif

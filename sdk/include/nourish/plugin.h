@@ -40,6 +40,7 @@ enum {
     NOURISH_NOT_FOUND = 2,  /* the thing asked for does not exist */
     NOURISH_INVALID = 3,    /* the input was refused (validation) */
     NOURISH_DENIED = 4,     /* not allowed for this plugin */
+    NOURISH_EXISTS = 5,     /* SDK 1.1: the file is already there (nourish.host.files/1) */
     NOURISH_ROW = 100,      /* nourish_host_store.step: a row is ready */
     NOURISH_DONE = 101      /* nourish_host_store.step: no more rows */
 };

@@ -305,6 +305,24 @@ public:
         int32_t rc = api->set(host_, text.c_str());
         if (rc != NOURISH_OK) throw Error(rc, "the status line was refused (at most 120 bytes, one line)");
     }
+    // Writes a file for the practitioner by the host's output rules
+    // (nourish.host.files/1): never the store or any SQLite database, never an
+    // existing file unless `replace`; whole or not at all, mode 0600. Throws
+    // Error with code NOURISH_EXISTS, NOURISH_DENIED or NOURISH_ERROR.
+    void writeFile(const std::string& path, std::string_view bytes, bool replace) const {
+        auto api = service<nourish_host_files>(NOURISH_HOST_FILES_ID);
+        StringSink error;
+        int32_t rc = api->write(host_, path.c_str(), bytes.data(), int64_t(bytes.size()),
+                                replace ? uint32_t(NOURISH_FILE_REPLACE) : 0u, error.get());
+        if (rc != NOURISH_OK) throw Error(rc, error.str());
+    }
+    void checkFile(const std::string& path, bool replace) const {
+        auto api = service<nourish_host_files>(NOURISH_HOST_FILES_ID);
+        StringSink error;
+        int32_t rc = api->check(host_, path.c_str(), replace ? uint32_t(NOURISH_FILE_REPLACE) : 0u, error.get());
+        if (rc != NOURISH_OK) throw Error(rc, error.str());
+    }
+
     // The plan summary's sections of every plugin (nourish.host.reports/1): the
     // list, and every section rendered for one client.
     std::string reportSections() const {

@@ -2,6 +2,7 @@
 // plugin's sections, nobody else's data, an audit event with the PDF's hash,
 // and bad input refused with nothing written.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -100,5 +101,58 @@ TEST_F(ReportCliTest, BadInputIsRefusedAndNothingIsWritten) {
     }
     EXPECT_FALSE(std::filesystem::exists(dir / "x.pdf"));
     for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
-        EXPECT_NE(entry.path().extension(), ".part") << entry.path();
+        EXPECT_EQ(entry.path().filename().string().find(".part"), std::string::npos) << entry.path();
+}
+
+namespace {
+mode_t modeOf(const std::filesystem::path& p) {
+    struct stat st{};
+    ::stat(p.c_str(), &st);
+    return st.st_mode & 0777;
+}
+}  // namespace
+
+TEST_F(ReportCliTest, NoOutputCanDestroyTheStore_OrAnythingElse) {
+    // Every command that writes a file, pointed at the store, its WAL, a
+    // backup and an existing file: refused by name, exit 2, nothing changed.
+    ASSERT_EQ(cli({"store", "backup", (dir / "backup.db").string()}).exitCode, 0);
+    nourish::test::writeFile(dir / "old.pdf", "old");
+    std::string id = std::to_string(ollie);
+    std::vector<std::vector<std::string>> writers = {
+        {"report", "pdf", id, "--out"}, {"consult", "ics", "--out"}, {"client", "export"}};
+    for (const auto& writer : writers) {
+        for (auto [target, force, words] :
+             {std::tuple{"n.db", true, "is the open store"}, std::tuple{"n.db-wal", true, "is the open store"},
+              std::tuple{"n.db-shm", true, "is the open store"}, std::tuple{"backup.db", true, "is an SQLite database"},
+              std::tuple{"old.pdf", false, "already exists"}}) {
+            std::vector<std::string> args = writer;
+            args.push_back((dir / target).string());
+            if (force) args.push_back("--force");
+            auto r = cli(args);
+            EXPECT_EQ(r.exitCode, 2) << writer[0] << " " << target << ": " << r.output << r.error;
+            EXPECT_NE(r.error.find(words), std::string::npos) << writer[0] << " " << target << ": " << r.error;
+        }
+        EXPECT_EQ(nourish::test::readFile(dir / "old.pdf"), "old");
+    }
+    auto check = cli({"store", "check"});
+    EXPECT_EQ(check.exitCode, 0) << check.output;
+    EXPECT_NE(check.output.find("12 clients"), std::string::npos) << check.output;
+
+    // --force replaces a file that is not a database; every output is private.
+    for (const auto& writer : writers) {
+        std::vector<std::string> args = writer;
+        args.push_back((dir / "old.pdf").string());
+        args.push_back("--force");
+        auto r = cli(args);
+        EXPECT_EQ(r.exitCode, 0) << writer[0] << ": " << r.error;
+        EXPECT_EQ(modeOf(dir / "old.pdf"), 0600u) << writer[0];
+    }
+    for (const auto& writer : writers) {
+        std::vector<std::string> args = writer;
+        args.push_back((dir / ("new-" + writer[0])).string());
+        ASSERT_EQ(cli(args).exitCode, 0) << writer[0];
+        EXPECT_EQ(modeOf(dir / ("new-" + writer[0])), 0600u) << writer[0] << " holds health data";
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
+        EXPECT_EQ(entry.path().filename().string().find(".part"), std::string::npos) << entry.path();
 }
