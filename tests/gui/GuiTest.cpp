@@ -9,6 +9,9 @@
 #include <wx/srchctrl.h>
 #include <wx/uiaction.h>
 #include <wx/wx.h>
+#include <wx/filedlg.h>
+#include <wx/modalhook.h>
+#include <dlfcn.h>
 
 #include <chrono>
 #include <functional>
@@ -26,6 +29,8 @@
 #include "nourish/gui/Environment.h"
 #include "nourish/gui/FormDialog.h"
 #include "nourish/gui/MainFrame.h"
+#include "support/Clients.h"
+#include "support/Process.h"
 #include "support/TempDir.h"
 
 using namespace nourish;
@@ -801,6 +806,129 @@ TEST_F(MainWindowTest, EmptyStore_ShowsWelcome) {
     wxWindow* welcome = frame->FindWindow("welcome");
     ASSERT_NE(welcome, nullptr);
     EXPECT_TRUE(welcome->IsShownOnScreen());
+}
+
+namespace {
+
+// Every modal dialog opened while it lives: a file chooser is pointed at
+// `folder` and left open long enough for GTK to list it (and sniff the type
+// of every file in it, the store's included), then cancelled; a message
+// dialog is answered with its default button.
+// A native GTK message dialog runs its own loop: it is answered through GTK
+// (already loaded by wx; gtk_dialog_response(dialog, GTK_RESPONSE_YES = -8)).
+void answerYes(void* gtkDialog) {
+    using Respond = void (*)(void*, int);
+    static auto respond = reinterpret_cast<Respond>(dlsym(RTLD_DEFAULT, "gtk_dialog_response"));
+    ASSERT_NE(respond, nullptr);
+    respond(gtkDialog, -8);
+}
+
+class DialogsInFolder : public wxModalDialogHook {
+public:
+    explicit DialogsInFolder(fs::path folder) : folder_(std::move(folder)) { Register(); }
+    ~DialogsInFolder() override { Unregister(); }
+    std::vector<std::string> titles;
+
+protected:
+    int Enter(wxDialog* dialog) override {
+        if (open_[dialog]++ > 0) return wxID_NONE;  // a native dialog may pass through the hook twice
+        if (auto* files = dynamic_cast<wxFileDialog*>(dialog)) {
+            titles.push_back(files->GetMessage().utf8_string());
+            files->SetDirectory(wxString::FromUTF8(folder_.string()));
+            closeLater([files] { files->EndModal(wxID_CANCEL); });
+        } else if (auto* message = dynamic_cast<wxMessageDialog*>(dialog)) {
+            titles.push_back(message->GetMessage().utf8_string());
+            closeLater([message] { answerYes(message->GetHandle()); });
+        }
+        return wxID_NONE;
+    }
+    void Exit(wxDialog* dialog) override {
+        if (--open_[dialog] == 0) open_.erase(dialog);
+    }
+
+private:
+    std::map<wxDialog*, int> open_;
+    void closeLater(std::function<void()> close) {
+        auto* timer = new wxTimer;
+        timer->Bind(wxEVT_TIMER, [timer, close](wxTimerEvent&) {
+            close();
+            timer->Stop();
+            wxTheApp->CallAfter([timer] { delete timer; });
+        });
+        timer->StartOnce(1500);
+    }
+    fs::path folder_;
+};
+
+int menuId(wxFrame* frame, const char* menu, const char* item) {
+    return frame->GetMenuBar()->FindMenuItem(menu, wxString::FromUTF8(item));
+}
+
+}  // namespace
+
+TEST_F(MainWindowTest, EveryFileDialogInTheStoresFolder_KeepsTheLocks_AndNoWriteIsLost) {
+    DialogsInFolder dialogs(dir.path());
+    auto openMenu = [&](const char* menu, const char* item) {
+        int id = menuId(frame, menu, item);
+        ASSERT_NE(id, wxNOT_FOUND) << item;
+        frame->ProcessCommand(id);
+    };
+    openMenu("File", "Import clients from CSV…");
+    openMenu("File", "Export clients to CSV…");
+    openMenu("File", "Back up store…");
+    {
+        PluginManagerDialog manager(frame, *host);
+        manager.Show();
+        auto* install = manager.FindWindow("install-plugin");
+        ASSERT_NE(install, nullptr);
+        wxCommandEvent pressed(wxEVT_BUTTON, install->GetId());
+        pressed.SetEventObject(install);
+        install->GetEventHandler()->ProcessEvent(pressed);
+        manager.Hide();
+    }
+    int64_t zoe = ClientStore(*store).search("zoe", 5)[0].id;
+    for (const char* page : {"summary-page", "consultations-page"}) {
+        wxWindow* shown = openPage(frame, zoe, page);
+        ASSERT_NE(shown, nullptr) << page;
+        const char* button = std::string(page) == "summary-page" ? "save-pdf-button" : "export-calendar-button";
+        wxWindow* b = shown->FindWindow(button);
+        ASSERT_NE(b, nullptr) << button;
+        wxCommandEvent pressed(wxEVT_BUTTON, b->GetId());
+        pressed.SetEventObject(b);
+        b->GetEventHandler()->ProcessEvent(pressed);
+    }
+    size_t fileDialogs = 0;
+    for (const std::string& t : dialogs.titles)
+        if (t == "Import clients" || t == "Export clients" || t == "Back up the store" || t == "Install a plugin" ||
+            t == "Save the plan summary" || t == "Save the calendar")
+            ++fileDialogs;
+    EXPECT_EQ(fileDialogs, 6u) << "every file dialog of the app and its plugins was opened";
+
+    EXPECT_TRUE(store->filesIntact()) << "the app holds a deleted -wal or -shm after the dialogs";
+    auto writeFromCli = [&](const char* given) {
+        auto r = nourish::test::runProcess(NOURISH_CLI_PATH, {"--store", (dir / "n.db").string(), "client", "add",
+                                                              "--given", given, "--family", "Writer", "--dob",
+                                                              "2024-01-01"});
+        ASSERT_EQ(r.exitCode, 0) << r.error;
+    };
+    writeFromCli("Cli");
+    EXPECT_TRUE(store->filesIntact()) << "the other process deleted the WAL the app writes into";
+    ClientStore(*store).create(nourish::test::child("Gui", "Writer"), Actor::currentUser("gui"));
+    writeFromCli("Later");
+    EXPECT_EQ(ClientStore(*store).search("writer", 10).size(), 3u) << "the app does not see the other writes";
+
+    // Quit, then every write is in the file.
+    frame->Close(true);
+    pumpFor(100);
+    host->shutdown();
+    host.reset();
+    store.reset();
+    store = std::make_unique<Store>(dir / "n.db", Store::Open::ExistingOnly);
+    EXPECT_EQ(ClientStore(*store).search("writer", 10).size(), 3u) << "a write was lost";
+    EXPECT_TRUE(store->check().ok());
+    host = std::make_unique<PluginHost>(*store, PluginHost::Options{});
+    frame = new MainFrame(*store, *host);
+    frame->Show();
 }
 
 namespace {
