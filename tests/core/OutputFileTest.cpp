@@ -30,7 +30,9 @@ protected:
         } catch (const OutputError& e) {
             EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
         }
-        if (fs::exists(target) && !fs::is_directory(target)) EXPECT_EQ(readFile(target), before);
+        if (fs::exists(target) && !fs::is_directory(target)) {
+            EXPECT_EQ(readFile(target), before);
+        }
         expectNoTemporaryFiles();
     }
     void expectNoTemporaryFiles() {

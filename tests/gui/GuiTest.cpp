@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 #include <wx/app.h>
 #include <wx/build.h>
+#include <wx/checklst.h>
 #include <wx/grid.h>
+#include <wx/statbmp.h>
 #include <wx/listctrl.h>
 #include <wx/notebook.h>
 #include <wx/srchctrl.h>
@@ -810,10 +812,151 @@ TEST_F(MainWindowTest, EmptyStore_ShowsWelcome) {
 
 namespace {
 
-// Every modal dialog opened while it lives: a file chooser is pointed at
-// `folder` and left open long enough for GTK to list it (and sniff the type
-// of every file in it, the store's included), then cancelled; a message
-// dialog is answered with its default button.
+// Every piece of text a window and its children show, for looking for what
+// does not belong there.
+void collectText(wxWindow* window, std::string& out) {
+    if (!window->IsShown()) return;
+    if (auto* text = dynamic_cast<wxTextCtrl*>(window)) out += text->GetValue().utf8_string() + "\n";
+    else if (auto* list = dynamic_cast<wxListCtrl*>(window)) {
+        for (long row = 0; row < list->GetItemCount(); ++row)
+            for (int col = 0; col < list->GetColumnCount(); ++col) out += list->GetItemText(row, col).utf8_string() + "\t";
+    } else if (auto* grid = dynamic_cast<wxGrid*>(window)) {
+        for (int row = 0; row < grid->GetNumberRows(); ++row)
+            for (int col = 0; col < grid->GetNumberCols(); ++col) out += grid->GetCellValue(row, col).utf8_string() + "\t";
+    } else if (auto* checks = dynamic_cast<wxCheckListBox*>(window)) {
+        for (unsigned i = 0; i < checks->GetCount(); ++i) out += checks->GetString(i).utf8_string() + "\n";
+    } else {
+        out += window->GetLabel().utf8_string() + "\n";
+    }
+    for (wxWindow* child : window->GetChildren()) collectText(child, out);
+}
+
+}  // namespace
+
+TEST_F(MainWindowTest, SwitchingClient_LeavesNothingOfThePreviousOneOnAnyPage) {
+    int64_t ollie = ClientStore(*store).search("bennett", 5)[0].id;
+    int64_t zoe = ClientStore(*store).search("zoe", 5)[0].id;
+    wxNotebook* pages = frame->workspace()->notebook();
+    frame->openClient(ollie);
+    pumpFor(100);
+    for (size_t i = 0; i < pages->GetPageCount(); ++i) {
+        pages->SetSelection(i);
+        pumpFor(150);
+    }
+    // His signed follow-up with the family's addendum open in the editor.
+    wxWindow* consultations = openPage(frame, ollie, "consultations-page");
+    auto* notes = named<wxListCtrl>(consultations, "notes-list");
+    ASSERT_NE(notes, nullptr);
+    for (long row = 0; row < notes->GetItemCount(); ++row)
+        if (notes->GetItemText(row, 2) == "signed +") notes->SetItemState(row, wxLIST_STATE_SELECTED, wxLIST_STATE_SELECTED);
+    pumpFor(200);
+    ASSERT_NE(named<wxStaticText>(consultations, "addenda")->GetLabel().Find("friend's house"), wxNOT_FOUND);
+    // A refused diary week leaves a message on his Protocol page.
+    wxWindow* protocol = openProtocolPage(frame, ollie);
+    auto* grid = named<wxGrid>(protocol, "diary-grid");
+    grid->SetCellValue(6, 2, "12");
+    click(protocol->FindWindow("diary-save"));
+    ASSERT_NE(named<wxStaticText>(protocol, "protocol-message")->GetLabel().Find("Nothing saved"), wxNOT_FOUND);
+
+    frame->openClient(zoe);
+    pumpFor(200);
+    for (size_t i = 0; i < pages->GetPageCount(); ++i) {
+        pages->SetSelection(i);
+        pumpFor(200);
+        std::string shown;
+        collectText(pages->GetPage(i), shown);
+        for (const char* his : {"Ollie", "Oliver", "Bennett", "Sarah", "friend's house", "Nothing saved"})
+            EXPECT_EQ(shown.find(his), std::string::npos)
+                << "\"" << his << "\" is still on Zoë's " << pages->GetPageText(i).utf8_string() << " page";
+    }
+}
+
+namespace {
+
+std::string bitmapBytes(wxWindow* window) {
+    auto* shown = dynamic_cast<wxStaticBitmap*>(window);
+    if (!shown) return {};
+    wxImage image = shown->GetBitmap().ConvertToImage();
+    return std::string(reinterpret_cast<const char*>(image.GetData()), size_t(image.GetWidth() * image.GetHeight() * 3));
+}
+
+}  // namespace
+
+TEST_F(MainWindowTest, WritesFromAnotherProcess_ShowUpWithinTwoSeconds_AndTypedTextStays) {
+    auto cli = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {"--store", (dir / "n.db").string()});
+        auto r = nourish::test::runProcess(NOURISH_CLI_PATH, args, {"NOURISH_PLUGIN_PATH="});
+        EXPECT_EQ(r.exitCode, 0) << r.error;
+        return r;
+    };
+    int64_t minh = ClientStore(*store).search("nguyen", 5)[0].id;
+    wxWindow* page = openPage(frame, minh, "consultations-page");
+    ASSERT_NE(page, nullptr);
+    auto* notes = named<wxListCtrl>(page, "notes-list");
+    for (long row = 0; row < notes->GetItemCount(); ++row)
+        if (notes->GetItemText(row, 2) != "signed" && notes->GetItemText(row, 2) != "signed +")
+            notes->SetItemState(row, wxLIST_STATE_SELECTED, wxLIST_STATE_SELECTED);
+    pumpFor(200);
+    wxTextCtrl* typing = nullptr;
+    for (wxWindow* child : page->GetChildren())
+        if (child->GetName().StartsWith("note-section-") && !typing) typing = dynamic_cast<wxTextCtrl*>(child);
+    ASSERT_NE(typing, nullptr) << "Minh's draft is open";
+    typing->SetFocus();
+    typing->SetInsertionPointEnd();
+    wxUIActionSimulator sim;
+    sim.Text(" still typing");
+    pumpFor(100);
+    long appointments = named<wxListCtrl>(page, "appointments")->GetItemCount();
+
+    cli({"client", "add", "--given", "Fresh", "--family", "Arrival", "--dob", "2025-05-05"});
+    cli({"consult", "book", std::to_string(minh), "--at", notes::localToday() + " 23:00", "--minutes", "30",
+         "--type", "review"});
+    auto seen = [&] {
+        bool listed = false;
+        for (auto& c : frame->clientList()->clients()) listed |= c.familyName == "Arrival";
+        return listed && named<wxListCtrl>(page, "appointments")->GetItemCount() == appointments + 1;
+    };
+    EXPECT_TRUE(pumpUntil(seen, 2000)) << "the new client and the booking are not shown after 2 s";
+    EXPECT_NE(typing->GetValue().Find("still typing"), wxNOT_FOUND) << "what she typed was thrown away";
+    EXPECT_EQ(typing, dynamic_cast<wxTextCtrl*>(page->FindWindow(typing->GetName()))) << "the editor was rebuilt under her";
+
+    // The plan summary in view is drawn again when what it shows changes.
+    wxWindow* summary = openPage(frame, minh, "summary-page");
+    pumpFor(300);
+    std::string before = bitmapBytes(summary->FindWindow("summary-page-1"));
+    ASSERT_FALSE(before.empty());
+    cli({"settings", "set", "practice.name", "Deep Roots Nutrition"});
+    EXPECT_TRUE(pumpUntil([&] { return bitmapBytes(summary->FindWindow("summary-page-1")) != before; }, 2000))
+        << "the preview still shows the old practice name";
+}
+
+TEST_F(MainWindowTest, SummaryPage_SectionsLeftOutForOneFamily_AreBackForTheNext_AndAPlanStartedElsewhereIsShown) {
+    int64_t zoe = ClientStore(*store).search("zoe", 5)[0].id;
+    int64_t maya = ClientStore(*store).search("patel", 5)[0].id;
+    wxWindow* page = openPage(frame, zoe, "summary-page");
+    auto* sections = named<wxCheckListBox>(page, "summary-sections");
+    ASSERT_NE(sections, nullptr);
+    for (unsigned i = 1; i < sections->GetCount(); ++i) sections->Check(i, false);
+    page = openPage(frame, maya, "summary-page");
+    for (unsigned i = 0; i < sections->GetCount(); ++i) EXPECT_TRUE(sections->IsChecked(i)) << i;
+
+    // A plan started on the Protocol page: the summary shows it when brought back.
+    pumpFor(200);
+    std::string before = bitmapBytes(page->FindWindow("summary-page-1"));
+    wxWindow* protocol = openProtocolPage(frame, maya);
+    WhenOpen<> assign("assign-protocol", [&](wxDialog* dialog) {
+        named<wxTextCtrl>(dialog, "start-date")->SetValue(wxString::FromUTF8(elim::isoDay(elim::today() - 3)));
+        click(dialog->FindWindow(wxID_OK));
+    });
+    click(protocol->FindWindow("assign-protocol-button"));
+    ASSERT_TRUE(pumpUntil([&] { return !wxWindow::FindWindowByName("assign-protocol"); }, 8000));
+    page = openPage(frame, maya, "summary-page");
+    EXPECT_TRUE(pumpUntil([&] { return bitmapBytes(page->FindWindow("summary-page-1")) != before; }, 2500))
+        << "the preview still says there is no plan";
+}
+
+namespace {
+
 // A native GTK message dialog runs its own loop: it is answered through GTK
 // (already loaded by wx; gtk_dialog_response(dialog, GTK_RESPONSE_YES = -8)).
 void answerYes(void* gtkDialog) {
@@ -823,6 +966,10 @@ void answerYes(void* gtkDialog) {
     respond(gtkDialog, -8);
 }
 
+// Every modal dialog opened while it lives: a file chooser is pointed at
+// `folder` and left open long enough for GTK to list it (and sniff the type
+// of every file in it, the store's included), then cancelled; a message
+// dialog is answered yes.
 class DialogsInFolder : public wxModalDialogHook {
 public:
     explicit DialogsInFolder(fs::path folder) : folder_(std::move(folder)) { Register(); }

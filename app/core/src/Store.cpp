@@ -169,6 +169,14 @@ Store::Store(const fs::path& path, Open open, const std::vector<Migration>& migr
         throw;
     }
     configure(*db_);
+    sqlite3_update_hook(
+        db_->handle(),
+        [](void* self, int, const char*, const char* table, sqlite3_int64) {
+            // The audit log (and its head in settings) records views too: not news for a view.
+            if (std::strcmp(table, "audit_events") != 0 && std::strcmp(table, "settings") != 0)
+                ++static_cast<Store*>(self)->localChanges_;
+        },
+        this);
     if (!pending.empty()) {
         fs::path backup = path;
         backup += ".before-" + std::to_string(pending.front().version) + "-" + nowUtc() + ".bak";
@@ -207,6 +215,12 @@ void Store::create(const std::vector<Migration>& migrations) {
 }
 
 Store::~Store() = default;
+
+Store::ChangeMark Store::changeMark() {
+    StatementScope s(db_->cached("PRAGMA data_version"));
+    s->step();
+    return ChangeMark{s->int64(0), localChanges_};
+}
 
 bool Store::filesIntact() const {
     std::error_code ec;

@@ -6,6 +6,7 @@
 #include <wx/filedlg.h>
 #include <wx/infobar.h>
 #include <wx/menu.h>
+#include <wx/modalhook.h>
 #include <wx/msgdlg.h>
 #include <wx/notebook.h>
 #include <wx/srchctrl.h>
@@ -101,11 +102,32 @@ public:
     }
 };
 
+// How many modal dialogs are open: while one is, the pages under it stay as
+// they are (a dialog may be working on what a page shows).
+class MainFrame::ModalDialogs : public wxModalDialogHook {
+public:
+    ModalDialogs() { Register(); }
+    ~ModalDialogs() override { Unregister(); }
+    bool any() const { return open_ > 0; }
+
+protected:
+    int Enter(wxDialog*) override {
+        ++open_;
+        return wxID_NONE;
+    }
+    void Exit(wxDialog*) override { --open_; }
+
+private:
+    int open_ = 0;
+};
+
 MainFrame::MainFrame(Store& store, PluginHost& host)
     : wxFrame(nullptr, wxID_ANY, "Nourish", wxDefaultPosition, wxSize(1100, 720)),
       store_(store),
       host_(host),
-      clients_(store) {
+      clients_(store),
+      watch_(this),
+      modal_(std::make_unique<ModalDialogs>()) {
     SetName("main-frame");
     wxASSERT(wxCLASSINFO(wxHtmlWindow)->IsKindOf(wxCLASSINFO(wxWindow)));  // keeps wxHTML linked (see above)
     SetMinSize(FromDIP(wxSize(760, 480)));
@@ -140,9 +162,32 @@ MainFrame::MainFrame(Store& store, PluginHost& host)
             if (workspace_->clientId()) workspace_->refreshHeader();
         });
     });
+    // Other processes (the command line, a second window) write to the same
+    // store: look for their changes every second.
+    seen_ = store_.changeMark();
+    Bind(wxEVT_TIMER, [this](wxTimerEvent&) { showStoreChanges(); }, watch_.GetId());
+    watch_.Start(1000);
+}
+
+void MainFrame::showStoreChanges() {
+    if (modal_->any()) return;  // caught up once the dialog closes
+    Store::ChangeMark now;
+    try {
+        now = store_.changeMark();
+    } catch (const std::exception&) {
+        return;  // the store is busy; the next tick looks again
+    }
+    if (now == seen_) return;
+    bool external = now.external != seen_.external;
+    seen_ = now;
+    refreshList();
+    if (workspace_->clientId()) workspace_->refreshHeader();
+    host_.publish("nourish.store.changed", external ? R"({"external":true})" : R"({"external":false})");
+    seen_ = store_.changeMark();  // what the pages wrote while refreshing is theirs
 }
 
 MainFrame::~MainFrame() {
+    watch_.Stop();
     host_.setStatusListener({});
     host_.unlisten(listener_);
     host_.setFormEditor({});

@@ -335,12 +335,28 @@ public:
         });
         saveWeek_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { saveWeek(); });
         showClient(0);
+        changes_ = host_.subscribe("nourish.store.changed", [this](const std::string&) { followStore(); });
     }
 
     void showClient(int64_t clientId) {
+        if (clientId != clientId_) message_->SetLabel("");  // what was said belongs to the other child
         clientId_ = clientId;
         weekEnd_ = today();
         refresh();
+    }
+
+    // Another process or page changed the store: show it, unless diary values
+    // typed into the grid are waiting to be saved (they would be thrown away).
+    void followStore() {
+        if (clientId_ && !grid_->IsCellEditControlEnabled() && !weekEdited()) refresh();
+    }
+
+    // True when a cell of the diary week holds something other than what was loaded.
+    bool weekEdited() const {
+        for (int r = 0; r < 7; ++r)
+            for (int c = 1; c < kGridColumnCount; ++c)
+                if (grid_->GetCellValue(r, c) != loaded_[size_t(r * kGridColumnCount + c)]) return true;
+        return false;
     }
 
     void refresh() {
@@ -509,6 +525,7 @@ private:
                     else if (v.is_string()) value = v.get<std::string>();
                 }
                 grid_->SetCellValue(r, c, u8(value));
+                loaded_[size_t(r * kGridColumnCount + c)] = u8(value);
                 grid_->SetReadOnly(r, c, d > today());
             }
             grid_->SetReadOnly(r, 0, true);
@@ -592,6 +609,8 @@ private:
     std::vector<Suggestion> shown_;
     Day weekEnd_ = 0;
     std::map<Day, json> week_;
+    std::vector<wxString> loaded_ = std::vector<wxString>(7 * kGridColumnCount);  // the week's cells as loaded
+    nourish::Subscription changes_;
 
     wxStaticText* title_ = nullptr;
     wxStaticText* status_ = nullptr;

@@ -152,6 +152,7 @@ IntakePage::IntakePage(wxWindow* parent, nourish::Host host)
         if (!clientId_) return;
         try {
             Responses(host_).setSummaryPoints(clientId_, points_->GetValue().utf8_string());
+            points_->DiscardEdits();
             message_->SetLabel("Points for the plan summary saved.");
         } catch (const std::exception& e) {
             message_->SetLabel(u8(e.what()));
@@ -163,6 +164,27 @@ IntakePage::IntakePage(wxWindow* parent, nourish::Host host)
         printing.PreviewText(u8(summaryHtml()));
         host_.audit(clientId_, "intake.print");
     });
+    changes_ = host_.subscribe("nourish.store.changed", [this](const std::string&) { followStore(); });
+}
+
+// The store changed elsewhere: the family, consents and questionnaires are
+// read again, keeping the questionnaire in view; points being typed stay.
+void IntakePage::followStore() {
+    if (!clientId_) return;
+    try {
+        client_ = json::parse(host_.client(clientId_));
+    } catch (const std::exception&) {
+        return;  // gone, or busy: the next change says more
+    }
+    long row = responsesList_->GetNextItem(-1, wxLIST_NEXT_ALL, wxLIST_STATE_SELECTED);
+    int64_t selected = row >= 0 && size_t(row) < responses_.size() ? responses_[size_t(row)].id : 0;
+    showFamily();
+    showResponses(selected);
+    if (!points_->IsModified()) {
+        std::string points;
+        for (const std::string& p : Responses(host_).summaryPoints(clientId_)) points += p + "\n";
+        points_->ChangeValue(u8(points));
+    }
 }
 
 void IntakePage::showClient(int64_t clientId) {
@@ -184,6 +206,7 @@ void IntakePage::showClient(int64_t clientId) {
     std::string points;
     for (const std::string& p : Responses(host_).summaryPoints(clientId)) points += p + "\n";
     points_->ChangeValue(u8(points));
+    points_->DiscardEdits();
 }
 
 void IntakePage::showFamily() {

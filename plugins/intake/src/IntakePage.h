@@ -26,6 +26,7 @@ public:
     void showClient(int64_t clientId);
 
 private:
+    void followStore();
     void showFamily();
     void showResponses(int64_t select = 0);
     void showAnswers();
@@ -52,4 +53,5 @@ private:
     wxCheckBox* history_ = nullptr;
     wxHtmlWindow* answers_ = nullptr;
     class wxTextCtrl* points_ = nullptr;
+    nourish::Subscription changes_;
 };

@@ -205,6 +205,7 @@ public:
         // Drafts save themselves a few seconds after she stops typing.
         Bind(wxEVT_TIMER, [this](wxTimerEvent&) { saveDraft(); });
         autosave_.Start(3000);
+        changes_ = host_.subscribe("nourish.store.changed", [this](const std::string&) { followStore(); });
     }
 
     // Whatever was typed since the last autosave is kept when the page closes.
@@ -215,13 +216,43 @@ public:
 
     void show(int64_t clientId) {
         keepUnsaved();
+        if (clientId != clientId_) say("");  // nothing said about one child stays on another's page
         clientId_ = clientId;
         note_.reset();
         refresh();
     }
 
 private:
+    // Someone else changed the store (the command line, another page): the
+    // lists show it; the open note is read again only when it changed and
+    // nothing typed here is waiting to be saved.
+    void followStore() {
+        if (!clientId_) return;
+        if (!note_ || dirty_) {
+            refreshLists();
+            return;
+        }
+        try {
+            Note stored = notes_.note(note_->id);
+            bool changed = stored.signedAt != note_->signedAt || stored.updatedAt != note_->updatedAt ||
+                           stored.addenda.size() != note_->addenda.size();
+            refreshLists();
+            if (changed) open(note_->id);
+        } catch (const std::exception&) {
+            note_.reset();  // removed behind us
+            refresh();
+        }
+    }
+
     void refresh() {
+        refreshLists();
+        if (note_) open(note_->id);
+        else buildEditor();
+        Layout();
+        FitInside();
+    }
+
+    void refreshLists() {
         try {
             json client = json::parse(host_.client(clientId_));
             std::string given = client.value("preferred_name", "");
@@ -252,13 +283,11 @@ private:
             banner_->SetLabel(overdue ? wxString::Format("%zu note%s unsigned for more than 48 hours (see the agenda)", overdue,
                                                          overdue == 1 ? " is" : "s are")
                                       : wxString());
-            if (note_) open(note_->id);
-            else buildEditor();
+            for (size_t i = 0; note_ && i < list_.size(); ++i)
+                if (list_[i].id == note_->id) notesList_->SetItemState(long(i), wxLIST_STATE_SELECTED, wxLIST_STATE_SELECTED);
         } catch (const std::exception& e) {
             say(e.what(), true);
         }
-        Layout();
-        FitInside();
     }
 
     void say(const std::string& text, bool problem = false) {
@@ -295,6 +324,7 @@ private:
         if (!note_) {
             noteTitle_->SetLabelMarkup("<b>No note open</b>");
             state_->SetLabel(clientId_ ? "Choose a note on the left, or start a new one." : "");
+            addenda_->SetLabel("");
         } else {
             noteTitle_->SetLabelMarkup("<b>" + escapeMarkup(u8(note_->title() + ", " + note_->date)) + "</b>");
             bool locked = note_->isSigned();
@@ -753,6 +783,7 @@ private:
     nourish::Host host_;
     Notes notes_;
     wxTimer autosave_;
+    nourish::Subscription changes_;
     int64_t clientId_ = 0;
     std::string clientName_;
     std::vector<Consultation> consultations_;

@@ -111,6 +111,12 @@ public:
         Bind(wxEVT_TIMER, [this](wxTimerEvent&) { pump(); });
         timer_.Start(30000);
         CallAfter([this] { pump(); });
+        changes_ = host_.subscribe("nourish.store.changed", [this](const std::string&) { followStore(); });
+        // Brought to the front after the store changed behind it: redrawn first.
+        Bind(wxEVT_IDLE, [this](wxIdleEvent& e) {
+            if (stale_ && IsShownOnScreen()) preview();
+            e.Skip();
+        });
     }
 
     ~SummaryPage() override {
@@ -120,6 +126,11 @@ public:
     }
 
     void show(int64_t clientId) {
+        if (clientId != clientId_) {
+            // Sections left out of one family's summary are not left out of the next.
+            for (unsigned i = 0; i < sections_->GetCount(); ++i) sections_->Check(i, true);
+            say("");
+        }
         clientId_ = clientId;
         preview();
     }
@@ -139,8 +150,16 @@ private:
         Layout();
     }
 
-    // The pages, drawn from the same recording as the PDF.
+    // The pages, drawn from the same recording as the PDF, whenever anything
+    // they show may have changed: when the store changes (redrawn at once if
+    // the page is in view, else the next time it is).
+    void followStore() {
+        stale_ = true;
+        if (IsShownOnScreen()) preview();
+    }
+
     void preview() {
+        stale_ = false;
         if (!clientId_) return;
         wxBusyCursor busy;
         Freeze();
@@ -490,6 +509,8 @@ private:
     nourish::Host host_;
     wxTimer timer_;
     int64_t clientId_ = 0;
+    bool stale_ = false;
+    nourish::Subscription changes_;
     Composed composed_;
     std::vector<std::string> sectionIds_;
     wxStaticText *title_, *queue_, *message_;

@@ -153,6 +153,13 @@ typedef struct nourish_host_registry {
  *   "nourish.client.changed"   {"client_id": N}  a client or its guardians changed
  *   "nourish.demo.created"     {"client_ids": [N, ...]}  the demo caseload was just
  *                              created: a plugin may add its own demo data for them
+ *   "nourish.store.changed"    {"external": true|false}  (SDK 1.1, the app only)
+ *                              the store changed since the last time this was
+ *                              said -- through another process (external) or this
+ *                              one -- other than audit events: a page shows
+ *                              fresh data, without throwing away what is being
+ *                              typed. Said at most once a second, never while a
+ *                              modal dialog is open.
  * Plugins may publish their own events, named with their plugin id as prefix.
  */
 #define NOURISH_HOST_EVENTS_ID "nourish.host.events/1"

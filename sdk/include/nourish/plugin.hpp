@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -139,6 +140,54 @@ private:
     }
     const nourish_host_store* api_;
     nourish_stmt* stmt_;
+};
+
+// A subscription to a host event (nourish.host.events/1) that ends when this
+// object does: keep it as a member of whatever handles the event (a page),
+// so that the handler never outlives it. Move-only.
+class Subscription {
+public:
+    using Handler = std::function<void(const std::string& payloadJson)>;
+    Subscription() = default;
+    Subscription(const nourish_host* host, const std::string& event, Handler handler) : host_(host) {
+        auto api = static_cast<const nourish_host_events*>(host->get_extension(host, NOURISH_HOST_EVENTS_ID));
+        if (!api) throw Error(NOURISH_NOT_FOUND, "this host does not provide " NOURISH_HOST_EVENTS_ID);
+        handler_ = std::make_unique<Handler>(std::move(handler));
+        id_ = api->subscribe(host, event.c_str(), &Subscription::deliver, handler_.get());
+        if (!id_) throw Error(NOURISH_INVALID, "could not subscribe to " + event);
+    }
+    Subscription(Subscription&& other) noexcept { *this = std::move(other); }
+    Subscription& operator=(Subscription&& other) noexcept {
+        if (this != &other) {
+            end();
+            host_ = other.host_;
+            id_ = other.id_;
+            handler_ = std::move(other.handler_);
+            other.id_ = 0;
+        }
+        return *this;
+    }
+    Subscription(const Subscription&) = delete;
+    Subscription& operator=(const Subscription&) = delete;
+    ~Subscription() { end(); }
+
+private:
+    static void deliver(void* userData, const char*, const char* payload) noexcept {
+        try {
+            (*static_cast<Handler*>(userData))(payload ? payload : "{}");
+        } catch (...) {
+            // A handler's failure stays in the plugin: the host's event loop goes on.
+        }
+    }
+    void end() noexcept {
+        if (!id_) return;
+        if (auto api = static_cast<const nourish_host_events*>(host_->get_extension(host_, NOURISH_HOST_EVENTS_ID)))
+            api->unsubscribe(host_, id_);
+        id_ = 0;
+    }
+    const nourish_host* host_ = nullptr;
+    uint64_t id_ = 0;
+    std::unique_ptr<Handler> handler_;
 };
 
 // The host as seen from plugin code. Cheap to copy.
@@ -358,6 +407,12 @@ public:
         size_t newline = text.find('\n');
         if (newline == std::string::npos) return std::nullopt;
         return EditedForm{text.compare(0, newline, "complete") == 0, text.substr(newline + 1)};
+    }
+
+    // [main-thread] Calls handler with the payload of every `event` until the
+    // returned Subscription ends (see nourish.host.events/1 for the events).
+    Subscription subscribe(const std::string& event, Subscription::Handler handler) const {
+        return Subscription(host_, event, std::move(handler));
     }
 
     // Publishes an event named with the plugin id as prefix; delivered after commit.

@@ -45,6 +45,16 @@ public:
     Database& db() { return *db_; }
     const std::filesystem::path& path() const { return path_; }
     int schemaVersion();
+    // Where the store is in its history: what other connections committed
+    // (SQLite's data_version) and how many rows this one changed outside the
+    // audit log. A view that saw an older mark has something new to show.
+    struct ChangeMark {
+        int64_t external = 0;
+        uint64_t local = 0;
+        bool operator==(const ChangeMark&) const = default;
+    };
+    ChangeMark changeMark();
+
     // False when this process holds a descriptor of the store, its -wal or its
     // -shm that was deleted behind it (writes there would be lost).
     bool filesIntact() const;
@@ -80,6 +90,7 @@ private:
     std::filesystem::path path_;
     std::unique_ptr<Database> db_;
     std::optional<std::filesystem::path> migrationBackup_;
+    uint64_t localChanges_ = 0;
 };
 
 // Copies a live database with SQLite's online backup API into `destination`

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <wx/frame.h>
+#include <wx/timer.h>
 
 #include <cstdint>
 #include <memory>
@@ -34,6 +35,10 @@ public:
     void openClient(int64_t clientId);
     void refreshList();
     void showPluginManager();
+    // What the watch does every second: if the store changed (another process
+    // or a plugin page), the list and header show it and plugins hear
+    // "nourish.store.changed". Public so that tests need not wait.
+    void showStoreChanges();
 
 private:
     void buildMenus();
@@ -61,6 +66,10 @@ private:
     ClientWorkspace* workspace_ = nullptr;
     wxInfoBar* infoBar_ = nullptr;
     uint64_t listener_ = 0;
+    wxTimer watch_;
+    Store::ChangeMark seen_;
+    class ModalDialogs;
+    std::unique_ptr<ModalDialogs> modal_;
 };
 
 }  // namespace nourish
