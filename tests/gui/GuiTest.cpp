@@ -955,6 +955,61 @@ TEST_F(MainWindowTest, SummaryPage_SectionsLeftOutForOneFamily_AreBackForTheNext
         << "the preview still says there is no plan";
 }
 
+TEST_F(MainWindowTest, SummaryPage_SaysWhatWasQueuedAndWhy_PointsOutASecondEmail_AndATestSavesNothing) {
+    int64_t zoe = ClientStore(*store).search("zoe", 5)[0].id;
+    wxWindow* page = openPage(frame, zoe, "summary-page");
+    ASSERT_NE(page, nullptr);
+    WhenOpen<> email("email-family", [&](wxDialog* dialog) {
+        EXPECT_EQ(dialog->FindWindow("already-today"), nullptr) << "nothing was sent to Zoë's family yet";
+        click(dialog->FindWindow(wxID_OK));
+    });
+    click(page->FindWindow("email-family-button"));
+    ASSERT_TRUE(pumpUntil([&] { return !wxWindow::FindWindowByName("email-family"); }, 8000));
+    std::string said = named<wxStaticText>(page, "summary-message")->GetLabel().utf8_string();
+    EXPECT_NE(said.find("Queued 1 email; they cannot be sent yet: smtp.host: is not set"), std::string::npos) << said;
+    EXPECT_EQ(said.find("sent in the background"), std::string::npos) << said;
+    EXPECT_EQ(said.find("nourish-cli"), std::string::npos) << "a GUI user is not sent to the command line: " << said;
+
+    // The same family again today: pointed out.
+    bool warned = false;
+    WhenOpen<> again("email-family", [&](wxDialog* dialog) { warned = dialog->FindWindow("already-today") != nullptr; });
+    click(page->FindWindow("email-family-button"));
+    ASSERT_TRUE(pumpUntil([&] { return !wxWindow::FindWindowByName("email-family"); }, 8000));
+    EXPECT_TRUE(warned) << "a second summary the same day is pointed out";
+
+    // Several families: each labelled by its own guardians' consent, and Zoë's as already queued.
+    std::map<std::string, std::string> labels;
+    WhenOpen<> bulk("bulk-email", [&](wxDialog* dialog) {
+        auto* list = named<wxCheckListBox>(dialog, "bulk-clients");
+        for (unsigned i = 0; i < list->GetCount(); ++i) {
+            std::string label = list->GetString(i).utf8_string();
+            labels[label.substr(0, label.find(' '))] = label;
+        }
+    });
+    click(page->FindWindow("bulk-email-button"));
+    ASSERT_TRUE(pumpUntil([&] { return !wxWindow::FindWindowByName("bulk-email"); }, 8000));
+    EXPECT_EQ(labels["Ollie"].find("no guardian consented"), std::string::npos) << labels["Ollie"];
+    EXPECT_NE(labels["Freja"].find("no guardian consented"), std::string::npos) << labels["Freja"];
+    EXPECT_NE(labels["Zoë"].find("already queued today"), std::string::npos) << labels["Zoë"];
+
+    // A test email tries what is typed; Cancel keeps none of it.
+    WhenOpen<> settings("email-settings", [&](wxDialog* dialog) {
+        named<wxTextCtrl>(dialog, "smtp.host")->SetValue("127.0.0.1");
+        named<wxTextCtrl>(dialog, "smtp.port")->SetValue("9");
+        named<wxTextCtrl>(dialog, "smtp.from")->SetValue("hello@littleroots.example.org");
+        wxWindow* test = dialog->FindWindow("smtp-test");
+        wxCommandEvent pressed(wxEVT_BUTTON, test->GetId());
+        pressed.SetEventObject(test);
+        test->GetEventHandler()->ProcessEvent(pressed);
+        click(dialog->FindWindow(wxID_CANCEL));
+    });
+    click(page->FindWindow("email-settings-button"));
+    ASSERT_TRUE(pumpUntil([&] { return !wxWindow::FindWindowByName("email-settings"); }, 15000));
+    Statement kept(store->db(), "SELECT count(*) FROM plugin_settings WHERE key LIKE 'smtp.%'");
+    ASSERT_TRUE(kept.step());
+    EXPECT_EQ(kept.int64(0), 0) << "Cancel after a test email kept the server";
+}
+
 namespace {
 
 // A native GTK message dialog runs its own loop: it is answered through GTK
@@ -1078,11 +1133,57 @@ TEST_F(MainWindowTest, EveryFileDialogInTheStoresFolder_KeepsTheLocks_AndNoWrite
     frame->Show();
 }
 
+TEST_F(MainWindowTest, AnExceptionReachingTheEventLoop_IsShownAndTheAppGoesOn) {
+    // What the app's OnExceptionInMainLoop does with it (main.cpp).
+    DialogsInFolder dialogs(dir.path());
+    try {
+        throw std::runtime_error("the test's own failure");
+    } catch (...) {
+        reportUnhandledException();
+    }
+    ASSERT_FALSE(dialogs.titles.empty()) << "the practitioner was told";
+    EXPECT_NE(dialogs.titles.back().find("the test's own failure"), std::string::npos) << dialogs.titles.back();
+    EXPECT_NE(dialogs.titles.back().find("Nothing half-done was kept"), std::string::npos);
+    EXPECT_TRUE(frame->IsShown()) << "the app is still running";
+    EXPECT_EQ(frame->clientList()->GetItemCount(), 12);
+}
+
+TEST_F(MainWindowTest, AStoreBusyForLongerThanTheTimeout_IsSaidWhenOpeningAClient_AndNothingCrashes) {
+    int64_t zoe = ClientStore(*store).search("zoe", 5)[0].id;
+    int64_t ollie = ClientStore(*store).search("bennett", 5)[0].id;
+    frame->openClient(zoe);
+    pumpFor(100);
+    // Another program holds the write lock for longer than the busy timeout.
+    std::string command = "sqlite3 " + nourish::test::shellQuote((dir / "n.db").string()) +
+                          " 'BEGIN IMMEDIATE;' '.shell sleep 7' 'COMMIT;' >/dev/null 2>&1 &";
+    ASSERT_EQ(std::system(command.c_str()), 0);
+    pumpFor(500);
+    DialogsInFolder dialogs(dir.path());
+    frame->openClient(ollie);
+    ASSERT_TRUE(pumpUntil([&] { return !dialogs.titles.empty(); }, 8000));
+    EXPECT_NE(dialogs.titles.back().find("busy"), std::string::npos) << dialogs.titles.back();
+    pumpFor(1800);
+    EXPECT_EQ(frame->workspace()->clientId(), zoe) << "a client that could not be opened (and audited) is not shown";
+    ASSERT_TRUE(pumpUntil([&] {
+        try {
+            frame->openClient(ollie);
+            return frame->workspace()->clientId() == ollie;
+        } catch (...) {
+            return false;
+        }
+    }, 9000)) << "once the other program is done, the client opens";
+}
+
 namespace {
 
 class TestApp : public wxApp {
 public:
     bool OnInit() override { return true; }
+    // As the app does (main.cpp).
+    bool OnExceptionInMainLoop() override {
+        nourish::reportUnhandledException();
+        return true;
+    }
 };
 
 }  // namespace

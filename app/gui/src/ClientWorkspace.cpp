@@ -60,16 +60,18 @@ void ClientWorkspace::createPages() {
 
 void ClientWorkspace::showClient(int64_t clientId) {
     if (!pagesCreated_) createPages();
-    clientId_ = clientId;
     if (!ClientStore(store_).exists(clientId)) {
+        clientId_ = clientId;
         refreshHeader();
         return;
     }
     {
+        // A view is recorded before it is shown: one that cannot be recorded is not shown.
         Transaction tx(store_.db());
         AuditLog(store_).record(Actor::currentUser("gui"), "client.view", clientId);
         tx.commit();
     }
+    clientId_ = clientId;
     refreshHeader();
     for (Page& p : pages_) host_.showClient(p.page, p.window, clientId);
     host_.publish("nourish.client.selected", "{\"client_id\":" + std::to_string(clientId) + "}");

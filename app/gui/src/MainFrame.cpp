@@ -375,7 +375,19 @@ void MainFrame::showStartupSummary() {
 }
 
 void MainFrame::openClient(int64_t clientId) {
-    workspace_->showClient(clientId);
+    try {
+        workspace_->showClient(clientId);
+    } catch (const StoreError& e) {
+        // Usually another program holding the caseload for longer than the wait.
+        wxMessageDialog busy(this,
+                             wxString::FromUTF8(std::string("The client could not be opened: the caseload is busy (") +
+                                                e.what() +
+                                                "). Another program may be writing to it; try again in a moment."),
+                             "Caseload busy", wxOK | wxICON_WARNING);
+        busy.ShowModal();
+        if (workspace_->clientId()) list_->selectId(workspace_->clientId());
+        return;
+    }
     right_->SetSelection(2);
     list_->selectId(clientId);
 }

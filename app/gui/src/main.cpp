@@ -93,6 +93,13 @@ public:
         return true;
     }
 
+    // An exception that reached the event loop is shown and logged; the app goes on.
+    bool OnExceptionInMainLoop() override {
+        nourish::reportUnhandledException();
+        return true;
+    }
+    void OnUnhandledException() override { nourish::reportUnhandledException(); }
+
     int OnExit() override {
         if (host_) host_->shutdown();
         host_.reset();

@@ -111,21 +111,24 @@ std::string Outbox::migrationsJson() {
 }
 
 std::string Outbox::setting(const std::string& key, const std::string& fallback) const {
-    std::string v = host_.setting(key);
+    auto typed = typed_.find(key);
+    std::string v = typed != typed_.end() ? typed->second : host_.setting(key);
     return v.empty() ? fallback : v;
 }
 
 SmtpConfig Outbox::smtpConfig() const {
     SmtpConfig c;
     c.host = setting("smtp.host");
-    if (c.host.empty()) throw BadInput("smtp.host: is not set (nourish-cli settings set smtp.host mail.example.org)");
+    if (c.host.empty())
+        throw BadInput(host_.source() == "gui" ? "smtp.host: is not set (Email settings… on the Plan summary page)"
+                                               : "smtp.host: is not set (nourish-cli settings set smtp.host mail.example.org)");
     checkHeaderValue(c.host, "smtp.host");
     c.security = setting("smtp.security", "starttls");
     if (c.security != "starttls" && c.security != "tls" && c.security != "none")
         throw BadInput("smtp.security: '" + c.security + "' is not starttls, tls or none");
     c.port = intSetting(setting("smtp.port"), "smtp.port", 1, 65535, c.security == "tls" ? 465 : 587);
     c.user = setting("smtp.user");
-    c.password = host_.setting("smtp.password");
+    c.password = typed_.count("smtp.password") ? typed_.at("smtp.password") : host_.setting("smtp.password");
     c.caFile = setting("smtp.ca_file");
     if (!c.caFile.empty() && !std::ifstream(c.caFile)) throw BadInput("smtp.ca_file: cannot read " + c.caFile);
     c.timeout = std::chrono::seconds(intSetting(setting("smtp.timeout_s"), "smtp.timeout_s", 1, 600, 30));
@@ -244,6 +247,31 @@ std::vector<int64_t> Outbox::enqueueSummary(int64_t clientId, const std::vector<
         }
     });
     return ids;
+}
+
+namespace {
+// "2026-12-01T22:30:00Z" -> the practitioner's local date of that moment.
+std::string localDateOf(const std::string& utc) {
+    std::tm tm{};
+    if (!strptime(utc.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm)) return utc.substr(0, 10);
+    std::time_t t = timegm(&tm);
+    std::tm local{};
+    localtime_r(&t, &local);
+    char buffer[16];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &local);
+    return buffer;
+}
+}  // namespace
+
+std::optional<OutboxItem> Outbox::summaryOn(int64_t clientId, const std::string& day) const {
+    auto s = host_.prepare(std::string(kColumns) +
+                           "WHERE client_id = ?1 AND status <> 'cancelled' ORDER BY id DESC LIMIT 20");
+    s.bind(1, clientId);
+    while (s.step()) {
+        OutboxItem item = readItem(s);
+        if (localDateOf(item.createdAt) == day) return item;
+    }
+    return std::nullopt;
 }
 
 std::vector<OutboxItem> Outbox::list() const {

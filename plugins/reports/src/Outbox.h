@@ -7,6 +7,8 @@
 #pragma once
 
 #include <optional>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +43,10 @@ struct Pending {
 class Outbox {
 public:
     explicit Outbox(nourish::Host host) : host_(host) {}
+    // Reads these values instead of the stored settings (the email settings
+    // dialog tries what is typed before anything is saved).
+    using Values = std::map<std::string, std::string>;
+    Outbox(nourish::Host host, Values typed) : host_(host), typed_(std::move(typed)) {}
 
     static std::string migrationsJson();
 
@@ -62,6 +68,9 @@ public:
     void record(std::vector<Pending>& batch, SendReport& report);
     // How many messages wait (queued or sending) and how many failed.
     std::pair<int, int> counts() const;
+    // The newest summary queued or sent for this client on the local date
+    // `day` (YYYY-MM-DD), if any: to point out a second one the same day.
+    std::optional<OutboxItem> summaryOn(int64_t clientId, const std::string& day) const;
     void retry(int64_t id);
     void cancel(int64_t id);
 
@@ -81,6 +90,7 @@ public:
 private:
     std::string setting(const std::string& key, const std::string& fallback = {}) const;
     nourish::Host host_;
+    Values typed_;
 };
 
 }  // namespace reports

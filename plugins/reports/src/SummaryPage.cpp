@@ -241,6 +241,16 @@ private:
             d.sizer()->Insert(at++, box, 0, wxLEFT | wxRIGHT | wxTOP, FromDIP(8));
             boxes.emplace_back(box, email);
         }
+        if (auto earlier = Outbox(host_).summaryOn(clientId_, today())) {
+            auto* again = new wxStaticText(&d, wxID_ANY,
+                                           u8("A summary for this family was already " +
+                                              std::string(earlier->status == "sent" ? "sent" : "queued") + " today (to " +
+                                              earlier->recipient + "). Queue another only if the plan changed."));
+            again->SetName("already-today");
+            again->SetForegroundColour(kWarning);
+            again->Wrap(FromDIP(480));
+            d.sizer()->Insert(at++, again, 0, wxLEFT | wxRIGHT | wxTOP, FromDIP(10));
+        }
         std::vector<int64_t> queued;
         d.finish([&] {
             std::vector<std::string> to;
@@ -250,9 +260,23 @@ private:
             queued = Outbox(host_).enqueueSummary(clientId_, to, without());
         }, "Queue email", 520);
         if (d.ShowModal() != wxID_OK) return;
-        say("Queued " + std::to_string(queued.size()) + " email" + (queued.size() == 1 ? "" : "s") +
-            "; it is sent in the background (see Outbox…).");
+        sayQueued(int(queued.size()), "");
         pump();
+    }
+
+    // What was queued, and whether it can leave: "sent in the background"
+    // only when the settings allow sending at all.
+    void sayQueued(int queued, const std::string& notQueued) {
+        std::string text = "Queued " + std::to_string(queued) + " email" + (queued == 1 ? "" : "s");
+        bool problem = !notQueued.empty();
+        try {
+            Outbox(host_).smtpConfig();
+            text += queued ? "; sent in the background (see Outbox…)." : ".";
+        } catch (const std::exception& e) {
+            text += std::string(queued ? "; they cannot be sent yet: " : "; nothing can be sent yet: ") + e.what() + ".";
+            problem = true;
+        }
+        say(text + notQueued, problem);
     }
 
     void onBulk() {
@@ -261,14 +285,22 @@ private:
         auto* list = new wxCheckListBox(&d, wxID_ANY, wxDefaultPosition, FromDIP(wxSize(460, 260)));
         list->SetName("bulk-clients");
         std::vector<int64_t> ids;
+        Outbox outbox(host_);
+        std::string day = today();
         for (const json& c : clients) {
+            int64_t id = c.value("id", int64_t(0));
+            // The search list has no guardians: each family's own document says who consented.
+            json full = json::parse(host_.client(id));
             bool any = false;
-            for (const json& g : c.value("guardians", json::array()))
+            for (const json& g : full.value("guardians", json::array()))
                 any |= g.value("email_consent", false) && !g.value("email", "").empty();
             std::string given = c.value("preferred_name", "");
             if (given.empty()) given = c.value("given_name", "");
-            list->Append(u8(given + " " + c.value("family_name", "") + (any ? "" : "  — no guardian consented to email")));
-            ids.push_back(c.value("id", int64_t(0)));
+            std::string note = any ? "" : "  — no guardian consented to email";
+            if (auto earlier = outbox.summaryOn(id, day))
+                note += earlier->status == "sent" ? "  — already sent today" : "  — already queued today";
+            list->Append(u8(given + " " + c.value("family_name", "") + note));
+            ids.push_back(id);
         }
         d.sizer()->Insert(0, list, 1, wxEXPAND | wxALL, FromDIP(12));
         std::vector<size_t> chosen;
@@ -292,9 +324,7 @@ private:
             ++done;
         }
         progress.Update(int(chosen.size()));
-        say("Queued " + std::to_string(queued) + " email" + (queued == 1 ? "" : "s") + " for " + std::to_string(done) +
-                " famil" + (done == 1 ? "y" : "ies") + (skipped.empty() ? "." : "; not queued:" + skipped),
-            !skipped.empty());
+        sayQueued(queued, skipped.empty() ? "" : "\nNot queued:" + skipped);
         pump();
     }
 
@@ -409,40 +439,43 @@ private:
         auto* test = new wxButton(&d, wxID_ANY, "Send a test email");
         test->SetName("smtp-test");
         d.sizer()->Add(test, 0, wxALL, FromDIP(12));
+        static const char* modes[] = {"starttls", "tls", "none"};
+        auto typed = [&] {
+            Outbox::Values v{{"smtp.host", str(hostName->GetValue())},
+                             {"smtp.port", str(port->GetValue())},
+                             {"smtp.security", modes[std::max(0, security->GetSelection())]},
+                             {"smtp.user", str(user->GetValue())},
+                             {"smtp.from", str(from->GetValue())},
+                             {"smtp.from_name", str(fromName->GetValue())},
+                             {"smtp.ca_file", str(ca->GetValue())},
+                             {"smtp.timeout_s", str(timeout->GetValue())}};
+            if (!password->GetValue().empty()) v["smtp.password"] = str(password->GetValue());
+            return v;
+        };
         auto save = [&] {
-            static const char* modes[] = {"starttls", "tls", "none"};
             Outbox::checkTemplates({str(subject->GetValue()), str(bodyText->GetValue()), str(bodyHtml->GetValue())});
+            Outbox(host_, typed()).smtpConfig();  // a wrong value names its setting, and nothing is kept
             host_.savepoint([&] {
                 // A template left as shipped stays unset, so that it follows the shipped one.
                 Outbox::Templates shipped = Outbox::defaultTemplates();
-                auto keep = [](const wxString& typed, const std::string& original) {
-                    std::string value = str(typed);
+                auto keep = [](const wxString& text, const std::string& original) {
+                    std::string value = str(text);
                     return value == original ? std::string() : value;
                 };
                 host_.setSetting("email.subject", keep(subject->GetValue(), shipped.subject));
                 host_.setSetting("email.text", keep(bodyText->GetValue(), shipped.text));
                 host_.setSetting("email.html", keep(bodyHtml->GetValue(), shipped.html));
-                host_.setSetting("smtp.host", str(hostName->GetValue()));
-                host_.setSetting("smtp.port", str(port->GetValue()));
-                host_.setSetting("smtp.security", modes[std::max(0, security->GetSelection())]);
-                host_.setSetting("smtp.user", str(user->GetValue()));
-                if (!password->GetValue().empty()) host_.setSetting("smtp.password", str(password->GetValue()));
-                host_.setSetting("smtp.from", str(from->GetValue()));
-                host_.setSetting("smtp.from_name", str(fromName->GetValue()));
-                host_.setSetting("smtp.ca_file", str(ca->GetValue()));
-                host_.setSetting("smtp.timeout_s", str(timeout->GetValue()));
-                // Checked inside the savepoint: a wrong value names its setting
-                // and nothing of the dialog is kept.
-                Outbox(host_).smtpConfig();
+                for (auto& [key, value] : typed()) host_.setSetting(key, value);
             });
         };
         test->Bind(wxEVT_BUTTON, [&](wxCommandEvent&) {
+            // What is typed is tried as it is; only Save keeps it.
             try {
-                save();
                 wxBusyCursor busy;
+                Outbox trial(host_, typed());
                 std::string to = host_.setting("practice.email");
                 if (to.empty()) to = str(from->GetValue());
-                d.say(u8(Outbox(host_).sendTest(to) + "."), false);
+                d.say(u8(trial.sendTest(to) + ". Nothing is saved until you press Save."), false);
             } catch (const std::exception& e) {
                 d.say(u8(e.what()), true);
             }

@@ -429,6 +429,14 @@ public:
         });
     }
 
+    // "gui", "cli", or "check" (nourish-cli plugin check): where the practitioner
+    // is, so that a message can point at the right place to fix something.
+    std::string source() const {
+        return call<nourish_host_session>(NOURISH_HOST_SESSION_ID, [&](auto api, auto out, auto) {
+            return api->source(host_, out);
+        });
+    }
+
     void audit(int64_t clientId, const std::string& action, const std::string& detailJson = {}) const {
         auto api = service<nourish_host_audit>(NOURISH_HOST_AUDIT_ID);
         StringSink error;
