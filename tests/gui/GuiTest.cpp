@@ -12,8 +12,6 @@
 #include <wx/uiaction.h>
 #include <wx/wx.h>
 #include <wx/filedlg.h>
-#include <wx/modalhook.h>
-#include <dlfcn.h>
 
 #include <chrono>
 #include <functional>
@@ -31,6 +29,7 @@
 #include "nourish/gui/Environment.h"
 #include "nourish/gui/FormDialog.h"
 #include "nourish/gui/MainFrame.h"
+#include "ModalDialogs.h"
 #include "support/Clients.h"
 #include "support/Process.h"
 #include "support/TempDir.h"
@@ -1012,56 +1011,6 @@ TEST_F(MainWindowTest, SummaryPage_SaysWhatWasQueuedAndWhy_PointsOutASecondEmail
 
 namespace {
 
-// A native GTK message dialog runs its own loop: it is answered through GTK
-// (already loaded by wx; gtk_dialog_response(dialog, GTK_RESPONSE_YES = -8)).
-void answerYes(void* gtkDialog) {
-    using Respond = void (*)(void*, int);
-    static auto respond = reinterpret_cast<Respond>(dlsym(RTLD_DEFAULT, "gtk_dialog_response"));
-    ASSERT_NE(respond, nullptr);
-    respond(gtkDialog, -8);
-}
-
-// Every modal dialog opened while it lives: a file chooser is pointed at
-// `folder` and left open long enough for GTK to list it (and sniff the type
-// of every file in it, the store's included), then cancelled; a message
-// dialog is answered yes.
-class DialogsInFolder : public wxModalDialogHook {
-public:
-    explicit DialogsInFolder(fs::path folder) : folder_(std::move(folder)) { Register(); }
-    ~DialogsInFolder() override { Unregister(); }
-    std::vector<std::string> titles;
-
-protected:
-    int Enter(wxDialog* dialog) override {
-        if (open_[dialog]++ > 0) return wxID_NONE;  // a native dialog may pass through the hook twice
-        if (auto* files = dynamic_cast<wxFileDialog*>(dialog)) {
-            titles.push_back(files->GetMessage().utf8_string());
-            files->SetDirectory(wxString::FromUTF8(folder_.string()));
-            closeLater([files] { files->EndModal(wxID_CANCEL); });
-        } else if (auto* message = dynamic_cast<wxMessageDialog*>(dialog)) {
-            titles.push_back(message->GetMessage().utf8_string());
-            closeLater([message] { answerYes(message->GetHandle()); });
-        }
-        return wxID_NONE;
-    }
-    void Exit(wxDialog* dialog) override {
-        if (--open_[dialog] == 0) open_.erase(dialog);
-    }
-
-private:
-    std::map<wxDialog*, int> open_;
-    void closeLater(std::function<void()> close) {
-        auto* timer = new wxTimer;
-        timer->Bind(wxEVT_TIMER, [timer, close](wxTimerEvent&) {
-            close();
-            timer->Stop();
-            wxTheApp->CallAfter([timer] { delete timer; });
-        });
-        timer->StartOnce(1500);
-    }
-    fs::path folder_;
-};
-
 int menuId(wxFrame* frame, const char* menu, const char* item) {
     return frame->GetMenuBar()->FindMenuItem(menu, wxString::FromUTF8(item));
 }
@@ -1069,7 +1018,7 @@ int menuId(wxFrame* frame, const char* menu, const char* item) {
 }  // namespace
 
 TEST_F(MainWindowTest, EveryFileDialogInTheStoresFolder_KeepsTheLocks_AndNoWriteIsLost) {
-    DialogsInFolder dialogs(dir.path());
+    nourish::test::DialogsInFolder dialogs(dir.path());
     auto openMenu = [&](const char* menu, const char* item) {
         int id = menuId(frame, menu, item);
         ASSERT_NE(id, wxNOT_FOUND) << item;
@@ -1135,7 +1084,7 @@ TEST_F(MainWindowTest, EveryFileDialogInTheStoresFolder_KeepsTheLocks_AndNoWrite
 
 TEST_F(MainWindowTest, AnExceptionReachingTheEventLoop_IsShownAndTheAppGoesOn) {
     // What the app's OnExceptionInMainLoop does with it (main.cpp).
-    DialogsInFolder dialogs(dir.path());
+    nourish::test::DialogsInFolder dialogs(dir.path());
     try {
         throw std::runtime_error("the test's own failure");
     } catch (...) {
@@ -1158,7 +1107,7 @@ TEST_F(MainWindowTest, AStoreBusyForLongerThanTheTimeout_IsSaidWhenOpeningAClien
                           " 'BEGIN IMMEDIATE;' '.shell sleep 7' 'COMMIT;' >/dev/null 2>&1 &";
     ASSERT_EQ(std::system(command.c_str()), 0);
     pumpFor(500);
-    DialogsInFolder dialogs(dir.path());
+    nourish::test::DialogsInFolder dialogs(dir.path());
     frame->openClient(ollie);
     ASSERT_TRUE(pumpUntil([&] { return !dialogs.titles.empty(); }, 8000));
     EXPECT_NE(dialogs.titles.back().find("busy"), std::string::npos) << dialogs.titles.back();
@@ -1193,6 +1142,7 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i)
         if (std::string(argv[i]).rfind("--gtest_list_tests", 0) == 0) return RUN_ALL_TESTS();
     prepareGuiEnvironment();
+    setenv("GSETTINGS_BACKEND", "memory", 1);  // the file chooser's settings stay in the test
     // Secret settings are sealed with a key file under XDG_CONFIG_HOME: the
     // tests keep theirs in a folder of their own, never in the real home.
     nourish::test::TempDir config;
