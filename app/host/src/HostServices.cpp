@@ -463,6 +463,16 @@ const nourish_host_note_templates kNoteTemplates{sizeof(nourish_host_note_templa
 const nourish_host_instruments kInstruments{sizeof(nourish_host_instruments), &instrumentsList, &instrumentsGet,
                                             &instrumentsScore};
 
+// ---- allergy history ----
+int32_t allergyHistoryGet(const nourish_host* host, int64_t clientId, const nourish_sink* out, const nourish_sink* error) {
+    return guarded(error, [&] {
+        ClientStore(runtimeOf(host).sql->store()).get(clientId);  // NotFoundError for a client that is not there
+        put(out, runtimeOf(host).host->allergyHistory(clientId).dump());
+        return NOURISH_OK;
+    });
+}
+const nourish_host_allergy_history kAllergyHistory{sizeof(nourish_host_allergy_history), &allergyHistoryGet};
+
 // ---- files ----
 int32_t outputStatus(const OutputError& e) {
     switch (e.kind()) {
@@ -560,6 +570,7 @@ const void* hostExtension(const nourish_host*, const char* id) {
     if (which == NOURISH_HOST_REPORTS_ID) return &kReports;
     if (which == NOURISH_HOST_STATUS_ID) return &kStatus;
     if (which == NOURISH_HOST_FILES_ID) return &kFiles;
+    if (which == NOURISH_HOST_ALLERGY_HISTORY_ID) return &kAllergyHistory;
     return nullptr;
 }
 

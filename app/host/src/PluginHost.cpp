@@ -405,6 +405,10 @@ void PluginHost::validateDocuments(PluginRecord& record) {
         tooSmall(NOURISH_INSTRUMENTS_ID, e->struct_size, sizeof(nourish_instruments));
     if (auto e = static_cast<const nourish_note_templates*>(d->get_extension(d, NOURISH_NOTE_TEMPLATES_ID)))
         tooSmall(NOURISH_NOTE_TEMPLATES_ID, e->struct_size, sizeof(nourish_note_templates));
+    if (auto e = static_cast<const nourish_allergy_history*>(d->get_extension(d, NOURISH_ALLERGY_HISTORY_ID))) {
+        tooSmall(NOURISH_ALLERGY_HISTORY_ID, e->struct_size, sizeof(nourish_allergy_history));
+        missing(NOURISH_ALLERGY_HISTORY_ID, reinterpret_cast<const void*>(e->history), "history");
+    }
     for (Doc doc : {Doc{NOURISH_STORE_MIGRATIONS_ID, "migrations.schema.json"},
                     Doc{NOURISH_CLI_COMMANDS_ID, "cli-commands.schema.json"},
                     Doc{NOURISH_UI_WX_ID, "ui-pages.schema.json"},
@@ -735,6 +739,49 @@ std::vector<ReportSection> PluginHost::reportSections(int64_t clientId) {
         }
     }
     return sections;
+}
+
+json PluginHost::allergyHistory(int64_t clientId) {
+    json merged = {{"facts", json::array()}, {"reactions", json::array()}, {"tests", json::array()}};
+    json problems = json::array();
+    auto append = [](void* ctx, const char* data, size_t size) { static_cast<std::string*>(ctx)->append(data, size); };
+    for (PluginRecord* record : started_) {
+        const nourish_plugin* d = record->runtime->descriptor;
+        auto ext = static_cast<const nourish_allergy_history*>(d->get_extension(d, NOURISH_ALLERGY_HISTORY_ID));
+        if (!ext) continue;
+        std::string document, error;
+        nourish_sink docSink{&document, append}, errorSink{&error, append};
+        int32_t rc;
+        {
+            CrashSentinel::CallScope call(record->id());
+            rc = ext->history(d, clientId, &docSink, &errorSink);
+        }
+        record->runtime->sql->resetStatements();
+        if (rc != NOURISH_OK) {
+            problems.push_back(record->id() + " could not give the allergy history: " + error);
+            continue;
+        }
+        json answer;
+        try {
+            answer = json::parse(document);
+        } catch (const json::parse_error& e) {
+            problems.push_back(record->id() + " (" NOURISH_ALLERGY_HISTORY_ID "): not valid JSON at byte " +
+                               std::to_string(e.byte));
+            continue;
+        }
+        auto invalid = SchemaValidator::forSchema("allergy-history.schema.json").validate(answer);
+        if (!invalid.empty()) {
+            problems.push_back(record->id() + " (" NOURISH_ALLERGY_HISTORY_ID "): invalid at " + invalid.front());
+            continue;
+        }
+        for (const char* list : {"facts", "reactions", "tests"})
+            for (json item : answer[list]) {
+                item["plugin"] = record->id();
+                merged[list].push_back(std::move(item));
+            }
+    }
+    if (!problems.empty()) merged["problems"] = problems;
+    return merged;
 }
 
 void PluginHost::setPluginStatus(const std::string& pluginId, const std::string& text) {

@@ -158,6 +158,25 @@ typedef struct nourish_note_templates {
     const char* templates_json;
 } nourish_note_templates;
 
+/* -------------------------------------------------------- allergy history -- */
+/*
+ * SDK 1.1. What this plugin holds about a child's allergy history (reactions
+ * to foods with their onset and signs, anaphylaxis, asthma, a prescribed
+ * adrenaline auto-injector, current eczema, allergy tests), for the triage
+ * the host runs before any home challenge. The host gathers every plugin's
+ * answer through nourish.host.allergy-history/1.
+ */
+#define NOURISH_ALLERGY_HISTORY_ID "nourish.allergy-history/1"
+
+typedef struct nourish_allergy_history {
+    uint32_t struct_size;
+    /* Writes the history of exactly this client as a document following
+     * schemas/allergy-history.schema.json (empty arrays when nothing is
+     * known). Every item's "source" says where it came from. */
+    int32_t (*history)(const nourish_plugin* self, int64_t client_id, const nourish_sink* json,
+                       const nourish_sink* error);
+} nourish_allergy_history;
+
 #ifdef __cplusplus
 }
 #endif

@@ -341,6 +341,22 @@ typedef struct nourish_host_reports {
                       const nourish_sink* error);
 } nourish_host_reports;
 
+/* ------------------------------------------------------- allergy history -- */
+/* SDK 1.1. Every plugin's nourish.allergy-history/1 for one client, checked
+ * and put together, for a plugin that must triage before a home challenge. */
+#define NOURISH_HOST_ALLERGY_HISTORY_ID "nourish.host.allergy-history/1"
+
+typedef struct nourish_host_allergy_history {
+    uint32_t struct_size;
+    /* Writes one document following schemas/allergy-history.schema.json with
+     * the items of every plugin that offers the capability, each item with an
+     * added "plugin"; a plugin whose answer fails or breaks the schema is left
+     * out and named in an added top-level "problems" array of strings.
+     * NOURISH_NOT_FOUND when there is no such client. */
+    int32_t (*get)(const nourish_host* host, int64_t client_id, const nourish_sink* json,
+                   const nourish_sink* error);
+} nourish_host_allergy_history;
+
 /* ----------------------------------------------------------------- files -- */
 /* Files a plugin writes out of the store for the practitioner (a PDF, a
  * calendar, an export), written by the host under the rules every output of

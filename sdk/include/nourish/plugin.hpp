@@ -348,6 +348,14 @@ public:
             return api->get(host_, templateId.c_str(), out);
         });
     }
+    // Every plugin's allergy history of this client, put together by the host
+    // (nourish.host.allergy-history/1), as JSON.
+    std::string allergyHistory(int64_t clientId) const {
+        return call<nourish_host_allergy_history>(NOURISH_HOST_ALLERGY_HISTORY_ID, [&](auto api, auto out, auto err) {
+            return api->get(host_, clientId, out, err);
+        });
+    }
+
     // This plugin's line in the app's status bar; empty clears it.
     void setStatus(const std::string& text) const {
         auto api = service<nourish_host_status>(NOURISH_HOST_STATUS_ID);
@@ -530,6 +538,14 @@ public:
     // nourish.note-templates/1 -- a JSON array of note template documents.
     virtual std::string noteTemplatesJson() const { return {}; }
 
+    // nourish.allergy-history/1 (SDK 1.1) -- this client's allergy history as
+    // a document (schemas/allergy-history.schema.json). Offered to the host
+    // only when overridden.
+    virtual std::string allergyHistory(int64_t clientId) {
+        (void)clientId;
+        return R"({"facts": [], "reactions": [], "tests": []})";
+    }
+
     // nourish.report-sections/1 -- return a report document as JSON.
     virtual std::string reportSectionsJson() const { return {}; }
     virtual std::string renderReportSection(const std::string& sectionId, int64_t clientId) {
@@ -634,6 +650,20 @@ struct Entry {
     static constexpr bool overridesEvaluate =
         !std::is_same_v<decltype(&T::evaluateProtocol), decltype(&Plugin::evaluateProtocol)>;
 
+    static constexpr bool overridesAllergyHistory =
+        !std::is_same_v<decltype(&T::allergyHistory), decltype(&Plugin::allergyHistory)>;
+
+    static int32_t history(const nourish_plugin*, int64_t clientId, const nourish_sink* json,
+                           const nourish_sink* error) noexcept {
+        try {
+            Output(json).write(get().allergyHistory(clientId));
+            return NOURISH_OK;
+        } catch (...) {
+            writeError(error, "the allergy history could not be read");
+            return NOURISH_ERROR;
+        }
+    }
+
     static int32_t evaluate(const nourish_plugin*, const char* protocolId, const char* stateJson,
                             const nourish_sink* suggestions, const nourish_sink* error) noexcept {
         try {
@@ -691,6 +721,10 @@ struct Entry {
                 if (!docs.instruments) docs.instruments = get().instrumentsJson();
                 ext.instruments_json = docs.instruments->c_str();
                 return docs.instruments->empty() ? nullptr : &ext;
+            }
+            if (which == NOURISH_ALLERGY_HISTORY_ID) {
+                static nourish_allergy_history ext{sizeof(ext), &history};
+                return overridesAllergyHistory ? &ext : nullptr;
             }
             if (which == NOURISH_NOTE_TEMPLATES_ID) {
                 static nourish_note_templates ext{sizeof(ext), nullptr};

@@ -192,6 +192,12 @@ public:
     std::string statusLine() const;
     void setStatusListener(std::function<void()> listener) { statusListener_ = std::move(listener); }
 
+    // Every plugin's allergy history of this client (nourish.allergy-history/1),
+    // each answer checked against schemas/allergy-history.schema.json and its
+    // items marked with "plugin"; a failed or invalid answer is left out and
+    // named under "problems".
+    nlohmann::json allergyHistory(int64_t clientId);
+
     // Every section every plugin offers, rendered for this one client.
     std::vector<ReportSection> reportSections(int64_t clientId);
     // The same sections, not rendered (documentJson empty), in order.
