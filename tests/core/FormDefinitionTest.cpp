@@ -20,11 +20,13 @@ json goodAnswers() {
         "feeding_type": "mixed", "formula_type": "Extensively hydrolysed, since 4 months",
         "solids_started": true, "solids_age_months": 6,
         "eczema_onset_months": 3, "eczema_areas": ["face", "creases"], "itch_now": 7,
-        "stool_scale": "infant", "stool_infant": "loose",
-        "suspected_foods": [
-            {"food": "dairy", "reaction": "red cheeks and hives", "delay": "hours", "severity": 2},
-            {"food": "other", "other_food": "strawberries", "reaction": "rash around the mouth"}
+        "stool_scale": "infant", "usual_stool": 5,
+        "asthma": false, "adrenaline": false,
+        "food_reactions": [
+            {"food": "milk", "onset": "within_2_hours", "signs": ["hives", "eczema_flare"], "anaphylaxis": false},
+            {"food": "other", "other_food": "strawberries", "onset": "later_same_day", "signs": ["other"]}
         ],
+        "allergy_tests": [{"food": "milk", "test": "skin_prick", "date": "2025-11-03", "result": "positive"}],
         "goals": "Sleep through the night without scratching"
     })");
 }
@@ -65,11 +67,18 @@ TEST(FormDefinition, EveryProblemNamesTheField) {
     a["eczema_areas"] = json::array({"face", "face"});
     EXPECT_EQ(problemFor(form, a), "eczema_areas: \"face\" is chosen twice");
     a = goodAnswers();
-    a["suspected_foods"][0]["severity"] = 5;
-    EXPECT_EQ(problemFor(form, a), "suspected_foods[0].severity: 5 is above the maximum 3");
+    a["food_reactions"][0]["onset"] = "soon";
+    EXPECT_EQ(problemFor(form, a),
+              "food_reactions[0].onset: \"soon\" is not one of minutes, within_2_hours, later_same_day, next_day_or_later, unknown");
     a = goodAnswers();
-    a["suspected_foods"][1].erase("other_food");
-    EXPECT_EQ(problemFor(form, a), "suspected_foods[1].other_food: is required");
+    a["food_reactions"][1].erase("other_food");
+    EXPECT_EQ(problemFor(form, a), "food_reactions[1].other_food: is required");
+    a = goodAnswers();
+    a["usual_stool"] = 8;
+    EXPECT_EQ(problemFor(form, a), "usual_stool: 8 is above the maximum 7");
+    a = goodAnswers();
+    a["allergy_tests"][0]["date"] = "2025-02-30";
+    EXPECT_NE(problemFor(form, a).find("allergy_tests[0].date"), std::string::npos) << problemFor(form, a);
     a = goodAnswers();
     a["favourite_colour"] = "blue";
     EXPECT_EQ(problemFor(form, a), "favourite_colour: is not a field of this form");

@@ -10,6 +10,7 @@
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
 
+#include "AllergyHistory.h"
 #include "AnswerText.h"
 
 namespace {
@@ -139,14 +140,14 @@ IntakePage::IntakePage(wxWindow* parent, nourish::Host host)
         // Continue an unfinished draft rather than starting again.
         json answers = json::object();
         for (const Response& r : responses_)
-            if (r.formId == formId && !r.replacedBy) answers = r.answers;
+            if (r.formId == formId && !r.replacedBy) answers = upgradeIntakeAnswers(r.formId, r.formVersion, r.answers);
         fillIn(formId, answers);
     });
     edit_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
         long row = responsesList_->GetNextItem(-1, wxLIST_NEXT_ALL, wxLIST_STATE_SELECTED);
         if (row < 0) return;
         const Response& r = responses_[static_cast<size_t>(row)];
-        fillIn(r.formId, r.answers);
+        fillIn(r.formId, upgradeIntakeAnswers(r.formId, r.formVersion, r.answers));
     });
     savePoints->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
         if (!clientId_) return;

@@ -9,7 +9,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "AllergyHistory.h"
 #include "AnswerText.h"
+#include "IntakeDemo.h"
 #include "IntakePage.h"
 #include "IntakeForms.h"
 #include "Responses.h"
@@ -52,10 +54,25 @@ const char* kUsage =
 
 class IntakePlugin : public nourish::Plugin {
 public:
-    void init(nourish::Host host) override { host_ = host; }
+    void init(nourish::Host host) override {
+        host_ = host;
+        demo_ = host.subscribe("nourish.demo.created", [this](const std::string& payload) {
+            try {
+                std::vector<int64_t> ids;
+                for (const json& id : json::parse(payload).value("client_ids", json::array())) ids.push_back(id);
+                host_->savepoint([&] { seedIntakeDemo(*host_, ids); });
+            } catch (const std::exception& e) {
+                host_->log(NOURISH_LOG_WARNING, std::string("demo intakes not added: ") + e.what());
+            }
+        });
+    }
+    void shutdown() noexcept override { demo_ = {}; }
 
     std::string migrationsJson() const override { return Responses::migrationsJson(); }
     std::string intakeFormsJson() const override { return intakeForms(); }
+    std::string allergyHistory(int64_t clientId) override {
+        return allergyHistoryOf(Responses(*host_).forClient(clientId), json::parse(host_->forms())).dump();
+    }
 
     std::string uiPagesJson() const override {
         return R"([{"id": "intake", "title": "Intake", "order": 10}])";
@@ -227,6 +244,7 @@ private:
     }
 
     std::optional<nourish::Host> host_;
+    nourish::Subscription demo_;
 };
 
 }  // namespace

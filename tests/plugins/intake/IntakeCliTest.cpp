@@ -27,7 +27,7 @@ protected:
         return (dir / name).string();
     }
     json responses(bool history = false) {
-        std::vector<std::string> args{"intake", "show", "1", "--json"};
+        std::vector<std::string> args{"intake", "show", "5", "--json"};
         if (history) args.push_back("--history");
         auto r = cli(args);
         EXPECT_EQ(r.exitCode, 0) << r.error;
@@ -35,8 +35,8 @@ protected:
     }
     static json good() {
         return json::parse(R"({"feeding_type": "breast", "solids_started": false, "eczema_onset_months": 2,
-            "eczema_areas": ["face"], "stool_scale": "infant", "stool_infant": "formed",
-            "suspected_foods": [{"food": "egg", "reaction": "hives", "severity": 2}], "goals": "Calm skin"})");
+            "eczema_areas": ["face"], "stool_scale": "infant", "usual_stool": 4, "asthma": false, "adrenaline": false,
+            "food_reactions": [{"food": "egg", "onset": "minutes", "signs": ["hives"]}], "goals": "Calm skin"})");
     }
     nourish::test::TempDir dir;
 };
@@ -49,33 +49,33 @@ TEST_F(IntakeCliTest, FormsAreListedWithVersions) {
     auto forms = json::parse(r.output);
     ASSERT_EQ(forms.size(), 2u);
     EXPECT_EQ(forms[0]["id"], kIntake);
-    EXPECT_EQ(forms[0]["version"], 1);
+    EXPECT_EQ(forms[0]["version"], 2);
     auto form = json::parse(cli({"intake", "form", kIntake, "--json"}).output);
     EXPECT_EQ(form["sections"].size(), 8u);
 }
 
 TEST_F(IntakeCliTest, SubmitStoresAnswersWithFormVersionAndWho) {
-    auto r = cli({"intake", "submit", "1", kIntake, "--answers", answersFile(good())});
+    auto r = cli({"intake", "submit", "5", kIntake, "--answers", answersFile(good())});
     ASSERT_EQ(r.exitCode, 0) << r.error;
     auto list = responses();
     ASSERT_EQ(list.size(), 1u);
-    EXPECT_EQ(list[0]["form_version"], 1);
+    EXPECT_EQ(list[0]["form_version"], 2);
     EXPECT_EQ(list[0]["status"], "complete");
     EXPECT_EQ(list[0]["answers"], good());
     EXPECT_FALSE(list[0]["entered_by"].get<std::string>().empty());
-    auto text = cli({"intake", "show", "1"});
+    auto text = cli({"intake", "show", "5"});
     EXPECT_NE(text.output.find("Where does the eczema show?: Face and cheeks"), std::string::npos) << text.output;
 }
 
 TEST_F(IntakeCliTest, BadAnswers_OneLinePerProblemExit2NothingStored) {
     json bad = good();
     bad["eczema_areas"] = json::array({"face", "elbows"});
-    bad["suspected_foods"][0]["severity"] = 4;
+    bad["food_reactions"][0]["signs"] = json::array({"sneezing"});
     bad["colour"] = "blue";
-    auto r = cli({"intake", "submit", "1", kIntake, "--answers", answersFile(bad)});
+    auto r = cli({"intake", "submit", "5", kIntake, "--answers", answersFile(bad)});
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_NE(r.error.find("error: eczema_areas: \"elbows\" is not one of"), std::string::npos) << r.error;
-    EXPECT_NE(r.error.find("error: suspected_foods[0].severity: 4 is above the maximum 3"), std::string::npos);
+    EXPECT_NE(r.error.find("error: food_reactions[0].signs: \"sneezing\" is not one of"), std::string::npos) << r.error;
     EXPECT_NE(r.error.find("error: colour: is not a field of this form"), std::string::npos);
     EXPECT_EQ(std::count(r.error.begin(), r.error.end(), '\n'), 3);
     EXPECT_TRUE(responses().empty());
@@ -83,21 +83,21 @@ TEST_F(IntakeCliTest, BadAnswers_OneLinePerProblemExit2NothingStored) {
 
 TEST_F(IntakeCliTest, BadInvocations_AreRefused) {
     nourish::test::writeFile(dir / "broken.json", "{\"feeding_type\": ");
-    EXPECT_EQ(cli({"intake", "submit", "1", kIntake, "--answers", (dir / "broken.json").string()}).exitCode, 2);
+    EXPECT_EQ(cli({"intake", "submit", "5", kIntake, "--answers", (dir / "broken.json").string()}).exitCode, 2);
     EXPECT_EQ(cli({"intake", "submit", "999", kIntake, "--answers", answersFile(good())}).exitCode, 2);
     EXPECT_EQ(cli({"intake", "submit", "1", "org.nowhere.form", "--answers", answersFile(good())}).exitCode, 2);
-    EXPECT_EQ(cli({"intake", "submit", "1", kIntake}).exitCode, 2);
+    EXPECT_EQ(cli({"intake", "submit", "5", kIntake}).exitCode, 2);
     EXPECT_EQ(cli({"intake", "submit", "x", kIntake, "--answers", answersFile(good())}).exitCode, 2);
     EXPECT_TRUE(responses().empty());
 }
 
 TEST_F(IntakeCliTest, DraftIsUpdatedInPlaceThenCompleted) {
     json draft = {{"feeding_type", "formula"}};
-    auto first = cli({"intake", "submit", "1", kIntake, "--answers", answersFile(draft), "--draft"});
+    auto first = cli({"intake", "submit", "5", kIntake, "--answers", answersFile(draft), "--draft"});
     ASSERT_EQ(first.exitCode, 0) << first.error;
-    EXPECT_EQ(cli({"intake", "submit", "1", kIntake, "--answers", answersFile(draft)}).exitCode, 2)
+    EXPECT_EQ(cli({"intake", "submit", "5", kIntake, "--answers", answersFile(draft)}).exitCode, 2)
         << "an incomplete response must not be accepted as complete";
-    auto second = cli({"intake", "submit", "1", kIntake, "--answers", answersFile(good())});
+    auto second = cli({"intake", "submit", "5", kIntake, "--answers", answersFile(good())});
     ASSERT_EQ(second.exitCode, 0) << second.error;
     EXPECT_EQ(first.output, second.output) << "completing a draft keeps the same response";
     auto list = responses(true);
@@ -106,10 +106,10 @@ TEST_F(IntakeCliTest, DraftIsUpdatedInPlaceThenCompleted) {
 }
 
 TEST_F(IntakeCliTest, EditingACompletedIntake_KeepsTheEarlierVersion) {
-    cli({"intake", "submit", "1", kIntake, "--answers", answersFile(good())});
+    cli({"intake", "submit", "5", kIntake, "--answers", answersFile(good())});
     json changed = good();
     changed["goals"] = "Fewer night wakings";
-    ASSERT_EQ(cli({"intake", "submit", "1", kIntake, "--answers", answersFile(changed)}).exitCode, 0);
+    ASSERT_EQ(cli({"intake", "submit", "5", kIntake, "--answers", answersFile(changed)}).exitCode, 0);
     auto current = responses();
     ASSERT_EQ(current.size(), 1u);
     EXPECT_EQ(current[0]["answers"]["goals"], "Fewer night wakings");
