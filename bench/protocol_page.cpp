@@ -231,6 +231,15 @@ json readJson(const std::string& path) {
     return json::parse(s.str());
 }
 
+elim::Outcome outcome(const char* food, int step, elim::Day date, elim::Reaction reaction) {
+    elim::Outcome o;
+    o.food = food;
+    o.step = step;
+    o.date = date;
+    o.reaction = reaction;
+    return o;
+}
+
 // A milk ladder with a reaction, a step-back and a retry, and a pause.
 void BM_ScheduleRecompute_MilkLadder(benchmark::State& state) {
     elim::Protocol p = elim::Protocol::fromJson(readJson(std::string(ELIMINATION_SOURCE_DIR) + "/protocols/milk-ladder.json"));
@@ -239,8 +248,8 @@ void BM_ScheduleRecompute_MilkLadder(benchmark::State& state) {
     plan.foods = p.defaultOrder();
     plan.pauses.push_back({elim::parseDay("2025-01-10"), elim::parseDay("2025-01-15"), "ill"});
     elim::Schedule s = elim::computeSchedule(p, plan, plan.start);
-    plan.outcomes.push_back({"milk", 0, s.blocks[0].end, "tolerated", "", {}, ""});
-    plan.outcomes.push_back({"milk", 1, s.blocks[1].start + 2, "reaction", "rash", 4, ""});
+    plan.outcomes.push_back(outcome("milk", 0, s.blocks[0].end, elim::Reaction::None));
+    plan.outcomes.push_back(outcome("milk", 1, s.blocks[1].start + 2, elim::Reaction::DelayedModerate));
     elim::Day today = elim::addMonths(s.blocks[1].start, 4);
     for (auto _ : state) benchmark::DoNotOptimize(elim::computeSchedule(p, plan, today));
 }
@@ -252,8 +261,8 @@ void BM_ScheduleRecompute_CommonTriggers(benchmark::State& state) {
     plan.start = elim::parseDay("2025-01-01");
     plan.foods = p.defaultOrder();
     elim::Schedule s = elim::computeSchedule(p, plan, plan.start);
-    plan.outcomes.push_back({"soy", 0, s.blocks[0].end, "tolerated", "", {}, ""});
-    plan.outcomes.push_back({"egg", 0, s.blocks[1].start + 1, "reaction", "hives", 2, ""});
+    plan.outcomes.push_back(outcome("soy", 0, s.blocks[0].end, elim::Reaction::None));
+    plan.outcomes.push_back(outcome("egg", 0, s.blocks[1].start + 1, elim::Reaction::DelayedModerate));
     for (auto _ : state) benchmark::DoNotOptimize(elim::computeSchedule(p, plan, s.blocks[2].start + 2));
 }
 BENCHMARK(BM_ScheduleRecompute_CommonTriggers)->Unit(benchmark::kMicrosecond);

@@ -51,10 +51,25 @@ json poemAnswers(std::vector<int> scores) {
 
 }  // namespace
 
-TEST(Protocols, TheBuiltInOnesAreAccepted) {
-    for (const char* name : {"common-triggers", "milk-ladder", "egg-ladder"}) {
+TEST(Protocols, TheBuiltInOnesAreAccepted_EveryDoseMeasurable_EveryHomeChallengeTriaged) {
+    for (const char* name : {"common-triggers", "milk-trial", "milk-ladder", "egg-ladder"}) {
         SCOPED_TRACE(name);
-        EXPECT_EQ(protocolProblem(readJson(std::string("plugins/elimination/protocols/") + name + ".json")), "");
+        json doc = readJson(std::string("plugins/elimination/protocols/") + name + ".json");
+        EXPECT_EQ(protocolProblem(doc), "");
+        EXPECT_EQ(doc.value("format", 1), 2) << "the shipped protocols say what a parent measures";
+        EXPECT_TRUE(doc.contains("reviewed")) << "and when they were last checked against their sources";
+        EXPECT_FALSE(doc.value("references", json::array()).empty());
+        // Taking the amount out of any dose, or the setting out of any challenge, is refused.
+        for (size_t i = 0; i < doc["challenges"].size(); ++i) {
+            json noSetting = doc;
+            noSetting["challenges"][i].erase("setting");
+            EXPECT_NE(protocolProblem(noSetting).find("needs setting"), std::string::npos) << i;
+            json noAmount = doc;
+            json& c = noAmount["challenges"][i];
+            if (c["method"] == "ladder") c["steps"][0].erase("amounts");
+            else c.erase("amounts");
+            EXPECT_NE(protocolProblem(noAmount).find("needs amounts"), std::string::npos) << i;
+        }
     }
 }
 
@@ -66,8 +81,8 @@ TEST(Protocols, BrokenOrInconsistentOnesAreRefusedWithTheirPath) {
         const char* problem;  // the start of the message
     };
     std::vector<Row> rows = {
-        {"challenge for a food never eliminated", [](json& d) { d["challenges"][1]["food"] = "peanut"; },
-         "$.challenges[1].food: 'peanut' is not one of the foods this protocol removes"},
+        {"challenge for a food never eliminated", [](json& d) { d["challenges"][1]["food"] = "sesame"; },
+         "$.challenges[1].food: 'sesame' is not one of the foods this protocol removes"},
         {"negative duration", [](json& d) { d["phases"][1]["default_days"] = -3; }, "$.phases[1].default_days"},
         {"ladder with no steps",
          [](json& d) { d["challenges"][0] = {{"food", "soy"}, {"method", "ladder"}, {"steps", json::array()}}; },
@@ -86,8 +101,32 @@ TEST(Protocols, BrokenOrInconsistentOnesAreRefusedWithTheirPath) {
         {"zero doses", [](json& d) { d["challenges"][0]["doses"] = json::array(); }, "$.challenges[0].doses"},
         {"dose of zero", [](json& d) { d["challenges"][0]["doses"][0] = 0; }, "$.challenges[0].doses[0]"},
         {"unknown audience", [](json& d) { d["audience"][0] = "toddlers"; }, "$.audience[0]"},
-        {"step_back without retry", [](json& d) { d["reactions"]["reaction"] = {{"action", "step_back"}}; },
-         "$.reactions.reaction: 'step_back' needs retry_after_months"},
+        {"step_back without retry", [](json& d) { d["reactions"]["delayed_moderate"] = {{"action", "step_back"}}; },
+         "$.reactions.delayed_moderate: 'step_back' needs retry_after_months"},
+        {"hold without its days", [](json& d) { d["reactions"]["delayed_mild"] = {{"action", "hold"}}; },
+         "$.reactions.delayed_mild: 'hold' needs hold_days"},
+        {"both names of the rules", [](json& d) { d["reactions"]["mild"] = {{"action", "continue"}}; },
+         "$.reactions: use delayed_mild and delayed_moderate"},
+        // Format 2: what a parent measures, where it happens, what the food is.
+        {"a dose with no measurable amount", [](json& d) { d["challenges"][0].erase("amounts"); },
+         "$.challenges[0]: format 2 needs amounts"},
+        {"amounts that do not match the doses", [](json& d) { d["challenges"][0]["amounts"].erase(2); },
+         "$.challenges[0].amounts: 2 amounts for 3 doses"},
+        {"a home challenge with no setting", [](json& d) { d["challenges"][1].erase("setting"); },
+         "$.challenges[1]: format 2 needs setting"},
+        {"a food with no allergen", [](json& d) { d["foods"][2].erase("allergen"); }, "$.foods[2]: format 2 needs allergen"},
+        {"advice challenged as a food",
+         [](json& d) {
+             json c = d["challenges"][0];
+             c["food"] = "processed";
+             d["challenges"].push_back(c);
+         },
+         "$.challenges[5].food: 'processed' is advice"},
+        {"a timing rule for a food not removed",
+         [](json& d) { d["rules"] = {{{"id", "x"}, {"kind", "min_age"}, {"months", 12}, {"food", "fish"}, {"text", "t"}, {"source", "s"}}}; },
+         "$.rules[0].food: 'fish' is not one of the foods"},
+        {"a review on a phase that is not the elimination", [](json& d) { d["phases"][0]["review"] = true; },
+         "$.phases[0].review: only the elimination phase ends with a review"},
         {"unknown field", [](json& d) { d["colour"] = "blue"; }, "$"},
         {"bad id", [](json& d) { d["id"] = "Not An Id"; }, "$.id"},
     };

@@ -91,15 +91,83 @@ ProtocolDefinition ProtocolDefinition::parse(const json& document) {
         if (c["method"] == "ladder" && (c.contains("doses") || c.contains("days_per_dose")))
             throw DocumentError(path + ": a ladder sets doses and days_per_dose on each step");
     }
-    for (const char* kind : {"mild", "reaction"}) {
-        const json& rule = document["reactions"][kind];
-        if (rule["action"] == "continue" && (rule.contains("wait_days") || rule.contains("retry_after_months")))
-            throw DocumentError(std::string("$.reactions.") + kind +
-                                ": 'continue' takes neither wait_days nor retry_after_months");
-        if (rule["action"] == "step_back" && !rule.contains("retry_after_months"))
-            throw DocumentError(std::string("$.reactions.") + kind +
-                                ": 'step_back' needs retry_after_months (when to try the step again)");
+    int format = document.value("format", 1);
+    const json& reactions = document["reactions"];
+    bool oldNames = reactions.contains("mild") || reactions.contains("reaction");
+    bool newNames = reactions.contains("delayed_mild") || reactions.contains("delayed_moderate");
+    if (oldNames && newNames)
+        throw DocumentError("$.reactions: use delayed_mild and delayed_moderate, or (format 1) mild and reaction, not both");
+    if (format >= 2 && oldNames)
+        throw DocumentError("$.reactions: format 2 names its rules delayed_mild and delayed_moderate");
+    for (auto& [kind, rule] : reactions.items()) {
+        std::string path = "$.reactions." + kind;
+        std::string action = rule["action"];
+        if (action == "continue" && (rule.contains("wait_days") || rule.contains("retry_after_months")))
+            throw DocumentError(path + ": 'continue' takes neither wait_days nor retry_after_months");
+        if (action == "step_back" && !rule.contains("retry_after_months"))
+            throw DocumentError(path + ": 'step_back' needs retry_after_months (when to try the step again)");
+        if (action == "hold" && !rule.contains("hold_days"))
+            throw DocumentError(path + ": 'hold' needs hold_days (how long the amount stays the same)");
+        if (action != "hold" && rule.contains("hold_days"))
+            throw DocumentError(path + ": hold_days belongs to 'hold' only");
     }
+    // Format 2 says, for every challenge, where it happens and what a parent
+    // measures on every dose; and for every food what it is.
+    for (size_t i = 0; i < document["foods"].size(); ++i) {
+        const json& f = document["foods"][i];
+        if (format >= 2 && !f.contains("allergen"))
+            throw DocumentError(at("foods", i) + ": format 2 needs allergen (what the food is, or \"none\" for advice)");
+        if (f.value("allergen", "") == "none" && challenged.count(f["id"]))
+            throw DocumentError(challenged[f["id"]] + ".food: '" + f["id"].get<std::string>() +
+                                "' is advice (allergen none) and is never challenged");
+    }
+    for (size_t i = 0; i < challenges.size(); ++i) {
+        const json& c = challenges[i];
+        std::string path = at("challenges", i);
+        if (format >= 2 && !c.contains("setting"))
+            throw DocumentError(path + ": format 2 needs setting (home or supervised)");
+        auto checkAmounts = [&](const json& dosed, const std::string& where) {
+            if (!dosed.contains("amounts")) {
+                if (format >= 2)
+                    throw DocumentError(where + ": format 2 needs amounts (what a parent measures on each dose)");
+                return;
+            }
+            if (dosed["amounts"].size() != dosed["doses"].size())
+                throw DocumentError(where + ".amounts: " + std::to_string(dosed["amounts"].size()) + " amounts for " +
+                                    std::to_string(dosed["doses"].size()) + " doses");
+        };
+        if (c["method"] == "ladder") {
+            for (size_t k = 0; k < c["steps"].size(); ++k)
+                checkAmounts(c["steps"][k], path + ".steps[" + std::to_string(k) + "]");
+        } else {
+            checkAmounts(c, path);
+            if (c.contains("amounts") && !c.contains("portion") && format >= 2)
+                throw DocumentError(path + ": format 2 needs portion (the food and how much is a whole portion)");
+        }
+    }
+    std::set<std::string> ruleIds;
+    for (size_t i = 0; i < document.value("rules", json::array()).size(); ++i) {
+        const json& r = document["rules"][i];
+        std::string path = at("rules", i);
+        if (!ruleIds.insert(r["id"].get<std::string>()).second)
+            throw DocumentError(path + ".id: '" + r["id"].get<std::string>() + "' appears twice");
+        if (r.contains("food") && !foods.count(r["food"]))
+            throw DocumentError(path + ".food: '" + r["food"].get<std::string>() + "' is not one of the foods this protocol removes");
+        if (r.contains("from_step")) {
+            const json* ch = nullptr;
+            for (const json& c : challenges)
+                if (r.contains("food") && c["food"] == r["food"]) ch = &c;
+            int steps = ch && (*ch)["method"] == "ladder" ? int((*ch)["steps"].size()) : 1;
+            if (r["from_step"].get<int>() > steps)
+                throw DocumentError(path + ".from_step: " + std::to_string(r["from_step"].get<int>()) +
+                                    " is beyond the last step (" + std::to_string(steps) + ")");
+        }
+    }
+    if (format >= 2 && document.contains("min_age_months"))
+        throw DocumentError("$.min_age_months: format 2 states its age rules under rules");
+    for (size_t i = 0; i < phases.size(); ++i)
+        if (phases[i].value("review", false) && phases[i]["kind"] != "elimination")
+            throw DocumentError(at("phases", i) + ".review: only the elimination phase ends with a review");
     return p;
 }
 

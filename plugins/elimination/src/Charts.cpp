@@ -22,10 +22,13 @@ wxColour phaseColour(const std::string& kind) {
 wxColour blockColour(BlockState s) {
     switch (s) {
         case BlockState::Tolerated: return wxColour(0x3C, 0x9A, 0x5F);
-        case BlockState::Reacted: return wxColour(0xC6, 0x3B, 0x3B);
+        case BlockState::Reacted:
+        case BlockState::Stopped: return wxColour(0xC6, 0x3B, 0x3B);
+        case BlockState::Held: return wxColour(0xC9, 0x9A, 0x2E);
         case BlockState::Current: return wxColour(0x2A, 0x6F, 0xB5);
         case BlockState::AwaitingDecision: return wxColour(0xE0, 0x8A, 0x1E);
-        case BlockState::Planned: break;
+        case BlockState::Planned:
+        case BlockState::Paused: break;
     }
     return wxColour(0x9D, 0xBC, 0xDC);
 }
@@ -92,15 +95,18 @@ void TimelinePanel::paint() {
     std::unique_ptr<wxGraphicsContext> gc(wxGraphicsContext::Create(dc));
     if (!gc) return;
     wxSize size = GetClientSize();
-    Axis axis{plan_.start - 1, std::max(schedule_.end, today_) + 2, double(FromDIP(8)), double(size.x - FromDIP(8))};
+    // An open pause leaves the rest undated: the axis ends a little after today.
+    Day last = scheduled(schedule_.end) ? schedule_.end : today_ + 14;
+    Axis axis{plan_.start - 1, std::max(last, today_) + 2, double(FromDIP(8)), double(size.x - FromDIP(8))};
     wxFont font = GetFont();
     wxFont small = font.Smaller();
     double bandTop = FromDIP(4), bandH = FromDIP(26), blockTop = bandTop + bandH + FromDIP(6), blockH = FromDIP(40);
     double axisY = blockTop + blockH + FromDIP(8);
 
     for (const PhaseSpan& p : schedule_.phases) {
-        if (p.end < p.start) continue;
-        double x = axis.x(p.start), w = axis.width(p.end - p.start + 1);
+        if (p.end < p.start || !scheduled(p.start)) continue;
+        Day end = std::min(p.end, axis.to);
+        double x = axis.x(p.start), w = axis.width(end - p.start + 1);
         gc->SetBrush(wxBrush(phaseColour(p.kind)));
         gc->SetPen(wxPen(phaseColour(p.kind).ChangeLightness(80), 1));
         gc->DrawRectangle(x, bandTop, w, bandH);
@@ -112,12 +118,17 @@ void TimelinePanel::paint() {
     }
     // Pauses: grey over both rows.
     for (const Pause& pause : plan_.pauses) {
-        Day last = pause.resumed ? *pause.resumed - 1 : std::max(today_, pause.from);
+        Day until = pause.resumed ? *pause.resumed - 1 : axis.to;  // open: to the edge, the rest has no date
         gc->SetBrush(wxBrush(wxColour(0x80, 0x80, 0x80, 0x70), wxBRUSHSTYLE_SOLID));
         gc->SetPen(*wxTRANSPARENT_PEN);
-        gc->DrawRectangle(axis.x(pause.from), bandTop, axis.width(last - pause.from + 1), blockTop + blockH - bandTop);
+        gc->DrawRectangle(axis.x(pause.from), bandTop, axis.width(until - pause.from + 1), blockTop + blockH - bandTop);
+        if (!pause.resumed) {
+            gc->SetFont(font, wxColour(0x33, 0x33, 0x33));
+            gc->DrawText("paused", axis.x(pause.from) + 4, blockTop + 4);
+        }
     }
     for (const Block& b : schedule_.blocks) {
+        if (!scheduled(b.start)) continue;
         double x = axis.x(b.start), w = std::max(2.0, axis.width(b.end - b.start + 1) - 1);
         wxColour c = blockColour(b.state);
         bool filled = b.state != BlockState::Planned;

@@ -18,14 +18,19 @@ namespace {
 const char* kProtocolUsage =
     "usage: nourish-cli protocol list [--json]\n"
     "       nourish-cli protocol show PROTOCOL_ID [--json]\n"
-    "       nourish-cli protocol assign CLIENT PROTOCOL_ID --start YYYY-MM-DD [--foods dairy,egg] [--override-reason R]\n"
+    "       nourish-cli protocol assign CLIENT PROTOCOL_ID --start YYYY-MM-DD [--foods dairy,egg]\n"
+    "                 [--avoiding-since D] [--supervised FOOD,FOOD] [--override-reason R]\n"
+    "       nourish-cli protocol check CLIENT PROTOCOL_ID --start YYYY-MM-DD [--foods ...] [--avoiding-since D]\n"
     "       nourish-cli protocol schedule CLIENT [--json]\n"
-    "       nourish-cli protocol outcome CLIENT FOOD tolerated|mild|reaction [--date D] [--note T] [--symptoms S] "
-    "[--delay-hours N]\n"
+    "       nourish-cli protocol outcome CLIENT FOOD tolerated|immediate|fpies|delayed-mild|delayed-moderate\n"
+    "                 [--date D] [--note T] [--symptoms S] [--delay-hours N]\n"
     "       nourish-cli protocol suggestions CLIENT [--json]\n"
+    "       nourish-cli protocol review CLIENT --outcome improved|no-improvement [--date D] [--note T]\n"
+    "       nourish-cli protocol dietitian-review CLIENT [--date D] [--note T]\n"
+    "       nourish-cli protocol override CLIENT --rule RULE [--food FOOD] (--supervised | --reason R)\n"
     "       nourish-cli protocol change CLIENT --phase PHASE --days N --reason R\n"
     "       nourish-cli protocol pause CLIENT [--from D] --reason R\n"
-    "       nourish-cli protocol resume CLIENT [--date D]\n"
+    "       nourish-cli protocol resume CLIENT [--date D]   (a pause that has not begun is called off)\n"
     "       nourish-cli protocol skip CLIENT FOOD --reason R\n"
     "       nourish-cli protocol move CLIENT FOOD --position N --reason R\n"
     "       nourish-cli protocol end CLIENT --reason R\n"
@@ -52,6 +57,15 @@ int64_t clientIdFrom(const std::string& text) {
     throw BadInput("client: '" + text + "' is not a client id");
 }
 
+
+std::vector<std::string> splitList(const std::string& text) {
+    std::vector<std::string> items;
+    std::stringstream list(text);
+    std::string item;
+    while (std::getline(list, item, ','))
+        if (!item.empty()) items.push_back(item);
+    return items;
+}
 
 json readAnswers(const std::string& path) {
     std::ifstream in(path);
@@ -82,37 +96,45 @@ std::string pad(std::string text, size_t width) {
 void printSchedule(const PlanView& v, Day now, const nourish::Output& out) {
     const Protocol& p = v.plan.protocol;
     const Schedule& s = v.schedule;
-    out << p.title << " (" << p.id << ") from " << isoDay(v.plan.plan.start) << " to " << isoDay(s.end)
-        << (s.paused ? "  [paused]" : "") << "\n";
+    auto day = [](Day d) { return scheduled(d) ? isoDay(d) : std::string("(when the plan resumes)"); };
+    out << p.title << " (" << p.id << ") from " << isoDay(v.plan.plan.start) << " to " << day(s.end)
+        << (s.paused ? "  [paused]" : "") << (s.reviewDue ? "  [review due]" : "") << "\n";
     for (const std::string& w : v.warnings) out << "warning: " << w << "\n";
     out << "\nphases\n";
     for (const PhaseSpan& ph : s.phases) {
         if (ph.end < ph.start) continue;
-        out << "  " << pad(ph.title, 18) << isoDay(ph.start) << " .. " << isoDay(ph.end) << "  ("
-            << std::to_string(ph.end - ph.start + 1) << " days)" << (s.phaseOn(now) == &ph ? "  <- today" : "") << "\n";
+        out << "  " << pad(ph.title, 18) << day(ph.start) << " .. " << day(ph.end)
+            << (scheduled(ph.end) ? "  (" + std::to_string(ph.end - ph.start + 1) + " days)" : std::string())
+            << (s.phaseOn(now) == &ph ? "  <- today" : "") << "\n";
     }
+    if (s.reviewDueOn) out << "  review of the elimination due on " << isoDay(*s.reviewDueOn) << "\n";
     if (!s.blocks.empty()) out << "\nchallenges\n";
     for (const Block& b : s.blocks) {
         std::string what = b.ladder ? b.food + " step " + std::to_string(b.step + 1) + "/" + std::to_string(b.steps) +
                                           " " + b.title
                                     : b.title;
         if (b.attempt > 1) what += " (attempt " + std::to_string(b.attempt) + ")";
-        out << "  " << pad(what, 44) << isoDay(b.start) << " .. " << isoDay(b.end) << "  " << toString(b.state);
-        if (b.outcome) out << " on " << isoDay(b.outcome->date);
+        if (b.setting == "supervised") what += " [supervised]";
+        out << "  " << pad(what, 44) << day(b.start) << " .. " << day(b.end) << "  " << toString(b.state);
+        if (b.outcome) out << " on " << isoDay(b.outcome->date) << " (" << toString(b.outcome->reaction) << ")";
         if (b.retryAfter) out << ", retry after " << isoDay(*b.retryAfter);
+        if (b.holdUntil) out << ", same amount until " << isoDay(*b.holdUntil);
         out << "\n";
-        if (b.state == BlockState::Planned || b.state == BlockState::Current) {
+        if ((b.state == BlockState::Planned || b.state == BlockState::Current) && scheduled(b.start)) {
             std::string doses;
-            for (size_t i = 0; i < b.doses.size(); ++i)
-                doses += (i ? ", " : "") + isoDay(b.start + int(i) * b.daysPerDose) + " " + doseText(b, b.doses[i]);
+            for (size_t i = 0; i < b.doses.size(); ++i) {
+                Day d = b.start + int(i) * b.daysPerDose;
+                doses += (i ? ", " : "") + isoDay(d) + " " + b.amountOn(d);
+            }
             out << "      " << doses << "\n";
         }
     }
     out << "\nfoods\n";
     for (const FoodStatus& f : s.foods) out << "  " << pad(f.label, 28) << f.text << "\n";
-    if (!v.suggestions.empty()) out << "\nsuggestions (confirm with `protocol outcome`)\n";
+    if (!v.suggestions.empty()) out << "\nsuggestions (confirm with `protocol outcome` or `protocol review`)\n";
     for (const Suggestion& sg : v.suggestions)
-        out << "  " << (sg.kind == "outcome" ? sg.food + ": " + sg.outcome + " - " : std::string()) << sg.reason << "\n";
+        out << "  " << (sg.kind == "outcome" ? sg.food + ": " + sg.outcome + " - " : sg.kind == "review" ? "review: " + sg.outcome + " - " : std::string())
+            << sg.reason << "\n";
 }
 
 json suggestionsJson(const std::vector<Suggestion>& list) {
@@ -154,24 +176,70 @@ int protocolCommand(nourish::Host host, Args& a, const nourish::Output& out) {
         out << plans.protocol(a.rest[0]).document.dump(2) << "\n";
         return 0;
     }
-    if (verb == "assign") {
+    if (verb == "assign" || verb == "check") {
         Assignment as;
         as.start = parseDay(a.required("--start", "the first day of the plan, YYYY-MM-DD"), "--start");
+        if (auto since = a.option("--avoiding-since")) as.avoidingSince = parseDay(*since, "--avoiding-since");
         if (auto foods = a.option("--foods")) {
-            std::stringstream list(*foods);
-            std::string f;
-            while (std::getline(list, f, ','))
-                if (!f.empty()) as.foods.push_back(f);
+            as.foods = splitList(*foods);
             if (as.foods.empty()) throw BadInput("--foods: give at least one food, e.g. dairy,egg");
         }
-        as.overrideReason = a.option("--override-reason").value_or("");
-        a.expect(2, "protocol assign takes a client id and a protocol id");
+        if (verb == "assign") {
+            for (const std::string& f : splitList(a.option("--supervised").value_or(""))) as.supervised.insert(f);
+            as.overrideReason = a.option("--override-reason").value_or("");
+        }
+        a.expect(2, "protocol " + verb + " takes a client id and a protocol id");
         int64_t client = clientIdFrom(a.rest[0]);
         as.protocolId = a.rest[1];
+        if (verb == "check") {
+            auto findings = plans.check(client, as);
+            int refused = 0;
+            for (const Finding& f : findings) {
+                out << (f.blocking ? "REFUSED  " : "warning  ") << f.rule << (f.food.empty() ? "" : " (" + f.food + ")")
+                    << ": " << f.text << " [" << f.source << "]\n";
+                refused += f.blocking;
+            }
+            if (findings.empty()) out << "no rule refuses this plan\n";
+            return refused ? 2 : 0;
+        }
         plans.assign(client, as);
         auto v = plans.view(client, now);
-        out << "assigned " << v->plan.protocol.title << " from " << isoDay(as.start) << "; planned to end on "
-            << isoDay(v->schedule.end) << "\n";
+        out << "assigned " << v->plan.protocol.title << " from " << isoDay(as.start)
+            << (scheduled(v->schedule.end) ? "; planned to end on " + isoDay(v->schedule.end) : std::string()) << "\n";
+        for (const std::string& w : v->warnings) out << "warning: " << w << "\n";
+        return 0;
+    }
+    if (verb == "review") {
+        Review r;
+        r.outcome = a.required("--outcome", "improved or no-improvement");
+        r.date = dayOption(a, "--date", now);
+        r.note = a.option("--note").value_or("");
+        a.expect(1, "protocol review takes one client id");
+        int64_t client = clientIdFrom(a.rest[0]);
+        plans.review(client, r);
+        auto v = plans.view(client, now);
+        out << "reviewed on " << isoDay(r.date) << ": " << r.outcome << "\n";
+        for (const FoodStatus& f : v->schedule.foods) out << "  " << pad(f.label, 28) << f.text << "\n";
+        return 0;
+    }
+    if (verb == "dietitian-review") {
+        Day on = dayOption(a, "--date", now);
+        std::string note = a.option("--note").value_or("");
+        a.expect(1, "protocol dietitian-review takes one client id");
+        plans.dietitianReview(clientIdFrom(a.rest[0]), on, note);
+        out << "dietitian's review recorded on " << isoDay(on) << "\n";
+        return 0;
+    }
+    if (verb == "override") {
+        std::string rule = a.required("--rule", "the rule that refuses, as the schedule names it");
+        std::string food = a.option("--food").value_or("");
+        bool supervised = a.flag("--supervised");
+        std::string reason = a.option("--reason").value_or("");
+        if (!supervised && reason.empty()) throw BadInput("--reason: is required (or --supervised for a challenge)");
+        a.expect(1, "protocol override takes one client id");
+        plans.addOverride(clientIdFrom(a.rest[0]), rule, food, supervised, reason);
+        out << rule << (food.empty() ? "" : " (" + food + ")") << ": gone ahead with, "
+            << (supervised ? "supervised" : "because: " + reason) << "\n";
         return 0;
     }
     if (verb == "schedule" || verb == "suggestions") {
@@ -206,9 +274,16 @@ int protocolCommand(nourish::Host host, Args& a, const nourish::Output& out) {
         o.note = a.option("--note").value_or("");
         o.symptoms = a.option("--symptoms").value_or("");
         if (auto delay = a.option("--delay-hours")) o.delayHours = nourish::parseInt(*delay, "--delay-hours");
-        a.expect(3, "protocol outcome takes a client id, a food and tolerated|mild|reaction");
+        a.expect(3, "protocol outcome takes a client id, a food and tolerated|immediate|fpies|delayed-mild|delayed-moderate");
         o.food = a.rest[1];
-        o.result = a.rest[2];
+        std::string result = a.rest[2] == "mild" ? "delayed-mild" : a.rest[2];
+        auto reaction = reactionFrom(result);
+        if (result == "reaction")
+            throw BadInput("outcome: say which kind of reaction: immediate (within about 2 hours, or hives, swelling, "
+                           "wheeze, repeated vomiting, floppiness), fpies, delayed-mild or delayed-moderate");
+        if (!reaction)
+            throw BadInput("outcome: '" + a.rest[2] + "' is not one of tolerated, immediate, fpies, delayed-mild, delayed-moderate");
+        o.reaction = *reaction;
         int64_t client = clientIdFrom(a.rest[0]);
         plans.recordOutcome(client, o);
         auto v = plans.view(client, now);

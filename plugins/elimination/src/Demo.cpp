@@ -25,15 +25,27 @@ void Plans::seedDemo(const std::vector<int64_t>& clientIds) {
     struct Story {
         const char* protocol;
         int startDaysAgo;
-        std::vector<std::string> decisions;  // for successive challenges, as they come due
+        std::vector<Reaction> decisions;  // for successive challenges, as they come due
         int minAgeMonths;
+        std::vector<std::string> foods;   // empty: all the protocol removes
+        int avoidedMonthsBefore = 0;      // the foods were avoided this long before the plan
+        std::string reason;               // why the practitioner goes ahead against a rule
+        bool reviewImproved = false;      // the review at the end of the elimination
+        int dietitianDaysAgo = 0;         // a dietitian's review, this many days ago (0: none)
     };
-    // In elimination; mid-ladder; one with a recorded reaction; one stepped back on a ladder.
+    // A milk-free trial waiting for its review; mid-way up the milk ladder; an
+    // elimination gone ahead with for a baby, with an immediate reaction
+    // referred; one stepped back on the egg ladder.
     const std::vector<Story> stories = {
-        {"org.nourish.elimination.common-triggers", 20, {}, 6},
-        {"org.nourish.elimination.milk-ladder", 66, {"tolerated", "tolerated", "tolerated", "tolerated"}, 11},
-        {"org.nourish.elimination.common-triggers", 58, {"tolerated", "reaction", "tolerated"}, 8},
-        {"org.nourish.elimination.egg-ladder", 75, {"tolerated", "reaction"}, 12},
+        {"org.nourish.elimination.milk-trial", 30, {}, 6, {}, 0, "", false, 0},
+        {"org.nourish.elimination.milk-ladder", 53, {Reaction::None, Reaction::None, Reaction::None, Reaction::None}, 11,
+         {}, 6, "", false, 20},
+        {"org.nourish.elimination.common-triggers", 58, {Reaction::None, Reaction::Immediate, Reaction::None}, 8,
+         {"dairy", "gluten", "egg", "soy"}, 0,
+         "Reflux and weeping eczema despite treatment; a four-week elimination agreed with the family's GP, with "
+         "dietitian follow-up",
+         true, 30},
+        {"org.nourish.elimination.egg-ladder", 75, {Reaction::None, Reaction::DelayedModerate}, 12, {}, 0, "", false, 0},
     };
     size_t used = 0;
     for (int64_t clientId : clientIds) {
@@ -44,11 +56,23 @@ void Plans::seedDemo(const std::vector<int64_t>& clientIds) {
         if (ageInMonths(parseDay(client["date_of_birth"]), start) < story.minAgeMonths) continue;
         ++used;
 
-        Assignment a{story.protocol, start, {}, {}};
+        Assignment a;
+        a.protocolId = story.protocol;
+        a.start = start;
+        a.foods = story.foods;
+        if (story.avoidedMonthsBefore) a.avoidingSince = addMonths(start, -story.avoidedMonthsBefore);
+        a.overrideReason = story.reason;
         assign(clientId, a);
+        if (story.reviewImproved) {
+            LoadedPlan p = *active(clientId);
+            Schedule s = computeSchedule(p.protocol, p.plan, now);
+            if (s.reviewDueOn && *s.reviewDueOn < now)
+                review(clientId, {*s.reviewDueOn, "improved", "POEM 19 -> 9; weeping has stopped"});
+        }
+        if (story.dietitianDaysAgo) dietitianReview(clientId, now - story.dietitianDaysAgo, "Calcium and energy checked");
         // Decide each challenge as it comes due, as the practitioner would have.
         std::vector<Day> reactionDays;
-        for (const std::string& result : story.decisions) {
+        for (Reaction result : story.decisions) {
             LoadedPlan p = *active(clientId);
             Schedule s = computeSchedule(p.protocol, p.plan, now);
             const Block* open = nullptr;
@@ -61,9 +85,14 @@ void Plans::seedDemo(const std::vector<int64_t>& clientIds) {
             Outcome o;
             o.food = open->food;
             o.step = open->step;
-            o.result = result;
-            o.date = result == "reaction" ? open->start + 1 : open->end;
-            if (result == "reaction") {
+            o.reaction = result;
+            o.date = result != Reaction::None ? open->start + 1 : open->end;
+            if (result == Reaction::Immediate) {
+                o.symptoms = "hives around the mouth and vomiting once, 20 minutes after the egg";
+                o.delayHours = 0;
+                o.note = "settled with antihistamine; GP letter asks for an allergy clinic referral";
+                reactionDays.push_back(o.date);
+            } else if (result != Reaction::None) {
                 o.symptoms = "red, itchy patches on cheeks and behind knees; woke three times in the night";
                 o.delayHours = 20;
                 o.note = "settled within three days of stopping";
@@ -93,7 +122,7 @@ void Plans::seedDemo(const std::vector<int64_t>& clientIds) {
                             {"vomiting", false}};
             if (const Block* b = s.blockOn(d); b && b->doseOn(d) > 0) {
                 answers["challenge_eaten"] = true;
-                answers["challenge_amount"] = doseText(*b, b->doseOn(d));
+                answers["challenge_amount"] = b->amountOn(d);
             }
             if (flare) {
                 answers["flare_areas"] = json::array({"face", "legs"});

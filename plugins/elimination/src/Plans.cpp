@@ -38,7 +38,24 @@ std::string Plans::migrationsJson() {
         "taken_on TEXT NOT NULL, answers TEXT NOT NULL, total REAL, band TEXT NOT NULL DEFAULT '', "
         "entered_by TEXT NOT NULL, entered_at TEXT NOT NULL);"
         "CREATE INDEX elim_scores_client ON elim_scores (client_id, instrument_id, taken_on);";
-    return json::array({{{"version", 1}, {"name", "plans, diary and scores"}, {"sql", v1}}}).dump();
+    // Reactions by type; plans that go ahead against a rule; the review at the
+    // end of a diagnostic elimination and a dietitian's reviews; foods already
+    // avoided before the plan began. A "mild" outcome of version 1 was a mild
+    // delayed reaction.
+    const char* v2 =
+        "ALTER TABLE elim_outcomes ADD COLUMN reaction TEXT;"  // checked in code: ADD COLUMN ... CHECK needs a PRAGMA
+        "UPDATE elim_outcomes SET result = 'reaction', reaction = 'delayed-mild' WHERE result = 'mild';"
+        "ALTER TABLE elim_plans ADD COLUMN avoiding_since TEXT;"
+        "CREATE TABLE elim_overrides (id INTEGER PRIMARY KEY, plan_id INTEGER NOT NULL REFERENCES elim_plans (id), "
+        "rule TEXT NOT NULL, food TEXT NOT NULL DEFAULT '', kind TEXT NOT NULL CHECK (kind IN ('supervised', 'reason')), "
+        "reason TEXT NOT NULL, finding TEXT NOT NULL, entered_by TEXT NOT NULL, entered_at TEXT NOT NULL);"
+        "CREATE TABLE elim_reviews (id INTEGER PRIMARY KEY, plan_id INTEGER NOT NULL REFERENCES elim_plans (id), "
+        "kind TEXT NOT NULL CHECK (kind IN ('elimination', 'dietitian')), date TEXT NOT NULL, "
+        "outcome TEXT CHECK (outcome IN ('improved', 'no-improvement')), note TEXT NOT NULL DEFAULT '', "
+        "entered_by TEXT NOT NULL, entered_at TEXT NOT NULL);";
+    return json::array({{{"version", 1}, {"name", "plans, diary and scores"}, {"sql", v1}},
+                        {{"version", 2}, {"name", "reaction types, overrides, reviews"}, {"sql", v2}}})
+        .dump();
 }
 
 namespace {
@@ -64,8 +81,10 @@ void requireReason(const std::string& reason) {
     if (reason.size() > 2000) throw BadInput("reason: is longer than 2000 characters");
 }
 
+// A food whose challenge has not begun (or begins again after a pause).
 bool isOpen(const FoodStatus* f) {
-    return f && (f->state == FoodState::Avoiding || f->state == FoodState::Scheduled);
+    return f && (f->state == FoodState::Avoiding || f->state == FoodState::Scheduled ||
+                 f->state == FoodState::AwaitingReview || f->state == FoodState::Paused);
 }
 
 }  // namespace
@@ -88,8 +107,8 @@ Protocol Plans::protocol(const std::string& id) const {
 
 std::optional<LoadedPlan> Plans::active(int64_t clientId) const {
     auto q = host_.prepare(
-        "SELECT id, protocol_json, start_date, foods, skipped, phase_days, age_override, created_at, created_by "
-        "FROM elim_plans WHERE client_id = ?1 AND active = 1");
+        "SELECT id, protocol_json, start_date, foods, skipped, phase_days, age_override, created_at, created_by, "
+        "avoiding_since FROM elim_plans WHERE client_id = ?1 AND active = 1");
     q.bind(1, clientId);
     if (!q.step()) return std::nullopt;
     LoadedPlan p;
@@ -101,9 +120,23 @@ std::optional<LoadedPlan> Plans::active(int64_t clientId) const {
     for (const json& f : json::parse(q.text(4))) p.plan.skipped.insert(f.get<std::string>());
     json phaseDays = json::parse(q.text(5));
     for (auto& [k, v] : phaseDays.items()) p.plan.phaseDays[k] = v.get<int>();
-    p.ageOverride = q.text(6);
+    // Version 1 kept an age rule gone ahead with as text on the plan.
+    if (!q.text(6).empty()) p.plan.overrides.push_back({"age.min-age", "", "reason", q.text(6), q.text(8), q.text(7)});
     p.createdAt = q.text(7);
     p.createdBy = q.text(8);
+    if (!q.isNull(9)) p.plan.avoidingSince = parseDay(q.text(9));
+    auto overrides = host_.prepare(
+        "SELECT rule, food, kind, reason, entered_by, entered_at FROM elim_overrides WHERE plan_id = ?1 ORDER BY id");
+    overrides.bind(1, p.id);
+    while (overrides.step())
+        p.plan.overrides.push_back({overrides.text(0), overrides.text(1), overrides.text(2), overrides.text(3),
+                                    overrides.text(4), overrides.text(5)});
+    auto reviews = host_.prepare("SELECT kind, date, outcome, note FROM elim_reviews WHERE plan_id = ?1 ORDER BY id");
+    reviews.bind(1, p.id);
+    while (reviews.step()) {
+        if (reviews.text(0) == "dietitian") p.plan.dietitianReviews.push_back(parseDay(reviews.text(1)));
+        else p.plan.review = Review{parseDay(reviews.text(1)), reviews.text(2), reviews.text(3)};
+    }
 
     auto pauses = host_.prepare("SELECT from_date, resumed, reason FROM elim_pauses WHERE plan_id = ?1 ORDER BY id");
     pauses.bind(1, p.id);
@@ -113,14 +146,18 @@ std::optional<LoadedPlan> Plans::active(int64_t clientId) const {
         p.plan.pauses.push_back(pause);
     }
     auto outcomes = host_.prepare(
-        "SELECT food, step, date, result, symptoms, delay_hours, note FROM elim_outcomes WHERE plan_id = ?1 ORDER BY id");
+        "SELECT food, step, date, result, symptoms, delay_hours, note, reaction FROM elim_outcomes WHERE plan_id = ?1 "
+        "ORDER BY id");
     outcomes.bind(1, p.id);
     while (outcomes.step()) {
         Outcome o;
         o.food = outcomes.text(0);
         o.step = int(outcomes.int64(1));
         o.date = parseDay(outcomes.text(2));
-        o.result = outcomes.text(3);
+        // A reaction recorded before its type was asked is "unknown", and said to be.
+        o.reaction = outcomes.text(3) == "tolerated" ? Reaction::None
+                     : outcomes.isNull(7)           ? Reaction::Unknown
+                                                    : reactionFrom(outcomes.text(7)).value_or(Reaction::Unknown);
         o.symptoms = outcomes.text(4);
         if (!outcomes.isNull(5)) o.delayHours = int(outcomes.int64(5));
         o.note = outcomes.text(6);
@@ -158,17 +195,31 @@ void Plans::savePlanColumns(const LoadedPlan& p) const {
         .step();
 }
 
-int64_t Plans::assign(int64_t clientId, const Assignment& a) {
+Child Plans::child(int64_t clientId) const {
     json client = clientOrBadInput(host_, clientId);
-    if (auto existing = active(clientId))
-        throw BadInput("client: " + clientName(client) + " is already on " + existing->protocol.title + " since " +
-                       isoDay(existing->plan.start) + "; end that plan first");
-    Protocol protocol = this->protocol(a.protocolId);
+    Child c;
+    c.name = clientName(client);
+    if (client.contains("date_of_birth") && client["date_of_birth"].is_string())
+        c.birth = parseDay(client["date_of_birth"], "date_of_birth");
+    try {
+        c.history = AllergyHistory::fromJson(json::parse(host_.allergyHistory(clientId)));
+    } catch (const nourish::Error& e) {
+        // A host without the service: the checks run on what this plugin knows, and say so.
+        c.history.problems.push_back(std::string("the allergy history could not be read: ") + e.what());
+    }
+    return c;
+}
+
+namespace {
+
+// A plan from an assignment, before anything is stored.
+Plan planFrom(const Protocol& protocol, const Assignment& a) {
     Plan plan;
     plan.start = a.start;
+    plan.avoidingSince = a.avoidingSince;
     std::vector<std::string> all = protocol.defaultOrder();
     if (a.foods.empty()) {
-        plan.foods = all;
+        plan.foods = protocol.defaultFoods();
     } else {
         std::string known;
         for (const std::string& f : all) known += (known.empty() ? "" : ", ") + f;
@@ -177,45 +228,115 @@ int64_t Plans::assign(int64_t clientId, const Assignment& a) {
         for (const std::string& f : all)
             if (std::find(a.foods.begin(), a.foods.end(), f) != a.foods.end()) plan.foods.push_back(f);
     }
+    for (const std::string& f : a.supervised)
+        if (std::find(plan.foods.begin(), plan.foods.end(), f) == plan.foods.end())
+            throw BadInput("supervised: '" + f + "' is not a food of this plan");
+    return plan;
+}
+
+}  // namespace
+
+std::vector<Finding> Plans::check(int64_t clientId, const Assignment& a) const {
+    Protocol protocol = this->protocol(a.protocolId);
+    Plan plan = planFrom(protocol, a);
+    Day now = today();
+    return checkPlan(protocol, plan, computeSchedule(protocol, plan, now), child(clientId), now);
+}
+
+int64_t Plans::assign(int64_t clientId, const Assignment& a) {
+    json client = clientOrBadInput(host_, clientId);
+    if (auto existing = active(clientId))
+        throw BadInput("client: " + clientName(client) + " is already on " + existing->protocol.title + " since " +
+                       isoDay(existing->plan.start) + "; end that plan first");
+    Protocol protocol = this->protocol(a.protocolId);
+    Plan plan = planFrom(protocol, a);
     Day now = today();
     if (a.start > now + 366) throw BadInput("start: " + isoDay(a.start) + " is more than a year ahead");
-    std::string age;
-    if (protocol.minAgeMonths) {
-        Day birth = parseDay(client.value("date_of_birth", ""), "date_of_birth");
-        Schedule s = computeSchedule(protocol, plan, now);
-        const PhaseSpan* re = s.phase("reintroduction");
-        Day first = re ? re->start : a.start;
-        int months = ageInMonths(birth, first);
-        if (months < *protocol.minAgeMonths) {
-            age = clientName(client) + " will be " + std::to_string(months) + " months old on " + isoDay(first) +
-                  " when the first challenge starts; " + protocol.title + " starts at " +
-                  std::to_string(*protocol.minAgeMonths) + " months";
-            if (a.overrideReason.find_first_not_of(" \t") == std::string::npos)
-                throw BadInput("age: " + age + ". Give a reason to go ahead anyway (--override-reason)");
-            age += ". Reason to go ahead: " + a.overrideReason;
-        }
+    if (a.avoidingSince && *a.avoidingSince > a.start)
+        throw BadInput("avoiding since: " + isoDay(*a.avoidingSince) + " is after the start " + isoDay(a.start));
+    if (a.overrideReason.size() > 2000) throw BadInput("reason: is longer than 2000 characters");
+    bool reason = a.overrideReason.find_first_not_of(" \t") != std::string::npos;
+    std::vector<Finding> findings = checkPlan(protocol, plan, computeSchedule(protocol, plan, now), child(clientId), now);
+    // What the assignment goes ahead with: supervised challenges, then a reason for the rest.
+    std::string who = host_.user(), at = utcNow();
+    std::vector<std::pair<Override, std::string>> accepted;  // with the finding's text
+    for (const Finding& f : findings) {
+        if (!f.blocking) continue;
+        if (f.rule.rfind("triage.", 0) == 0 && a.supervised.count(f.food))
+            accepted.push_back({{f.rule, f.food, "supervised", "the challenge will be done under medical supervision", who, at}, f.text});
+        else if (reason)
+            accepted.push_back({{f.rule, f.food, "reason", a.overrideReason, who, at}, f.text});
+        else
+            throw BadInput(f.rule + ": " + f.text + " (" + f.source + "). " +
+                           (f.rule.rfind("triage.", 0) == 0 ? "Record that it will be supervised (--supervised " + f.food +
+                                                                  ") or why it is safe (--override-reason)"
+                                                            : std::string("Give a reason to go ahead (--override-reason)")));
     }
     int64_t id = 0;
     host_.savepoint([&] {
         host_.prepare(
                  "INSERT INTO elim_plans (client_id, protocol_id, protocol_json, start_date, foods, age_override, "
-                 "created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+                 "created_at, created_by, avoiding_since) VALUES (?1, ?2, ?3, ?4, ?5, '', ?6, ?7, ?8)")
             .bind(1, clientId)
             .bind(2, protocol.id)
             .bind(3, protocol.document.dump())
             .bind(4, isoDay(a.start))
             .bind(5, json(plan.foods).dump())
-            .bind(6, age)
-            .bind(7, utcNow())
-            .bind(8, host_.user())
+            .bind(6, at)
+            .bind(7, who)
+            .bind(8, a.avoidingSince ? isoDay(*a.avoidingSince) : std::string())
             .step();
         id = host_.lastInsertRowid();
+        if (!a.avoidingSince) host_.prepare("UPDATE elim_plans SET avoiding_since = NULL WHERE id = ?1").bind(1, id).step();
         json detail = {{"protocol", protocol.id}, {"version", protocol.version}, {"start", isoDay(a.start)},
                        {"foods", plan.foods}};
         addHistory(id, "assigned", a.overrideReason, detail);
         host_.audit(clientId, "protocol.assign", detail.dump());
+        for (const auto& [o, finding] : accepted) writeOverride(id, clientId, o, finding);
     });
     return id;
+}
+
+void Plans::writeOverride(int64_t planId, int64_t clientId, const Override& o, const std::string& finding) const {
+    host_.prepare("INSERT INTO elim_overrides (plan_id, rule, food, kind, reason, finding, entered_by, entered_at) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+        .bind(1, planId)
+        .bind(2, o.rule)
+        .bind(3, o.food)
+        .bind(4, o.kind)
+        .bind(5, o.reason)
+        .bind(6, finding)
+        .bind(7, o.by)
+        .bind(8, o.at)
+        .step();
+    json detail = {{"rule", o.rule}, {"food", o.food}, {"kind", o.kind}, {"finding", finding}};
+    addHistory(planId, o.kind == "supervised" ? "supervised" : "rule-overridden", o.reason, detail);
+    host_.audit(clientId, "protocol.override", detail.dump());
+}
+
+void Plans::addOverride(int64_t clientId, const std::string& rule, const std::string& food, bool supervised,
+                        const std::string& reason) {
+    LoadedPlan p = require(clientId);
+    if (!supervised) requireReason(reason);
+    if (supervised && rule.rfind("triage.", 0) != 0)
+        throw BadInput("rule: " + rule + " is not a triage rule; only a challenge can be supervised (give a reason)");
+    Day now = today();
+    Schedule s = computeSchedule(p.protocol, p.plan, now);
+    std::vector<Finding> findings = checkPlan(p.protocol, p.plan, s, child(clientId), now);
+    const Finding* found = nullptr;
+    std::string open;
+    for (const Finding& f : findings) {
+        if (f.refuses()) open += (open.empty() ? "" : ", ") + f.rule + (f.food.empty() ? "" : " (" + f.food + ")");
+        if (f.rule == rule && f.food == food && f.blocking) found = &f;
+    }
+    if (!found)
+        throw BadInput("rule: the plan does not break " + rule + (food.empty() ? "" : " for " + food) +
+                       (open.empty() ? "" : "; it breaks: " + open));
+    if (found->overridden) throw BadInput("rule: " + rule + " was already gone ahead with on " + found->overridden->at);
+    Override o{rule, food, supervised ? "supervised" : "reason",
+               supervised ? (reason.empty() ? "the challenge will be done under medical supervision" : reason) : reason,
+               host_.user(), utcNow()};
+    host_.savepoint([&] { writeOverride(p.id, clientId, o, found->text); });
 }
 
 void Plans::recordOutcome(int64_t clientId, Outcome o) {
@@ -224,20 +345,87 @@ void Plans::recordOutcome(int64_t clientId, Outcome o) {
     if (o.note.size() > 4000) throw BadInput("note: longer than 4000 characters");
     if (o.delayHours && (*o.delayHours < 0 || *o.delayHours > 240))
         throw BadInput("delay: " + std::to_string(*o.delayHours) + " hours is outside 0-240");
+    if (o.reaction == Reaction::Unknown)
+        throw BadInput("outcome: say which kind of reaction it was: immediate, fpies, delayed-mild or delayed-moderate");
     checkOutcome(p.protocol, p.plan, o, today());  // also sets the step in progress
     host_.savepoint([&] {
         auto insert = host_.prepare(
             "INSERT INTO elim_outcomes (plan_id, food, step, date, result, symptoms, delay_hours, note, entered_by, "
-            "entered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-        insert.bind(1, p.id).bind(2, o.food).bind(3, o.step).bind(4, isoDay(o.date)).bind(5, o.result);
+            "entered_at, reaction) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+        insert.bind(1, p.id).bind(2, o.food).bind(3, o.step).bind(4, isoDay(o.date));
+        insert.bind(5, o.tolerated() ? "tolerated" : "reaction");
         insert.bind(6, o.symptoms).bind(8, o.note).bind(9, host_.user()).bind(10, utcNow());
         if (o.delayHours) insert.bind(7, *o.delayHours);
         else insert.bind(7, nullptr);
+        if (o.tolerated()) insert.bind(11, nullptr);
+        else insert.bind(11, toString(o.reaction));
         insert.step();
-        json detail = {{"food", o.food}, {"step", o.step}, {"date", isoDay(o.date)}, {"result", o.result}};
+        json detail = {{"food", o.food}, {"step", o.step}, {"date", isoDay(o.date)}, {"result", toString(o.reaction)}};
         addHistory(p.id, "outcome", o.note, detail);
         host_.audit(clientId, "protocol.outcome", detail.dump());
     });
+}
+
+void Plans::review(int64_t clientId, const Review& r) {
+    LoadedPlan p = require(clientId);
+    Day now = today();
+    checkReview(p.protocol, p.plan, r, now);
+    Plan after = p.plan;
+    after.review = r;
+    checkChange(p, after);
+    host_.savepoint([&] {
+        host_.prepare("INSERT INTO elim_reviews (plan_id, kind, date, outcome, note, entered_by, entered_at) "
+                      "VALUES (?1, 'elimination', ?2, ?3, ?4, ?5, ?6)")
+            .bind(1, p.id)
+            .bind(2, isoDay(r.date))
+            .bind(3, r.outcome)
+            .bind(4, r.note)
+            .bind(5, host_.user())
+            .bind(6, utcNow())
+            .step();
+        json detail = {{"date", isoDay(r.date)}, {"outcome", r.outcome}};
+        addHistory(p.id, "reviewed", r.note, detail);
+        host_.audit(clientId, "protocol.review", detail.dump());
+    });
+}
+
+void Plans::dietitianReview(int64_t clientId, Day on, const std::string& note) {
+    LoadedPlan p = require(clientId);
+    if (on > today()) throw BadInput("date: " + isoDay(on) + " is in the future");
+    if (on < p.plan.avoidedSince())
+        throw BadInput("date: " + isoDay(on) + " is before the foods were first avoided (" + isoDay(p.plan.avoidedSince()) + ")");
+    if (note.size() > 4000) throw BadInput("note: longer than 4000 characters");
+    host_.savepoint([&] {
+        host_.prepare("INSERT INTO elim_reviews (plan_id, kind, date, note, entered_by, entered_at) "
+                      "VALUES (?1, 'dietitian', ?2, ?3, ?4, ?5)")
+            .bind(1, p.id)
+            .bind(2, isoDay(on))
+            .bind(3, note)
+            .bind(4, host_.user())
+            .bind(5, utcNow())
+            .step();
+        json detail = {{"date", isoDay(on)}};
+        addHistory(p.id, "dietitian-review", note, detail);
+        host_.audit(clientId, "protocol.dietitian-review", detail.dump());
+    });
+}
+
+void Plans::checkChange(const LoadedPlan& before, const Plan& after) const {
+    Day now = today();
+    Schedule was = computeSchedule(before.protocol, before.plan, now);
+    Schedule will = computeSchedule(before.protocol, after, now);
+    checkFactsKept(was, will, after);
+    Child c = child(before.clientId);
+    std::vector<Finding> old = checkPlan(before.protocol, before.plan, was, c, now);
+    for (const Finding& f : checkPlan(before.protocol, after, will, c, now)) {
+        if (!f.refuses()) continue;
+        bool already = std::any_of(old.begin(), old.end(), [&](const Finding& o) {
+            return o.rule == f.rule && o.food == f.food && o.refuses();
+        });
+        if (!already)
+            throw BadInput(f.rule + ": " + f.text + " (" + f.source + "); the change would break it. " +
+                           "Go ahead only with a recorded reason (protocol override)");
+    }
 }
 
 void Plans::changePhase(int64_t clientId, const std::string& kind, int days, const std::string& reason) {
@@ -249,17 +437,23 @@ void Plans::changePhase(int64_t clientId, const std::string& kind, int days, con
     if (days < def->minDays || days > def->maxDays)
         throw BadInput("days: " + std::to_string(days) + " is outside " + std::to_string(def->minDays) + "-" +
                        std::to_string(def->maxDays) + " for the " + def->title + " phase of this protocol");
+    if (def->review && p.plan.review)
+        throw BadInput("phase: the " + def->title + " phase was reviewed on " + isoDay(p.plan.review->date) +
+                       "; it can no longer change");
     Day now = today();
     Schedule before = computeSchedule(p.protocol, p.plan, now);
     const PhaseSpan* span = before.phase(kind);
-    if (span && span->end < now && span->end >= span->start)
+    if (span && scheduled(span->end) && span->end < now && span->end >= span->start)
         throw BadInput("phase: the " + def->title + " phase ended on " + isoDay(span->end) + "; it can no longer change");
     int old = p.plan.phaseDays.count(kind) ? p.plan.phaseDays[kind] : def->defaultDays;
-    p.plan.phaseDays[kind] = days;
-    Schedule after = computeSchedule(p.protocol, p.plan, now);
-    const PhaseSpan* changed = after.phase(kind);
-    if (changed && changed->end < now - 1 && days > 0)
+    Plan after = p.plan;
+    after.phaseDays[kind] = days;
+    Schedule moved = computeSchedule(p.protocol, after, now);
+    const PhaseSpan* changed = moved.phase(kind);
+    if (changed && scheduled(changed->end) && changed->end < now - 1 && days > 0)
         throw BadInput("days: the " + def->title + " phase would end on " + isoDay(changed->end) + ", before today");
+    checkChange(p, after);
+    p.plan = after;
     host_.savepoint([&] {
         savePlanColumns(p);
         json detail = {{"phase", kind}, {"from_days", old}, {"to_days", days}};
@@ -279,6 +473,9 @@ void Plans::pause(int64_t clientId, Day from, const std::string& reason) {
     }
     if (from < p.plan.start) throw BadInput("from: " + isoDay(from) + " is before the plan starts on " + isoDay(p.plan.start));
     if (from > today() + 366) throw BadInput("from: " + isoDay(from) + " is more than a year ahead");
+    Plan after = p.plan;
+    after.pauses.push_back({from, std::nullopt, reason});
+    checkChange(p, after);
     host_.savepoint([&] {
         host_.prepare("INSERT INTO elim_pauses (plan_id, from_date, reason) VALUES (?1, ?2, ?3)")
             .bind(1, p.id)
@@ -297,9 +494,26 @@ void Plans::resume(int64_t clientId, Day on) {
     for (const Pause& existing : p.plan.pauses)
         if (!existing.resumed) open = &existing;
     if (!open) throw BadInput("resume: the plan is not paused");
+    Day now = today();
+    Plan after = p.plan;
+    if (open->from > now) {
+        // A pause that has not begun is called off: nothing of it stays but its history.
+        std::erase_if(after.pauses, [](const Pause& x) { return !x.resumed; });
+        checkChange(p, after);
+        host_.savepoint([&] {
+            host_.prepare("DELETE FROM elim_pauses WHERE plan_id = ?1 AND resumed IS NULL").bind(1, p.id).step();
+            json detail = {{"from", isoDay(open->from)}};
+            addHistory(p.id, "pause-cancelled", "", detail);
+            host_.audit(clientId, "protocol.resume", detail.dump());
+        });
+        return;
+    }
     if (on <= open->from)
         throw BadInput("date: " + isoDay(on) + " is not after the pause began on " + isoDay(open->from));
-    if (on > today() + 1) throw BadInput("date: " + isoDay(on) + " is in the future; resume on the day the plan restarts");
+    if (on > now + 1) throw BadInput("date: " + isoDay(on) + " is in the future; resume on the day the plan restarts");
+    for (Pause& x : after.pauses)
+        if (!x.resumed) x.resumed = on;
+    checkChange(p, after);
     host_.savepoint([&] {
         host_.prepare("UPDATE elim_pauses SET resumed = ?2 WHERE plan_id = ?1 AND resumed IS NULL")
             .bind(1, p.id)
@@ -318,7 +532,10 @@ void Plans::skip(int64_t clientId, const std::string& food, const std::string& r
     const FoodStatus* f = s.food(food);
     if (!f) throw BadInput("food: '" + food + "' is not in this plan");
     if (!isOpen(f)) throw BadInput("food: " + f->label + " is " + f->text + "; only a food not yet challenged can be skipped");
-    p.plan.skipped.insert(food);
+    Plan after = p.plan;
+    after.skipped.insert(food);
+    checkChange(p, after);
+    p.plan = after;
     host_.savepoint([&] {
         savePlanColumns(p);
         json detail = {{"food", food}};
@@ -330,25 +547,24 @@ void Plans::skip(int64_t clientId, const std::string& food, const std::string& r
 void Plans::move(int64_t clientId, const std::string& food, int position, const std::string& reason) {
     LoadedPlan p = require(clientId);
     requireReason(reason);
-    Day now = today();
-    Schedule before = computeSchedule(p.protocol, p.plan, now);
+    Schedule before = computeSchedule(p.protocol, p.plan, today());
     const FoodStatus* f = before.food(food);
     if (!f) throw BadInput("food: '" + food + "' is not in this plan");
     if (!isOpen(f)) throw BadInput("food: " + f->label + " is " + f->text + "; only a food not yet challenged can move");
     if (position < 0 || position >= int(p.plan.foods.size()))
         throw BadInput("position: must be 1-" + std::to_string(p.plan.foods.size()));
-    auto& foods = p.plan.foods;
+    Plan after = p.plan;
+    auto& foods = after.foods;
     foods.erase(std::find(foods.begin(), foods.end(), food));
     foods.insert(foods.begin() + position, food);
-    Schedule after = computeSchedule(p.protocol, p.plan, now);
-    // What has happened stays where it happened.
-    for (const Block& b : before.blocks) {
-        if (b.state == BlockState::Planned) continue;
-        bool kept = std::any_of(after.blocks.begin(), after.blocks.end(), [&](const Block& a) {
-            return a.food == b.food && a.step == b.step && a.start == b.start && a.state == b.state;
-        });
-        if (!kept) throw BadInput("position: " + b.title + " has already started and keeps its place");
+    try {
+        checkChange(p, after);
+    } catch (const BadInput& e) {
+        std::string why = e.what();
+        if (why.rfind("change: ", 0) == 0) throw BadInput("position: " + why.substr(8));
+        throw;
     }
+    p.plan = after;
     host_.savepoint([&] {
         savePlanColumns(p);
         json detail = {{"food", food}, {"position", position + 1}};
@@ -375,46 +591,90 @@ std::vector<HistoryEntry> Plans::history(int64_t planId) const {
     return out;
 }
 
+bool PlanView::flagged() const {
+    return std::any_of(findings.begin(), findings.end(), [](const Finding& f) { return f.refuses(); });
+}
+
 std::optional<PlanView> Plans::view(int64_t clientId, Day now) const {
     auto loaded = active(clientId);
     if (!loaded) return std::nullopt;
     PlanView v;
     v.plan = std::move(*loaded);
     v.schedule = computeSchedule(v.plan.protocol, v.plan.plan, now);
-    v.diary = diaryScores(clientId, v.plan.plan.start - 14, now);
+    v.diary = diaryScores(clientId, v.plan.plan.avoidedSince() - 14, now);
+    v.poem = scores(clientId, kPoemId());
     const std::vector<DiaryDay>& days = v.diary;
-    v.suggestions = suggestOutcomes(v.plan.protocol, v.schedule, days, now);
-    if (!v.plan.ageOverride.empty()) v.warnings.push_back("Age rule overridden: " + v.plan.ageOverride);
-    if (v.schedule.paused) v.warnings.push_back("The plan is paused; dates after today assume it resumes tomorrow.");
 
-    // The protocol's own decision logic, if its plugin has any.
+    // The checks, against what is known of the child now: an intake changed
+    // after the plan began flags it.
+    Child c = child(clientId);
+    v.findings = checkPlan(v.plan.protocol, v.plan.plan, v.schedule, c, now);
+    for (const Finding& f : v.findings) {
+        std::string line = f.refuses() ? "Not safe as planned: " + f.text
+                           : f.overridden ? "Gone ahead with (" +
+                                                std::string(f.overridden->kind == "supervised" ? "supervised"
+                                                                                              : "reason: " + f.overridden->reason) +
+                                                "): " + f.text
+                                          : f.text;
+        v.warnings.push_back(line + " [" + f.source + "]");
+    }
+    for (const std::string& problem : c.history.problems) v.warnings.push_back("Triage incomplete: " + problem);
+    if (!v.schedule.lostOutcomes.empty())
+        v.warnings.push_back(std::to_string(v.schedule.lostOutcomes.size()) +
+                             " recorded outcome(s) belong to no challenge of the schedule: check the plan's history");
+    for (const Block& b : v.schedule.blocks)
+        if (b.outcome && b.outcome->reaction == Reaction::Unknown)
+            v.warnings.push_back(b.title + ": the reaction on " + displayDay(b.outcome->date) +
+                                 " was recorded before its type was asked (treated as moderate and delayed); if it was "
+                                 "immediate, refer");
+    if (v.schedule.paused)
+        v.warnings.push_back("The plan is paused since " + displayDay(*v.schedule.pausedFrom) +
+                             ": no challenge has a date until it resumes.");
+    else if (v.schedule.pausedFrom)
+        v.warnings.push_back("A pause begins on " + displayDay(*v.schedule.pausedFrom) + ".");
+
+    // The protocol's own decision logic comes first, if its plugin has any.
     json state = {{"protocol_id", v.plan.protocol.id}, {"today", isoDay(now)}, {"schedule", v.schedule.toJson(v.plan.protocol)}};
-    json client = json::parse(host_.client(clientId));
-    if (client.contains("date_of_birth"))
-        state["client"] = {{"age_months", ageInMonths(parseDay(client["date_of_birth"]), now)}};
+    if (c.birth) state["client"] = {{"age_months", ageInMonths(*c.birth, now)}};
     // The hook sees the last eight weeks of diary: enough for any window and its baseline.
     json diaryJson = json::array();
     for (const DiaryDay& d : days) {
         if (d.day < now - 56) continue;
-        json day = {{"date", isoDay(d.day)}, {"vomiting", d.vomiting}, {"reflux", d.reflux}};
+        json day = {{"date", isoDay(d.day)}, {"vomiting", d.vomiting}, {"reflux", d.reflux},
+                    {"blood_mucus", d.bloodOrMucus}, {"immediate_signs", d.immediateSigns},
+                    {"confounders", d.confounders}};
         if (d.itch) day["itch"] = *d.itch;
         if (d.sleep) day["sleep"] = *d.sleep;
-        if (d.stool) day["stool"] = *d.stool;
+        if (d.stool) day["stool"] = *d.stool, day["stool_scale"] = d.stoolScale.empty() ? "bristol" : d.stoolScale;
         diaryJson.push_back(day);
     }
     state["diary"] = diaryJson;
+    json outcomes = json::array();
+    for (const Outcome& o : v.plan.plan.outcomes)
+        outcomes.push_back({{"food", o.food}, {"step", o.step}, {"date", isoDay(o.date)}, {"result", toString(o.reaction)}});
+    state["outcomes"] = outcomes;
+    json poemJson = json::array();
+    for (const ScoreEntry& e : v.poem)
+        if (e.total) poemJson.push_back({{"instrument", e.instrumentId}, {"date", isoDay(e.takenOn)}, {"total", *e.total}});
+    state["scores"] = poemJson;
+    std::vector<Suggestion> hook;
     try {
         if (auto extra = host_.evaluateProtocol(v.plan.protocol.id, state.dump())) {
             for (const json& s : json::parse(*extra))
-                v.suggestions.push_back({s["kind"], s.value("food", ""), s.value("step", 0), s.value("outcome", ""),
-                                         s["reason"], v.plan.protocol.plugin});
+                hook.push_back({s["kind"], s.value("food", ""), s.value("step", 0), s.value("outcome", ""), s["reason"],
+                                v.plan.protocol.plugin});
         }
     } catch (const nourish::Error& e) {
         // The protocol's plugin may be gone or broken; the engine's rules still stand.
         if (e.status() != NOURISH_NOT_FOUND) v.warnings.push_back(std::string("The protocol's own checks failed: ") + e.what());
     }
+    v.suggestions = hook;
+    for (Suggestion& s : suggestOutcomes(v.plan.protocol, v.schedule, days, now)) v.suggestions.push_back(std::move(s));
+    std::vector<PoemPoint> poemPoints;
+    for (const ScoreEntry& e : v.poem)
+        if (e.total) poemPoints.push_back({e.takenOn, *e.total});
+    if (auto review = suggestReview(v.plan.protocol, v.schedule, days, poemPoints, now)) v.suggestions.push_back(*review);
 
-    v.poem = scores(clientId, kPoemId());
     const auto& poem = v.poem;
     if (v.schedule.currentPhase != "finished" && v.schedule.currentPhase != "not-started") {
         if (poem.empty()) v.suggestions.push_back({"advice", "", 0, "", "POEM has not been taken yet on this plan", "engine"});
@@ -429,14 +689,28 @@ std::optional<PlanView> Plans::view(int64_t clientId, Day now) const {
 
 namespace {
 
+std::vector<std::string> stringList(const json& answers, const char* key) {
+    std::vector<std::string> out;
+    if (answers.contains(key) && answers[key].is_array())
+        for (const json& v : answers[key])
+            if (v.is_string()) out.push_back(v.get<std::string>());
+    return out;
+}
+
 DiaryDay scoresOf(Day day, const json& answers) {
     DiaryDay d;
     d.day = day;
     if (answers.contains("itch") && answers["itch"].is_number()) d.itch = answers["itch"].get<double>();
     if (answers.contains("sleep") && answers["sleep"].is_number()) d.sleep = answers["sleep"].get<double>();
     if (answers.contains("stool") && answers["stool"].is_number_integer()) d.stool = answers["stool"].get<int>();
+    d.stoolScale = answers.value("stool_scale", "");
     d.vomiting = answers.value("vomiting", false) == true;
     d.reflux = answers.value("reflux", false) == true;
+    d.bloodOrMucus = answers.value("blood_mucus", false) == true;
+    d.flareAreas = stringList(answers, "flare_areas");
+    d.immediateSigns = stringList(answers, "immediate_signs");
+    d.confounders = stringList(answers, "confounders");
+    if (answers.contains("symptoms") && answers["symptoms"].is_string()) d.symptoms = answers["symptoms"];
     return d;
 }
 
@@ -493,19 +767,9 @@ std::vector<DiaryEntry> Plans::diary(int64_t clientId, Day from, Day to) const {
 std::vector<DiaryDay> Plans::diaryScores(int64_t clientId, Day from, Day to) const {
     std::vector<DiaryDay> out;
     auto q = host_.prepare(
-        "SELECT day, itch, sleep, stool, vomiting, reflux FROM elim_diary WHERE client_id = ?1 AND day BETWEEN ?2 AND ?3 "
-        "ORDER BY day");
+        "SELECT day, answers FROM elim_diary WHERE client_id = ?1 AND day BETWEEN ?2 AND ?3 ORDER BY day");
     q.bind(1, clientId).bind(2, isoDay(from)).bind(3, isoDay(to));
-    while (q.step()) {
-        DiaryDay d;
-        d.day = parseDay(q.text(0));
-        if (!q.isNull(1)) d.itch = q.real(1);
-        if (!q.isNull(2)) d.sleep = q.real(2);
-        if (!q.isNull(3)) d.stool = int(q.int64(3));
-        d.vomiting = q.int64(4) != 0;
-        d.reflux = q.int64(5) != 0;
-        out.push_back(d);
-    }
+    while (q.step()) out.push_back(scoresOf(parseDay(q.text(0)), json::parse(q.text(1))));
     return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,6 @@ struct LoadedPlan {
     int64_t clientId = 0;
     Protocol protocol;  // as it was when assigned
     Plan plan;
-    std::string ageOverride;
     std::string createdAt, createdBy;
 };
 
@@ -44,18 +44,23 @@ struct ScoreEntry {
 struct Assignment {
     std::string protocolId;
     Day start = 0;
-    std::vector<std::string> foods;  // empty: every food the protocol removes
-    std::string overrideReason;      // needed when an age rule is broken
+    std::optional<Day> avoidingSince;  // the foods were already avoided before the start
+    std::vector<std::string> foods;    // empty: every food the protocol removes
+    std::set<std::string> supervised;  // foods whose challenge will be done under medical supervision
+    std::string overrideReason;        // why the plan is safe although a rule refuses it
 };
 
 // The schedule with what the engine and the protocol's hook propose.
 struct PlanView {
     LoadedPlan plan;
     Schedule schedule;
+    std::vector<Finding> findings;      // triage, age and timing rules, time limits (checkPlan)
     std::vector<Suggestion> suggestions;
-    std::vector<std::string> warnings;  // age rule overridden, POEM due, ...
+    std::vector<std::string> warnings;  // every finding, overridden or not, POEM due, ...
     std::vector<DiaryDay> diary;        // from two weeks before the start until today
     std::vector<ScoreEntry> poem;
+    // A rule the plan breaks that nobody went ahead with: the plan is flagged.
+    bool flagged() const;
 };
 
 std::string utcNow();
@@ -73,12 +78,23 @@ public:
     std::vector<Protocol> protocols() const;
     Protocol protocol(const std::string& id) const;  // throws BadInput when unknown
 
-    // Checks the age rule against the client's date of birth: a problem names it,
-    // and is refused unless overrideReason is given.
+    // Checks the plan (checkPlan) before it is stored: a rule it breaks is
+    // refused, naming the rule and what caused it, unless the assignment says
+    // the challenge is supervised or gives a reason; those are kept with the
+    // plan, in its history and in the audit log.
     int64_t assign(int64_t clientId, const Assignment& assignment);
+    // The rules the plan would break if assigned (nothing is stored).
+    std::vector<Finding> check(int64_t clientId, const Assignment& assignment) const;
     void recordOutcome(int64_t clientId, Outcome outcome);
+    // Goes ahead although `rule` refuses the food's challenge (or the plan).
+    void addOverride(int64_t clientId, const std::string& rule, const std::string& food, bool supervised,
+                     const std::string& reason);
+    // The review at the end of a diagnostic elimination (may be dated in the past).
+    void review(int64_t clientId, const Review& review);
+    void dietitianReview(int64_t clientId, Day on, const std::string& note);
     void changePhase(int64_t clientId, const std::string& kind, int days, const std::string& reason);
     void pause(int64_t clientId, Day from, const std::string& reason);
+    // Ends an open pause on `on`; a pause that has not begun yet is cancelled.
     void resume(int64_t clientId, Day on);
     void skip(int64_t clientId, const std::string& food, const std::string& reason);
     // Moves a food not yet challenged to `position` (0-based) among the foods.
@@ -105,8 +121,15 @@ public:
     // The demo caseload: plans at different points for a few of the families.
     void seedDemo(const std::vector<int64_t>& clientIds);
 
+    // The child as the checks see them: name, date of birth, allergy history.
+    Child child(int64_t clientId) const;
+
 private:
     LoadedPlan require(int64_t clientId) const;
+    // Writes a change to the plan after checking that it keeps every fact and
+    // breaks no rule it did not break before (unless gone ahead with).
+    void checkChange(const LoadedPlan& before, const Plan& after) const;
+    void writeOverride(int64_t planId, int64_t clientId, const Override& o, const std::string& finding) const;
     void addHistory(int64_t planId, const std::string& change, const std::string& reason,
                     const nlohmann::json& detail) const;
     void savePlanColumns(const LoadedPlan& p) const;

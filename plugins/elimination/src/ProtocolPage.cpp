@@ -1,6 +1,7 @@
 #include "ProtocolPage.h"
 
 #include <wx/button.h>
+#include <wx/checkbox.h>
 #include <wx/checklst.h>
 #include <wx/choice.h>
 #include <wx/dialog.h>
@@ -13,6 +14,7 @@
 #include <wx/spinctrl.h>
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
+#include <wx/wrapsizer.h>
 
 #include <cmath>
 
@@ -41,14 +43,10 @@ wxStaticText* heading(wxWindow* parent, const wxString& text) {
 
 using FormDialogBase = nourish::wxui::RowsDialog;
 
-// "¼ portion", "double": short enough for the diary grid.
-std::string shortDose(const Block& b, double dose) {
-    if (b.ladder || dose < 1) {
-        if (std::abs(dose - 0.25) < 1e-6) return "\u00bc portion";
-        if (std::abs(dose - 0.5) < 1e-6) return "\u00bd portion";
-        if (std::abs(dose - 0.75) < 1e-6) return "\u00be portion";
-    }
-    return doseText(b, dose);
+// The day's amount, short enough for the diary grid.
+std::string shortDose(const Block& b, Day day) {
+    std::string amount = b.amountOn(day);
+    return amount.size() > 40 ? amount.substr(0, amount.find(' ', 30)) + "…" : amount;
 }
 
 wxTextCtrl* dateField(wxWindow* parent, Day day) { return new wxTextCtrl(parent, wxID_ANY, u8(isoDay(day))); }
@@ -65,17 +63,35 @@ public:
         body()->AddSpacer(0);
         body()->Add(summary, 1, wxEXPAND);
         auto* start = row("Start date", dateField(this, today()), "start-date");
+        auto* since = row("Avoided since\n(if before the start)", new wxTextCtrl(this, wxID_ANY), "avoiding-since");
+        since->SetHint("YYYY-MM-DD");
         auto* foods = row("Foods to eliminate", new wxCheckListBox(this, wxID_ANY, wxDefaultPosition, FromDIP(wxSize(-1, 110))),
                           "food-choice");
-        auto* reason = row("Reason (only to go ahead\nagainst an age rule)", new wxTextCtrl(this, wxID_ANY), "override-reason");
+        auto* notes = new wxStaticText(this, wxID_ANY, "");
+        notes->SetName("food-notes");
+        notes->SetForegroundColour(nourish::wxui::kWarningInk);
+        body()->AddSpacer(0);
+        body()->Add(notes, 1, wxEXPAND);
+        auto* supervised = row("Challenges done under\nmedical supervision",
+                               new wxCheckListBox(this, wxID_ANY, wxDefaultPosition, FromDIP(wxSize(-1, 70))),
+                               "supervised-choice");
+        auto* reason = row("Reason to go ahead\n(only against a rule)", new wxTextCtrl(this, wxID_ANY), "override-reason");
         auto fill = [=, this] {
             int i = choice->GetSelection();
             foods->Clear();
+            supervised->Clear();
             if (i < 0) return;
             const Protocol& p = protocols_[size_t(i)];
-            for (const std::string& f : p.defaultOrder()) foods->Check(foods->Append(u8(p.food(f)->label)));
+            std::string said;
+            for (const std::string& f : p.defaultOrder()) {
+                foods->Check(foods->Append(u8(p.food(f)->label)), p.food(f)->byDefault);
+                supervised->Append(u8(p.food(f)->label));
+                if (!p.food(f)->note.empty()) said += (said.empty() ? "" : "\n") + p.food(f)->label + ": " + p.food(f)->note;
+            }
             summary->SetLabel(u8(p.summary));
             summary->Wrap(FromDIP(420));
+            notes->SetLabel(u8(said));
+            notes->Wrap(FromDIP(420));
             Layout();
             Fit();
         };
@@ -89,9 +105,12 @@ public:
             Assignment a;
             a.protocolId = p.id;
             a.start = parseDay(str(start->GetValue()), "start date");
+            if (!since->GetValue().empty()) a.avoidingSince = parseDay(str(since->GetValue()), "avoided since");
             auto order = p.defaultOrder();
-            for (unsigned k = 0; k < foods->GetCount(); ++k)
+            for (unsigned k = 0; k < foods->GetCount(); ++k) {
                 if (foods->IsChecked(k)) a.foods.push_back(order[k]);
+                if (supervised->IsChecked(k)) a.supervised.insert(order[k]);
+            }
             if (a.foods.empty()) throw BadInput("foods: choose at least one food to eliminate");
             a.overrideReason = str(reason->GetValue());
             plans.assign(clientId, a);
@@ -116,9 +135,33 @@ public:
                                            " (" + b.title + ")"
                                      : b.title));
         }
-        wxString results[] = {"Tolerated", "Mild symptoms", "Reaction"};
-        auto* result = row("Outcome", new wxRadioBox(this, wxID_ANY, "", wxDefaultPosition, wxDefaultSize, 3, results, 3),
-                           "outcome-result");
+        // Nothing chosen for her: what happened is hers to say.
+        static const Reaction kinds[] = {Reaction::None, Reaction::Immediate, Reaction::Fpies, Reaction::DelayedMild,
+                                         Reaction::DelayedModerate};
+        auto* result = row("What happened", new wxChoice(this, wxID_ANY), "outcome-result");
+        result->Append("Tolerated: no symptoms at the full amount");
+        result->Append(u8("Immediate reaction: within about 2 hours, or hives, swelling, wheeze, repeated vomiting, floppiness"));
+        result->Append(u8("FPIES-like: repeated vomiting 1–4 hours after, pale or floppy"));
+        result->Append("Delayed, mild: a small flare or looser stools, hours to days later");
+        result->Append("Delayed, moderate: a clear flare, disturbed nights or gut symptoms");
+        auto* consequence = new wxStaticText(this, wxID_ANY, "");
+        consequence->SetName("outcome-consequence");
+        body()->AddSpacer(0);
+        body()->Add(consequence, 1, wxEXPAND);
+        result->Bind(wxEVT_CHOICE, [=, this](wxCommandEvent&) {
+            int k = result->GetSelection();
+            const Protocol& p = view.plan.protocol;
+            std::string text = k == 1 || k == 2 ? "The food is stopped for good and no home retry is planned: refer for "
+                                                  "specialist assessment."
+                               : k == 3 ? p.delayedMild.advice
+                               : k == 4 ? p.delayedModerate.advice
+                                        : "";
+            consequence->SetLabel(u8(text));
+            consequence->Wrap(FromDIP(420));
+            consequence->SetForegroundColour(k == 1 || k == 2 ? nourish::wxui::kWarningInk : nourish::wxui::kQuietInk);
+            Layout();
+            Fit();
+        });
         auto* date = row("Date", dateField(this, today()), "outcome-date");
         auto* symptoms = row("Symptoms", new wxTextCtrl(this, wxID_ANY), "outcome-symptoms");
         auto* delay = row("Hours after eating", new wxTextCtrl(this, wxID_ANY), "outcome-delay");
@@ -128,15 +171,14 @@ public:
         if (suggestion) {
             auto it = std::find(ids.begin(), ids.end(), suggestion->food);
             if (it != ids.end()) food->SetSelection(int(it - ids.begin()));
-            result->SetSelection(suggestion->outcome == "reaction" ? 2 : suggestion->outcome == "mild" ? 1 : 0);
-            note->SetValue(u8("Suggested: " + suggestion->reason));
+            note->SetValue(u8("Suggested (" + suggestion->outcome + "): " + suggestion->reason));
         }
         finish([=, &plans] {
             if (food->GetSelection() < 0) throw BadInput("food: no challenge is open");
+            if (result->GetSelection() < 0) throw BadInput("what happened: choose one");
             Outcome o;
             o.food = ids[size_t(food->GetSelection())];
-            static const char* values[] = {"tolerated", "mild", "reaction"};
-            o.result = values[result->GetSelection()];
+            o.reaction = kinds[result->GetSelection()];
             o.date = parseDay(str(date->GetValue()), "date");
             o.symptoms = str(symptoms->GetValue());
             o.note = str(note->GetValue());
@@ -151,6 +193,75 @@ public:
             plans.recordOutcome(clientId, o);
         });
     }
+};
+
+// The review at the end of a diagnostic elimination.
+class ReviewDialog : public FormDialogBase {
+public:
+    ReviewDialog(wxWindow* parent, Plans& plans, int64_t clientId, const PlanView& view)
+        : FormDialogBase(parent, "Review the elimination", "review-elimination") {
+        std::string suggested;
+        for (const Suggestion& s : view.suggestions)
+            if (s.kind == "review" || (s.kind == "advice" && s.reason.find("record the review") != std::string::npos))
+                suggested = s.reason;
+        auto* hint = new wxStaticText(this, wxID_ANY, u8(suggested.empty() ? "Compare the skin and the diary with the start of "
+                                                                           "the elimination."
+                                                                         : "Suggested: " + suggested));
+        hint->Wrap(FromDIP(440));
+        hint->SetName("review-suggestion");
+        body()->AddSpacer(0);
+        body()->Add(hint, 1, wxEXPAND);
+        auto* outcome = row("Outcome", new wxChoice(this, wxID_ANY), "review-outcome");
+        outcome->Append("Improved: reintroduce the foods one at a time");
+        outcome->Append("No improvement: reintroduce all the foods; the elimination did not help");
+        auto* date = row("Date of the review", dateField(this, today()), "review-date");
+        auto* note = row("Note", new wxTextCtrl(this, wxID_ANY, "", wxDefaultPosition, FromDIP(wxSize(-1, 60)), wxTE_MULTILINE),
+                         "review-note");
+        finish([=, &plans] {
+            if (outcome->GetSelection() < 0) throw BadInput("outcome: choose one");
+            plans.review(clientId, {parseDay(str(date->GetValue()), "date"),
+                                    outcome->GetSelection() == 0 ? "improved" : "no-improvement", str(note->GetValue())});
+        });
+    }
+};
+
+// Going ahead against a rule the plan breaks: supervised, or a reason.
+class GoAheadDialog : public FormDialogBase {
+public:
+    GoAheadDialog(wxWindow* parent, Plans& plans, int64_t clientId, const PlanView& view)
+        : FormDialogBase(parent, "Go ahead against a rule", "go-ahead") {
+        for (const Finding& f : view.findings)
+            if (f.refuses()) open_.push_back(f);
+        auto* rule = row("Rule", new wxChoice(this, wxID_ANY), "go-ahead-rule");
+        for (const Finding& f : open_) rule->Append(u8(f.rule + (f.food.empty() ? "" : " (" + f.food + ")")));
+        auto* text = new wxStaticText(this, wxID_ANY, "");
+        text->SetName("go-ahead-text");
+        body()->AddSpacer(0);
+        body()->Add(text, 1, wxEXPAND);
+        auto* supervised = row("", new wxCheckBox(this, wxID_ANY, "The challenge will be done under medical supervision"),
+                               "go-ahead-supervised");
+        auto* reason = row("Reason", new wxTextCtrl(this, wxID_ANY), "go-ahead-reason");
+        auto show = [=, this] {
+            int i = rule->GetSelection();
+            text->SetLabel(i < 0 ? wxString() : u8(open_[size_t(i)].text + " [" + open_[size_t(i)].source + "]"));
+            text->Wrap(FromDIP(440));
+            supervised->Enable(i >= 0 && open_[size_t(i)].rule.rfind("triage.", 0) == 0);
+            Layout();
+            Fit();
+        };
+        rule->Bind(wxEVT_CHOICE, [show](wxCommandEvent&) { show(); });
+        if (!open_.empty()) rule->SetSelection(0);
+        show();
+        finish([=, this, &plans] {
+            int i = rule->GetSelection();
+            if (i < 0) throw BadInput("rule: nothing refuses this plan");
+            bool sup = supervised->IsEnabled() && supervised->GetValue();
+            plans.addOverride(clientId, open_[size_t(i)].rule, open_[size_t(i)].food, sup, str(reason->GetValue()));
+        });
+    }
+
+private:
+    std::vector<Finding> open_;
 };
 
 class ChangeDialog : public FormDialogBase {
@@ -236,14 +347,16 @@ public:
         status_->SetName("protocol-status");
         sizer->Add(status_, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, gap / 2);
 
-        auto* buttons = new wxBoxSizer(wxHORIZONTAL);
+        auto* buttons = new wxWrapSizer(wxHORIZONTAL);  // wraps on a small screen rather than cutting buttons off
         assign_ = addButton(buttons, "Start a plan...", "assign-protocol-button");
         outcome_ = addButton(buttons, "Record outcome...", "record-outcome-button");
         change_ = addButton(buttons, "Change plan...", "change-plan-button");
         poem_ = addButton(buttons, "POEM...", "poem-button");
         diaryDay_ = addButton(buttons, "Full diary entry...", "diary-entry-button");
         history_ = addButton(buttons, "Plan history", "plan-history-button");
-        sizer->Add(buttons, 0, wxLEFT | wxRIGHT | wxTOP, gap);
+        review_ = addButton(buttons, "Review...", "review-button");
+        goAhead_ = addButton(buttons, "Go ahead...", "go-ahead-button");
+        sizer->Add(buttons, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, gap);
 
         timeline_ = new TimelinePanel(this);
         sizer->Add(timeline_, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, gap);
@@ -319,6 +432,7 @@ public:
             if (i < 0 && suggestions_->GetItemCount() > 0) i = 0;
             if (i >= 0 && size_t(i) < shown_.size()) {
                 if (shown_[size_t(i)].kind == "outcome") recordOutcome(&shown_[size_t(i)]);
+                else if (shown_[size_t(i)].kind == "review" && view_) runDialog<ReviewDialog>(plans_, clientId_, *view_);
                 else if (shown_[size_t(i)].reason.rfind("POEM", 0) == 0) takePoem();
             }
         });
@@ -327,6 +441,12 @@ public:
         });
         poem_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { takePoem(); });
         history_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { showHistory(); });
+        review_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+            if (view_) runDialog<ReviewDialog>(plans_, clientId_, *view_);
+        });
+        goAhead_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+            if (view_) runDialog<GoAheadDialog>(plans_, clientId_, *view_);
+        });
         diaryDay_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { fullEntry(); });
         earlier->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { weekEnd_ -= 7; showWeek(); });
         later->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
@@ -366,6 +486,8 @@ public:
         bool plan = view_.has_value();
         assign_->Enable(clientId_ != 0 && !plan);
         for (wxButton* b : {outcome_, change_, confirm_, history_}) b->Enable(plan);
+        review_->Enable(plan && view_->schedule.reviewDueOn.has_value());
+        goAhead_->Enable(plan && view_->flagged());
         poem_->Enable(clientId_ != 0);
         diaryDay_->Enable(clientId_ != 0);
         saveWeek_->Enable(clientId_ != 0);
@@ -383,22 +505,26 @@ public:
             const Schedule& s = v.schedule;
             title_->SetLabel(u8(v.plan.protocol.title));
             std::string line;
-            if (const PhaseSpan* ph = s.phaseOn(now))
+            if (s.paused) line = "Paused since " + displayDay(*s.pausedFrom) + ": no challenge has a date until the plan resumes";
+            else if (s.reviewDue) line = "Review due: the elimination ended on " + displayDay(*s.reviewDueOn);
+            else if (const PhaseSpan* ph = s.phaseOn(now))
                 line = ph->title + " phase, day " + std::to_string(now - ph->start + 1) +
-                       (ph->kind == "reintroduction" ? "" : " of " + std::to_string(ph->end - ph->start + 1));
+                       (ph->kind == "reintroduction" || !scheduled(ph->end) ? "" : " of " + std::to_string(ph->end - ph->start + 1));
             else line = s.currentPhase == "finished" ? "Finished" : "Starts on " + displayDay(v.plan.plan.start);
-            if (const Block* b = s.blockOn(now); b && b->doseOn(now) > 0)
-                line += ". Today: " + b->title + ", " + doseText(*b, b->doseOn(now)) +
-                        (b->portion.empty() ? "" : "; one portion is " + b->portion);
-            line += ". Planned end: " + displayDay(s.end) + ".";
+            if (const Block* b = s.blockOn(now); b && b->doseOn(now) > 0 && !s.paused)
+                line += ". Today: " + b->title + ", " + b->amountOn(now) +
+                        (b->portion.empty() ? "" : "; a whole portion is " + b->portion) +
+                        (b->setting == "supervised" ? " (supervised)" : "");
+            if (scheduled(s.end) && !s.paused) line += ". Planned end: " + displayDay(s.end) + ".";
             for (const std::string& w : v.warnings) line += "\n" + w;
             status_->SetLabel(u8(line));
+            status_->SetForegroundColour(v.flagged() ? nourish::wxui::kWarningInk : GetForegroundColour());
             status_->Wrap(std::max(FromDIP(640), GetClientSize().x - FromDIP(20)));
             timeline_->set(v.plan.protocol, v.plan.plan, s, now);
             for (const FoodStatus& f : s.foods) {
                 long i = foods_->InsertItem(foods_->GetItemCount(), u8(f.label));
                 foods_->SetItem(i, 1, u8(f.text));
-                wxColour c = f.state == FoodState::Reacted ? wxColour(0xB0, 0x1E, 0x1E)
+                wxColour c = f.state == FoodState::Reacted || f.state == FoodState::Referred ? wxColour(0xB0, 0x1E, 0x1E)
                              : f.state == FoodState::Tolerated || f.state == FoodState::Reintroduced ? wxColour(0x2E, 0x7D, 0x32)
                              : f.state == FoodState::Challenging || f.state == FoodState::AwaitingDecision
                                  ? wxColour(0x1F, 0x4E, 0x8C)
@@ -428,7 +554,7 @@ private:
     wxButton* addButton(wxSizer* sizer, const wxString& label, const char* name) {
         auto* b = new wxButton(this, wxID_ANY, label);
         b->SetName(name);
-        sizer->Add(b, 0, wxRIGHT, FromDIP(6));
+        sizer->Add(b, 0, wxRIGHT | wxBOTTOM, FromDIP(6));
         return b;
     }
 
@@ -512,7 +638,7 @@ private:
             std::string challenge;
             if (view_) {
                 if (const Block* b = view_->schedule.blockOn(d); b && b->doseOn(d) > 0)
-                    challenge = b->title + ": " + shortDose(*b, b->doseOn(d));
+                    challenge = b->title + ": " + shortDose(*b, d);
             }
             grid_->SetCellValue(r, 0, u8(challenge));
             const json answers = week_.count(d) ? week_[d] : json::object();
@@ -620,6 +746,8 @@ private:
     wxButton* poem_ = nullptr;
     wxButton* diaryDay_ = nullptr;
     wxButton* history_ = nullptr;
+    wxButton* review_ = nullptr;
+    wxButton* goAhead_ = nullptr;
     wxButton* confirm_ = nullptr;
     wxButton* saveWeek_ = nullptr;
     TimelinePanel* timeline_ = nullptr;

@@ -1,28 +1,11 @@
 #include "Report.h"
 
 #include <cmath>
+#include <cstdlib>
 
 namespace elim {
 
 using nlohmann::json;
-
-std::string doseText(const Block& b, double dose) {
-    std::string amount;
-    if (b.ladder || dose < 1) {
-        if (std::abs(dose - 0.25) < 1e-6) amount = "a quarter";
-        else if (std::abs(dose - 0.5) < 1e-6) amount = "half";
-        else if (std::abs(dose - 0.75) < 1e-6) amount = "three quarters";
-        else if (std::abs(dose - 1) < 1e-6) amount = "a whole portion";
-        else amount = std::to_string(int(std::lround(dose * 100))) + "% of a portion";
-        if (dose < 1 - 1e-6) amount += " of a portion";
-    } else {
-        if (std::abs(dose - 1) < 1e-6) amount = "one portion";
-        else if (std::abs(dose - 2) < 1e-6) amount = "double portion";
-        else if (std::abs(dose - 3) < 1e-6) amount = "triple portion";
-        else amount = std::to_string(int(std::lround(dose))) + " portions";
-    }
-    return amount;
-}
 
 json renderPlanSection(const Plans& plans, int64_t clientId, Day now) {
     json blocks = json::array();
@@ -61,11 +44,12 @@ json renderPlanSection(const Plans& plans, int64_t clientId, Day now) {
 
     json next = json::array();
     for (const Block& b : s.blocks) {
-        if (b.state != BlockState::Planned && b.state != BlockState::Current) continue;
+        if ((b.state != BlockState::Planned && b.state != BlockState::Current) || !scheduled(b.start)) continue;
         std::string doses;
         for (size_t i = 0; i < b.doses.size(); ++i) {
             Day d = b.start + int(i) * b.daysPerDose;
-            doses += (doses.empty() ? "" : "; ") + displayDay(d, false) + ": " + doseText(b, b.doses[i]);
+            if (d < now) continue;  // past doses are not "next"
+            doses += (doses.empty() ? "" : "; ") + displayDay(d, false) + ": " + b.amountOn(d);
         }
         std::string what = b.ladder ? b.title + " (step " + std::to_string(b.step + 1) + " of " + std::to_string(b.steps) + ")"
                                     : b.title;
@@ -76,8 +60,8 @@ json renderPlanSection(const Plans& plans, int64_t clientId, Day now) {
     if (!next.empty()) {
         blocks.push_back({{"type", "heading"}, {"level", 2}, {"text", "Next challenges"}});
         blocks.push_back({{"type", "table"}, {"columns", {"Food", "Dates", "How much, day by day"}}, {"rows", next}});
-        if (!p.reaction.advice.empty())
-            blocks.push_back({{"type", "paragraph"}, {"text", "If there is a reaction: " + p.reaction.advice}});
+        if (!p.delayedModerate.advice.empty())
+            blocks.push_back({{"type", "paragraph"}, {"text", "If there is a reaction: " + p.delayedModerate.advice}});
     }
 
     json back = json::array();
@@ -90,8 +74,12 @@ json renderPlanSection(const Plans& plans, int64_t clientId, Day now) {
         blocks.push_back({{"type", "bullets"}, {"items", back}});
     }
     json reacted = json::array();
-    for (const FoodStatus& f : s.foods)
+    for (const FoodStatus& f : s.foods) {
         if (f.state == FoodState::Reacted) reacted.push_back(f.label + ": " + f.text);
+        if (f.state == FoodState::Referred)
+            reacted.push_back(f.label + ": keep avoiding it completely and see your doctor, who can refer your child "
+                                        "to an allergy specialist. Do not try it again at home.");
+    }
     if (!reacted.empty()) {
         blocks.push_back({{"type", "heading"}, {"level", 2}, {"text", "Foods that caused a reaction"}});
         blocks.push_back({{"type", "bullets"}, {"items", reacted}});

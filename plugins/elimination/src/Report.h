@@ -10,7 +10,4 @@ namespace elim {
 // (schemas/report-document.schema.json), for one client only.
 nlohmann::json renderPlanSection(const Plans& plans, int64_t clientId, Day today);
 
-// "¼ portion", "double portion": a dose as a family reads it.
-std::string doseText(const Block& block, double dose);
-
 }  // namespace elim

@@ -64,27 +64,27 @@ void Notes::seedDemo(const std::vector<int64_t>& clientIds) {
              {"skin", "Dry, red patches on both cheeks, scratching at night. POEM 14 today."},
              {"poem_today", 14},
              {"gut", "Stools soft, once a day. Some reflux after feeds, no vomiting."},
-             {"plan", "Start the common-trigger elimination after one baseline week: no dairy, egg, soy or gluten, "
-                      "and nothing processed. Keep the diary every evening; do POEM every Sunday."},
+             {"plan", "A four-week milk-free trial: no cow's milk in any form, including yoghurt and baked foods. "
+                      "Keep the diary every evening; do POEM every Sunday. We review together at the end of the four weeks."},
              {"recommendations",
               {rec("include", "Mashed salmon twice a week, ground chia or flax in porridge", "omega-3 calms inflammation"),
                rec("include", "Carrot and sweet potato purée", "vitamin A for skin repair"),
                rec("supplement", "Infant probiotic drops (Lactobacillus rhamnosus)", "support for the gut", "5 drops daily",
                    "8 weeks"),
-               rec("avoid", "Dairy, egg, soy and gluten, including hidden sources", "the elimination phase"),
+               rec("avoid", "Cow's milk, including butter, cheese, yoghurt and milk in baked foods", "the milk-free trial"),
                rec("hydration", "Sips of water with every meal", "solids need fluid too")}}},
             true);
     booked(clientIds[0], 4, "09:30", 45, "follow-up");
 
     // Ollie (14 months), on the milk ladder; an addendum after the follow-up.
     written(clientIds[1], kInitial, 70,
-            {{"concern", "Flares after dairy; hives once after cow's milk at 11 months."},
+            {{"concern", "Flares and loose stools the day after dairy; never hives or swelling. Milk blood test negative."},
              {"history", "Older sister with egg allergy, outgrown. Emollient and wet wraps at night."},
              {"feeding", "Formula stopped at 12 months; oat drink since."},
              {"feeding_mode", "none"},
              {"skin", "Eczema in elbow and knee folds, POEM 11."},
              {"gut", "Loose stools most days while on dairy."},
-             {"plan", "Dairy out for four weeks, then the milk ladder from step 1 (malted milk biscuit)."},
+             {"plan", "Milk-free since 6 months; the milk ladder from step 1 (malted milk biscuit) after four more weeks."},
              {"recommendations",
               {rec("include", "Pumpkin seeds (ground), lentils, beef", "zinc for skin healing"),
                rec("include", "Bone broth in soups", "collagen and gelatin for the gut lining"),
@@ -96,7 +96,7 @@ void Notes::seedDemo(const std::vector<int64_t>& clientIds) {
          {"diary_review", "Itch 2-3 most days, POEM down from 11 to 5."},
          {"poem_today", 5},
          {"challenges", "Step 1 (malted milk biscuit) tolerated over three days."},
-         {"plan_changes", "Go on with the ladder: step 2 (cookie) next week, two days per dose."},
+         {"plan_changes", "Go on with the ladder: step 2 (muffin) next, two days per amount."},
          {"recommendations",
           {rec("include", "Coconut yoghurt, sauerkraut in small amounts", "fermented foods for the gut"),
            rec("other", "Tummy time and baby massage after the bath", "movement helps digestion")}}},

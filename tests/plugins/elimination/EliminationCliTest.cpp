@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "Engine.h"
+#include "nourish/core/Store.h"
 #include "support/Process.h"
 #include "support/TempDir.h"
 
@@ -16,7 +17,9 @@ using nourish::test::runProcess;
 namespace {
 
 const char* kCommon = "org.nourish.elimination.common-triggers";
+const char* kTrial = "org.nourish.elimination.milk-trial";
 const char* kMilk = "org.nourish.elimination.milk-ladder";
+const char* kEgg = "org.nourish.elimination.egg-ladder";
 const char* kPoem = "org.nourish.instrument.poem";
 
 class EliminationCliTest : public ::testing::Test {
@@ -48,6 +51,21 @@ protected:
         return r.exitCode == 0 ? json::parse(r.output) : json();
     }
     std::string daysAgo(int n) { return elim::isoDay(elim::today() - n); }
+    // The lines that say what was wrong (the third party's refused test documents log lines of their own).
+    static int errorLines(const std::string& text) {
+        int n = 0;
+        for (size_t at = text.find("error: "); at != std::string::npos; at = text.find("error: ", at + 1))
+            n += at == 0 || text[at - 1] == '\n';
+        return n;
+    }
+    // A completed intake with these reactions to food.
+    void submitIntake(const std::string& client, const json& reactions) {
+        json answers = {{"feeding_type", "solids"}, {"solids_started", true}, {"eczema_onset_months", 4},
+                        {"eczema_areas", {"face"}},   {"stool_scale", "bristol"},  {"asthma", false},
+                        {"adrenaline", false},        {"food_reactions", reactions}, {"goals", "calm skin"}};
+        auto r = cli({"intake", "submit", client, "org.nourish.intake.infant-eczema", "--answers", file(answers, "intake.json")});
+        ASSERT_EQ(r.exitCode, 0) << r.error;
+    }
     nourish::test::TempDir dir;
 };
 
@@ -58,8 +76,8 @@ TEST_F(EliminationCliTest, ProtocolsFromEveryPluginAreListed_ABrokenOneIsRefused
     ASSERT_EQ(r.exitCode, 0) << r.error;
     std::vector<std::string> ids;
     for (const json& p : json::parse(r.output)) ids.push_back(p["id"]);
-    EXPECT_EQ(ids, (std::vector<std::string>{kCommon, kMilk, "org.nourish.elimination.egg-ladder",
-                                             "org.example.test.two-food", "org.example.test.bad-hook"}));
+    EXPECT_EQ(ids, (std::vector<std::string>{kCommon, kTrial, kMilk, kEgg, "org.example.test.two-food",
+                                             "org.example.test.bad-hook"}));
     auto plugins = cli({"plugins", "--json"});
     EXPECT_NE(plugins.output.find("a protocol it offers was refused (org.example.test.protocols): "
                                   "$[1].challenges[1].food: 'peanut' is not one of the foods this protocol removes"),
@@ -74,10 +92,10 @@ TEST_F(EliminationCliTest, AssignComputesTheScheduleAndKeepsHistory) {
     json s = schedule();
     EXPECT_EQ(s["start"], start);
     EXPECT_EQ(s["current_phase"], "baseline");
-    ASSERT_EQ(s["challenges"].size(), 2u);
-    EXPECT_EQ(s["challenges"][0]["food"], "egg") << "the protocol's order, not the order typed";
-    EXPECT_EQ(s["challenges"][0]["doses"].size(), 3u);
-    EXPECT_EQ(s["foods"][0]["status"], "avoiding");
+    EXPECT_EQ(s["challenges"].size(), 0u) << "a diagnostic elimination dates no challenge before its review";
+    ASSERT_EQ(s["foods"].size(), 2u);
+    EXPECT_EQ(s["foods"][0]["food"], "egg") << "the protocol's order, not the order typed";
+    EXPECT_EQ(s["foods"][0]["status"], "review-due");
 
     auto again = cli({"protocol", "assign", "1", kMilk, "--start", start});
     EXPECT_EQ(again.exitCode, 2);
@@ -90,19 +108,78 @@ TEST_F(EliminationCliTest, AssignComputesTheScheduleAndKeepsHistory) {
     EXPECT_EQ(history[1]["change"], "phase-length");
     EXPECT_EQ(history[1]["reason"], "settled fast");
     EXPECT_EQ(history[1]["detail"]["to_days"], 21);
+    // Peanut is offered, never removed unless chosen.
+    EXPECT_EQ(schedule()["foods"].size(), 2u);
 }
 
-TEST_F(EliminationCliTest, AgeRule_RefusesUnlessThePractitionerGivesAReason) {
-    auto r = cli({"protocol", "assign", "2", kMilk, "--start", daysAgo(0)});
+TEST_F(EliminationCliTest, TriageBeforeAHomeChallenge_RefusesAnImmediateHistory_NamingTheIntakeAnswer) {
+    submitIntake("1", {{{"food", "egg"}, {"onset", "minutes"}, {"signs", {"hives", "swelling"}}}});
+    auto r = cli({"protocol", "assign", "1", kEgg, "--start", daysAgo(0)});
     EXPECT_EQ(r.exitCode, 2);
-    EXPECT_NE(r.error.find("error: age: Bo will be 5 months old"), std::string::npos) << r.error;
-    EXPECT_NE(r.error.find("starts at 9 months"), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find("error: triage.immediate: "), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find("food_reactions[1] (Egg)"), std::string::npos) << "which answer of which intake: " << r.error;
+    EXPECT_NE(r.error.find("within minutes, with hives and swelling of the lips, face or eyes"), std::string::npos) << r.error;
+    EXPECT_EQ(errorLines(r.error), 1) << r.error;
+    EXPECT_EQ(cli({"protocol", "schedule", "1"}).exitCode, 2) << "nothing was stored";
+
+    // `protocol check` lists every rule without storing anything.
+    auto check = cli({"protocol", "check", "1", kEgg, "--start", daysAgo(0)});
+    EXPECT_EQ(check.exitCode, 2);
+    EXPECT_NE(check.output.find("REFUSED  triage.immediate (egg)"), std::string::npos) << check.output;
+
+    // Supervised, it goes ahead, and it is kept on the plan, in its history and the audit log.
+    r = cli({"protocol", "assign", "1", kEgg, "--start", daysAgo(0), "--supervised", "egg"});
+    ASSERT_EQ(r.exitCode, 0) << r.error;
+    json s = schedule();
+    bool kept = false;
+    for (const json& w : s["warnings"]) kept |= w.get<std::string>().rfind("Gone ahead with (supervised): ", 0) == 0;
+    EXPECT_TRUE(kept) << s["warnings"].dump(2);
+    auto history = json::parse(cli({"protocol", "history", "1", "--json"}).output);
+    ASSERT_EQ(history.size(), 2u);
+    EXPECT_EQ(history[1]["change"], "supervised");
+    nourish::Store store(dir / "n.db", nourish::Store::Open::ExistingOnly);
+    nourish::Statement audit(store.db(), "SELECT count(*) FROM audit_events WHERE action = 'org.nourish.elimination:protocol.override'");
+    ASSERT_TRUE(audit.step());
+    EXPECT_EQ(audit.int64(0), 1);
+}
+
+TEST_F(EliminationCliTest, AnIntakeChangedAfterThePlanBegan_FlagsThePlan_UntilItIsGoneAheadWith) {
+    ASSERT_EQ(cli({"protocol", "assign", "1", kEgg, "--start", daysAgo(0)}).exitCode, 0);
+    submitIntake("1", {{{"food", "egg"}, {"onset", "within_2_hours"}, {"signs", {"hives"}}, {"anaphylaxis", false}}});
+    json s = schedule();
+    bool flagged = false;
+    for (const json& w : s["warnings"])
+        flagged |= w.get<std::string>().find("Not safe as planned: ") == 0 &&
+                   w.get<std::string>().find("immediate-type reaction to Egg") != std::string::npos;
+    EXPECT_TRUE(flagged) << s["warnings"].dump(2);
+    auto wrong = cli({"protocol", "override", "1", "--rule", "age.bsaci-age", "--food", "egg", "--reason", "x"});
+    EXPECT_EQ(wrong.exitCode, 2);
+    EXPECT_NE(wrong.error.find("it breaks: triage.immediate (egg)"), std::string::npos) << wrong.error;
+    auto ok = cli({"protocol", "override", "1", "--rule", "triage.immediate", "--food", "egg", "--supervised"});
+    ASSERT_EQ(ok.exitCode, 0) << ok.error;
+    s = schedule();
+    for (const json& w : s["warnings"]) EXPECT_EQ(w.get<std::string>().find("Not safe as planned"), std::string::npos) << w;
+}
+
+TEST_F(EliminationCliTest, AgeRules_NameTheRuleTheAgeAndTheDateItPasses_ThenAReasonGoesAhead) {
+    auto r = cli({"protocol", "assign", "2", kMilk, "--start", daysAgo(0), "--avoiding-since", daysAgo(200)});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.error.find("error: age.imap-age: The milk ladder starts at the earliest at 9-12 months of age: Bo would be 5 months old"),
+              std::string::npos)
+        << r.error;
+    EXPECT_NE(r.error.find("the rule passes on "), std::string::npos) << r.error;
     EXPECT_EQ(cli({"protocol", "schedule", "2"}).exitCode, 2) << "nothing was stored";
-    r = cli({"protocol", "assign", "2", kMilk, "--start", daysAgo(0), "--override-reason", "paediatrician asked"});
+    // Two foods for a baby of 5 months: refused for its own reason.
+    auto infant = cli({"protocol", "assign", "2", kCommon, "--start", daysAgo(0), "--foods", "dairy,soy"});
+    EXPECT_EQ(infant.exitCode, 2);
+    EXPECT_NE(infant.error.find("error: infant-elimination: Bo is 5 months old"), std::string::npos) << infant.error;
+    r = cli({"protocol", "assign", "2", kMilk, "--start", daysAgo(0), "--avoiding-since", daysAgo(200),
+             "--override-reason", "paediatrician asked"});
     ASSERT_EQ(r.exitCode, 0) << r.error;
     json s = schedule("2");
-    ASSERT_EQ(s["warnings"].size(), 1u);
-    EXPECT_NE(s["warnings"][0].get<std::string>().find("paediatrician asked"), std::string::npos);
+    bool kept = false;
+    for (const json& w : s["warnings"]) kept |= w.get<std::string>().find("paediatrician asked") != std::string::npos;
+    EXPECT_TRUE(kept) << s["warnings"].dump(2);
 }
 
 TEST_F(EliminationCliTest, BadInputIsRefusedOnOneLineAndNothingIsStored) {
@@ -117,45 +194,107 @@ TEST_F(EliminationCliTest, BadInputIsRefusedOnOneLineAndNothingIsStored) {
         {{"protocol", "assign", "2", "org.example.nope", "--start", daysAgo(1)}, "error: protocol: there is no protocol 'org.example.nope'"},
         {{"protocol", "assign", "2", kCommon, "--start", "2025-02-29"}, "error: --start: '2025-02-29' is not a date in the calendar"},
         {{"protocol", "assign", "2", kCommon, "--start", daysAgo(1), "--foods", "dairy,nuts"}, "error: foods: 'nuts' is not a food of"},
+        {{"protocol", "assign", "2", kCommon, "--start", daysAgo(1), "--supervised", "fish"}, "error: supervised: 'fish' is not a food of this plan"},
         {{"protocol", "assign", "9", kCommon, "--start", daysAgo(1)}, "error: client: there is no client with id 9"},
         {{"protocol", "outcome", "1", "nuts", "tolerated"}, "error: food: 'nuts' is not in this plan"},
-        {{"protocol", "outcome", "1", "dairy", "tolerated"}, "error: date: the Dairy (cow's milk) challenge starts on"},
-        {{"protocol", "outcome", "1", "soy", "tolerated", "--date", daysAgo(-1)}, "is in the future"},
-        {{"protocol", "outcome", "1", "soy", "fine"}, "error: outcome: 'fine' is not one of tolerated, mild, reaction"},
-        {{"protocol", "outcome", "1", "soy", "reaction", "--delay-hours", "soon"}, "error: --delay-hours: 'soon' is not a whole number"},
+        {{"protocol", "outcome", "1", "soy", "fine"}, "error: outcome: 'fine' is not one of tolerated, immediate, fpies"},
+        {{"protocol", "outcome", "1", "soy", "reaction"}, "error: outcome: say which kind of reaction: immediate"},
+        {{"protocol", "outcome", "1", "soy", "delayed-mild", "--delay-hours", "soon"}, "error: --delay-hours: 'soon' is not a whole number"},
+        {{"protocol", "outcome", "1", "soy", "tolerated"}, "error: food: the challenge of 'soy' is already decided"},
         {{"protocol", "change", "1", "--phase", "elimination", "--days", "99", "--reason", "x"}, "error: days: 99 is outside 14-42"},
         {{"protocol", "change", "1", "--phase", "baseline", "--days", "3", "--reason", "x"}, "error: phase: the Baseline phase ended on"},
         {{"protocol", "change", "1", "--phase", "elimination", "--days", "30"}, "error: reason: is required"},
-        {{"protocol", "skip", "1", "processed", "--reason", "x"}, "error: food: Processed foods is avoided"},
+        {{"protocol", "skip", "1", "processed", "--reason", "x"}, "error: food: Processed foods (cut down) is avoided"},
         {{"protocol", "resume", "1"}, "error: resume: the plan is not paused"},
         {{"protocol", "pause", "1", "--from", daysAgo(60), "--reason", "ill"}, "is before the plan starts"},
+        {{"protocol", "review", "1", "--outcome", "better"}, "error: outcome: 'better' is not one of improved, no-improvement"},
+        {{"protocol", "review", "1", "--outcome", "improved", "--date", daysAgo(-1)}, "is in the future"},
+        {{"protocol", "review", "1"}, "error: --outcome: is required"},
+        {{"protocol", "dietitian-review", "1", "--date", daysAgo(-2)}, "is in the future"},
+        {{"protocol", "override", "1", "--rule", "triage.immediate", "--food", "egg", "--reason", "x"},
+         "error: rule: the plan does not break triage.immediate for egg"},
+        {{"protocol", "override", "1", "--rule", "triage.immediate"}, "error: --reason: is required"},
         {{"protocol", "frobnicate", "1"}, "error: protocol: unknown subcommand 'frobnicate'"},
         {{"protocol", "schedule", "1", "--verbose"}, "error: --verbose: is not an option here"},
     };
+    // Everything above acts on a plan whose review is recorded and whose soy challenge is decided.
+    ASSERT_EQ(cli({"protocol", "review", "1", "--outcome", "improved", "--date", daysAgo(6)}).exitCode, 0);
+    ASSERT_EQ(cli({"protocol", "outcome", "1", "soy", "tolerated", "--date", daysAgo(0)}).exitCode, 0);
+    before = schedule();
+    size_t events = json::parse(cli({"protocol", "history", "1", "--json"}).output).size();
     for (const Row& row : rows) {
         SCOPED_TRACE(row.args[1] + " " + row.message);
         auto r = cli(row.args);
         EXPECT_EQ(r.exitCode, 2) << r.output;
         EXPECT_NE(r.error.find(row.message), std::string::npos) << r.error;
+        EXPECT_EQ(errorLines(r.error), 1) << r.error;
     }
     EXPECT_EQ(schedule(), before);
-    EXPECT_EQ(json::parse(cli({"protocol", "history", "1", "--json"}).output).size(), 1u);
+    EXPECT_EQ(json::parse(cli({"protocol", "history", "1", "--json"}).output).size(), events);
 }
 
-TEST_F(EliminationCliTest, OutcomesRecomputeTheRest_AndAReactionIsKept) {
-    // 40 days ago: baseline 7 + elimination 28, soy from 5 days ago (day 6 of 6 today).
+TEST_F(EliminationCliTest, TheReview_EndsTheElimination_ImprovedReintroducesOneAtATime_NoneBringsAllBack) {
+    // 40 days ago: baseline 7 + elimination 28 ended 6 days ago; nothing moves until the review.
     ASSERT_EQ(cli({"protocol", "assign", "1", kCommon, "--start", daysAgo(40)}).exitCode, 0);
     json s = schedule();
-    EXPECT_EQ(s["foods"][0]["text"], "challenging (day 6 of 6)");
-    auto r = cli({"protocol", "outcome", "1", "soy", "reaction", "--date", daysAgo(4), "--symptoms", "hives",
-                  "--delay-hours", "2"});
-    ASSERT_EQ(r.exitCode, 0) << r.error;
-    EXPECT_NE(r.output.find("Soy: reacted"), std::string::npos) << r.output;
+    EXPECT_EQ(s["current_phase"], "review-due");
+    EXPECT_EQ(s["review_due_on"], daysAgo(6));
+    EXPECT_TRUE(s["challenges"].empty());
+    ASSERT_EQ(cli({"protocol", "review", "1", "--outcome", "improved", "--date", daysAgo(3), "--note", "POEM 18 to 9"}).exitCode, 0);
     s = schedule();
+    ASSERT_FALSE(s["challenges"].empty());
+    EXPECT_EQ(s["challenges"][0]["start"], daysAgo(2)) << "the day after the review";
+    EXPECT_EQ(cli({"protocol", "review", "1", "--outcome", "improved"}).exitCode, 2) << "one review";
+
+    ASSERT_EQ(cli({"protocol", "assign", "2", kCommon, "--start", daysAgo(40), "--foods", "dairy", "--override-reason",
+                   "x"}).exitCode, 0);
+    ASSERT_EQ(cli({"protocol", "review", "2", "--outcome", "no-improvement", "--date", daysAgo(5)}).exitCode, 0);
+    s = schedule("2");
+    EXPECT_TRUE(s["challenges"].empty());
+    EXPECT_EQ(s["foods"][0]["status"], "back-in-diet");
+    EXPECT_EQ(s["current_phase"], "finished");
+}
+
+TEST_F(EliminationCliTest, ReactionsByType_AnImmediateOneStopsTheFoodAndNeverSchedulesAHomeRetry) {
+    ASSERT_EQ(cli({"protocol", "assign", "1", kEgg, "--start", daysAgo(40)}).exitCode, 0);  // step 1 from 12 days ago
+    auto r = cli({"protocol", "outcome", "1", "egg", "immediate", "--date", daysAgo(10), "--symptoms", "hives",
+                  "--delay-hours", "0"});
+    ASSERT_EQ(r.exitCode, 0) << r.error;
+    EXPECT_NE(r.output.find("refer for specialist assessment"), std::string::npos) << r.output;
+    json s = schedule();
+    ASSERT_EQ(s["challenges"].size(), 1u) << "no retry, no next step";
+    EXPECT_EQ(s["challenges"][0]["state"], "stopped");
+    EXPECT_EQ(s["foods"][0]["status"], "stopped-refer");
+    auto again = cli({"protocol", "outcome", "1", "egg", "tolerated", "--date", daysAgo(1)});
+    EXPECT_EQ(again.exitCode, 2);
+    EXPECT_NE(again.error.find("it is not challenged again on this plan"), std::string::npos) << again.error;
+}
+
+TEST_F(EliminationCliTest, OutcomesAreFacts_APauseAfterOne_AndAnOpenPause_KeepThem) {
+    // The repro: a plan from 27 Oct, soy reacted on 1 Dec, paused from 2 Dec.
+    int startAgo = 40;
+    ASSERT_EQ(cli({"protocol", "assign", "1", kCommon, "--start", daysAgo(startAgo), "--foods", "soy,egg"}).exitCode, 0);
+    ASSERT_EQ(cli({"protocol", "review", "1", "--outcome", "improved", "--date", daysAgo(6)}).exitCode, 0);
+    ASSERT_EQ(cli({"protocol", "outcome", "1", "soy", "delayed-moderate", "--date", daysAgo(2)}).exitCode, 0);
+    ASSERT_EQ(cli({"protocol", "pause", "1", "--from", daysAgo(1), "--reason", "holiday"}).exitCode, 0);
+    json s = schedule();
     EXPECT_EQ(s["challenges"][0]["state"], "reacted");
-    EXPECT_EQ(s["challenges"][1]["start"], daysAgo(0)) << "stop, wait 3 days, then the next food";
-    EXPECT_EQ(s["foods"][0]["status"], "reacted");
-    EXPECT_EQ(s["foods"][1]["status"], "challenging");
+    EXPECT_EQ(s["foods"][0]["status"], "reacted") << s["foods"].dump(2);
+    EXPECT_EQ(s["challenges"][1]["state"], "paused");
+    EXPECT_TRUE(s["challenges"][1]["start"].is_null()) << "no date while paused";
+    EXPECT_EQ(s["current_phase"], "paused");
+    ASSERT_EQ(cli({"protocol", "resume", "1", "--date", daysAgo(0)}).exitCode, 0);
+    s = schedule();
+    EXPECT_EQ(s["challenges"][0]["state"], "reacted") << "still, after the resume";
+    EXPECT_EQ(s["challenges"][1]["start"], daysAgo(-2)) << "3 days' wait after the reaction, one of them paused";
+
+    // A pause that has not begun is called off by resume.
+    ASSERT_EQ(cli({"protocol", "pause", "1", "--from", daysAgo(-10), "--reason", "trip"}).exitCode, 0);
+    ASSERT_EQ(cli({"protocol", "resume", "1"}).exitCode, 0);
+    s = schedule();
+    EXPECT_FALSE(s.contains("paused_from"));
+    auto history = json::parse(cli({"protocol", "history", "1", "--json"}).output);
+    EXPECT_EQ(history.back()["change"], "pause-cancelled");
 }
 
 TEST_F(EliminationCliTest, ADiaryValueOutOfRange_IsRefusedAndNothingStored) {
