@@ -64,6 +64,8 @@ Clients
 Settings
   settings get KEY | settings set KEY VALUE     practice.name, practice.practitioner,
                                                 practice.address, practice.phone, practice.email,
+                                                practice.hours, practice.country (GB, IE, US...),
+                                                practice.emergency_number (empty: the country's),
                                                 and the keys plugins declare
 Plugins
   plugins [--json]                every plugin found: state, reason, capabilities

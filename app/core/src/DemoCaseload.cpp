@@ -73,7 +73,9 @@ int seedDemoCaseload(Store& store) {
                                      {"practice.practitioner", "Claire Hughes, Registered Nutritionist"},
                                      {"practice.address", "12 Orchard Lane\nBristol BS1 4AB"},
                                      {"practice.phone", "+44 117 496 0000"},
-                                     {"practice.email", "hello@littleroots.example.org"}},
+                                     {"practice.email", "hello@littleroots.example.org"},
+                                     {"practice.hours", "Monday to Friday, 9am to 5pm"},
+                                     {"practice.country", "GB"}},
                                     actor);
 
     Date today = Date::today();

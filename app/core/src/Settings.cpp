@@ -1,6 +1,7 @@
 #include "nourish/core/Settings.h"
 
 #include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "nourish/core/AuditLog.h"
@@ -12,8 +13,9 @@
 namespace nourish {
 
 const std::vector<std::string>& PracticeSettings::keys() {
-    static const std::vector<std::string> k{"practice.name",  "practice.practitioner", "practice.address",
-                                            "practice.phone", "practice.email",        "practice.logo"};
+    static const std::vector<std::string> k{"practice.name",    "practice.practitioner", "practice.address",
+                                            "practice.phone",   "practice.email",        "practice.logo",
+                                            "practice.hours",   "practice.country",      "practice.emergency_number"};
     return k;
 }
 
@@ -27,6 +29,27 @@ std::optional<std::string> PracticeSettings::get(const std::string& key) {
     s->bind(1, key);
     if (!s->step()) return std::nullopt;
     return s->text(0);
+}
+
+std::optional<std::string> PracticeSettings::emergencyNumberOf(const std::string& country) {
+    // The public emergency number families are told to call (ETSI/EU 112,
+    // national numbers where 112 is not the first one people know).
+    static const std::vector<std::pair<std::string, std::string>> numbers = {
+        {"GB", "999"}, {"US", "911"}, {"CA", "911"}, {"AU", "000"}, {"NZ", "111"}, {"IE", "112"},
+        {"AT", "112"}, {"BE", "112"}, {"BG", "112"}, {"HR", "112"}, {"CY", "112"}, {"CZ", "112"},
+        {"DK", "112"}, {"EE", "112"}, {"FI", "112"}, {"FR", "112"}, {"DE", "112"}, {"GR", "112"},
+        {"HU", "112"}, {"IT", "112"}, {"LV", "112"}, {"LT", "112"}, {"LU", "112"}, {"MT", "112"},
+        {"NL", "112"}, {"PL", "112"}, {"PT", "112"}, {"RO", "112"}, {"SK", "112"}, {"SI", "112"},
+        {"ES", "112"}, {"SE", "112"}, {"NO", "113"}, {"IS", "112"}, {"CH", "144"}};
+    for (auto& [code, number] : numbers)
+        if (code == country) return number;
+    return std::nullopt;
+}
+
+std::optional<std::string> PracticeSettings::emergencyNumber() {
+    if (auto typed = get("practice.emergency_number")) return typed;
+    if (auto country = get("practice.country")) return emergencyNumberOf(*country);
+    return std::nullopt;
 }
 
 namespace {
@@ -46,6 +69,16 @@ std::string checked(const std::string& key, const std::string& raw) {
     std::string check = value;
     if (key == "practice.address") std::erase(check, '\n');
     if (hasControlCharacters(check)) throw ValidationError(key, "must not contain control characters");
+    if (key == "practice.country" && !value.empty()) {
+        for (char& c : value) c = char(std::toupper(static_cast<unsigned char>(c)));
+        if (value.size() != 2 || !std::isalpha(static_cast<unsigned char>(value[0])) ||
+            !std::isalpha(static_cast<unsigned char>(value[1])))
+            throw ValidationError(key, "'" + value + "' is not a two-letter country code (GB, IE, FR, US...)");
+    }
+    if (key == "practice.emergency_number" && !value.empty() &&
+        (value.size() < 2 || value.size() > 6 ||
+         !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })))
+        throw ValidationError(key, "'" + value + "' is not an emergency number (2 to 6 digits, such as 999, 112 or 911)");
     if (key == "practice.email" && !value.empty() && !isPlausibleEmail(value))
         throw ValidationError(key, "'" + value + "' is not an email address");
     return value;

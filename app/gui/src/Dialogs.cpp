@@ -315,16 +315,46 @@ void editPracticeSettings(wxWindow* parent, Store& store) {
                                                           {"practice.practitioner", "Practitioner"},
                                                           {"practice.address", "Address"},
                                                           {"practice.phone", "Phone"},
-                                                          {"practice.email", "Email"}};
+                                                          {"practice.email", "Email"},
+                                                          {"practice.hours", "Opening hours"},
+                                                          {"practice.country", "Country (GB, IE, US...)"},
+                                                          {"practice.emergency_number", "Emergency number"}};
     std::vector<std::pair<std::string, wxTextCtrl*>> controls;
     for (auto& [key, label] : fields) {
         long style = std::string(key) == "practice.address" ? wxTE_MULTILINE : 0;
         auto* control = new wxTextCtrl(&dialog, wxID_ANY, u8(settings.get(key).value_or("")), wxDefaultPosition,
                                        style ? dialog.FromDIP(wxSize(-1, 64)) : wxDefaultSize, style);
+        if (std::string(key) == "practice.emergency_number") {
+            control->SetName("practice-emergency-number");
+            control->SetHint("empty: the country's number");
+        }
+        if (std::string(key) == "practice.country") control->SetName("practice-country");
         addRow(&dialog, grid, label, control);
         controls.emplace_back(key, control);
     }
+    auto* emergency = new wxStaticText(&dialog, wxID_ANY, "");
+    emergency->SetName("practice-emergency-shown");
+    // What families will read, as it is typed.
+    auto showEmergency = [&] {
+        std::string typed, country;
+        for (auto& [key, control] : controls) {
+            if (key == "practice.emergency_number") typed = text(control);
+            if (key == "practice.country") country = text(control);
+        }
+        for (char& c : country) c = char(std::toupper(static_cast<unsigned char>(c)));
+        auto number = !typed.empty() ? std::optional<std::string>(typed) : PracticeSettings::emergencyNumberOf(country);
+        emergency->SetLabel(number ? u8("Plan summaries tell families to call " + *number + " in an emergency.")
+                                   : "Set the country or the emergency number: plan summaries tell families which "
+                                     "number to call in an emergency.");
+        emergency->SetForegroundColour(number ? wxNullColour : wxColour(170, 40, 30));
+        dialog.Layout();
+    };
+    for (auto& [key, control] : controls)
+        if (key == "practice.country" || key == "practice.emergency_number")
+            control->Bind(wxEVT_TEXT, [&](wxCommandEvent&) { showEmergency(); });
     sizer->Add(grid, 1, wxEXPAND | wxLEFT | wxRIGHT, dialog.FromDIP(10));
+    sizer->Add(emergency, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, dialog.FromDIP(10));
+    showEmergency();
     auto* error = errorLabel(&dialog);
     sizer->Add(error, 0, wxEXPAND | wxALL, dialog.FromDIP(10));
     sizer->Add(dialog.CreateStdDialogButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxALL, dialog.FromDIP(10));

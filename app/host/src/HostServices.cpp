@@ -242,7 +242,9 @@ int32_t settingGet(const nourish_host* host, const char* key, const nourish_sink
         std::optional<std::string> v;
         if (k.rfind("practice.", 0) == 0) {
             if (!PracticeSettings::isKey(k)) return int32_t(NOURISH_NOT_FOUND);
-            v = PracticeSettings(rt.sql->store()).get(k);
+            // The emergency number a family reads: the one typed, or the country's.
+            v = k == "practice.emergency_number" ? PracticeSettings(rt.sql->store()).emergencyNumber()
+                                                 : PracticeSettings(rt.sql->store()).get(k);
         } else {
             PluginSettings settings(rt.sql->store(), rt.record->id());
             v = isSecret(*rt.record, k) ? settings.getSecret(k) : settings.get(k);

@@ -17,6 +17,11 @@ public:
     static bool isKey(const std::string& key);
 
     std::optional<std::string> get(const std::string& key);
+    // The number a family calls in an emergency: practice.emergency_number
+    // when set, otherwise the number of practice.country (GB 999, IE and the
+    // EU 112, US and CA 911, AU 000, NZ 111); nothing when neither is known.
+    std::optional<std::string> emergencyNumber();
+    static std::optional<std::string> emergencyNumberOf(const std::string& country);
     // Throws ValidationError for an unknown key or a bad value.
     void set(const std::string& key, const std::string& value, const Actor& actor);
     // Several at once: all are checked before any is written, one transaction,
