@@ -333,6 +333,70 @@ T* named(wxWindow* parent, const char* name) {
     return dynamic_cast<T*>(parent->FindWindow(name));
 }
 
+// Triage in the GUI: an egg ladder at home for a child whose intake records
+// hives within minutes of egg is refused, the dialog says which answer of
+// which intake and stays open; ticking "supervised" goes ahead, kept as an
+// override in the store and the audit log and as a warning on the plan.
+TEST_F(MainWindowTest, ProtocolPage_TriageRefusesAHomeLadder_AndGoesAheadOnlyWhenSupervised) {
+    int64_t id = ClientStore(*store).search("williams", 5)[0].id;  // Theo, 4 years old
+    nourish::test::TempDir files;
+    nourish::test::writeFile(files / "answers.json",
+                             R"({"feeding_type": "solids", "solids_started": true, "eczema_onset_months": 4,
+                                 "eczema_areas": ["face"], "stool_scale": "bristol", "usual_stool": 4, "asthma": false,
+                                 "adrenaline": false, "goals": "Eat egg at birthday parties",
+                                 "food_reactions": [{"food": "egg", "onset": "minutes", "signs": ["hives", "swelling"]}]})");
+    auto submitted = nourish::test::runProcess(
+        NOURISH_CLI_PATH,
+        {"--store", (dir / "n.db").string(), "intake", "submit", std::to_string(id), "org.nourish.intake.infant-eczema",
+         "--answers", (files / "answers.json").string()},
+        {"NOURISH_PLUGIN_PATH="});
+    ASSERT_EQ(submitted.exitCode, 0) << submitted.error;
+    wxWindow* page = openProtocolPage(frame, id);
+    ASSERT_NE(page, nullptr);
+    pumpFor(300);
+
+    std::string refused, assignedLabel;
+    bool stayedOpen = false, done = false;
+    WhenOpen<> assign("assign-protocol", [&](wxDialog* dialog) {
+        auto* choice = named<wxChoice>(dialog, "protocol-choice");
+        for (unsigned i = 0; i < choice->GetCount(); ++i)
+            if (choice->GetString(i) == "Egg ladder") choice->SetSelection(int(i));
+        wxCommandEvent changed(wxEVT_CHOICE, choice->GetId());
+        changed.SetEventObject(choice);
+        choice->ProcessWindowEvent(changed);
+        named<wxTextCtrl>(dialog, "start-date")->SetValue(wxString::FromUTF8(elim::isoDay(elim::today())));
+        click(dialog->FindWindow(wxID_OK));
+        refused = named<wxStaticText>(dialog, "dialog-problem")->GetLabel().utf8_string();
+        std::replace(refused.begin(), refused.end(), '\n', ' ');  // the label wraps
+        stayedOpen = dialog->IsModal();
+        auto* supervised = named<wxCheckListBox>(dialog, "supervised-choice");
+        ASSERT_EQ(supervised->GetCount(), 1u);
+        supervised->Check(0);
+        done = true;
+        click(dialog->FindWindow(wxID_OK));
+    });
+    click(page->FindWindow("assign-protocol-button"));
+    ASSERT_TRUE(pumpUntil([&] { return done && !wxWindow::FindWindowByName("assign-protocol"); }, 8000));
+    EXPECT_TRUE(stayedOpen) << "a refused plan keeps the dialog open";
+    EXPECT_NE(refused.find("triage.immediate"), std::string::npos) << refused;
+    EXPECT_NE(refused.find("intake of " + elim::displayDay(elim::today()) + ", food reaction 1 (Egg)"), std::string::npos) << "names the intake and the answer: " << refused;
+    EXPECT_NE(refused.find("within minutes, with hives"), std::string::npos) << "names the answer: " << refused;
+    pumpFor(200);
+    EXPECT_EQ(named<wxStaticText>(page, "protocol-title")->GetLabel(), "Egg ladder");
+    Statement o(store->db(),
+                "SELECT rule, food, kind FROM elim_overrides JOIN elim_plans p ON p.id = plan_id WHERE p.client_id = ?1");
+    o.bind(1, id);
+    ASSERT_TRUE(o.step()) << "the override is kept";
+    EXPECT_EQ(o.text(0), "triage.immediate");
+    EXPECT_EQ(o.text(1), "egg");
+    EXPECT_EQ(o.text(2), "supervised");
+    bool audited = false;
+    for (const auto& e : AuditLog(*store).forClient(id))
+        audited = audited || e.action == "org.nourish.elimination:protocol.override";
+    EXPECT_TRUE(audited);
+    snapshot(frame, "protocol-triage-supervised");
+}
+
 TEST_F(MainWindowTest, ProtocolPage_AssignRecordAnOutcomeKeepADiaryWeek) {
     int64_t id = ClientStore(*store).search("patel", 5)[0].id;  // Maya, 5 years old
     wxWindow* page = openProtocolPage(frame, id);

@@ -19,8 +19,9 @@ const char* kProtocolUsage =
     "usage: nourish-cli protocol list [--json]\n"
     "       nourish-cli protocol show PROTOCOL_ID [--json]\n"
     "       nourish-cli protocol assign CLIENT PROTOCOL_ID --start YYYY-MM-DD [--foods dairy,egg]\n"
-    "                 [--avoiding-since D] [--supervised FOOD,FOOD] [--override-reason R]\n"
-    "       nourish-cli protocol check CLIENT PROTOCOL_ID --start YYYY-MM-DD [--foods ...] [--avoiding-since D]\n"
+    "                 [--avoiding-since D] [--supervised FOOD,FOOD] [--override-reason R] [--mother]\n"
+    "       nourish-cli protocol check CLIENT PROTOCOL_ID --start YYYY-MM-DD [--foods ...] [--avoiding-since D] [--mother]\n"
+    "                 (--mother: the breastfeeding mother follows the diet for her baby)\n"
     "       nourish-cli protocol schedule CLIENT [--json]\n"
     "       nourish-cli protocol outcome CLIENT FOOD tolerated|immediate|fpies|delayed-mild|delayed-moderate\n"
     "                 [--date D] [--note T] [--symptoms S] [--delay-hours N]\n"
@@ -99,6 +100,7 @@ void printSchedule(const PlanView& v, Day now, const nourish::Output& out) {
     auto day = [](Day d) { return scheduled(d) ? isoDay(d) : std::string("(when the plan resumes)"); };
     out << p.title << " (" << p.id << ") from " << isoDay(v.plan.plan.start) << " to " << day(s.end)
         << (s.paused ? "  [paused]" : "") << (s.reviewDue ? "  [review due]" : "") << "\n";
+    if (v.plan.plan.byMother) out << "followed by the breastfeeding mother\n";
     for (const std::string& w : v.warnings) out << "warning: " << w << "\n";
     out << "\nphases\n";
     for (const PhaseSpan& ph : s.phases) {
@@ -180,6 +182,7 @@ int protocolCommand(nourish::Host host, Args& a, const nourish::Output& out) {
         Assignment as;
         as.start = parseDay(a.required("--start", "the first day of the plan, YYYY-MM-DD"), "--start");
         if (auto since = a.option("--avoiding-since")) as.avoidingSince = parseDay(*since, "--avoiding-since");
+        as.byMother = a.flag("--mother");
         if (auto foods = a.option("--foods")) {
             as.foods = splitList(*foods);
             if (as.foods.empty()) throw BadInput("--foods: give at least one food, e.g. dairy,egg");

@@ -32,12 +32,13 @@ void Plans::seedDemo(const std::vector<int64_t>& clientIds) {
         std::string reason;               // why the practitioner goes ahead against a rule
         bool reviewImproved = false;      // the review at the end of the elimination
         int dietitianDaysAgo = 0;         // a dietitian's review, this many days ago (0: none)
+        bool byMother = false;            // the breastfeeding mother follows the diet too
     };
     // A milk-free trial waiting for its review; mid-way up the milk ladder; an
     // elimination gone ahead with for a baby, with an immediate reaction
     // referred; one stepped back on the egg ladder.
     const std::vector<Story> stories = {
-        {"org.nourish.elimination.milk-trial", 30, {}, 6, {}, 0, "", false, 0},
+        {"org.nourish.elimination.milk-trial", 30, {}, 6, {}, 0, "", false, 0, true},
         {"org.nourish.elimination.milk-ladder", 53, {Reaction::None, Reaction::None, Reaction::None, Reaction::None}, 11,
          {}, 6, "", false, 20},
         {"org.nourish.elimination.common-triggers", 58, {Reaction::None, Reaction::Immediate, Reaction::None}, 8,
@@ -62,6 +63,7 @@ void Plans::seedDemo(const std::vector<int64_t>& clientIds) {
         a.foods = story.foods;
         if (story.avoidedMonthsBefore) a.avoidingSince = addMonths(start, -story.avoidedMonthsBefore);
         a.overrideReason = story.reason;
+        a.byMother = story.byMother;
         assign(clientId, a);
         if (story.reviewImproved) {
             LoadedPlan p = *active(clientId);

@@ -53,11 +53,11 @@ public:
     }
 
     std::string reportSectionsJson() const override {
-        return R"([{"id": "elimination-plan", "title": "Your elimination plan", "order": 30}])";
+        return R"([{"id": "elimination-plan", "title": "Your food plan", "order": 30}])";
     }
     std::string renderReportSection(const std::string&, int64_t clientId) override {
         host_->client(clientId);  // a client that does not exist is an error, not an empty plan
-        return elim::renderPlanSection(elim::Plans(*host_), clientId, elim::today()).dump();
+        return elim::renderPlanSection(*host_, clientId, elim::today()).dump();
     }
 
 private:

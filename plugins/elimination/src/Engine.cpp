@@ -135,6 +135,7 @@ Protocol Protocol::fromJson(const json& d) {
     p.version = d.at("version");
     p.format = d.value("format", 1);
     p.title = d.at("title");
+    p.familyTitle = d.value("family_title", "");
     p.summary = d.value("summary", "");
     p.plugin = d.value("plugin", "");
     p.audience = strings(d, "audience");
@@ -995,10 +996,20 @@ std::vector<Finding> checkPlan(const Protocol& protocol, const Plan& plan, const
                      (early.empty() ? std::string(": removing two or more foods from a baby's diet")
                                     : ": avoiding " + list(early) + " in infancy") +
                      " can harm growth and raises the risk of allergy; record why it is needed",
-                 "NIAID addendum guidelines for the prevention of peanut allergy (Togias et al. 2017); AAAAI/ACAAI "
-                 "atopic dermatitis guideline (Chu et al. 2024); NICE CG116 (2011)",
+                 "NIAID addendum guidelines for the prevention of peanut allergy (Togias et al. 2017); AAAAI work group "
+                 "report on atopic dermatitis and food allergy (Singh et al. 2022); NICE CG57 (2007)",
                  addMonths(*child.birth, 12));
     }
+
+    // A mother who changes her diet for her breastfed baby: only a targeted
+    // exclusion, with a dietitian, and her own calcium and vitamin D.
+    if (plan.byMother)
+        add("mother-exclusion", "", false,
+             "The breastfeeding mother follows this plan: a maternal exclusion only when food allergy is strongly "
+             "suspected, with a dietitian's supervision; her calcium (1,250 mg a day) and vitamin D (10 micrograms a "
+             "day) are on the family's summary",
+             "NICE CG57 (2007), identification and management of trigger factors (maternal exclusion); NHS dietetic "
+             "leaflets on a milk-free diet while breastfeeding (calcium 1,250 mg, vitamin D 10 micrograms)");
 
     // Foods kept out of the diet for more than eight weeks need a dietitian's review.
     Day since = plan.avoidedSince();

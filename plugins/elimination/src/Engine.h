@@ -109,6 +109,7 @@ struct Protocol {
     int version = 0;
     int format = 1;  // 2: every dose measurable, every challenge's setting and allergen stated
     std::string title;
+    std::string familyTitle;  // as a family reads it ("" : the title without its bracketed part)
     std::string summary;
     std::string plugin;  // the plugin that offers it
     std::vector<std::string> audience;
@@ -195,6 +196,7 @@ struct Plan {
     std::optional<Review> review;
     std::vector<Day> dietitianReviews;
     std::vector<Override> overrides;
+    bool byMother = false;  // the breastfeeding mother follows the diet (the baby is not given the foods)
     Day avoidedSince() const { return avoidingSince ? std::min(*avoidingSince, start) : start; }
     const Override* overrideFor(const std::string& rule, const std::string& food) const;
 };

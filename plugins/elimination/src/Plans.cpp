@@ -53,8 +53,11 @@ std::string Plans::migrationsJson() {
         "kind TEXT NOT NULL CHECK (kind IN ('elimination', 'dietitian')), date TEXT NOT NULL, "
         "outcome TEXT CHECK (outcome IN ('improved', 'no-improvement')), note TEXT NOT NULL DEFAULT '', "
         "entered_by TEXT NOT NULL, entered_at TEXT NOT NULL);";
+    // Who follows the diet: the child, or the breastfeeding mother for her baby.
+    const char* v3 = "ALTER TABLE elim_plans ADD COLUMN followed_by TEXT NOT NULL DEFAULT 'child';";
     return json::array({{{"version", 1}, {"name", "plans, diary and scores"}, {"sql", v1}},
-                        {{"version", 2}, {"name", "reaction types, overrides, reviews"}, {"sql", v2}}})
+                        {{"version", 2}, {"name", "reaction types, overrides, reviews"}, {"sql", v2}},
+                        {{"version", 3}, {"name", "a plan the breastfeeding mother follows"}, {"sql", v3}}})
         .dump();
 }
 
@@ -108,7 +111,7 @@ Protocol Plans::protocol(const std::string& id) const {
 std::optional<LoadedPlan> Plans::active(int64_t clientId) const {
     auto q = host_.prepare(
         "SELECT id, protocol_json, start_date, foods, skipped, phase_days, age_override, created_at, created_by, "
-        "avoiding_since FROM elim_plans WHERE client_id = ?1 AND active = 1");
+        "avoiding_since, followed_by FROM elim_plans WHERE client_id = ?1 AND active = 1");
     q.bind(1, clientId);
     if (!q.step()) return std::nullopt;
     LoadedPlan p;
@@ -125,6 +128,7 @@ std::optional<LoadedPlan> Plans::active(int64_t clientId) const {
     p.createdAt = q.text(7);
     p.createdBy = q.text(8);
     if (!q.isNull(9)) p.plan.avoidingSince = parseDay(q.text(9));
+    p.plan.byMother = q.text(10) == "mother";
     auto overrides = host_.prepare(
         "SELECT rule, food, kind, reason, entered_by, entered_at FROM elim_overrides WHERE plan_id = ?1 ORDER BY id");
     overrides.bind(1, p.id);
@@ -217,6 +221,10 @@ Plan planFrom(const Protocol& protocol, const Assignment& a) {
     Plan plan;
     plan.start = a.start;
     plan.avoidingSince = a.avoidingSince;
+    plan.byMother = a.byMother;
+    if (a.byMother && std::find(protocol.audience.begin(), protocol.audience.end(), "breastfeeding-mother") ==
+                          protocol.audience.end())
+        throw BadInput("mother: " + protocol.title + " is not written for a breastfeeding mother to follow");
     std::vector<std::string> all = protocol.defaultOrder();
     if (a.foods.empty()) {
         plan.foods = protocol.defaultFoods();
@@ -276,7 +284,7 @@ int64_t Plans::assign(int64_t clientId, const Assignment& a) {
     host_.savepoint([&] {
         host_.prepare(
                  "INSERT INTO elim_plans (client_id, protocol_id, protocol_json, start_date, foods, age_override, "
-                 "created_at, created_by, avoiding_since) VALUES (?1, ?2, ?3, ?4, ?5, '', ?6, ?7, ?8)")
+                 "created_at, created_by, avoiding_since, followed_by) VALUES (?1, ?2, ?3, ?4, ?5, '', ?6, ?7, ?8, ?9)")
             .bind(1, clientId)
             .bind(2, protocol.id)
             .bind(3, protocol.document.dump())
@@ -285,11 +293,12 @@ int64_t Plans::assign(int64_t clientId, const Assignment& a) {
             .bind(6, at)
             .bind(7, who)
             .bind(8, a.avoidingSince ? isoDay(*a.avoidingSince) : std::string())
+            .bind(9, a.byMother ? "mother" : "child")
             .step();
         id = host_.lastInsertRowid();
         if (!a.avoidingSince) host_.prepare("UPDATE elim_plans SET avoiding_since = NULL WHERE id = ?1").bind(1, id).step();
         json detail = {{"protocol", protocol.id}, {"version", protocol.version}, {"start", isoDay(a.start)},
-                       {"foods", plan.foods}};
+                       {"foods", plan.foods}, {"followed_by", a.byMother ? "mother" : "child"}};
         addHistory(id, "assigned", a.overrideReason, detail);
         host_.audit(clientId, "protocol.assign", detail.dump());
         for (const auto& [o, finding] : accepted) writeOverride(id, clientId, o, finding);

@@ -48,6 +48,7 @@ struct Assignment {
     std::vector<std::string> foods;    // empty: every food the protocol removes
     std::set<std::string> supervised;  // foods whose challenge will be done under medical supervision
     std::string overrideReason;        // why the plan is safe although a rule refuses it
+    bool byMother = false;             // the breastfeeding mother follows the diet for her baby
 };
 
 // The schedule with what the engine and the protocol's hook propose.

@@ -76,6 +76,10 @@ public:
                                new wxCheckListBox(this, wxID_ANY, wxDefaultPosition, FromDIP(wxSize(-1, 70))),
                                "supervised-choice");
         auto* reason = row("Reason to go ahead\n(only against a rule)", new wxTextCtrl(this, wxID_ANY), "override-reason");
+        auto* mother = new wxCheckBox(this, wxID_ANY, "The breastfeeding mother follows this diet for her baby");
+        mother->SetName("by-mother");
+        body()->AddSpacer(0);
+        body()->Add(mother, 0);
         auto fill = [=, this] {
             int i = choice->GetSelection();
             foods->Clear();
@@ -90,6 +94,9 @@ public:
             }
             summary->SetLabel(u8(p.summary));
             summary->Wrap(FromDIP(420));
+            bool forMother = std::find(p.audience.begin(), p.audience.end(), "breastfeeding-mother") != p.audience.end();
+            mother->Show(forMother);
+            if (!forMother) mother->SetValue(false);
             notes->SetLabel(u8(said));
             notes->Wrap(FromDIP(420));
             Layout();
@@ -113,6 +120,7 @@ public:
             }
             if (a.foods.empty()) throw BadInput("foods: choose at least one food to eliminate");
             a.overrideReason = str(reason->GetValue());
+            a.byMother = mother->GetValue();
             plans.assign(clientId, a);
         });
     }

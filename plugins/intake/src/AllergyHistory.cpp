@@ -81,7 +81,7 @@ json allergyHistoryOf(const std::vector<Response>& responses, const json& forms)
                                  {"onset", onset},
                                  {"signs", signs},
                                  {"anaphylaxis", item.value("anaphylaxis", false) == true},
-                                 {"source", where + ", food_reactions[" + std::to_string(i + 1) + "] (" + label + ")"}};
+                                 {"source", where + ", food reaction " + std::to_string(i + 1) + " (" + label + ")"}};
                 if (item.contains("last_date") && item["last_date"].is_string()) reaction["date"] = item["last_date"];
                 reactions.push_back(reaction);
             }
@@ -97,7 +97,7 @@ json allergyHistoryOf(const std::vector<Response>& responses, const json& forms)
                                          {"onset", onsetOfV1(item.value("delay", ""))},
                                          {"signs", json::array()},
                                          {"anaphylaxis", false},
-                                         {"source", where + ", suspected_foods[" + std::to_string(i + 1) + "] (" + label +
+                                         {"source", where + ", suspected food " + std::to_string(i + 1) + " (" + label +
                                                         ": " + item.value("reaction", "") + ")"}});
                 }
             }
@@ -109,7 +109,7 @@ json allergyHistoryOf(const std::vector<Response>& responses, const json& forms)
                 json test = {{"allergen", item["food"]},
                              {"kind", item["test"]},
                              {"result", item["result"]},
-                             {"source", where + ", allergy_tests[" + std::to_string(i + 1) + "] (" +
+                             {"source", where + ", allergy test " + std::to_string(i + 1) + " (" +
                                             optionLabel(item.value("food", "")) + ")"}};
                 if (item.contains("date") && item["date"].is_string()) test["date"] = item["date"];
                 if (item.contains("value") && item["value"].is_string() && !item["value"].get<std::string>().empty())

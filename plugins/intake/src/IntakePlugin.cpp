@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "nourish/family.hpp"
 #include "AllergyHistory.h"
 #include "AnswerText.h"
 #include "IntakeDemo.h"
@@ -162,7 +163,7 @@ public:
         std::string name = client.value("preferred_name", client["given_name"].get<std::string>());
         json blocks = json::array({{{"type", "paragraph"},
                                     {"text", name + " " + client["family_name"].get<std::string>() + ", born " +
-                                                 client["date_of_birth"].get<std::string>() + " (" +
+                                                 nourish::family::date(client["date_of_birth"].get<std::string>(), nourish::family::today(), true) + " (" +
                                                  ageText(client["date_of_birth"]) + " old)."}}});
         // Only what the practitioner marked for the family; the intake itself stays in the practice.
         auto points = Responses(*host_).summaryPoints(clientId);

@@ -65,7 +65,7 @@ void Notes::seedDemo(const std::vector<int64_t>& clientIds) {
              {"poem_today", 14},
              {"gut", "Stools soft, once a day. Some reflux after feeds, no vomiting."},
              {"plan", "A four-week milk-free trial: no cow's milk in any form, including yoghurt and baked foods. "
-                      "Keep the diary every evening; do POEM every Sunday. We review together at the end of the four weeks."},
+                      "Keep the diary every evening, and answer the seven eczema questions every Sunday. We review together at the end of the four weeks."},
              {"recommendations",
               {rec("include", "Mashed salmon twice a week, ground chia or flax in porridge", "omega-3 calms inflammation"),
                rec("include", "Carrot and sweet potato purée", "vitamin A for skin repair"),
@@ -95,8 +95,8 @@ void Notes::seedDemo(const std::vector<int64_t>& clientIds) {
         {{"progress", "Much calmer skin, sleeping through most nights."},
          {"diary_review", "Itch 2-3 most days, POEM down from 11 to 5."},
          {"poem_today", 5},
-         {"challenges", "Step 1 (malted milk biscuit) tolerated over three days."},
-         {"plan_changes", "Go on with the ladder: step 2 (muffin) next, two days per amount."},
+         {"challenges", "Steps 1 and 2 (malted milk biscuit, muffin) tolerated."},
+         {"plan_changes", "Go on with the ladder: step 3 (pancake) next, two days per amount."},
          {"recommendations",
           {rec("include", "Coconut yoghurt, sauerkraut in small amounts", "fermented foods for the gut"),
            rec("other", "Tummy time and baby massage after the bath", "movement helps digestion")}}},
@@ -110,7 +110,8 @@ void Notes::seedDemo(const std::vector<int64_t>& clientIds) {
     written(clientIds[2], kInitial, 62,
             {{"concern", "Weeping eczema on the trunk; reflux."},
              {"skin", "POEM 19 at the first visit."},
-             {"plan", "Common-trigger elimination; diary every evening."},
+             {"plan", "Leave out dairy, wheat, egg and soy for four weeks, then bring them back one at a time. Fill in the "
+                      "diary every evening."},
              {"recommendations", {rec("include", "Salmon, chia", "omega-3")}}},
             true);
     written(clientIds[2], kFollowUp, 3,

@@ -1,17 +1,18 @@
 #include "Report.h"
 
+#include "nourish/family.hpp"
+
 namespace notes {
 
 using nlohmann::json;
 
 namespace {
 
-std::string longDate(const std::string& iso) {
-    static const char* months[] = {"January", "February", "March",     "April",   "May",      "June",
-                                   "July",    "August",   "September", "October", "November", "December"};
-    int y = 0, m = 0, d = 0;
-    if (std::sscanf(iso.c_str(), "%d-%d-%d", &y, &m, &d) != 3 || m < 1 || m > 12) return iso;
-    return std::to_string(d) + " " + months[m - 1] + " " + std::to_string(y);
+std::string longDate(const std::string& iso) { return nourish::family::date(iso); }
+
+std::string lowerFirst(std::string s) {
+    if (s.size() > 1 && s[0] >= 'A' && s[0] <= 'Z' && !(s[1] >= 'A' && s[1] <= 'Z')) s[0] = char(s[0] + 32);
+    return s;
 }
 
 }  // namespace
@@ -23,14 +24,17 @@ json renderLastConsultation(const Notes& notes, int64_t clientId) {
     if (!note) {
         blocks.push_back({{"type", "paragraph"}, {"text", "There is no consultation summary yet."}});
     } else {
+        // What was agreed then, dated: the food plan in the same summary is today's.
         blocks.push_back({{"type", "paragraph"},
-                          {"text", "We last met on " + longDate(note->date) + " (" + note->title() + ")."}});
+                          {"text", "We last met on " + longDate(note->date) + " (" + lowerFirst(note->title()) +
+                                       "). This is what we agreed then; where your food plan has moved on since, "
+                                       "follow the food plan in this summary."}});
         // The plan, in the sections the template writes for the family.
         for (const json& section : note->templateDocument["sections"]) {
             if (!section.value("for_family", false)) continue;
             std::string id = section.value("id", "");
             if (!note->answers.contains(id) || !note->answers[id].is_string()) continue;
-            blocks.push_back({{"type", "heading"}, {"level", 2}, {"text", "Until the next visit"}});
+            blocks.push_back({{"type", "heading"}, {"level", 2}, {"text", "What we agreed on " + longDate(note->date)}});
             blocks.push_back({{"type", "paragraph"}, {"text", note->answers[id].get<std::string>()}});
         }
         for (const char* kind : kKinds) {

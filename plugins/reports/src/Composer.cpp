@@ -1,5 +1,7 @@
 #include "Composer.h"
 
+#include "nourish/family.hpp"
+
 #include <algorithm>
 #include <ctime>
 
@@ -7,22 +9,9 @@ namespace reports {
 
 using nlohmann::json;
 
-std::string longDate(const std::string& iso) {
-    static const char* months[] = {"January", "February", "March",     "April",   "May",      "June",
-                                   "July",    "August",   "September", "October", "November", "December"};
-    int y = 0, m = 0, d = 0;
-    if (std::sscanf(iso.c_str(), "%d-%d-%d", &y, &m, &d) != 3 || m < 1 || m > 12) return iso;
-    return std::to_string(d) + " " + months[m - 1] + " " + std::to_string(y);
-}
+std::string longDate(const std::string& iso) { return nourish::family::date(iso, nourish::family::today(), true); }
 
-std::string today() {
-    std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&now, &tm);
-    char buffer[16];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm);
-    return buffer;
-}
+std::string today() { return nourish::family::today(); }
 
 Composed compose(nourish::Host host, int64_t clientId, const std::vector<std::string>& without) {
     json client;

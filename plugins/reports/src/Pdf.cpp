@@ -241,9 +241,10 @@ std::string str(const json& j, const char* key) {
 
 // ------------------------------------------------------------------ blocks --
 
-void heading(Writer& w, const std::string& text, int level) {
+// `next`: the height of what must follow the heading on the same page.
+void heading(Writer& w, const std::string& text, int level, double next = 0) {
     Style s{level <= 1 ? 15.0 : level == 2 ? 12.0 : 11.0, true, level <= 1 ? kAccent : kInk, 1.15};
-    w.need(s.size * 3.2);  // a heading is never alone at the bottom of a page
+    w.need(s.size * 2.2 + std::max(next, s.size));  // a heading is never alone at the bottom of a page
     if (!w.atTop()) w.space(level <= 1 ? 10 : 5);
     w.text(text, s, 0, level <= 1 ? 2 : 3);
     if (level <= 1) {
@@ -254,6 +255,65 @@ void heading(Writer& w, const std::string& text, int level) {
         cairo_stroke(w.cr());
         w.space(7);
     }
+}
+
+// A framed box: what to do if the child reacts (urgent, red) or a note to
+// keep (info). Kept whole on one page.
+struct Callout {
+    Layout title, text;
+    std::vector<Layout> items;
+    Layout after;
+    double height = 0;
+};
+constexpr double kCalloutPad = 9, kCalloutBar = 4;
+
+Callout measureCallout(Writer& w, const json& block) {
+    double inner = kContentW - 2 * kCalloutPad - kCalloutBar;
+    Callout c{w.layout(str(block, "title"), Style{11, true, kInk, 1.15}, inner),
+              w.layout(str(block, "text"), Style{10, false, kInk, 1.25}, inner),
+              {},
+              w.layout(str(block, "after"), Style{10, true, kInk, 1.25}, inner),
+              0};
+    c.height = kCalloutPad + Writer::height(c.title.get()) + 4;
+    if (!str(block, "text").empty()) c.height += Writer::height(c.text.get()) + 4;
+    for (const json& item : block.value("items", json::array())) {
+        if (!item.is_string()) continue;
+        c.items.push_back(w.layout(item.get<std::string>(), Style{10, false, kInk, 1.25}, inner - 14));
+        c.height += Writer::height(c.items.back().get()) + 3;
+    }
+    if (!str(block, "after").empty()) c.height += 3 + Writer::height(c.after.get()) + 3;
+    c.height += kCalloutPad - 3;
+    return c;
+}
+
+void callout(Writer& w, const json& block) {
+    bool urgent = str(block, "tone") == "urgent";
+    Callout c = measureCallout(w, block);
+    w.need(c.height);
+    cairo_t* cr = w.cr();
+    double y = w.y(), x = kMargin + kCalloutBar + kCalloutPad;
+    Rgb fill = urgent ? Rgb{0.99, 0.93, 0.92} : kShade, bar = urgent ? Rgb{0.72, 0.13, 0.10} : kAccent;
+    colour(cr, fill);
+    cairo_rectangle(cr, kMargin, y, kContentW, c.height);
+    cairo_fill(cr);
+    colour(cr, bar);
+    cairo_rectangle(cr, kMargin, y, kCalloutBar, c.height);
+    cairo_fill(cr);
+    double at = y + kCalloutPad;
+    w.show(c.title.get(), x, at, urgent ? bar : kInk);
+    at += Writer::height(c.title.get()) + 4;
+    if (!str(block, "text").empty()) {
+        w.show(c.text.get(), x, at, kInk);
+        at += Writer::height(c.text.get()) + 4;
+    }
+    for (Layout& item : c.items) {
+        Layout dot = w.layout("•", Style{10, true, bar, 1.25}, 10);
+        w.show(dot.get(), x + 1, at, bar);
+        w.show(item.get(), x + 14, at, kInk);
+        at += Writer::height(item.get()) + 3;
+    }
+    if (!str(block, "after").empty()) w.show(c.after.get(), x, at + 3, kInk);
+    w.advance(c.height + 9);
 }
 
 void bullets(Writer& w, const json& items) {
@@ -351,7 +411,8 @@ int64_t dayNumber(const std::string& iso) {
 
 // A line chart: series over dates, shaded bands (phases), markers (challenges).
 void chart(Writer& w, const json& block) {
-    constexpr double height = 170, left = 34, bottomPad = 30, topPad = 18;
+    const bool hasLevels = !block.value("levels", json::array()).empty();
+    const double height = hasLevels ? 190 : 170, left = 34, bottomPad = 30, topPad = hasLevels ? 32 : 18;
     w.need(height + 24);
     double x0 = kMargin + left, x1 = kMargin + kContentW - 6;
     double top = w.y(), y0 = top + topPad, y1 = top + height - bottomPad;
@@ -388,17 +449,43 @@ void chart(Writer& w, const json& block) {
     auto Y = [&](double v) { return y1 - (y1 - y0) * (v - vmin) / (vmax - vmin); };
     cairo_t* cr = w.cr();
 
+    // Levels of the value (what a score means) across the chart, from
+    // green to red; with levels, periods are drawn as lines, not shades.
+    const json levels = block.value("levels", json::array());
+    Rgb levelColours[] = {{0.90, 0.96, 0.90}, {0.96, 0.97, 0.88}, {0.99, 0.94, 0.85}, {0.99, 0.89, 0.85}, {0.97, 0.84, 0.84}};
+    size_t li = 0;
+    for (const json& l : levels) {
+        double from = std::max(vmin, l.value("from", vmin)), to = std::min(vmax, l.value("to", vmax));
+        if (to < from) continue;
+        double ly0 = Y(to), ly1 = Y(from);
+        colour(cr, levelColours[std::min<size_t>(li++, 4)]);
+        cairo_rectangle(cr, x0, ly0, x1 - x0, ly1 - ly0);
+        cairo_fill(cr);
+        Layout label = w.layout(str(l, "label"), Style{7, false, kQuiet, 1.0}, 120);
+        pango_layout_set_alignment(label.get(), PANGO_ALIGN_RIGHT);
+        int lw = 0, lh = 0;
+        pango_layout_get_pixel_size(label.get(), &lw, &lh);
+        if (ly1 - ly0 >= lh) w.show(label.get(), x1 - 122, ly0 + 1, kQuiet);  // at the top: clear of the grid
+    }
     Rgb bandColours[] = {kBand, {0.90, 0.94, 0.97}, {0.96, 0.92, 0.90}, {0.92, 0.96, 0.92}};
     size_t bi = 0;
     for (const json& b : block.value("bands", json::array())) {
         double bx0 = X(std::max(lo, dayNumber(b["from"]))), bx1 = X(std::min(hi, dayNumber(b["to"]) + 1));
-        colour(cr, bandColours[bi++ % 4]);
-        cairo_rectangle(cr, bx0, y0, std::max(1.0, bx1 - bx0), y1 - y0);
-        cairo_fill(cr);
+        if (levels.empty()) {
+            colour(cr, bandColours[bi++ % 4]);
+            cairo_rectangle(cr, bx0, y0, std::max(1.0, bx1 - bx0), y1 - y0);
+            cairo_fill(cr);
+        } else {
+            colour(cr, kQuiet);
+            cairo_set_line_width(cr, 0.6);
+            cairo_move_to(cr, bx0, y0 - 2);
+            cairo_line_to(cr, bx0, y1);
+            cairo_stroke(cr);
+        }
         Layout label = w.layout(str(b, "label"), small, std::max(20.0, bx1 - bx0 - 2));
         pango_layout_set_ellipsize(label.get(), PANGO_ELLIPSIZE_END);
         pango_layout_set_height(label.get(), -1);
-        w.show(label.get(), bx0 + 2, y0 + 2, kQuiet);
+        w.show(label.get(), bx0 + 2, levels.empty() ? y0 + 2 : y0 - 11, kQuiet);
     }
     // Axes, grid and the value scale.
     cairo_set_line_width(cr, 0.5);
@@ -469,15 +556,30 @@ void chart(Writer& w, const json& block) {
     w.advance(height + 6);
 }
 
+// How much of a block must sit on the page under a heading: two lines of a
+// paragraph, a bullet, a table's header and first row, a chart or a box whole.
+double firstPart(Writer& w, const json& block) {
+    std::string type = str(block, "type");
+    if (type == "paragraph") return 2 * 10.5 * 1.25;
+    if (type == "bullets") return 10.5 * 1.25 * 2;
+    if (type == "table") return 60;
+    if (type == "chart") return 190 + 24;
+    if (type == "callout") return measureCallout(w, block).height;
+    return 0;
+}
+
 void blocks(Writer& w, const json& list) {
-    for (const json& b : list) {
+    for (size_t i = 0; i < list.size(); ++i) {
+        const json& b = list[i];
         std::string type = str(b, "type");
         // Inside a section a heading is at least level 2: level 1 is the section's own.
-        if (type == "heading") heading(w, str(b, "text"), std::max(2, b.value("level", 2)));
+        if (type == "heading")
+            heading(w, str(b, "text"), std::max(2, b.value("level", 2)), i + 1 < list.size() ? firstPart(w, list[i + 1]) : 0);
         else if (type == "paragraph") w.text(str(b, "text"), Style{});
         else if (type == "bullets") bullets(w, b.value("items", json::array()));
         else if (type == "table") table(w, b);
         else if (type == "chart") chart(w, b);
+        else if (type == "callout") callout(w, b);
     }
 }
 
@@ -505,7 +607,10 @@ void draw(Writer& w, const json& report) {
     w.text(str(report, "title"), Style{20, true, kInk, 1.1}, 0, 2);
     if (!str(report, "subtitle").empty()) w.text(str(report, "subtitle"), Style{10, false, kQuiet, 1.2}, 0, 6);
     for (const json& section : report.value("sections", json::array())) {
-        heading(w, str(section, "title"), 1);
+        const json& inner = section.value("blocks", json::array());
+        double next = inner.empty() ? 0 : firstPart(w, inner[0]);
+        if (!inner.empty() && str(inner[0], "type") == "heading" && inner.size() > 1) next = 30 + firstPart(w, inner[1]);
+        heading(w, str(section, "title"), 1, next);
         blocks(w, section.value("blocks", json::array()));
     }
     const json& closing = report.value("closing", json::array());

@@ -117,7 +117,7 @@ TEST_F(EliminationCliTest, TriageBeforeAHomeChallenge_RefusesAnImmediateHistory_
     auto r = cli({"protocol", "assign", "1", kEgg, "--start", daysAgo(0)});
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_NE(r.error.find("error: triage.immediate: "), std::string::npos) << r.error;
-    EXPECT_NE(r.error.find("food_reactions[1] (Egg)"), std::string::npos) << "which answer of which intake: " << r.error;
+    EXPECT_NE(r.error.find("food reaction 1 (Egg)"), std::string::npos) << "which answer of which intake: " << r.error;
     EXPECT_NE(r.error.find("within minutes, with hives and swelling of the lips, face or eyes"), std::string::npos) << r.error;
     EXPECT_EQ(errorLines(r.error), 1) << r.error;
     EXPECT_EQ(cli({"protocol", "schedule", "1"}).exitCode, 2) << "nothing was stored";
@@ -421,4 +421,28 @@ TEST_F(EliminationCliTest, PlanChangesThatCannotBeMade_AreRefusedAndNothingIsSto
     ASSERT_EQ(cli({"protocol", "resume", "1", "--date", daysAgo(1)}).exitCode, 0);
     ASSERT_EQ(cli({"protocol", "end", "1", "--reason", "family moved away"}).exitCode, 0);
     EXPECT_EQ(cli({"protocol", "schedule", "1"}).exitCode, 2) << "an ended plan is no longer the client's plan";
+}
+
+// A plan the breastfeeding mother follows: only with a protocol written for
+// her, shown on the schedule with the warning that asks for a dietitian, and
+// on the family's summary with her own calcium and vitamin D.
+TEST_F(EliminationCliTest, AMotherFollowsThePlanOnlyWhenTheProtocolIsForHer_AndHerCalciumIsOnTheSummary) {
+    auto r = cli({"protocol", "assign", "2", kMilk, "--start", daysAgo(1), "--mother", "--override-reason", "test"});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.error.find("mother: Milk ladder (non-IgE cow's milk allergy) is not written for a breastfeeding mother"),
+              std::string::npos)
+        << r.error;
+    EXPECT_EQ(cli({"protocol", "schedule", "2"}).exitCode, 2) << "nothing was stored";
+    r = cli({"protocol", "assign", "2", kTrial, "--start", daysAgo(3), "--mother"});
+    ASSERT_EQ(r.exitCode, 0) << r.error;
+    auto shown = cli({"protocol", "schedule", "2"});
+    EXPECT_NE(shown.output.find("followed by the breastfeeding mother"), std::string::npos) << shown.output;
+    EXPECT_NE(shown.output.find("her calcium (1,250 mg a day) and vitamin D (10 micrograms a day)"), std::string::npos)
+        << shown.output;
+    ASSERT_EQ(cli({"report", "pdf", "2", "--out", (dir / "bo.pdf").string()}).exitCode, 0);
+    std::string text = runProcess("pdftotext", {(dir / "bo.pdf").string(), "-"}).output;
+    for (size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at)) text[at] = ' ';
+    EXPECT_NE(text.find("For you, while you breastfeed"), std::string::npos) << text;
+    EXPECT_NE(text.find("1,250 mg a day"), std::string::npos);
+    EXPECT_NE(text.find("10 micrograms (400 units)"), std::string::npos);
 }

@@ -40,7 +40,7 @@ TEST(NotesReport, TheLastSignedConsultation_ForOneClientOfTheDemo) {
     std::string ollie = section(host, ClientStore(store).search("bennett", 1)[0].id);
     json doc = json::parse(ollie);
     EXPECT_EQ(doc["title"], "Your last consultation");
-    for (const char* expected : {"Until the next visit", "step 2 (muffin)", "Foods to include", "Coconut yoghurt",
+    for (const char* expected : {"What we agreed on", "This is what we agreed then", "step 3 (pancake)", "Foods to include", "Coconut yoghurt",
                                  "fermented foods for the gut", "Other advice", "Tummy time",
                                  "Your next appointment"})
         EXPECT_NE(ollie.find(expected), std::string::npos) << expected;

@@ -36,7 +36,16 @@ json sampleReport(int extraRows = 0) {
     series.push_back({{"name", "POEM"}, {"points", points}});
     json bands = json::array();
     bands.push_back({{"label", "Elimination"}, {"from", "2026-09-01"}, {"to", "2026-09-05"}});
-    plan.push_back({{"type", "chart"}, {"title", "POEM over time"}, {"y_min", 0}, {"y_max", 28}, {"series", series}, {"bands", bands}});
+    json levels = json::array({json{{"label", "Clear"}, {"from", 0}, {"to", 2.5}}, json{{"label", "Mild"}, {"from", 2.5}, {"to", 7.5}},
+                               json{{"label", "Moderate"}, {"from", 7.5}, {"to", 16.5}},
+                               json{{"label", "Severe"}, {"from", 16.5}, {"to", 28}}});
+    plan.push_back({{"type", "chart"}, {"title", "POEM over time"}, {"y_min", 0}, {"y_max", 28}, {"series", series},
+                    {"bands", bands}, {"levels", levels}});
+    plan.push_back({{"type", "callout"},
+                    {"tone", "urgent"},
+                    {"title", "Call 999 at once if Zoë has any of these"},
+                    {"items", json::array({"Swelling of the tongue or throat", "Difficult or noisy breathing"})},
+                    {"after", "Say \"anaphylaxis\"."}});
     json sections = json::array();
     sections.push_back({{"title", "About Zoë"}, {"blocks", about}});
     sections.push_back({{"title", "Your plan"}, {"blocks", plan}});
@@ -163,4 +172,34 @@ TEST(Pdf, PageOneLooksLikeTheReference) {
     // Tolerant: anti-aliasing may differ a little; a moved block does not.
     EXPECT_LT(mean, 2.0);
     EXPECT_LT(double(differing) / double(now.pixels.size()), 0.01) << differing << " pixels differ clearly";
+}
+
+// A heading is never the last thing on a page, and a box is never cut in two:
+// whatever comes before them, the heading's page holds the table that follows
+// it, and the box's title and last line share a page.
+TEST(Pdf, AHeadingKeepsWithWhatFollows_ABoxStaysWhole) {
+    nourish::test::TempDir dir;
+    for (int before = 20; before <= 60; ++before) {
+        json blocks = json::array();
+        for (int i = 0; i < before; ++i) blocks.push_back({{"type", "paragraph"}, {"text", "Line " + std::to_string(i)}});
+        blocks.push_back({{"type", "heading"}, {"level", 2}, {"text", "Keep with me"}});
+        blocks.push_back({{"type", "table"}, {"columns", json::array({"Column A", "Column B"})},
+                          {"rows", json::array({json::array({"a", "b"})})}});
+        for (int i = 0; i < 8; ++i) blocks.push_back({{"type", "paragraph"}, {"text", "More " + std::to_string(i)}});
+        blocks.push_back({{"type", "callout"},
+                          {"tone", "urgent"},
+                          {"title", "Box title"},
+                          {"items", json::array({"one", "two", "three", "four", "five", "six"})},
+                          {"after", "Box end"}});
+        json report = {{"title", "T"}, {"sections", json::array({json{{"title", "S"}, {"blocks", blocks}}})}};
+        reports::Pdf pdf = reports::renderPdf(report);
+        nourish::test::writeFile(dir / "k.pdf", pdf.bytes);
+        for (int page = 1; page <= pdf.pages; ++page) {
+            std::string t = run("pdftotext", {"-f", std::to_string(page), "-l", std::to_string(page), (dir / "k.pdf").string(), "-"});
+            if (t.find("Keep with me") != std::string::npos)
+                EXPECT_NE(t.find("Column A"), std::string::npos) << before << " paragraphs before: the heading is alone on page " << page;
+            if (t.find("Box title") != std::string::npos)
+                EXPECT_NE(t.find("Box end"), std::string::npos) << before << " paragraphs before: the box is cut on page " << page;
+        }
+    }
 }

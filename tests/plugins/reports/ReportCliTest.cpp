@@ -50,8 +50,8 @@ TEST_F(ReportCliTest, OneFamilysSummaryWithEverySection_AndNobodyElses) {
     EXPECT_EQ(runProcess("qpdf", {"--check", (dir / "ollie.pdf").string()}).exitCode, 0);
     std::string t = text(dir / "ollie.pdf");
     for (const char* expected : {"Plan summary for Ollie Bennett", "About Ollie", "Your last consultation",
-                                 "Your elimination plan", "Coconut yoghurt", "Milk ladder", "Little Roots Nutrition",
-                                 "page 1 of 2", "page 2 of 2"})
+                                 "Ollie's food plan", "Coconut yoghurt", "milk ladder", "Little Roots Nutrition",
+                                 "If Ollie reacts", "Call 999 at once", "page 1 of 3", "page 3 of 3"})
         EXPECT_NE(t.find(expected), std::string::npos) << expected;
     for (const char* other : {"Zoë", "Müller", "Nguy", "Freja", "Haddad", "Patel", "Layla"})
         EXPECT_EQ(t.find(other), std::string::npos) << other;
@@ -79,7 +79,42 @@ TEST_F(ReportCliTest, ASectionCanBeLeftOut) {
     std::string t = text(dir / "a.pdf");
     EXPECT_EQ(t.find("Your last consultation"), std::string::npos);
     EXPECT_EQ(t.find("About Ollie"), std::string::npos);
-    EXPECT_NE(t.find("Your elimination plan"), std::string::npos);
+    EXPECT_NE(t.find("Ollie's food plan"), std::string::npos);
+}
+
+// The number a family is told to call comes from Practice settings: the
+// country's, or the one typed; bad values are refused by name.
+TEST_F(ReportCliTest, TheEmergencyNumberComesFromThePracticeSettings) {
+    std::string id = std::to_string(ollie);
+    auto summary = [&] {
+        std::filesystem::remove(dir / "e.pdf");
+        auto r = cli({"report", "pdf", id, "--out", (dir / "e.pdf").string()});
+        EXPECT_EQ(r.exitCode, 0) << r.error;
+        std::string t = text(dir / "e.pdf");
+        for (size_t at = t.find('\n'); at != std::string::npos; at = t.find('\n', at)) t[at] = ' ';
+        return t;
+    };
+    EXPECT_NE(summary().find("Call 999 at once if Ollie has any of these"), std::string::npos) << "GB, as the demo";
+    ASSERT_EQ(cli({"settings", "set", "practice.country", "ie"}).exitCode, 0);
+    EXPECT_EQ(cli({"settings", "get", "practice.country"}).output, "IE\n");
+    std::string ie = summary();
+    EXPECT_NE(ie.find("Call 112 at once"), std::string::npos);
+    EXPECT_EQ(ie.find("999"), std::string::npos);
+    ASSERT_EQ(cli({"settings", "set", "practice.emergency_number", "911"}).exitCode, 0);
+    EXPECT_NE(summary().find("Call 911 at once"), std::string::npos) << "the typed number wins";
+    ASSERT_EQ(cli({"settings", "set", "practice.emergency_number", ""}).exitCode, 0);
+    ASSERT_EQ(cli({"settings", "set", "practice.country", ""}).exitCode, 0);
+    EXPECT_NE(summary().find("your emergency number (999 in the UK, 112 in Europe, 911 in North America)"),
+              std::string::npos)
+        << "nothing set: the family still reads which number to call";
+
+    auto bad = cli({"settings", "set", "practice.country", "Ireland"});
+    EXPECT_EQ(bad.exitCode, 2);
+    EXPECT_NE(bad.error.find("practice.country: 'IRELAND' is not a two-letter country code"), std::string::npos) << bad.error;
+    bad = cli({"settings", "set", "practice.emergency_number", "99a"});
+    EXPECT_EQ(bad.exitCode, 2);
+    EXPECT_NE(bad.error.find("practice.emergency_number: '99a' is not an emergency number"), std::string::npos) << bad.error;
+    EXPECT_EQ(cli({"settings", "get", "practice.emergency_number"}).exitCode, 1) << "nothing stored";
 }
 
 TEST_F(ReportCliTest, BadInputIsRefusedAndNothingIsWritten) {
