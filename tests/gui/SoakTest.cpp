@@ -81,7 +81,12 @@ public:
         writes_.Start(250);
         files_.Bind(wxEVT_TIMER, [this](wxTimerEvent&) { openFileDialog(); });
         files_.Start(2500);
-        end_.Bind(wxEVT_TIMER, [this](wxTimerEvent&) { frame_->Close(true); });
+        end_.Bind(wxEVT_TIMER, [this](wxTimerEvent&) {
+            // No more typing once the window (and the page it types into) is going.
+            writes_.Stop();
+            files_.Stop();
+            frame_->Close(true);
+        });
         end_.StartOnce(seconds_ * 1000);
         return true;
     }

@@ -859,7 +859,7 @@ std::vector<Finding> checkPlan(const Protocol& protocol, const Plan& plan, const
         f.text = std::move(text);
         f.source = std::move(source);
         f.passesOn = passes;
-        f.overridden = plan.overrideFor(f.rule, f.food);
+        if (const Override* o = plan.overrideFor(f.rule, f.food)) f.overridden = *o;
         findings.push_back(std::move(f));
     };
     const std::string name = child.name.empty() ? "The child" : child.name;

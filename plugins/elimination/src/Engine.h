@@ -353,7 +353,7 @@ struct Finding {
     std::string text;    // one sentence: what, why (the answer or age that caused it), the date it passes
     std::string source;  // the guideline
     std::optional<Day> passesOn;
-    const Override* overridden = nullptr;
+    std::optional<Override> overridden;  // a copy: a finding may outlive the plan it was checked on
     // Blocking and not gone ahead with.
     bool refuses() const { return blocking && !overridden; }
 };

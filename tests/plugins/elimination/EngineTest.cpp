@@ -6,6 +6,8 @@
 // so that what is pinned is the engine, not the shipped content.
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include <algorithm>
 
 #include "Engine.h"
@@ -119,10 +121,11 @@ void expectBlocks(const Schedule& s, const std::vector<Expected>& expected) {
     }
 }
 
-const Finding* findingOf(const std::vector<Finding>& list, const std::string& rule) {
+// A copy: checkPlan's list is often a temporary.
+std::optional<Finding> findingOf(const std::vector<Finding>& list, const std::string& rule) {
     for (const Finding& f : list)
-        if (f.rule == rule) return &f;
-    return nullptr;
+        if (f.rule == rule) return f;
+    return std::nullopt;
 }
 
 }  // namespace
@@ -406,18 +409,18 @@ TEST(Triage, AnImmediateHistoryAnaphylaxisOrPositiveTest_RefusesTheHomeChallenge
         SCOPED_TRACE(r.name);
         Child child{"Zoë", d("2021-01-01"), AllergyHistory::fromJson(r.history)};
         auto findings = checkPlan(p, plan, s, child, d("2024-01-01"));
-        const Finding* f = findingOf(findings, r.rule);
-        ASSERT_NE(f, nullptr);
+        std::optional<Finding> f = findingOf(findings, r.rule);
+        ASSERT_TRUE(f.has_value());
         EXPECT_EQ(f->food, "egg");
         EXPECT_TRUE(f->refuses());
         EXPECT_NE(f->text.find("Intake of 3 Nov"), std::string::npos) << "names the answer: " << f->text;
-        EXPECT_EQ(findingOf(findings, "triage.immediate") != nullptr && std::string(r.rule) == "triage.positive-test", false);
+        EXPECT_EQ(findingOf(findings, "triage.immediate").has_value() && std::string(r.rule) == "triage.positive-test", false);
         // Supervised, it goes ahead, and says so.
         Plan supervised = plan;
         supervised.overrides.push_back({r.rule, "egg", "supervised", "in clinic", "me", "now"});
         auto again = checkPlan(p, supervised, s, child, d("2024-01-01"));
         EXPECT_FALSE(findingOf(again, r.rule)->refuses());
-        EXPECT_NE(findingOf(again, r.rule)->overridden, nullptr);
+        EXPECT_TRUE(findingOf(again, r.rule)->overridden.has_value());
     }
     // A delayed reaction is no reason to refuse a home challenge; a supervised challenge is not triaged.
     json delayed = {{"facts", json::array()},
@@ -447,14 +450,14 @@ TEST(Triage, CurrentEczemaWithoutATestRefusesTheLadder_AsthmaAndMultiSystemReact
                     {"tests", json::array()}};
     Child child{"Ollie", d("2023-01-01"), AllergyHistory::fromJson(history)};
     auto findings = checkPlan(p, plan, s, child, d("2024-11-01"));
-    ASSERT_NE(findingOf(findings, "triage.test-first"), nullptr);
+    ASSERT_TRUE(findingOf(findings, "triage.test-first").has_value());
     EXPECT_TRUE(findingOf(findings, "triage.test-first")->refuses());
-    ASSERT_NE(findingOf(findings, "triage.asthma"), nullptr);
+    ASSERT_TRUE(findingOf(findings, "triage.asthma").has_value());
     EXPECT_FALSE(findingOf(findings, "triage.asthma")->blocking);
-    ASSERT_NE(findingOf(findings, "triage.multi-system"), nullptr) << "skin and gut";
+    ASSERT_TRUE(findingOf(findings, "triage.multi-system").has_value()) << "skin and gut";
     history["tests"] = {{{"allergen", "milk"}, {"kind", "specific_ige"}, {"result", "negative"}, {"source", "Intake"}}};
     child.history = AllergyHistory::fromJson(history);
-    EXPECT_EQ(findingOf(checkPlan(p, plan, s, child, d("2024-11-01")), "triage.test-first"), nullptr)
+    EXPECT_FALSE(findingOf(checkPlan(p, plan, s, child, d("2024-11-01")), "triage.test-first").has_value())
         << "a negative test lets the home ladder go ahead";
 }
 
@@ -464,19 +467,19 @@ TEST(AgeRules, OnTheDayAChildTurns12Months_AndEveryOtherTimingRule_WithTheDateTh
     plan.avoidingSince = d("2024-01-01");
     Schedule s = computeSchedule(p, plan, d("2024-11-01"));
     Child oneDayShort{"Maya", d("2023-11-30"), {}};  // 12 months on 2024-11-30
-    const Finding* f = findingOf(checkPlan(p, plan, s, oneDayShort, d("2024-11-01")), "age.ladder-age");
-    ASSERT_NE(f, nullptr);
+    std::optional<Finding> f = findingOf(checkPlan(p, plan, s, oneDayShort, d("2024-11-01")), "age.ladder-age");
+    ASSERT_TRUE(f.has_value());
     EXPECT_TRUE(f->refuses());
     EXPECT_EQ(isoDay(*f->passesOn), "2024-11-30");
     EXPECT_NE(f->text.find("Maya would be 11 months old on 29 Nov 2024"), std::string::npos) << f->text;
     EXPECT_NE(f->text.find("passes on 30 Nov 2024"), std::string::npos) << f->text;
     Child onTheDay{"Maya", d("2023-11-29"), {}};
-    EXPECT_EQ(findingOf(checkPlan(p, plan, s, onTheDay, d("2024-11-01")), "age.ladder-age"), nullptr);
+    EXPECT_FALSE(findingOf(checkPlan(p, plan, s, onTheDay, d("2024-11-01")), "age.ladder-age").has_value());
 
     Plan recent = plan;
     recent.avoidingSince = d("2024-06-01");  // six months on 2024-12-01
-    const Finding* avoided = findingOf(checkPlan(p, recent, s, onTheDay, d("2024-11-01")), "age.avoided");
-    ASSERT_NE(avoided, nullptr);
+    std::optional<Finding> avoided = findingOf(checkPlan(p, recent, s, onTheDay, d("2024-11-01")), "age.avoided");
+    ASSERT_TRUE(avoided.has_value());
     EXPECT_EQ(isoDay(*avoided->passesOn), "2024-12-01");
 
     json reaction = {{"facts", json::array()},
@@ -484,8 +487,8 @@ TEST(AgeRules, OnTheDayAChildTurns12Months_AndEveryOtherTimingRule_WithTheDateTh
                                      {"anaphylaxis", false}, {"date", "2024-06-15"}, {"source", "x"}}}},
                      {"tests", {{{"allergen", "milk"}, {"kind", "skin_prick"}, {"result", "negative"}, {"source", "y"}}}}};
     Child reacted{"Maya", d("2023-01-01"), AllergyHistory::fromJson(reaction)};
-    const Finding* since = findingOf(checkPlan(p, plan, s, reacted, d("2024-11-01")), "age.since-reaction");
-    ASSERT_NE(since, nullptr);
+    std::optional<Finding> since = findingOf(checkPlan(p, plan, s, reacted, d("2024-11-01")), "age.since-reaction");
+    ASSERT_TRUE(since.has_value());
     EXPECT_EQ(isoDay(*since->passesOn), "2024-12-15");
 }
 
@@ -505,8 +508,8 @@ TEST(InfantElimination, UnderTwelveMonths_TwoFoodsOrEggOrPeanutNeedAReason) {
         Plan plan = planFor(p, "2024-01-01");
         plan.foods = r.foods;
         Schedule s = computeSchedule(p, plan, d("2024-01-01"));
-        const Finding* f = findingOf(checkPlan(p, plan, s, {"Baby", d(r.birth), {}}, d("2024-01-01")), "infant-elimination");
-        EXPECT_EQ(f != nullptr && f->refuses(), r.refused);
+        std::optional<Finding> f = findingOf(checkPlan(p, plan, s, {"Baby", d(r.birth), {}}, d("2024-01-01")), "infant-elimination");
+        EXPECT_EQ(f.has_value() && f->refuses(), r.refused);
     }
 }
 
@@ -516,7 +519,7 @@ TEST(DietitianReview, AFoodAvoidedMoreThanEightWeeks_IsFlaggedUntilOneIsRecorded
     Child child{"Ollie", d("2020-01-01"), {}};
     auto flagged = [&](const char* today) {
         Schedule s = computeSchedule(p, plan, d(today));
-        return findingOf(checkPlan(p, plan, s, child, d(today)), "dietitian-review") != nullptr;
+        return findingOf(checkPlan(p, plan, s, child, d(today)), "dietitian-review").has_value();
     };
     EXPECT_FALSE(flagged("2024-02-26")) << "56 days";
     EXPECT_TRUE(flagged("2024-02-27")) << "57 days";
