@@ -32,14 +32,16 @@ void openAndClose(const fs::path& path) {
     ::close(fd);
 }
 
-// Another process writing to the store with SQLite's own shell.
+// Another process writing to the store with SQLite's own shell, into a table
+// of its own (the store's tables are sealed: the shell cannot write them).
 void writeFromAnotherProcess(const fs::path& store, const std::string& sql) {
-    auto r = nourish::test::runProcess("sqlite3", {"-bail", store.string(), ".timeout 5000", sql});
+    auto r = nourish::test::runProcess(
+        "sqlite3", {"-bail", store.string(), ".timeout 5000", "CREATE TABLE IF NOT EXISTS probe (key TEXT PRIMARY KEY, value TEXT)", sql});
     ASSERT_EQ(r.exitCode, 0) << r.error;
 }
 
 std::string settingValue(Store& store, const std::string& key) {
-    Statement s(store.db(), "SELECT value FROM settings WHERE key = ?1");
+    Statement s(store.db(), "SELECT value FROM probe WHERE key = ?1");
     s.bind(1, key);
     return s.step() ? s.text(0) : "";
 }
@@ -58,7 +60,7 @@ TEST(StoreLocks, ClosingAnotherDescriptorOfTheStoresFiles_KeepsTheLocksAndLosesN
     ASSERT_TRUE(fs::exists(fs::path(path.string() + "-wal")));
 
     for (const char* suffix : {"", "-wal", "-shm"}) openAndClose(path.string() + suffix);
-    writeFromAnotherProcess(path, "INSERT INTO settings(key, value) VALUES ('from.other', 'kept')");
+    writeFromAnotherProcess(path, "INSERT INTO probe(key, value) VALUES ('from.other', 'kept')");
 
     EXPECT_TRUE(store->filesIntact()) << "the store writes into a deleted -wal or -shm";
     ClientStore(*store).create(child("After"), {"t", "test"});
@@ -68,7 +70,10 @@ TEST(StoreLocks, ClosingAnotherDescriptorOfTheStoresFiles_KeepsTheLocksAndLosesN
     Store reopened(path, Store::Open::ExistingOnly);
     EXPECT_EQ(settingValue(reopened, "from.other"), "kept");
     EXPECT_EQ(ClientStore(reopened).count(), 3) << "a write made after the descriptor closed was lost";
-    EXPECT_TRUE(reopened.check().ok());
+    // The shell's table was made outside Nourish, and the check says so; nothing else is amiss.
+    auto report = reopened.check();
+    ASSERT_FALSE(report.problems.empty());
+    for (const std::string& p : report.problems) EXPECT_NE(p.find("probe"), std::string::npos) << p;
 }
 
 TEST(StoreLocks, AnotherProcessSeesTheStoreInUse_AfterADescriptorClosed) {
@@ -113,7 +118,7 @@ TEST(StoreLocks, ClosingTheStore_ReleasesEveryLock) {
         openAndClose(path);
     }
     // Alone now, the shell may take the store whole, and folds the WAL away when it leaves.
-    writeFromAnotherProcess(path, "BEGIN EXCLUSIVE; INSERT INTO settings(key, value) VALUES ('x', 'y'); COMMIT");
+    writeFromAnotherProcess(path, "BEGIN EXCLUSIVE; INSERT INTO probe(key, value) VALUES ('x', 'y'); COMMIT");
     EXPECT_FALSE(fs::exists(fs::path(path.string() + "-wal"))) << "a lock outlived the connections that took it";
     Store reopened(path, Store::Open::ExistingOnly);
     EXPECT_EQ(ClientStore(reopened).count(), 2);

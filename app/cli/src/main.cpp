@@ -22,6 +22,7 @@
 #include "nourish/core/OutputFile.h"
 #include "nourish/core/Paths.h"
 #include "nourish/core/Settings.h"
+#include "nourish/core/Integrity.h"
 #include "nourish/core/Store.h"
 #include "nourish/core/Text.h"
 #include "nourish/host/PluginCheck.h"
@@ -43,7 +44,12 @@ const char* kUsage = R"(usage: nourish-cli [--store PATH] [--safe-mode] <command
 
 Store
   store init                      create the store (if missing) and apply migrations
-  store check                     integrity, foreign keys, search index and audit chain
+  store check [--quick]           integrity, foreign keys, search indexes, the keyed audit
+                                  chain and its anchor, the schema, every sealed row; says
+                                  what it verified (--quick: a fast pass for start-up)
+  store key export FILE           a copy of the audit key (keep it apart from the store:
+                                  with both, records can be forged)
+  store key import FILE           the audit key from another computer, to open its stores
   store backup DEST [--force]     online backup into a new file, verified (never over
                                   the store or another database)
   store demo                      fill an empty store with the demo caseload
@@ -340,10 +346,14 @@ int storeCommand(Store& store, Args& args) {
         return 0;
     }
     if (verb == "check") {
-        auto report = store.check();
+        Flags f(args.rest(), {}, {"--quick"});
+        if (!f.positional.empty()) throw UsageError("store check takes only --quick");
+        auto report = store.check(f.has("--quick"));
+        for (auto& v : report.verified) std::cout << "verified: " << v << '\n';
         for (auto& p : report.problems) std::cout << "problem: " << p << '\n';
         std::cout << (report.ok() ? "ok" : "damaged") << ": " << ClientStore(store).count() << " clients, "
-                  << report.auditEvents << " audit events\n";
+                  << report.auditEvents << " audit events"
+                  << (report.ok() ? "" : ", " + std::to_string(report.problems.size()) + " problem(s)") << '\n';
         return report.ok() ? 0 : 1;
     }
     if (verb == "backup") {
@@ -384,7 +394,7 @@ int settingsCommand(Store& store, PluginHost& host, Args& args) {
         for (const Manifest::Setting& s : p->manifest.settings) {
             known += ", " + s.key;
             if (s.key != key) continue;
-            PluginSettings settings(store, p->id());
+            PluginSettings settings(store, p->id(), Actor::currentUser("cli"));
             if (value) {
                 if (s.secret) settings.setSecret(key, *value);  // sealed, never stored as typed
                 else settings.set(key, *value);
@@ -407,7 +417,7 @@ int pluginsCommand(PluginHost& host, Args& args) {
         bool enable = args.next("") == "enable";
         std::string id = args.next("plugin id");
         if (!host.find(id)) throw UsageError("no plugin with the id '" + id + "' was found");
-        host.setEnabled(id, enable);
+        host.setEnabled(id, enable, Actor::currentUser("cli"));
         std::cout << id << (enable ? " will load" : " will not load") << " from the next start\n";
         return 0;
     }
@@ -471,6 +481,27 @@ int run(int argc, char** argv) {
         return args.empty() ? 2 : 0;
     }
     std::string command = args.next("command");
+    // The audit key is the computer's, not a store's: no store is opened.
+    if (command == "store" && !args.empty() && args.items[args.pos] == "key") {
+        args.next("key");
+        std::string verb = args.next("store key subcommand (export, import)");
+        std::string file = args.next("the key file");
+        if (!args.empty()) throw UsageError("store key " + verb + " takes one file");
+        if (verb == "export") {
+            outputAsInput([&] { integrity::exportKey(file); });
+            std::cout << "the audit key " << integrity::keyId(*integrity::readAuditKey()) << " is in " << file
+                      << "\nwarning: with this file and a copy of a store, anyone can write records that verify; keep it "
+                         "apart from your backups of the store, somewhere only you can reach\n";
+            return 0;
+        }
+        if (verb == "import") {
+            integrity::importKey(file);
+            std::cout << "the audit key " << integrity::keyId(*integrity::readAuditKey()) << " is at "
+                      << integrity::auditKeyPath().string() << '\n';
+            return 0;
+        }
+        throw UsageError("unknown store key subcommand '" + verb + "'");
+    }
     // Checking a plugin file needs no store: it is tried in a throw-away one.
     if (command == "plugin" && !args.empty() &&
         (args.items[args.pos] == "check" || args.items[args.pos] == "install")) {
@@ -498,6 +529,13 @@ int run(int argc, char** argv) {
         }
         std::cout << "installed into " << result.installedLibrary.parent_path().string()
                   << "; it starts with the next run of Nourish\n";
+        if (fs::exists(storePath)) {
+            // The practice's record says which code came to read its caseload.
+            Store store(storePath, Store::Open::ExistingOnly);
+            PluginHost::Options options;
+            options.directories = {};
+            PluginHost(store, options).recordInstall(result, Actor::currentUser("cli"));
+        }
         return 0;
     }
     // Only `store init` and `store demo` create a store; a mistyped --store

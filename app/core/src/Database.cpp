@@ -157,6 +157,7 @@ Transaction::~Transaction() {
 void Transaction::commit() {
     db_.exec(savepoint_.empty() ? std::string("COMMIT") : "RELEASE " + savepoint_);
     done_ = true;
+    if (savepoint_.empty()) db_.committed();
 }
 
 }  // namespace nourish

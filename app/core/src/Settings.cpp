@@ -116,9 +116,13 @@ std::optional<std::string> PluginSettings::get(const std::string& key) {
     return s->text(0);
 }
 
-void PluginSettings::set(const std::string& key, const std::string& value) {
+void PluginSettings::set(const std::string& key, const std::string& value) { write(key, value, false); }
+
+void PluginSettings::write(const std::string& key, const std::string& value, bool secret) {
     if (key.empty() || key.size() > 200 || hasControlCharacters(key)) throw ValidationError("key", "is not a valid setting name");
     if (!isValidUtf8(value)) throw ValidationError(key, "is not valid UTF-8 text");
+    Transaction tx(store_.db());
+    if (get(key).value_or("") == value) return;
     store_.db()
         .cached("INSERT INTO plugin_settings (plugin_id, key, value) VALUES (?1, ?2, ?3) "
                 "ON CONFLICT (plugin_id, key) DO UPDATE SET value = excluded.value")
@@ -126,6 +130,10 @@ void PluginSettings::set(const std::string& key, const std::string& value) {
         .bind(2, key)
         .bind(3, value)
         .run();
+    nlohmann::json detail{{"plugin", pluginId_}, {"key", key}};
+    if (secret) detail["secret"] = value.empty() ? "removed" : "changed";
+    AuditLog(store_).record(actor_, "settings.set", std::nullopt, detail.dump());
+    tx.commit();
 }
 
 std::optional<std::string> PluginSettings::getSecret(const std::string& key) {
@@ -136,7 +144,7 @@ std::optional<std::string> PluginSettings::getSecret(const std::string& key) {
 
 void PluginSettings::setSecret(const std::string& key, const std::string& value) {
     if (!isValidUtf8(value) || hasControlCharacters(value)) throw ValidationError(key, "holds characters a secret cannot have");
-    set(key, value.empty() ? std::string() : sealSecret(value));
+    write(key, value.empty() ? std::string() : sealSecret(value), true);
 }
 
 }  // namespace nourish

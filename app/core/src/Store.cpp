@@ -16,6 +16,8 @@
 #include "nourish/core/Dates.h"
 #include "nourish/core/Errors.h"
 #include "nourish/core/Hash.h"
+#include "nourish/core/Integrity.h"
+#include <iostream>
 #include "nourish/core/OutputFile.h"
 #include "nourish/core/Resource.h"
 
@@ -95,6 +97,40 @@ std::vector<Migration> pendingIn(Database& db, const std::string& owner,
     return pending;
 }
 
+std::optional<std::string> setting(Database& db, const std::string& key) {
+    if (!db.tableExists("settings")) return std::nullopt;
+    Statement s(db, "SELECT value FROM settings WHERE key = ?1");
+    s.bind(1, key);
+    if (!s.step()) return std::nullopt;
+    return s.text(0);
+}
+
+void putSetting(Database& db, const std::string& key, const std::string& value) {
+    Statement s(db, "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    s.bind(1, key).bind(2, value).run();
+}
+
+std::string randomId() { return integrity::randomHex(16); }
+
+// Whether two spellings name the same file (a missing one compares by its text).
+bool samePath(const fs::path& a, const fs::path& b) {
+    std::error_code ea, eb;
+    fs::path ca = fs::weakly_canonical(a, ea), cb = fs::weakly_canonical(b, eb);
+    return ea || eb ? a.lexically_normal() == b.lexically_normal() : ca == cb;
+}
+
+// Who an object of a store sealed after the fact belongs to: the core's own
+// names, or a plugin's.
+std::string ownerByName(const std::string& name) {
+    static const char* core[] = {"clients", "guardians", "client_guardians", "client_search", "settings",
+                                 "plugin_settings", "plugin_schema_versions", "audit_events", "consent_events",
+                                 "schema_migrations", "row_macs", "table_seals", "schema_objects", "host_",
+                                 "nourish_seal_", "sqlite_autoindex_clients", "sqlite_autoindex_settings"};
+    for (const char* c : core)
+        if (name.rfind(c, 0) == 0) return "core";
+    return "a plugin";
+}
+
 void createPrivateFile(const fs::path& path) {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) throw StoreError("cannot create " + path.string() + ": " + std::strerror(errno));
@@ -161,6 +197,7 @@ Store::Store(const fs::path& path, Open open, const std::vector<Migration>& migr
         if (!db_->tableExists("schema_migrations"))
             throw StoreError(path.string() + " is an SQLite database but not a Nourish store; nothing was changed");
         pending = pendingIn(*db_, kCoreOwner, migrations);
+        openKey(false);
     } catch (const StoreError& e) {
         std::string message = e.what();
         db_.reset();
@@ -172,11 +209,16 @@ Store::Store(const fs::path& path, Open open, const std::vector<Migration>& migr
     sqlite3_update_hook(
         db_->handle(),
         [](void* self, int, const char*, const char* table, sqlite3_int64) {
-            // The audit log (and its head in settings) records views too: not news for a view.
-            if (std::strcmp(table, "audit_events") != 0 && std::strcmp(table, "settings") != 0)
-                ++static_cast<Store*>(self)->localChanges_;
+            auto* store = static_cast<Store*>(self);
+            // The audit log (and its head in settings) records views too: not news for a view;
+            // nor are the seals that follow every change.
+            if (std::strcmp(table, "audit_events") == 0) store->auditWritten_ = true;
+            else if (std::strcmp(table, "settings") != 0 && std::strcmp(table, "row_macs") != 0 &&
+                     std::strcmp(table, "table_seals") != 0)
+                ++store->localChanges_;
         },
         this);
+    db_->setAfterCommit([this] { writeAnchor(); });
     if (!pending.empty()) {
         fs::path backup = path;
         backup += ".before-" + std::to_string(pending.front().version) + "-" + nowUtc() + ".bak";
@@ -184,6 +226,56 @@ Store::Store(const fs::path& path, Open open, const std::vector<Migration>& migr
         migrationBackup_ = backup;
     }
     migrate(kCoreOwner, migrations);
+    storeId_ = setting(*db_, "store.id").value_or("");
+}
+
+void Store::openKey(bool creating) {
+    std::optional<std::string> recorded = creating ? std::nullopt : setting(*db_, "integrity.key_id");
+    if (recorded) {
+        auto local = integrity::readAuditKey();
+        if (!local)
+            throw StoreError(path_.string() + " is sealed with the audit key " + *recorded +
+                             ", which is not on this computer (" + integrity::auditKeyPath().string() +
+                             "): import it with `nourish-cli store key import FILE`, then open the store again; "
+                             "nothing was changed");
+        if (integrity::keyId(*local) != *recorded)
+            throw StoreError(path_.string() + " is sealed with the audit key " + *recorded + ", not with the key on this "
+                             "computer (" + integrity::keyId(*local) + ", " + integrity::auditKeyPath().string() +
+                             "); nothing was changed");
+        key_ = local;
+    } else {
+        key_ = integrity::auditKey();
+    }
+    integrity::registerFunctions(*db_, key_, "");
+}
+
+void Store::writeAnchor() {
+    if (!auditWritten_ || storeId_.empty()) return;
+    auditWritten_ = false;
+    static bool warned = false;
+    try {
+        auto head = setting(*db_, "audit.head");
+        if (!head) return;
+        auto colon = head->find(':');
+        integrity::Anchor anchor{storeId_, std::stoll(head->substr(0, colon)), head->substr(colon + 1), nowUtc(),
+                                 path_.string()};
+        fs::path file = integrity::anchorPath(storeId_);
+        auto current = integrity::readAnchor(file);
+        // A copy of the store elsewhere (a backup opened, a file copied) never
+        // moves the anchor of the store it was copied from.
+        if (current && !samePath(current->path, path_)) return;
+        if (current && current->events > 0) {
+            // Only a log that goes on from the anchored one moves it: an older
+            // copy put back keeps being reported.
+            Statement at(*db_, "SELECT hash FROM audit_events WHERE id = ?1");
+            at.bind(1, current->events);
+            if (!at.step() || at.text(0) != current->head) return;
+        }
+        integrity::advanceAnchor(file, anchor);
+    } catch (const std::exception& e) {
+        if (!warned) std::cerr << "warning: the audit anchor could not be written: " << e.what() << "\n";
+        warned = true;
+    }
 }
 
 // A new store is made whole under a temporary name and only then given its
@@ -202,6 +294,7 @@ void Store::create(const std::vector<Migration>& migrations) {
     try {
         db_ = std::make_unique<Database>(temp, Database::Mode::ReadWrite);
         configure(*db_);
+        openKey(true);
         migrate(kCoreOwner, migrations);
         db_.reset();  // the last connection folds the WAL into the file
         if (::link(temp.c_str(), path_.c_str()) != 0)
@@ -250,7 +343,21 @@ int Store::schemaVersion() {
 
 void Store::migrate(const std::string& owner, const std::vector<Migration>& migrations,
                     const std::function<void(const std::string&)>& execute) {
-    for (const Migration& m : pendingIn(*db_, owner, migrations)) {
+    auto pending = pendingIn(*db_, owner, migrations);
+    if (pending.empty()) return;
+    // Verify, migrate, reseal: what the migrations change is sealed again, and
+    // what did not match its seal before is kept in the audit log for good.
+    bool sealed = db_->tableExists("table_seals") && setting(*db_, "integrity.key_id");
+    std::vector<std::string> before;
+    if (sealed)
+        for (const std::string& table : integrity::sealableTables(*db_))
+            for (const integrity::Problem& p : integrity::verifyTable(*db_, table, 20))
+                before.push_back(table + (p.row.empty() ? "" : " row " + p.row) + ": " + p.text);
+    Transaction outer(*db_);
+    if (sealed)
+        for (const std::string& table : integrity::sealableTables(*db_)) integrity::unsealTable(*db_, table);
+    std::vector<int> versions;
+    for (const Migration& m : pending) {
         Transaction tx(*db_);
         try {
             if (execute) execute(m.sql);
@@ -270,7 +377,36 @@ void Store::migrate(const std::string& owner, const std::vector<Migration>& migr
             s.bind(1, owner).bind(2, m.version).bind(3, m.name).bind(4, m.checksum()).bind(5, nowUtc()).run();
         }
         tx.commit();
+        versions.push_back(m.version);
     }
+    if (db_->tableExists("table_seals")) {
+        integrity::resealAll(*db_, owner);
+        Actor actor{Actor::currentUser("nourish").who, "migration"};
+        if (!sealed) {
+            // A new store, or one made before the audit key: sealed from here on.
+            putSetting(*db_, "integrity.key_id", integrity::keyId(*key_));
+            if (!setting(*db_, "store.id")) putSetting(*db_, "store.id", randomId());
+            integrity::snapshotSchema(*db_, "core");
+            {
+                // Objects made before sealing: the core's by name, the rest a plugin's.
+                Statement objects(*db_, "SELECT name FROM schema_objects");
+                std::vector<std::string> names;
+                while (objects.step()) names.push_back(objects.text(0));
+                for (const std::string& name : names)
+                    Statement(*db_, "UPDATE schema_objects SET owner = ?2 WHERE name = ?1 AND owner <> ?2")
+                        .bind(1, name)
+                        .bind(2, ownerByName(name))
+                        .run();
+            }
+            AuditLog(*this).seal(actor);
+        } else {
+            integrity::snapshotSchema(*db_, owner);
+            nlohmann::json detail = {{"owner", owner}, {"versions", versions}};
+            if (!before.empty()) detail["problems_before"] = before;
+            AuditLog(*this).record(actor, "store.resealed", std::nullopt, detail.dump());
+        }
+    }
+    outer.commit();
 }
 
 namespace {
@@ -319,36 +455,190 @@ void Store::backupTo(const fs::path& destination, const Actor& actor, bool repla
             throw StoreError("the backup copy does not hold the same clients as the store");
         }
     }
+    // The backup's head beside it: what a restore is checked against.
+    std::string companion;
+    {
+        Database copy(partial, Database::Mode::ReadOnly);
+        auto head = setting(copy, "audit.head").value_or("0:");
+        auto colon = head.find(':');
+        companion = nlohmann::json{{"store_id", storeId_}, {"events", std::stoll(head.substr(0, colon))},
+                                   {"head", head.substr(colon + 1)}, {"at", nowUtc()},
+                                   {"path", destination.string()}}
+                        .dump() +
+                    "\n";
+    }
     publishOutputFile(partial, destination, replace);
+    fs::path anchorFile = destination;
+    anchorFile += ".anchor";
+    writeOutputFile(anchorFile, companion, path_, true);
     Transaction tx(*db_);
     AuditLog(*this).record(actor, "store.backup", std::nullopt,
                            nlohmann::json{{"file", destination.filename().string()}}.dump());
     tx.commit();
 }
 
-Store::CheckReport Store::check() {
+Store::CheckReport Store::check(bool quick) {
     CheckReport report;
+    auto problem = [&](std::string text) { report.problems.push_back(std::move(text)); };
+    size_t before = 0;
+    auto held = [&](std::string text) {
+        if (report.problems.size() == before) report.verified.push_back(std::move(text));
+        before = report.problems.size();
+    };
     {
-        Statement s(*db_, "PRAGMA integrity_check");
+        Statement s(*db_, quick ? "PRAGMA quick_check" : "PRAGMA integrity_check");
         while (s.step())
-            if (s.text(0) != "ok") report.problems.push_back("integrity: " + s.text(0));
+            if (s.text(0) != "ok") problem("integrity: " + s.text(0));
+        held(quick ? "SQLite quick check: the file's structure is sound"
+                   : "SQLite integrity check: every page, index and constraint is sound");
     }
-    {
+    if (!quick) {
         Statement s(*db_, "PRAGMA foreign_key_check");
         while (s.step())
-            report.problems.push_back("foreign key: row " + s.text(1) + " of " + s.text(0) +
-                                      " points to a missing row of " + s.text(2));
+            problem("foreign key: row " + s.text(1) + " of " + s.text(0) + " points to a missing row of " + s.text(2));
+        held("foreign keys: every reference points to a row");
+        std::vector<std::string> fts;
+        Statement v(*db_, "SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%fts5%'");
+        while (v.step()) fts.push_back(v.text(0));
+        for (const std::string& t : fts) {
+            try {
+                db_->exec("INSERT INTO \"" + t + "\"(\"" + t + "\") VALUES ('integrity-check')");
+            } catch (const StoreError& e) {
+                problem("full-text index " + t + ": " + e.what());
+            }
+            // FTS5 reads its index as bytes whatever their stored type: the types are checked here.
+            for (const char* typed : {"SELECT count(*) FROM \"%_data\" WHERE typeof(id) <> 'integer' OR typeof(block) <> 'blob'",
+                                      "SELECT count(*) FROM \"%_idx\" WHERE typeof(segid) <> 'integer' OR typeof(term) <> 'blob' "
+                                      "OR typeof(pgno) <> 'integer'",
+                                      "SELECT count(*) FROM \"%_docsize\" WHERE typeof(id) <> 'integer' OR typeof(sz) <> 'blob'"}) {
+                std::string query = typed;
+                query.replace(query.find('%'), 1, t);
+                std::string shadow = query.substr(query.find('"') + 1);
+                shadow = shadow.substr(0, shadow.find('"'));
+                if (!db_->tableExists(shadow)) continue;
+                Statement count(*db_, query);
+                if (count.step() && count.int64(0) > 0)
+                    problem("full-text index " + t + ": " + std::to_string(count.int64(0)) + " row(s) of " + shadow +
+                            " hold a value of the wrong type (damaged)");
+            }
+        }
+        held("full-text indexes (" + std::to_string(fts.size()) + "): each matches its content");
     }
-    try {
-        db_->exec("INSERT INTO client_search(client_search) VALUES ('integrity-check')");
-    } catch (const StoreError& e) {
-        report.problems.push_back(std::string("client search index: ") + e.what());
+
+    // The audit log: its keyed chain, its head, its anchor outside the file.
+    bool sealed = setting(*db_, "integrity.key_id").has_value();
+    std::optional<integrity::Anchor> anchor;
+    std::string anchorOf;  // what the anchor is: this store's own, or the one written beside a backup
+    if (sealed) {
+        if (storeId_.empty()) problem("the store's id (settings store.id) is missing: it was removed outside Nourish");
+        else {
+            anchor = integrity::readAnchor(integrity::anchorPath(storeId_));
+            anchorOf = "its anchor outside the store";
+            if (anchor && !samePath(anchor->path, path_)) {
+                // A copy: held to the anchor written beside it when it was made, if any.
+                report.verified.push_back("copy: this is a copy of the store at " + anchor->path + ", whose log had " +
+                                          std::to_string(anchor->events) + " events on " + anchor->at);
+                fs::path beside = path_;
+                beside += ".anchor";
+                anchor = integrity::readAnchor(beside);
+                anchorOf = "the anchor written beside this backup";
+                if (anchor && anchor->storeId != storeId_) anchor.reset();
+            }
+        }
     }
     AuditLog audit(*this);
-    auto chain = audit.verify();
+    auto chain = audit.verify(quick ? std::optional<int64_t>(100) : std::nullopt, anchor ? anchor->events : 0);
     report.auditEvents = chain.events;
-    for (auto& p : chain.problems) report.problems.push_back("audit: " + p);
+    for (auto& p : chain.problems) problem("audit: " + p);
+    if (sealed && !chain.sealedFrom) problem("audit: the log is not sealed (settings audit.sealed_from is missing)");
+    held(quick ? "audit log: the last 100 of " + std::to_string(chain.events) + " events and its head are intact"
+               : "audit log: " + std::to_string(chain.events) + " events, each link intact (keyed from event " +
+                     std::to_string(chain.sealedFrom) + "), and its head");
+    if (anchor) {
+        if (anchor->events > chain.events)
+            problem("audit: the log holds " + std::to_string(chain.events) + " events, but " + anchorOf +
+                    " recorded " + std::to_string(anchor->events) + " on " + anchor->at +
+                    ": events were removed from the end, or an older copy of the store was put in its place");
+        else {
+            Statement at(*db_, "SELECT hash FROM audit_events WHERE id = ?1");
+            at.bind(1, anchor->events);
+            if (anchor->events > 0 && (!at.step() || at.text(0) != anchor->head))
+                problem("audit: event " + std::to_string(anchor->events) + " differs from the anchor of " + anchor->at +
+                        ": the log was replaced or re-chained");
+        }
+        held("anchor: the log goes on from the " + std::to_string(anchor->events) + " events anchored on " + anchor->at);
+    } else if (sealed && !storeId_.empty()) {
+        report.verified.push_back("anchor: none on this computer for this store yet (it is written with the next change)");
+    }
+    if (!sealed) {
+        problem("seals: this store is not sealed (it was made before the audit key)");
+        return report;
+    }
+
+    // The schema as the migrations left it.
+    for (const std::string& c : integrity::schemaChanges(*db_)) problem("schema: " + c);
+    held("schema: every table, index, trigger and view as the migrations left it");
+
+    // Every sealed row (or, quickly, every table's seal).
+    if (quick) {
+        for (const integrity::Problem& p : integrity::verifySeals(*db_)) problem("seal: " + p.table + " " + p.text);
+        held("table seals: each table's row count and seal are intact");
+    } else {
+        int64_t rows = 0;
+        std::vector<std::string> tables = integrity::sealableTables(*db_);
+        {
+            Statement sealedTables(*db_, "SELECT tbl FROM table_seals");
+            while (sealedTables.step())
+                if (std::find(tables.begin(), tables.end(), sealedTables.text(0)) == tables.end())
+                    problem("seal: " + sealedTables.text(0) + " is sealed but no longer exists: it was dropped outside a migration");
+        }
+        for (const std::string& table : tables) {
+            for (const integrity::Problem& p : integrity::verifyTable(*db_, table))
+                problem("seal: " + table + (p.row.empty() ? "" : " row " + p.row) +
+                        (p.client ? " (client " + std::to_string(*p.client) + ")" : "") + " " + p.text);
+            Statement count(*db_, "SELECT rows FROM table_seals WHERE tbl = ?1");
+            count.bind(1, table);
+            if (count.step()) rows += count.int64(0);
+        }
+        held("rows: " + std::to_string(rows) + " rows in " + std::to_string(tables.size()) +
+             " tables, each matching its seal, none missing, none added");
+
+        // Every client has an audit trail; every client the log speaks of is here.
+        {
+            Statement s(*db_, "SELECT c.id FROM clients c WHERE NOT EXISTS (SELECT 1 FROM audit_events a WHERE a.client_id = c.id) "
+                              "AND NOT EXISTS (SELECT 1 FROM audit_events i WHERE i.action = 'client.import' AND c.id BETWEEN "
+                              "json_extract(i.detail, '$.first_id') AND json_extract(i.detail, '$.last_id'))");
+            while (s.step()) problem("audit trail: client " + s.text(0) + " has no audit event: it was added outside Nourish");
+            Statement gone(*db_, "SELECT a.client_id, count(*) FROM audit_events a WHERE a.client_id IS NOT NULL AND NOT EXISTS "
+                                 "(SELECT 1 FROM clients c WHERE c.id = a.client_id) AND NOT EXISTS (SELECT 1 FROM audit_events e "
+                                 "WHERE e.client_id = a.client_id AND e.action = 'client.erase') GROUP BY a.client_id");
+            while (gone.step())
+                problem("audit trail: client " + gone.text(0) + " appears in " + gone.text(1) +
+                        " audit events but is missing from the store, with no erasure recorded");
+            held("audit trail: every client has one, and every client it names is in the store");
+        }
+        // What an earlier migration found, and the chain before the store was sealed.
+        {
+            Statement s(*db_, "SELECT id, at, action, detail FROM audit_events WHERE action IN ('store.resealed', 'audit.sealed')");
+            while (s.step()) {
+                nlohmann::json d = nlohmann::json::parse(s.text(3), nullptr, false);
+                if (!d.is_object()) continue;
+                for (const auto& p : d.value("problems_before", nlohmann::json::array()))
+                    problem("earlier: at the migration of " + s.text(1) + " (event " + s.text(0) + "): " + p.get<std::string>());
+                if (d.value("earlier_chain", "") == "broken")
+                    for (const auto& p : d.value("earlier_problems", nlohmann::json::array()))
+                        problem("earlier: the audit log before it was sealed on " + s.text(1) + ": " + p.get<std::string>());
+            }
+            held("migrations: none found anything that did not match its seal");
+        }
+    }
     return report;
+}
+
+bool Store::rowIntact(const std::string& table, const std::string& rowKey, std::string* why) {
+    std::string problem = integrity::verifyRow(*db_, table, rowKey);
+    if (why) *why = problem;
+    return problem.empty();
 }
 
 }  // namespace nourish

@@ -1,5 +1,7 @@
 #include "nourish/gui/ClientWorkspace.h"
 
+#include <nlohmann/json.hpp>
+
 #include <wx/notebook.h>
 #include <wx/sizer.h>
 #include <wx/stattext.h>
@@ -68,7 +70,10 @@ void ClientWorkspace::showClient(int64_t clientId) {
     {
         // A view is recorded before it is shown: one that cannot be recorded is not shown.
         Transaction tx(store_.db());
-        AuditLog(store_).record(Actor::currentUser("gui"), "client.view", clientId);
+        // Every page is filled for the client: the view names them.
+        nlohmann::json pages = nlohmann::json::array();
+        for (const Page& p : pages_) pages.push_back(p.page.plugin->id() + "/" + p.page.id);
+        AuditLog(store_).record(Actor::currentUser("gui"), "client.view", clientId, nlohmann::json{{"pages", pages}}.dump());
         tx.commit();
     }
     clientId_ = clientId;

@@ -428,7 +428,7 @@ PluginManagerDialog::PluginManagerDialog(wxWindow* parent, PluginHost& host)
         auto& p = host_.plugins()[static_cast<size_t>(row)];
         auto disabled = host_.disabledIds();
         bool isOff = std::find(disabled.begin(), disabled.end(), p->id()) != disabled.end();
-        host_.setEnabled(p->id(), isOff);
+        host_.setEnabled(p->id(), isOff, Actor::currentUser("gui"));
         showDetails(row);
     });
     install->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
@@ -446,6 +446,7 @@ PluginManagerDialog::PluginManagerDialog(wxWindow* parent, PluginHost& host)
 bool PluginManagerDialog::installFromFile(const std::string& path) {
     wxBusyCursor busy;
     PluginInstall result = installPlugin(path, PluginHost::userPluginDirectory(), host_.options().directories);
+    host_.recordInstall(result, Actor::currentUser("gui"));
     std::string text;
     if (result.installed) {
         const Manifest& m = *result.check.manifest;

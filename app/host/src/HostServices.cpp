@@ -260,7 +260,7 @@ int32_t settingSet(const nourish_host* host, const char* key, const char* value,
         std::string k = key ? key : "";
         if (k.rfind("practice.", 0) == 0)
             throw AccessDenied("practice details are changed by the practitioner in the app, not by plugins");
-        PluginSettings settings(rt.sql->store(), rt.record->id());
+        PluginSettings settings(rt.sql->store(), rt.record->id(), actorFor(rt));
         if (isSecret(*rt.record, k)) settings.setSecret(k, value ? value : "");
         else settings.set(k, value ? value : "");
         return NOURISH_OK;
@@ -514,6 +514,22 @@ int32_t filesCheck(const nourish_host* host, const char* path, uint32_t flags, c
 }
 const nourish_host_files kFiles{sizeof(nourish_host_files), &filesWrite, &filesCheck};
 
+// ---- integrity ----
+int32_t integrityRowIntact(const nourish_host* host, const char* table, const char* rowKey, int32_t* intact,
+                           const nourish_sink* why) {
+    if (!table || !rowKey || !intact) {
+        put(why, "integrity.row_intact: a table, a row key and somewhere to answer are required");
+        return NOURISH_INVALID;
+    }
+    return guarded(why, [&] {
+        std::string reason;
+        *intact = runtimeOf(host).sql->rowIntact(table, rowKey, reason) ? 1 : 0;
+        if (!*intact) put(why, reason);
+        return int32_t(NOURISH_OK);
+    });
+}
+const nourish_host_integrity kIntegrity{sizeof(nourish_host_integrity), &integrityRowIntact};
+
 // ---- session ----
 int32_t sessionUser(const nourish_host* host, const nourish_sink* out) {
     put(out, actorFor(runtimeOf(host)).who);
@@ -573,6 +589,7 @@ const void* hostExtension(const nourish_host*, const char* id) {
     if (which == NOURISH_HOST_STATUS_ID) return &kStatus;
     if (which == NOURISH_HOST_FILES_ID) return &kFiles;
     if (which == NOURISH_HOST_ALLERGY_HISTORY_ID) return &kAllergyHistory;
+    if (which == NOURISH_HOST_INTEGRITY_ID) return &kIntegrity;
     return nullptr;
 }
 

@@ -8,6 +8,9 @@
 #include <set>
 
 #include "PluginRuntime.h"
+#include "nourish/host/PluginCheck.h"
+#include "nourish/core/AuditLog.h"
+#include "nourish/core/Hash.h"
 #include "nourish/core/ClientStore.h"
 #include "nourish/core/Database.h"
 #include "nourish/core/Dates.h"
@@ -177,15 +180,36 @@ std::vector<std::string> PluginHost::disabledIds() {
     }
 }
 
-void PluginHost::setEnabled(const std::string& id, bool enabled) {
+void PluginHost::setEnabled(const std::string& id, bool enabled, const Actor& actor) {
     auto ids = disabledIds();
+    bool was = std::find(ids.begin(), ids.end(), id) == ids.end();
+    if (was == enabled) return;
     std::erase(ids, id);
     if (!enabled) ids.push_back(id);
+    Transaction tx(store_.db());
     store_.db()
         .cached("INSERT INTO settings (key, value) VALUES ('plugins.disabled', ?1) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
         .bind(1, json(ids).dump())
         .run();
+    AuditLog(store_).record(actor, enabled ? "plugin.enable" : "plugin.disable", std::nullopt, json{{"plugin", id}}.dump());
+    tx.commit();
+}
+
+void PluginHost::recordInstall(const PluginInstall& install, const Actor& actor) {
+    if (!install.installed || !install.check.manifest) return;
+    const Manifest& m = *install.check.manifest;
+    std::ifstream in(install.installedLibrary, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    Transaction tx(store_.db());
+    AuditLog(store_).record(actor, "plugin.install", std::nullopt,
+                            json{{"plugin", m.id},
+                                 {"version", m.version},
+                                 {"vendor", m.vendor},
+                                 {"library", install.installedLibrary.string()},
+                                 {"sha256", sha256Hex(bytes)}}
+                                .dump());
+    tx.commit();
 }
 
 void PluginHost::loadAll() {

@@ -63,6 +63,9 @@ std::string pad(std::string text, size_t width) {
 }
 
 void printNote(const Note& n, const nourish::Output& out) {
+    if (!n.intact())
+        out << "WARNING: this note was changed outside Nourish (" << n.integrityProblem
+            << "). What follows is not what was signed; it is never sent to a family. Run nourish-cli store check.\n\n";
     out << "Note " << std::to_string(n.id) << " — " << n.title() << ", " << n.date << "\n";
     out << (n.isSigned() ? "Signed by " + n.signedBy + " at " + n.signedAt + " (SHA-256 " + n.sha256 + ")"
                          : std::string("Draft, not signed"))
@@ -114,6 +117,7 @@ int noteCommand(nourish::Host host, Args& a, const nourish::Output& out) {
     if (sub == "show") {
         a.expect(1, "note show needs the note id");
         Note n = notes.note(idFrom(a.rest[0], "note"));
+        host.audit(n.clientId, "note.view", json{{"note_id", n.id}}.dump());
         if (asJson) out << n.toJson().dump(2) << "\n";
         else printNote(n, out);
         return 0;
@@ -135,6 +139,7 @@ int noteCommand(nourish::Host host, Args& a, const nourish::Output& out) {
     if (sub == "list") {
         a.expect(1, "note list needs the client id");
         auto list = notes.list(idFrom(a.rest[0], "client"));
+        host.audit(idFrom(a.rest[0], "client"), "note.list", json{{"notes", list.size()}}.dump());
         if (asJson) {
             json j = json::array();
             for (const Note& n : list) j.push_back(n.toJson());
@@ -153,6 +158,7 @@ int noteCommand(nourish::Host host, Args& a, const nourish::Output& out) {
     if (sub == "search") {
         a.expect(1, "note search needs the words to look for (quote several)");
         auto hits = notes.search(a.rest[0]);
+        host.audit(0, "note.search", json{{"query", a.rest[0]}, {"hits", hits.size()}}.dump());
         if (asJson) {
             json j = json::array();
             for (const SearchHit& h : hits) {
@@ -237,6 +243,7 @@ int consultCommand(nourish::Host host, Args& a, const nourish::Output& out) {
     if (sub == "list") {
         a.expect(1, "consult list needs the client id");
         auto list = notes.consultations(idFrom(a.rest[0], "client"));
+        host.audit(idFrom(a.rest[0], "client"), "consult.list");
         if (asJson) out << consultationsJson(list).dump(2) << "\n";
         else printConsultations(list, out, false);
         return 0;
@@ -249,6 +256,7 @@ int consultCommand(nourish::Host host, Args& a, const nourish::Output& out) {
         parseDate(from, "from");
         std::string to = addMinutes(from + " 00:00", (days - 1) * 24 * 60).substr(0, 10);
         auto list = notes.agenda(from, to);
+        host.audit(0, "consult.agenda", json{{"from", from}, {"to", to}, {"consultations", list.size()}}.dump());
         if (asJson) out << consultationsJson(list).dump(2) << "\n";
         else printConsultations(list, out, true);
         return 0;
@@ -271,6 +279,8 @@ int consultCommand(nourish::Host host, Args& a, const nourish::Output& out) {
         nourish::writeOutputFile(host, "--out", path, text, force);
         size_t events = 0;
         for (size_t at = text.find("BEGIN:VEVENT"); at != std::string::npos; at = text.find("BEGIN:VEVENT", at + 1)) ++events;
+        host.audit(clientId.value_or(0), "consult.export",
+                   json{{"file", std::filesystem::path(path).filename().string()}, {"consultations", events}}.dump());
         out << "wrote " << std::to_string(events) << " upcoming consultation" << (events == 1 ? "" : "s") << " to " << path << "\n";
         return 0;
     }

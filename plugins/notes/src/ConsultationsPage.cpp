@@ -1,6 +1,7 @@
 #include "ConsultationsPage.h"
 
 #include <wx/button.h>
+#include <filesystem>
 #include <wx/choice.h>
 #include <wx/clipbrd.h>
 #include <wx/dialog.h>
@@ -76,6 +77,8 @@ void showNote(wxWindow* parent, const Note& n, const std::string& clientName, co
                     parent->FromDIP(wxSize(640, 520)), wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER);
     dialog.SetName("note-viewer");
     std::string text = n.plainText().substr(n.title().size() + 1);
+    if (!n.intact())
+        text = "WARNING: this note was changed outside Nourish (" + n.integrityProblem + "). It is not what was signed.\n\n" + text;
     for (const Addendum& a : n.addenda) text += "\nAddendum " + a.at + " by " + a.author + " (" + a.reason + ")\n" + a.text + "\n";
     text += n.isSigned() ? "\nSigned by " + n.signedBy + " at " + n.signedAt + "\n" : "\nDraft, not signed\n";
     auto* view = new wxTextCtrl(&dialog, wxID_ANY, wxEmptyString, wxDefaultPosition, wxDefaultSize,
@@ -301,6 +304,7 @@ private:
         if (!saveDraft()) return;  // the note stays open with what was typed and why it was not saved
         try {
             note_ = notes_.note(noteId);
+            host_.audit(note_->clientId, "note.view", json{{"note_id", noteId}}.dump());
             content_ = note_->answers;
             recommendations_ = note_->recommendations;
             dirty_ = false;
@@ -327,7 +331,8 @@ private:
             addenda_->SetLabel("");
         } else {
             noteTitle_->SetLabelMarkup("<b>" + escapeMarkup(u8(note_->title() + ", " + note_->date)) + "</b>");
-            bool locked = note_->isSigned();
+            // A note changed outside Nourish stays as evidence: it is not edited further.
+            bool locked = note_->isSigned() || !note_->intact();
             for (const json& section : note_->templateDocument["sections"]) {
                 std::string id = section.value("id", "");
                 sections_->Add(heading(this, u8(section.value("title", id))), 0, wxTOP, FromDIP(8));
@@ -368,9 +373,15 @@ private:
                                    wxTOP, FromDIP(2));
             }
             std::string state;
-            if (locked) state = "Signed by " + note_->signedBy + " at " + note_->signedAt + ". Locked: corrections are addenda.";
+            if (!note_->intact())
+                state = "This note was changed outside Nourish (" + note_->integrityProblem +
+                        "). It is not what was written here, it is locked, and it is never sent to the family. "
+                        "Ask whoever looks after the practice's computer to run “nourish-cli store check”.";
+            else if (locked) state = "Signed by " + note_->signedBy + " at " + note_->signedAt + ". Locked: corrections are addenda.";
             else state = "Draft — saves itself as you type. Last saved " + note_->updatedAt + ".";
             state_->SetLabel(u8(state));
+            state_->SetForegroundColour(note_->intact() ? kQuiet : kWarning);
+            state_->Wrap(FromDIP(460));
             std::string adds;
             for (const Addendum& a : note_->addenda)
                 adds += "Addendum " + a.at + " by " + a.author + " — " + a.reason + "\n" + a.text + "\n\n";
@@ -517,10 +528,11 @@ private:
 
     void enableEditor() {
         bool open = note_.has_value();
-        bool draft = open && !note_->isSigned();
+        bool intact = open && note_->intact();
+        bool draft = intact && !note_->isSigned();
         fields_->Enable(draft);
         sign_->Enable(draft);
-        addendum_->Enable(open && note_->isSigned());
+        addendum_->Enable(intact && note_->isSigned());
         status_->Enable(!consultations_.empty());
     }
 
@@ -694,7 +706,9 @@ private:
                 std::string start = str(from->GetValue());
                 parseDate(start, "from");
                 std::string end = span->GetSelection() == 0 ? start : addMinutes(start + " 00:00", 6 * 24 * 60).substr(0, 10);
-                for (const Consultation& c : notes_.agenda(start, end)) {
+                auto agenda = notes_.agenda(start, end);
+                host_.audit(0, "consult.agenda", json{{"from", start}, {"to", end}, {"consultations", agenda.size()}}.dump());
+                for (const Consultation& c : agenda) {
                     long row = list->InsertItem(list->GetItemCount(), u8(c.startsAt));
                     list->SetItem(row, 1, u8(c.clientName));
                     list->SetItem(row, 2, u8(typeLabel(c.type) + ", " + std::to_string(c.minutes) + " min"));
@@ -735,6 +749,7 @@ private:
             list->DeleteAllItems();
             try {
                 hits = notes_.search(str(box->GetValue()));
+                host_.audit(0, "note.search", json{{"query", str(box->GetValue())}, {"hits", hits.size()}}.dump());
                 for (size_t i = 0; i < hits.size(); ++i) {
                     long row = list->InsertItem(long(i), u8(hits[i].date));
                     list->SetItem(row, 1, u8(hits[i].clientName));
@@ -752,7 +767,9 @@ private:
             size_t i = size_t(e.GetIndex());
             if (i >= hits.size()) return;
             try {
-                showNote(&d, notes_.note(hits[i].noteId), hits[i].clientName, matchedWords(hits[i].snippet));
+                Note hit = notes_.note(hits[i].noteId);
+                host_.audit(hit.clientId, "note.view", json{{"note_id", hit.id}, {"from", "search"}}.dump());
+                showNote(&d, hit, hits[i].clientName, matchedWords(hits[i].snippet));
             } catch (const std::exception& ex) {
                 problem->SetLabel(u8(ex.what()));
             }
@@ -774,6 +791,8 @@ private:
             host_.checkFile(path, /*replace=*/true);
             std::string text = notes_.calendar(answer == wxID_YES ? std::optional<int64_t>(clientId_) : std::nullopt);
             host_.writeFile(path, text, /*replace=*/true);  // the file dialog asked before replacing
+            host_.audit(answer == wxID_YES ? clientId_ : 0, "consult.export",
+                        json{{"file", std::filesystem::path(path).filename().string()}}.dump());
             say("Calendar saved to " + path + ". It holds times and initials only, no health details.");
         } catch (const std::exception& e) {
             say(e.what(), true);

@@ -195,6 +195,8 @@ json Note::toJson() const {
         j["signed_by"] = signedBy;
         j["sha256"] = sha256;
     }
+    j["intact"] = intact();
+    if (!intact()) j["integrity_problem"] = integrityProblem;
     return j;
 }
 
@@ -528,8 +530,18 @@ int64_t Notes::create(int64_t clientId, const std::string& templateId, const std
     return n.id;
 }
 
+namespace {
+// A note changed outside Nourish is kept as it was found, for the check.
+void refuseIfTampered(const Note& n) {
+    if (!n.intact())
+        throw BadInput("note " + std::to_string(n.id) + ": it was changed outside Nourish (" + n.integrityProblem +
+                       "); it is kept as it was found and cannot be edited, signed or added to");
+}
+}  // namespace
+
 void Notes::update(int64_t noteId, const json& content) {
     Note n = note(noteId);
+    refuseIfTampered(n);
     if (n.isSigned())
         throw BadInput("note " + std::to_string(noteId) + ": it was signed by " + n.signedBy + " at " + n.signedAt +
                        " and can no longer change; add an addendum instead");
@@ -559,6 +571,7 @@ void Notes::update(int64_t noteId, const json& content) {
 
 std::string Notes::sign(int64_t noteId) {
     Note n = note(noteId);
+    refuseIfTampered(n);
     if (n.isSigned())
         throw BadInput("note " + std::to_string(noteId) + ": it was already signed by " + n.signedBy + " at " + n.signedAt);
     if (n.answers.empty() && n.recommendations.empty())
@@ -590,6 +603,7 @@ std::string Notes::signAt(const Note& before, const std::string& when) {
 
 int64_t Notes::addAddendum(int64_t noteId, const std::string& reason, const std::string& text) {
     Note n = note(noteId);
+    refuseIfTampered(n);
     if (reason.find_first_not_of(" \t\r\n") == std::string::npos)
         throw BadInput("reason: is required (why the signed note needs an addendum)");
     if (reason.size() > kMaxReason) throw BadInput("reason: is longer than " + std::to_string(kMaxReason) + " bytes");
@@ -645,6 +659,15 @@ Note Notes::load(nourish::Statement& s) const {
     auto a = host_.prepare("SELECT id, at, author, reason, text FROM notes_addenda WHERE note_id = ?1 ORDER BY at, id");
     a.bind(1, n.id);
     while (a.step()) n.addenda.push_back({a.int64(0), a.text(1), a.text(2), a.text(3), a.text(4)});
+    // What was signed is what is shown: the signature, then the store's seals.
+    std::vector<std::string> problems;
+    if (n.isSigned() && sha256Hex(n.canonicalContent()) != n.sha256)
+        problems.push_back("its content does not match the SHA-256 it was signed with");
+    if (auto p = host_.rowProblem("notes_notes", std::to_string(n.id))) problems.push_back(*p);
+    for (const Addendum& ad : n.addenda)
+        if (auto p = host_.rowProblem("notes_addenda", std::to_string(ad.id))) problems.push_back(*p);
+    for (const std::string& p : problems)
+        n.integrityProblem += (n.integrityProblem.empty() ? "" : "; ") + p;
     return n;
 }
 

@@ -64,8 +64,14 @@ struct Note {
     std::string createdAt, createdBy, updatedAt;
     std::string signedAt, signedBy, sha256;
     std::vector<Addendum> addenda;  // oldest first
+    // Set when the note or one of its addenda was changed outside Nourish: a
+    // signed note whose content no longer matches its SHA-256, or a row that
+    // no longer matches the store's seal. Such a note is shown with a warning
+    // and never reaches a family.
+    std::string integrityProblem;
 
     bool isSigned() const { return !signedAt.empty(); }
+    bool intact() const { return integrityProblem.empty(); }
     std::string title() const { return templateDocument.value("title", templateId); }
     // What the signature covers, in a canonical form (keys sorted).
     std::string canonicalContent() const;

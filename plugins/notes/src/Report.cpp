@@ -20,6 +20,10 @@ std::string lowerFirst(std::string s) {
 json renderLastConsultation(const Notes& notes, int64_t clientId) {
     json blocks = json::array();
     auto note = notes.lastSigned(clientId);
+    if (note && !note->intact())
+        throw nourish::Error(NOURISH_ERROR, "note " + std::to_string(note->id) + " of " + note->date +
+                                                " was changed outside Nourish (" + note->integrityProblem +
+                                                "), so no family reads it: run nourish-cli store check");
     auto upcoming = notes.upcoming(clientId);
     if (!note) {
         blocks.push_back({{"type", "paragraph"}, {"text", "There is no consultation summary yet."}});

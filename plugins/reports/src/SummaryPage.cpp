@@ -168,6 +168,11 @@ private:
             composed_ = compose(host_, clientId_, without());
             title_->SetLabelMarkup("<b>" + escapeMarkup(u8("Plan summary — " + composed_.clientName)) + "</b>");
             auto images = renderPageImages(composed_.report, FromDIP(100) / 100.0 * 0.9);
+            if (previewAudited_ != clientId_) {
+                // Looking at a family's summary is a view of their record (once per client shown).
+                host_.audit(clientId_, "report.preview", json{{"pages", images.size()}}.dump());
+                previewAudited_ = clientId_;
+            }
             int n = 0;
             for (PageImage& p : images) {
                 wxImage image(p.width, p.height, reinterpret_cast<unsigned char*>(p.rgb.data()), true);
@@ -542,6 +547,7 @@ private:
     nourish::Host host_;
     wxTimer timer_;
     int64_t clientId_ = 0;
+    int64_t previewAudited_ = 0;  // the client whose preview was last recorded as viewed
     bool stale_ = false;
     nourish::Subscription changes_;
     Composed composed_;

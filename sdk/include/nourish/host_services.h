@@ -384,6 +384,27 @@ typedef struct nourish_host_files {
     int32_t (*check)(const nourish_host* host, const char* path, uint32_t flags, const nourish_sink* error);
 } nourish_host_files;
 
+/* ------------------------------------------------------------- integrity -- */
+/* SDK 1.1. The host seals every row of every table in the store (core and
+ * plugin) with a keyed MAC as it is written; `nourish-cli store check` checks
+ * them all. A plugin asks about one of its own rows before it relies on it,
+ * e.g. before showing or sending a signed note. */
+#define NOURISH_HOST_INTEGRITY_ID "nourish.host.integrity/1"
+
+typedef struct nourish_host_integrity {
+    uint32_t struct_size;
+    /*
+     * [main-thread] Whether the row of `table` (one of the plugin's own
+     * tables) whose key is `row_key` -- its rowid or INTEGER PRIMARY KEY as
+     * decimal text, or for a WITHOUT ROWID table its primary key -- still
+     * matches the seal written with it. NOURISH_OK with *intact = 1, or
+     * *intact = 0 and the reason in `why` (changed, missing, or written
+     * outside Nourish); NOURISH_DENIED for a table that is not the plugin's.
+     */
+    int32_t (*row_intact)(const nourish_host* host, const char* table, const char* row_key, int32_t* intact,
+                          const nourish_sink* why);
+} nourish_host_integrity;
+
 #ifdef __cplusplus
 }
 #endif

@@ -356,6 +356,21 @@ public:
         });
     }
 
+    // Whether a row of one of this plugin's own tables still matches the seal
+    // the host wrote with it (nourish.host.integrity/1): nothing when it does,
+    // else why not ("row 3 of notes_notes does not match its seal: ..."). A
+    // host older than SDK 1.1 cannot say: nothing.
+    std::optional<std::string> rowProblem(const std::string& table, const std::string& rowKey) const {
+        auto* api = static_cast<const nourish_host_integrity*>(host_->get_extension(host_, NOURISH_HOST_INTEGRITY_ID));
+        if (!api) return std::nullopt;
+        StringSink why;
+        int32_t intact = 0;
+        int32_t rc = api->row_intact(host_, table.c_str(), rowKey.c_str(), &intact, why.get());
+        if (rc != NOURISH_OK) throw Error(rc, why.str());
+        if (intact) return std::nullopt;
+        return why.take();
+    }
+
     // This plugin's line in the app's status bar; empty clears it.
     void setStatus(const std::string& text) const {
         auto api = service<nourish_host_status>(NOURISH_HOST_STATUS_ID);

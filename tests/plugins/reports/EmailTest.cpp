@@ -46,12 +46,21 @@ print(json.dumps(out))
 class EmailTest : public ::testing::Test {
 protected:
     void SetUp() override {
+        // The keys (the sealed password, the audit key) live under this
+        // test's own config folder, for the commands and for this process.
+        if (const char* v = std::getenv("XDG_CONFIG_HOME")) previousConfig = v;
+        setenv("XDG_CONFIG_HOME", (dir / "config").c_str(), 1);
         auto r = cli({"store", "demo"});
         ASSERT_EQ(r.exitCode, 0) << r.error;
         nourish::Store store(dir / "n.db");
         ollie = nourish::ClientStore(store).search("bennett", 1)[0].id;
         freja = nourish::ClientStore(store).search("orsted", 1)[0].id;
     }
+    void TearDown() override {
+        if (previousConfig.empty()) unsetenv("XDG_CONFIG_HOME");
+        else setenv("XDG_CONFIG_HOME", previousConfig.c_str(), 1);
+    }
+    std::string previousConfig;
     ProcessResult cli(std::vector<std::string> args) {
         args.insert(args.begin(), {"--store", (dir / "n.db").string()});
         return runProcess(NOURISH_CLI, args,

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,8 +39,18 @@ public:
     const std::filesystem::path& path() const { return path_; }
     sqlite3* handle() const { return db_; }
     std::string lastError() const;
+    // Called after each outermost COMMIT succeeds (the store's anchor);
+    // what it throws is not the commit's failure and is dropped.
+    void setAfterCommit(std::function<void()> afterCommit) { afterCommit_ = std::move(afterCommit); }
+    void committed() {
+        if (afterCommit_) try {
+                afterCommit_();
+            } catch (...) {
+            }
+    }
 
 private:
+    std::function<void()> afterCommit_;
     std::filesystem::path path_;
     sqlite3* db_ = nullptr;
     std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;

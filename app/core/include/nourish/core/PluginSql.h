@@ -64,6 +64,10 @@ public:
     void resetStatements();
     Store& store() { return store_; }
     const std::string& pluginId() const { return pluginId_; }
+    // Whether a row of one of the plugin's own tables still matches the seal
+    // written with it (the reason in `why` when not). DeniedError for a table
+    // that is not the plugin's.
+    bool rowIntact(const std::string& table, const std::string& rowKey, std::string& why);
 
     // Whether a table prefix is safe to give a plugin: no core object and no
     // SQLite-internal name starts with it.

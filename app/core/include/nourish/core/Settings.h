@@ -35,8 +35,11 @@ private:
 // Settings a plugin keeps for itself (plugin_settings).
 class PluginSettings {
 public:
-    PluginSettings(Store& store, std::string pluginId) : store_(store), pluginId_(std::move(pluginId)) {}
+    PluginSettings(Store& store, std::string pluginId) : PluginSettings(store, pluginId, Actor::currentUser(pluginId)) {}
+    PluginSettings(Store& store, std::string pluginId, Actor actor)
+        : store_(store), pluginId_(std::move(pluginId)), actor_(std::move(actor)) {}
     std::optional<std::string> get(const std::string& key);
+    // A change is audited (settings.set with the plugin and key, never the value).
     void set(const std::string& key, const std::string& value);
     // A secret (the manifest marks it) is sealed before it is stored and
     // opened when read (see Secrets.h); an empty value removes it.
@@ -44,8 +47,10 @@ public:
     void setSecret(const std::string& key, const std::string& value);
 
 private:
+    void write(const std::string& key, const std::string& value, bool secret);
     Store& store_;
     std::string pluginId_;
+    Actor actor_;
 };
 
 }  // namespace nourish

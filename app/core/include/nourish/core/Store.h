@@ -68,11 +68,24 @@ public:
 
     struct CheckReport {
         std::vector<std::string> problems;
+        std::vector<std::string> verified;  // what was checked and held, one line each
         int64_t auditEvents = 0;
         bool ok() const { return problems.empty(); }
     };
-    // integrity_check, foreign_key_check, the search index and the audit chain.
-    CheckReport check();
+    // Everything: SQLite's integrity and foreign keys, the full-text indexes,
+    // the keyed audit chain against its anchor, the schema against what the
+    // migrations left, every sealed row and table, and the audit trail of
+    // every client. `quick`: SQLite's quick check, the anchor, the last 100
+    // events, the tables' seals and the schema (for start-up).
+    CheckReport check(bool quick = false);
+
+    // The audit key this store is sealed with (nullptr before it is).
+    const std::string* auditKey() const { return key_ ? &*key_ : nullptr; }
+    // The store's id (settings store.id): names its anchor.
+    const std::string& id() const { return storeId_; }
+    // Whether one row still matches its seal (for a plugin showing a signed
+    // record); `why` says what is wrong when it does not.
+    bool rowIntact(const std::string& table, const std::string& rowKey, std::string* why = nullptr);
 
     // Applies pending migrations recorded under `owner` ("core" or a plugin id),
     // each in one transaction. Throws StoreError if an applied one changed or
@@ -86,11 +99,16 @@ public:
 
 private:
     void create(const std::vector<Migration>& migrations);
+    void openKey(bool creating);
+    void writeAnchor();
 
     std::filesystem::path path_;
     std::unique_ptr<Database> db_;
     std::optional<std::filesystem::path> migrationBackup_;
     uint64_t localChanges_ = 0;
+    std::optional<std::string> key_;
+    std::string storeId_;
+    bool auditWritten_ = false;
 };
 
 // Copies a live database with SQLite's online backup API into `destination`

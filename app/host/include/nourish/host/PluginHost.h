@@ -11,6 +11,7 @@
 #include "nourish/capabilities.h"
 #include "nourish/core/Catalog.h"
 #include "nourish/core/FormDefinition.h"
+#include "nourish/core/Store.h"
 #include "nourish/host/CrashSentinel.h"
 #include "nourish/host/Manifest.h"
 #include "nourish/plugin.h"
@@ -18,6 +19,7 @@
 namespace nourish {
 
 class Store;
+struct PluginInstall;
 struct PluginRuntime;  // library, descriptor and host services of a loaded plugin
 
 enum class PluginState { Found, Loaded, Disabled, Failed };
@@ -146,7 +148,11 @@ public:
 
     // Plugins the practitioner switched off; kept in the store.
     std::vector<std::string> disabledIds();
-    void setEnabled(const std::string& id, bool enabled);
+    // Audited (plugin.enable / plugin.disable) when it changes anything.
+    void setEnabled(const std::string& id, bool enabled, const Actor& actor = Actor::currentUser("nourish"));
+    // Records in the store's audit log that a plugin was installed on this
+    // computer (plugin.install: id, version, vendor, where, the library's SHA-256).
+    void recordInstall(const PluginInstall& install, const Actor& actor);
 
     // A plugin that crashed the previous run, if any (read at construction).
     const std::optional<CrashSentinel::Record>& previousCrash() const { return previousCrash_; }
