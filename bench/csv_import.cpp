@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "BenchData.h"
 #include "nourish/core/ClientCsv.h"
@@ -69,6 +71,16 @@ void BM_RawSqliteInsert(benchmark::State& state) {
         // The same pragmas the store uses, so that the ratio compares the work, not the settings.
         sqlite3_exec(db, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768", nullptr,
                      nullptr, nullptr);
+        // Plain SQLite: the same tables without the store's seals.
+        {
+            sqlite3_stmt* drops = nullptr;
+            sqlite3_prepare_v2(db, "SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'nourish_seal_%'", -1,
+                               &drops, nullptr);
+            std::vector<std::string> names;
+            while (sqlite3_step(drops) == SQLITE_ROW) names.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(drops, 0)));
+            sqlite3_finalize(drops);
+            for (const std::string& n : names) sqlite3_exec(db, ("DROP TRIGGER \"" + n + "\"").c_str(), nullptr, nullptr, nullptr);
+        }
         state.ResumeTiming();
         sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
         sqlite3_stmt *client = nullptr, *guardian = nullptr, *link = nullptr;

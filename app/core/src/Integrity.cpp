@@ -81,6 +81,13 @@ private:
 std::optional<std::string> readKeyFile(const fs::path& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return std::nullopt;
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && ((st.st_mode & 077) != 0 || st.st_uid != ::getuid())) {
+        ::close(fd);
+        throw StoreError("the audit key " + path.string() + " is " +
+                         (st.st_uid != ::getuid() ? "not owned by you" : "readable by others") +
+                         "; it must be yours alone: chmod 600 " + path.string());
+    }
     std::string key(kKeySize + 1, '\0');
     ssize_t n = ::read(fd, key.data(), key.size());
     ::close(fd);
@@ -223,7 +230,9 @@ Shape shapeOf(Database& db, const std::string& table) {
 }
 
 std::string keyExpression(const Shape& s, const std::string& row) {
-    if (s.key.empty()) return row + ".rowid";
+    // As text, the type of row_macs.row_id: compared as a number, every
+    // lookup of row_macs would convert and scan the whole table.
+    if (s.key.empty()) return "CAST(" + row + ".rowid AS TEXT)";
     std::string out;
     for (const std::string& k : s.key) out += (out.empty() ? "" : " || ',' || ") + std::string("quote(") + row + "." + ident(k) + ")";
     return out;
@@ -502,7 +511,8 @@ std::string verifyRow(Database& db, const std::string& table, const std::string&
     Shape shape = shapeOf(db, table);
     std::string key = keyExpression(shape, "r");
     Statement row(db, "SELECT " + macExpression(table, columns, key, "r") + ", (SELECT mac FROM row_macs WHERE tbl = ?1 "
-                      "AND row_id = ?2) FROM " + ident(table) + " r WHERE " + key + " = ?2");
+                      "AND row_id = ?2) FROM " + ident(table) + " r WHERE " + (shape.key.empty() ? std::string("r.rowid") : key) +
+                      " = ?2");
     row.bind(1, table).bind(2, rowKey);
     if (!row.step()) return "row " + rowKey + " of " + table + " is missing";
     if (row.isNull(1)) return "row " + rowKey + " of " + table + " has no seal: it was written outside Nourish";
