@@ -69,6 +69,8 @@ TEST_F(CliTest, BadInput_IsOneLineExit2AndWritesNothing) {
     expectRefused({"settings", "set", "practice.colour", "blue"}, "not a setting");
     expectRefused({"settings", "get", "nowhere.key"}, "nowhere.key: is not a setting");
     expectRefused({"frobnicate"}, "unknown command 'frobnicate'");
+    expectRefused({"client", "add", "--given", "Ann\u202Eevil.exe\u202C", "--family", "B", "--dob", "2025-01-01"},
+                  "--given: holds the invisible formatting character U+202E (right-to-left override)");
     EXPECT_EQ(clientCount(), 0);
 }
 

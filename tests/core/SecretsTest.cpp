@@ -69,3 +69,17 @@ TEST_F(SecretsTest, APluginsSecretSettingIsStoredSealed) {
     settings.setSecret("smtp.password", "");
     EXPECT_FALSE(settings.getSecret("smtp.password").has_value()) << "an empty value removes it";
 }
+
+TEST_F(SecretsTest, AKeyFileOthersCanRead_IsRefusedWithTheFix) {
+    std::string sealed = sealSecret("pa55");
+    chmod(secretKeyPath().c_str(), 0644);
+    try {
+        openSecret(sealed);
+        FAIL() << "a key others can read was used";
+    } catch (const StoreError& e) {
+        EXPECT_NE(std::string(e.what()).find("readable by others (mode 0644)"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("chmod 600 " + secretKeyPath().string()), std::string::npos) << e.what();
+    }
+    chmod(secretKeyPath().c_str(), 0600);
+    EXPECT_EQ(openSecret(sealed), "pa55");
+}

@@ -123,7 +123,8 @@ ClientCsv::Parsed ClientCsv::parse(std::string_view text, size_t maxProblems) {
     Parsed parsed;
     parsed.clients.reserve(doc.records.size());
     for (size_t r = 1; r < doc.records.size(); ++r) {
-        const CsvRecord& rec = doc.records[r];
+        CsvRecord rec = doc.records[r];
+        for (std::string& f : rec.fields) f = csvCellValue(f);  // what the export protected from spreadsheets
         std::string at = "line " + std::to_string(rec.line);
         if (rec.fields.size() != header.fields.size()) {
             problem(at + ": has " + std::to_string(rec.fields.size()) + " fields, the header has " +
@@ -257,6 +258,7 @@ std::string ClientCsv::exportText(StatusFilter filter, const Actor& actor) {
                 row.insert(row.end(), kGuardianColumns.size(), "");
             }
         }
+        for (std::string& cell : row) cell = csvCell(cell);  // never a formula in a spreadsheet
         out += csvLine(row);
     }
     Transaction tx(store_.db());

@@ -52,6 +52,9 @@ void checkName(const std::string& field, const std::string& value, bool required
         throw ValidationError(field, "is " + std::to_string(codePointCount(value)) +
                                          " characters long; at most 200 are allowed");
     if (hasControlCharacters(value)) throw ValidationError(field, "must not contain line breaks or control characters");
+    if (auto c = invisibleFormatCharacter(value))
+        throw ValidationError(field, "holds the invisible formatting character " + *c +
+                                         ", which can make a name show other than it is written");
 }
 
 void checkOptional(const std::string& field, const std::optional<std::string>& value, size_t max) {
@@ -60,6 +63,9 @@ void checkOptional(const std::string& field, const std::optional<std::string>& v
     if (codePointCount(*value) > max)
         throw ValidationError(field, "is longer than " + std::to_string(max) + " characters");
     if (hasControlCharacters(*value)) throw ValidationError(field, "must not contain line breaks or control characters");
+    if (auto c = invisibleFormatCharacter(*value))
+        throw ValidationError(field, "holds the invisible formatting character " + *c +
+                                         ", which can make it show other than it is written");
 }
 
 std::string statusValue(StatusFilter f) {
@@ -106,6 +112,7 @@ void ClientStore::validate(const Client& c) {
         checkOptional(at + "relationship", g.relationship, 100);
         checkOptional(at + "phone", g.phone, 50);
         checkOptional(at + "email_consent_by", g.emailConsentBy, 200);
+        checkOptional(at + "email", g.email, 254);
         if (g.email && !trim(*g.email).empty() && !isPlausibleEmail(trim(*g.email)))
             throw ValidationError(at + "email", "'" + *g.email + "' is not an email address");
         if (g.emailConsent && (!g.email || trim(*g.email).empty()))

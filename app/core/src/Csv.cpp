@@ -99,4 +99,17 @@ std::string csvLine(const std::vector<std::string>& fields) {
     return out;
 }
 
+namespace {
+bool startsFormula(const std::string& text) {
+    size_t i = text.find_first_not_of('\'');
+    return i != std::string::npos && std::string_view("=+-@\t\r").find(text[i]) != std::string_view::npos;
+}
+}  // namespace
+
+std::string csvCell(const std::string& value) { return startsFormula(value) ? "'" + value : value; }
+
+std::string csvCellValue(const std::string& cell) {
+    return cell.size() > 1 && cell[0] == '\'' && startsFormula(cell) ? cell.substr(1) : cell;
+}
+
 }  // namespace nourish

@@ -146,6 +146,7 @@ void checkValue(const FormField& f, const json& v, const std::string& name, cons
         std::string check = s;
         if (t == "multiline") std::erase_if(check, [](char c) { return c == '\n' || c == '\t' || c == '\r'; });
         if (hasControlCharacters(check)) return problems.push_back(name + ": must not contain control characters");
+        if (auto spoof = bidiSpoofProblem(s)) return problems.push_back(name + ": " + *spoof);
         size_t max = f.maxLength ? static_cast<size_t>(*f.maxLength) : (t == "text" ? 500 : 20000);
         if (codePointCount(s) > max)
             problems.push_back(name + ": is longer than " + std::to_string(max) + " characters");

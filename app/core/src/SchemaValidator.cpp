@@ -1,5 +1,7 @@
 #include "nourish/core/SchemaValidator.h"
 
+#include "nourish/json_input.hpp"
+
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -73,9 +75,9 @@ const SchemaValidator& SchemaValidator::forSchema(const std::string& name) {
 
 nlohmann::json parseJson(const std::string& text, const std::string& what) {
     try {
-        return nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-        throw ValidationError(what, "is not valid JSON (at byte " + std::to_string(e.byte) + ")");
+        return parseJsonInput(text);
+    } catch (const JsonInputError& e) {
+        throw ValidationError(what, e.what());
     }
 }
 

@@ -46,6 +46,15 @@ std::string readKey(bool create) {
         fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);  // another process made it first
     }
     if (fd < 0) throw StoreError("the secret key " + path.string() + " is missing; set the secret again");
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && ((st.st_mode & 077) != 0 || st.st_uid != ::getuid())) {
+        ::close(fd);
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", unsigned(st.st_mode & 07777));
+        throw StoreError("the secret key " + path.string() + " is " +
+                         (st.st_uid != ::getuid() ? std::string("not owned by you") : "readable by others (mode " + std::string(mode) + ")") +
+                         "; it must be yours alone: chmod 600 " + path.string());
+    }
     ssize_t n = ::read(fd, key.data(), kKeySize);
     ::close(fd);
     if (n != ssize_t(kKeySize)) throw StoreError("the secret key " + path.string() + " is damaged; set the secret again");

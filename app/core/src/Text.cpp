@@ -1,4 +1,7 @@
+#include <cstdio>
 #include "nourish/core/Text.h"
+
+#include "nourish/text.hpp"
 
 #include <cmath>
 
@@ -60,5 +63,9 @@ std::string formatNumber(double v) {
     if (s.back() == '.') s.pop_back();
     return s;
 }
+
+std::optional<std::string> invisibleFormatCharacter(std::string_view text) { return text::invisibleFormatCharacter(text); }
+
+std::optional<std::string> bidiSpoofProblem(std::string_view text) { return text::bidiSpoofProblem(text); }
 
 }  // namespace nourish

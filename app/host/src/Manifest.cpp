@@ -1,5 +1,7 @@
 #include "nourish/host/Manifest.h"
 
+#include "nourish/json_input.hpp"
+
 #include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -20,10 +22,9 @@ Manifest readManifest(const std::filesystem::path& path) {
     text << in.rdbuf();
     nlohmann::json j;
     try {
-        j = nlohmann::json::parse(text.str());
-    } catch (const nlohmann::json::parse_error& e) {
-        throw ManifestError("the manifest " + path.filename().string() + " is not valid JSON (at byte " +
-                            std::to_string(e.byte) + ")");
+        j = parseJsonInput(text.str(), JsonLimits{1024 * 1024, 32});
+    } catch (const JsonInputError& e) {
+        throw ManifestError("the manifest " + path.filename().string() + " " + e.what());
     }
     auto problems = SchemaValidator::forSchema("plugin-manifest.schema.json").validate(j);
     if (!problems.empty())

@@ -1,5 +1,7 @@
 #include "nourish/host/PluginHost.h"
 
+#include "nourish/json_input.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
@@ -449,9 +451,9 @@ void PluginHost::validateDocuments(PluginRecord& record) {
         if (!text) throw std::runtime_error(where + ": the document is missing");
         json j;
         try {
-            j = json::parse(text);
-        } catch (const json::parse_error& e) {
-            throw std::runtime_error(where + ": not valid JSON at byte " + std::to_string(e.byte));
+            j = parseJsonInput(text);
+        } catch (const JsonInputError& e) {
+            throw std::runtime_error(where + ": " + e.what());
         }
         auto problems = SchemaValidator::forSchema(doc.schema).validate(j);
         if (!problems.empty()) throw std::runtime_error(where + ": invalid at " + problems.front());
@@ -471,9 +473,9 @@ void acceptEach(PluginRecord& record, const char* text, const std::string& what,
     if (!text) return;
     json documents;
     try {
-        documents = json::parse(text);
-    } catch (const json::parse_error& e) {
-        record.notes.push_back("its " + what + "s were refused: not valid JSON at byte " + std::to_string(e.byte));
+        documents = parseJsonInput(text);
+    } catch (const JsonInputError& e) {
+        record.notes.push_back("its " + what + "s were refused: the list " + e.what());
         return;
     }
     if (!documents.is_array()) {
@@ -755,11 +757,11 @@ std::vector<ReportSection> PluginHost::reportSections(int64_t clientId) {
             continue;
         }
         try {
-            auto problems = SchemaValidator::forSchema("report-document.schema.json").validate(json::parse(document));
+            auto problems = SchemaValidator::forSchema("report-document.schema.json").validate(parseJsonInput(document));
             if (problems.empty()) section.documentJson = document;
             else section.error = record->id() + " (" + section.id + "): invalid at " + problems.front();
-        } catch (const json::parse_error& e) {
-            section.error = record->id() + " (" + section.id + "): not valid JSON at byte " + std::to_string(e.byte);
+        } catch (const JsonInputError& e) {
+            section.error = record->id() + " (" + section.id + "): the document " + e.what();
         }
     }
     return sections;
@@ -787,10 +789,9 @@ json PluginHost::allergyHistory(int64_t clientId) {
         }
         json answer;
         try {
-            answer = json::parse(document);
-        } catch (const json::parse_error& e) {
-            problems.push_back(record->id() + " (" NOURISH_ALLERGY_HISTORY_ID "): not valid JSON at byte " +
-                               std::to_string(e.byte));
+            answer = parseJsonInput(document);
+        } catch (const JsonInputError& e) {
+            problems.push_back(record->id() + " (" NOURISH_ALLERGY_HISTORY_ID "): the document " + e.what());
             continue;
         }
         auto invalid = SchemaValidator::forSchema("allergy-history.schema.json").validate(answer);
@@ -862,9 +863,9 @@ std::optional<json> PluginHost::evaluateProtocol(const std::string& protocolId, 
     if (rc != NOURISH_OK) throw std::runtime_error(where + ": " + (error.empty() ? "failed" : error));
     json suggestions;
     try {
-        suggestions = json::parse(out);
-    } catch (const json::parse_error& e) {
-        throw ValidationError(where, "not valid JSON at byte " + std::to_string(e.byte));
+        suggestions = parseJsonInput(out);
+    } catch (const JsonInputError& e) {
+        throw ValidationError(where, e.what());
     }
     auto problems = SchemaValidator::forSchema("protocol-suggestions.schema.json").validate(suggestions);
     if (!problems.empty()) throw ValidationError(where, "invalid at " + problems.front());

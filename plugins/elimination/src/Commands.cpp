@@ -1,4 +1,5 @@
 #include "Commands.h"
+#include <nourish/json_input.hpp>
 
 #include "nourish/cli.hpp"
 
@@ -73,13 +74,14 @@ json readAnswers(const std::string& path) {
     if (!in) throw BadInput("--answers: cannot read " + path);
     std::stringstream text;
     text << in.rdbuf();
+    json j;
     try {
-        json j = json::parse(text.str());
-        if (!j.is_object()) throw BadInput("--answers: " + path + " must hold a JSON object (field id -> value)");
-        return j;
-    } catch (const json::parse_error& e) {
-        throw BadInput("--answers: " + path + " is not valid JSON (byte " + std::to_string(e.byte) + ")");
+        j = nourish::parseJsonInput(text.str());
+    } catch (const nourish::JsonInputError& e) {
+        throw BadInput("--answers: " + path + " " + e.what());
     }
+    if (!j.is_object()) throw BadInput("--answers: " + path + " must hold a JSON object (field id -> value)");
+    return j;
 }
 
 std::string number(double v) {

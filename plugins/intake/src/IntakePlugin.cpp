@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "nourish/family.hpp"
+#include "nourish/json_input.hpp"
 #include "AllergyHistory.h"
 #include "AnswerText.h"
 #include "IntakeDemo.h"
@@ -229,9 +230,9 @@ private:
         text << in.rdbuf();
         json answers;
         try {
-            answers = json::parse(text.str());
-        } catch (const json::parse_error& e) {
-            throw BadInput("--answers: " + file + " is not valid JSON (at byte " + std::to_string(e.byte) + ")");
+            answers = nourish::parseJsonInput(text.str());
+        } catch (const nourish::JsonInputError& e) {
+            throw BadInput("--answers: " + file + " " + e.what());
         }
         json form = json::parse(host_->form(formId));
         auto problems = host_->validateAnswers(formId, answers.dump(), !draft);

@@ -1,4 +1,5 @@
 #include "Commands.h"
+#include <nourish/json_input.hpp>
 
 #include "nourish/cli.hpp"
 
@@ -48,9 +49,9 @@ json readJsonFile(const std::string& path, const std::string& field) {
     std::stringstream text;
     text << in.rdbuf();
     try {
-        return json::parse(text.str());
-    } catch (const json::parse_error& e) {
-        throw BadInput(field + ": " + path + " is not valid JSON (at byte " + std::to_string(e.byte) + ")");
+        return nourish::parseJsonInput(text.str());
+    } catch (const nourish::JsonInputError& e) {
+        throw BadInput(field + ": " + path + " " + e.what());
     }
 }
 

@@ -1,5 +1,7 @@
 #include "Notes.h"
 
+#include <nourish/text.hpp>
+
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA2Engine.h>
 #include <Poco/UUIDGenerator.h>
@@ -64,6 +66,7 @@ std::string valueText(const json& v) {
 // control characters other than line breaks and tabs.
 void checkText(const std::string& text, const std::string& field) {
     if (!validText(text)) throw BadInput(field + ": holds bytes that are not text (invalid UTF-8 or control characters)");
+    if (auto spoof = nourish::text::bidiSpoofProblem(text)) throw BadInput(field + ": " + *spoof);
 }
 
 // The store's refusal of a change to a signed note, said plainly.

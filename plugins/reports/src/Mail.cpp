@@ -208,6 +208,9 @@ SmtpConnection::SmtpConnection(const SmtpConfig& c) : impl_(std::make_unique<Imp
             features = s.ehlo(c.heloName);
         }
         if (!c.user.empty()) {
+            if (c.security == "none")
+                throw SmtpConnectError("the password is never sent over an unencrypted connection (smtp.security "
+                                       "none); nothing was sent");
             if (features.find("PLAIN") == std::string::npos)
                 throw SmtpConnectError("the server " + c.host + " does not offer AUTH PLAIN");
             s.authPlain(c.user, c.password);

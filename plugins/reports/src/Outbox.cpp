@@ -128,6 +128,19 @@ SmtpConfig Outbox::smtpConfig() const {
         throw BadInput("smtp.security: '" + c.security + "' is not starttls, tls or none");
     c.port = intSetting(setting("smtp.port"), "smtp.port", 1, 65535, c.security == "tls" ? 465 : 587);
     c.user = setting("smtp.user");
+    if (c.security == "none") {
+        // A plan summary is a child's health record: in the clear only to this
+        // computer, or where the practitioner said so knowing what it means.
+        if (!c.user.empty())
+            throw BadInput("smtp.security: none would send the password (smtp.user " + c.user +
+                           ") unencrypted; a login is only ever sent over starttls or tls");
+        bool loopback = c.host == "localhost" || c.host.rfind("127.", 0) == 0 || c.host == "::1" || c.host == "[::1]";
+        if (!loopback && setting("smtp.allow_unencrypted") != "yes")
+            throw BadInput("smtp.security: none sends the family's health data unencrypted across the network to " +
+                           c.host + "; it is allowed only to this computer (localhost), or after " +
+                           (host_.source() == "gui" ? std::string("confirming it in Email settings…")
+                                                    : std::string("nourish-cli settings set smtp.allow_unencrypted yes")));
+    }
     c.password = typed_.count("smtp.password") ? typed_.at("smtp.password") : host_.setting("smtp.password");
     c.caFile = setting("smtp.ca_file");
     if (!c.caFile.empty() && !std::ifstream(c.caFile)) throw BadInput("smtp.ca_file: cannot read " + c.caFile);
@@ -448,7 +461,9 @@ std::string Outbox::sendTest(const std::string& to) {
         throw BadInput(ex.what());
     }
     return "sent a test email to " + to + " through " + config.host + ":" + std::to_string(config.port) + " (" +
-           config.security + ")";
+           (config.security == "none" ? std::string("none: UNENCRYPTED, anyone on the network path can read it")
+                                      : config.security) +
+           ")";
 }
 
 }  // namespace reports

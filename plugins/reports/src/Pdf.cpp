@@ -50,6 +50,21 @@ struct Style {
 
 // Pages are recorded first and written to the PDF at the end, when the
 // number of pages is known ("page x of y").
+// Text without U+202A-U+202E (UTF-8 E2 80 AA..AE).
+std::string withoutBidiOverrides(const std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (i + 2 < text.size() && text[i] == '\xE2' && text[i + 1] == '\x80' &&
+            static_cast<unsigned char>(text[i + 2]) >= 0xAA && static_cast<unsigned char>(text[i + 2]) <= 0xAE) {
+            i += 2;
+            continue;
+        }
+        out += text[i];
+    }
+    return out;
+}
+
 class Writer {
 public:
     Writer() : context_(pango_font_map_create_context(fontMap()), g_object_unref) {
@@ -78,7 +93,11 @@ public:
         pango_layout_set_width(l.get(), int(width * PANGO_SCALE));
         pango_layout_set_wrap(l.get(), PANGO_WRAP_WORD_CHAR);
         pango_layout_set_line_spacing(l.get(), float(style.spacing));
-        pango_layout_set_text(l.get(), text.c_str(), int(text.size()));
+        // Embeddings and overrides (U+202A-U+202E) are refused where text is
+        // typed; any that older records hold are dropped here, so that no
+        // text can show other than it is written.
+        std::string shown = withoutBidiOverrides(text);
+        pango_layout_set_text(l.get(), shown.c_str(), int(shown.size()));
         return l;
     }
     static double height(PangoLayout* l) {

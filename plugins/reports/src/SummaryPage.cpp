@@ -1,5 +1,6 @@
 #include "SummaryPage.h"
 
+#include <wx/msgdlg.h>
 #include <wx/app.h>
 #include <wx/bitmap.h>
 #include <wx/button.h>
@@ -459,7 +460,27 @@ private:
         };
         auto save = [&] {
             Outbox::checkTemplates({str(subject->GetValue()), str(bodyText->GetValue()), str(bodyHtml->GetValue())});
-            Outbox(host_, typed()).smtpConfig();  // a wrong value names its setting, and nothing is kept
+            Outbox::Values values = typed();
+            values["smtp.allow_unencrypted"] = "";
+            try {
+                Outbox(host_, values).smtpConfig();
+            } catch (const BadInput& e) {
+                // None to another computer: asked, in words that say what it means.
+                std::string hostName = values["smtp.host"];
+                bool clear = values["smtp.security"] == "none" && values["smtp.user"].empty() &&
+                             std::string(e.what()).find("unencrypted across the network") != std::string::npos;
+                if (!clear) throw;
+                wxMessageDialog ask(&d,
+                                    u8("With security \"none\", every plan summary — a child's health record — "
+                                       "crosses the network to " + hostName +
+                                       " unencrypted, readable by anyone on the way. Use this only for a test "
+                                       "server on your own network."),
+                                    "Send without encryption?", wxYES_NO | wxNO_DEFAULT | wxICON_WARNING);
+                ask.SetYesNoLabels("Send unencrypted", "Cancel");
+                if (ask.ShowModal() != wxID_YES) throw BadInput("smtp.security: none was not confirmed; nothing was saved");
+                values["smtp.allow_unencrypted"] = "yes";
+            }
+            Outbox(host_, values).smtpConfig();  // a wrong value names its setting, and nothing is kept
             host_.savepoint([&] {
                 // A template left as shipped stays unset, so that it follows the shipped one.
                 Outbox::Templates shipped = Outbox::defaultTemplates();
@@ -470,7 +491,7 @@ private:
                 host_.setSetting("email.subject", keep(subject->GetValue(), shipped.subject));
                 host_.setSetting("email.text", keep(bodyText->GetValue(), shipped.text));
                 host_.setSetting("email.html", keep(bodyHtml->GetValue(), shipped.html));
-                for (auto& [key, value] : typed()) host_.setSetting(key, value);
+                for (auto& [key, value] : values) host_.setSetting(key, value);
             });
         };
         test->Bind(wxEVT_BUTTON, [&](wxCommandEvent&) {

@@ -262,8 +262,12 @@ public:
     std::string setting(const std::string& key) const {
         auto api = service<nourish_host_settings>(NOURISH_HOST_SETTINGS_ID);
         StringSink value;
-        api->get(host_, key.c_str(), value.get());
-        return value.take();
+        int32_t rc = api->get(host_, key.c_str(), value.get());
+        if (rc == NOURISH_OK) return value.take();
+        if (rc == NOURISH_NOT_FOUND) return {};
+        // A secret that cannot be opened is never read as empty.
+        throw Error(rc, "the setting " + key + " could not be read: a secret opens only with the key that sealed it "
+                        "(~/.config/nourish/secret.key), which is missing, damaged or another; set it again");
     }
     void setSetting(const std::string& key, const std::string& value) const {
         auto api = service<nourish_host_settings>(NOURISH_HOST_SETTINGS_ID);

@@ -237,6 +237,11 @@ TEST_F(NotesCliTest, BadInputIsRefusedWithTheFieldAndNothingIsWritten) {
     json unknownField = soapAnswers();
     unknownField["mood"] = "fine";
     nourish::test::writeFile(dir / "broken.json", "{\"subjective\": ");
+    nourish::test::writeFile(dir / "deep.json", "{\"subjective\":" + std::string(100000, '[') + std::string(100000, ']') + "}");
+    nourish::test::writeFile(dir / "huge.json", "{\"weight_kg\": 1e400}");
+    nourish::test::writeFile(dir / "twice.json", "{\"subjective\": \"well\", \"subjective\": \"unwell\"}");
+    json spoof = soapAnswers();
+    spoof["recommendations"][0]["item"] = "\u202Eklim woc";
     std::string tomorrow = notes::addMinutes(notes::localToday() + " 00:00", 24 * 60).substr(0, 10);
     struct Case {
         std::vector<std::string> args;
@@ -247,6 +252,10 @@ TEST_F(NotesCliTest, BadInputIsRefusedWithTheFieldAndNothingIsWritten) {
         {{"note", "add", "1", "--template", kSoap, "--answers", (dir / "broken.json").string()}, "is not valid JSON"},
         {{"note", "add", "1", "--template", kSoap, "--answers", (dir / "missing.json").string()}, "answers: cannot read"},
         {{"note", "add", "1", "--template", kSoap, "--answers", file(badKind, "k.json")}, "recommendations[1].kind: 'pill'"},
+        {{"note", "add", "1", "--template", kSoap, "--answers", (dir / "deep.json").string()}, "is nested deeper than 64 levels"},
+        {{"note", "add", "1", "--template", kSoap, "--answers", (dir / "huge.json").string()}, "holds a number too large"},
+        {{"note", "add", "1", "--template", kSoap, "--answers", (dir / "twice.json").string()}, "holds the key \"subjective\" twice"},
+        {{"note", "add", "1", "--template", kSoap, "--answers", file(spoof, "s.json")}, "U+202E (right-to-left override)"},
         {{"note", "add", "1", "--template", kSoap, "--answers", file(badField, "f.json")}, "weight_kg"},
         {{"note", "add", "1", "--template", kSoap, "--answers", file(unknownField, "u.json")}, "mood"},
         {{"note", "add", "1", "--template", kSoap, "--answers", file(soapAnswers(), "a.json"), "--date", tomorrow}, "in the future"},

@@ -317,3 +317,47 @@ TEST_F(EmailTest, SmtpTestSaysWhatHappened) {
     EXPECT_EQ(bad.exitCode, 2);
     EXPECT_NE(bad.error.find("smtp.security: 'sometimes'"), std::string::npos) << bad.error;
 }
+
+TEST_F(EmailTest, Unencrypted_NeverWithAPassword_OnlyToThisComputerUnlessConfirmed_AndSaidEachTime) {
+    auto plain = serve({"plain", {}, "", "", ""}, "none");
+    auto local = cli({"smtp", "test", "--to", "claire@example.org"});
+    EXPECT_EQ(local.exitCode, 0) << local.error;
+    EXPECT_NE(local.output.find("UNENCRYPTED"), std::string::npos) << local.output;
+    // A login is never sent in the clear: refused before any connection.
+    set("smtp.user", "claire");
+    set("smtp.password", "pa55 word");
+    auto login = cli({"smtp", "test", "--to", "claire@example.org"});
+    EXPECT_EQ(login.exitCode, 2);
+    EXPECT_NE(login.error.find("would send the password (smtp.user claire) unencrypted"), std::string::npos) << login.error;
+    EXPECT_EQ(plain->received().size(), 1u) << "only the first test reached the server";
+    set("smtp.user", "");
+    // Another computer: refused until the practitioner says so.
+    set("smtp.host", "mail.example.invalid");
+    auto away = cli({"smtp", "test", "--to", "claire@example.org"});
+    EXPECT_EQ(away.exitCode, 2);
+    EXPECT_NE(away.error.find("unencrypted across the network to mail.example.invalid"), std::string::npos) << away.error;
+    EXPECT_NE(away.error.find("smtp.allow_unencrypted yes"), std::string::npos) << away.error;
+    queueOllie();
+    auto refused = cli({"outbox", "send"});
+    EXPECT_EQ(refused.exitCode, 2);
+    EXPECT_NE(refused.error.find("unencrypted across the network"), std::string::npos) << refused.error;
+    EXPECT_EQ(outbox()[0]["status"], "queued") << "nothing left unencrypted for another computer";
+    set("smtp.allow_unencrypted", "yes");
+    auto confirmed = cli({"smtp", "test", "--to", "claire@example.org"});
+    EXPECT_EQ(confirmed.error.find("unencrypted across the network"), std::string::npos) << "now it is only tried: "
+                                                                                         << confirmed.error;
+}
+
+TEST_F(EmailTest, APasswordWhoseKeyIsMissing_FailsSayingSo_NeverSendsWithAnEmptyOne) {
+    auto server = serve({"starttls", {}, "claire", "pa55 word", ""}, "starttls");
+    std::filesystem::path key = dir / "config" / "nourish" / "secret.key";
+    if (const char* xdg = std::getenv("XDG_CONFIG_HOME")) key = std::filesystem::path(xdg) / "nourish" / "secret.key";
+    ASSERT_TRUE(std::filesystem::exists(key)) << key;
+    std::filesystem::rename(key, key.string() + ".away");
+    auto r = cli({"smtp", "test", "--to", "claire@example.org"});
+    std::filesystem::rename(key.string() + ".away", key);
+    EXPECT_NE(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.error.find("smtp.password could not be read"), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find("set it again"), std::string::npos) << r.error;
+    EXPECT_TRUE(server->received().empty());
+}

@@ -32,4 +32,12 @@ CsvDocument parseCsv(std::string_view text, size_t maxProblems = 50);
 // One record, quoted where needed, ending in CRLF.
 std::string csvLine(const std::vector<std::string>& fields);
 
+// A cell a spreadsheet would run as a formula (it begins with =, +, -, @, a
+// TAB or a CR: OWASP's "CSV Injection") gets a leading apostrophe, so the
+// spreadsheet shows it as text; so does one that already begins with
+// apostrophes before such a character, so that csvCellValue undoes exactly
+// what csvCell did: csvCellValue(csvCell(x)) == x for every x.
+std::string csvCell(const std::string& value);
+std::string csvCellValue(const std::string& cell);
+
 }  // namespace nourish
