@@ -33,6 +33,7 @@
 #include "support/Clients.h"
 #include "support/Process.h"
 #include "support/TempDir.h"
+#include "nourish/wx_dialogs.hpp"
 
 using namespace nourish;
 namespace fs = std::filesystem;
@@ -1261,4 +1262,39 @@ int main(int argc, char** argv) {
     wxTheApp->OnExit();
     wxEntryCleanup();
     return result;
+}
+
+TEST_F(MainWindowTest, ConsultationsPage_ANoteChangedOutsideNourish_IsShownInRed_AndLocked) {
+    auto shell = [&](const std::string& sql) {
+        auto r = nourish::test::runProcess("sqlite3", {"-bail", (dir / "n.db").string(), ".timeout 5000", sql});
+        EXPECT_EQ(r.exitCode, 0) << r.error;
+        return r.output;
+    };
+    std::string signedNote = shell("SELECT id || ' ' || client_id FROM notes_notes WHERE signed_at IS NOT NULL ORDER BY id LIMIT 1");
+    int64_t noteId = std::stoll(signedNote), client = std::stoll(signedNote.substr(signedNote.find(' ') + 1));
+    // Someone with a copy of the file and SQLite's shell, around the triggers.
+    shell("DROP TRIGGER notes_notes_signed_update; DROP TRIGGER nourish_seal_update_notes_notes; "
+          "UPDATE notes_notes SET answers = replace(answers, 'a', 'o') WHERE id = " + std::to_string(noteId));
+    wxWindow* page = openPage(frame, client, "consultations-page");
+    ASSERT_NE(page, nullptr);
+    pumpFor(200);
+    auto* list = named<wxListCtrl>(page, "notes-list");
+    ASSERT_GT(list->GetItemCount(), 0);
+    auto* state = named<wxStaticText>(page, "note-state");
+    for (long row = 0; row < list->GetItemCount(); ++row) {
+        list->SetItemState(row, wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED, wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED);
+        pumpFor(150);
+        if (state->GetLabel().Find("changed outside") != wxNOT_FOUND) break;
+    }
+    ASSERT_NE(state->GetLabel().Find("changed outside"), wxNOT_FOUND) << state->GetLabel().utf8_string();
+    wxString said = state->GetLabel();
+    said.Replace("\n", " ");
+    EXPECT_NE(said.Find("never sent to the family"), wxNOT_FOUND) << said.utf8_string();
+    EXPECT_EQ(state->GetForegroundColour(), nourish::wxui::kWarningInk) << "the warning is red";
+    EXPECT_FALSE(named<wxButton>(page, "sign-note-button")->IsEnabled());
+    EXPECT_FALSE(named<wxButton>(page, "addendum-button")->IsEnabled()) << "nothing is added to a changed note";
+    bool marked = false;
+    for (long row = 0; row < list->GetItemCount(); ++row) marked = marked || list->GetItemText(row, 2) == "changed!";
+    EXPECT_TRUE(marked) << "the list marks the changed note";
+    snapshot(frame, "consultations-tampered-note");
 }

@@ -279,8 +279,9 @@ private:
                 long row = notesList_->InsertItem(long(i), u8(n.date));
                 notesList_->SetItem(row, 1, u8(n.title()));
                 bool overdue = !n.isSigned() && hoursBetween(n.createdAt, now) >= 48;
-                notesList_->SetItem(row, 2, n.isSigned() ? (n.addenda.empty() ? "signed" : "signed +") : overdue ? "unsigned!" : "draft");
-                if (overdue) notesList_->SetItemTextColour(row, kWarning);
+                notesList_->SetItem(row, 2, !n.intact() ? "changed!" : n.isSigned() ? (n.addenda.empty() ? "signed" : "signed +")
+                                                                  : overdue ? "unsigned!" : "draft");
+                if (overdue || !n.intact()) notesList_->SetItemTextColour(row, kWarning);
             }
             size_t overdue = size_t(notes_.countUnsignedOlderThan(48));
             banner_->SetLabel(overdue ? wxString::Format("%zu note%s unsigned for more than 48 hours (see the agenda)", overdue,
@@ -374,14 +375,15 @@ private:
             }
             std::string state;
             if (!note_->intact())
-                state = "This note was changed outside Nourish (" + note_->integrityProblem +
-                        "). It is not what was written here, it is locked, and it is never sent to the family. "
-                        "Ask whoever looks after the practice's computer to run “nourish-cli store check”.";
+                state = "This note was changed outside Nourish. What you see is not what was written here: it is "
+                        "locked and never sent to the family. Ask whoever looks after the practice's computer to run "
+                        "“nourish-cli store check”.";
             else if (locked) state = "Signed by " + note_->signedBy + " at " + note_->signedAt + ". Locked: corrections are addenda.";
             else state = "Draft — saves itself as you type. Last saved " + note_->updatedAt + ".";
             state_->SetLabel(u8(state));
             state_->SetForegroundColour(note_->intact() ? kQuiet : kWarning);
-            state_->Wrap(FromDIP(460));
+            state_->SetToolTip(note_->intact() ? wxString() : u8(note_->integrityProblem));
+            state_->Wrap(FromDIP(360));
             std::string adds;
             for (const Addendum& a : note_->addenda)
                 adds += "Addendum " + a.at + " by " + a.author + " — " + a.reason + "\n" + a.text + "\n\n";
