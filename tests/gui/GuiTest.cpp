@@ -748,7 +748,7 @@ TEST_F(MainWindowTest, SummaryPage_PreviewsThePdf_EmailOnlyToGuardiansWhoConsent
         click(dialog->FindWindow(wxID_OK));
     });
     click(page->FindWindow("email-settings-button"));
-    ASSERT_TRUE(pumpUntil([&] { return saved && !wxWindow::FindWindowByName("email-settings"); }, 8000));
+    ASSERT_TRUE(pumpUntil([&] { return saved && !wxWindow::FindWindowByName("email-settings"); }, 20000));
     EXPECT_NE(refused.find("smtp.port: 'seventy'"), std::string::npos) << refused;
     EXPECT_NE(templateRefused.find("email.subject: the template does not parse"), std::string::npos) << templateRefused;
     Statement stored(store->db(), "SELECT key, value FROM plugin_settings WHERE plugin_id = 'org.nourish.reports' ORDER BY key");
