@@ -259,6 +259,17 @@ TEST_F(TamperTest, ViewsExportsAndEverySettingChange_AreAudited_SecretsNeverWrit
     EXPECT_EQ(bytes.find(secret), std::string::npos) << "the secret is sealed, never stored as typed";
 }
 
+TEST_F(TamperTest, ALargeImportIntoAChangedStore_IsRefused_AndTheEvidenceStays) {
+    std::string csv = "given_name,family_name,date_of_birth\n";
+    for (int i = 0; i < 1200; ++i) csv += "Imported" + std::to_string(i) + ",Child,2024-01-01\n";
+    std::ofstream(dir / "many.csv") << csv;
+    sql("DROP TRIGGER nourish_seal_update_clients; UPDATE clients SET family_name = 'Changed' WHERE id = 4");
+    auto r = cli({"client", "import", (dir / "many.csv").string()});
+    EXPECT_NE(r.exitCode, 0);
+    EXPECT_NE(r.error.find("nothing was imported: clients row 4 does not match its seal"), std::string::npos) << r.error;
+    expectReported({"seal: clients row 4 (client 4) does not match its seal"});
+}
+
 // Bit rot: a flipped bit anywhere in the file is reported, or changes nothing
 // the store's content shows.
 TEST_F(TamperTest, TwoHundredRandomBitFlips_NoneChangesContentSilently) {
@@ -367,4 +378,19 @@ TEST_F(LegacyStoreTest, AnOldChainBrokenBeforeTheMigration_IsStillReportedAfterI
     EXPECT_NE(check.output.find("event 5"), std::string::npos) << check.output;
 }
 
+}  // namespace
+
+namespace {
+TEST_F(TamperTest, ALargeImport_IsSealedInOnePass_AndChecksOk) {
+    std::string csv = "given_name,family_name,date_of_birth\n";
+    for (int i = 0; i < 1200; ++i) csv += "Imported" + std::to_string(i) + ",Child,2024-01-01\n";
+    std::ofstream(dir / "many.csv") << csv;
+    auto r = cli({"client", "import", (dir / "many.csv").string()});
+    ASSERT_EQ(r.exitCode, 0) << r.error;
+    auto check = cli({"store", "check"});
+    EXPECT_EQ(check.exitCode, 0) << check.output;
+    // and each imported row is held to its seal from then on
+    sql("DROP TRIGGER nourish_seal_update_clients; UPDATE clients SET given_name = 'Other' WHERE id = 600");
+    expectReported({"seal: clients row 600 (client 600) does not match its seal"});
+}
 }  // namespace
