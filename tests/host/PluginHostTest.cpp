@@ -329,3 +329,25 @@ TEST_F(PluginHostTest, Migrations_AreAppliedOnceAndRecorded) {
     s.step();
     EXPECT_EQ(s.int64(0), 1);
 }
+
+TEST_F(PluginHostTest, ARefusedMigrationTriedAtEveryStart_IsBackedUpOnce_AndHalfMadeCopiesAreCleared) {
+    for (int start_ = 0; start_ < 3; ++start_) {
+        start({"sneaky"});
+        expectFailure(only(), LoadFailure::MigrationFailed, "write the table clients");
+    }
+    int backups = 0;
+    for (auto& e : fs::directory_iterator(dir.path()))
+        if (e.path().filename().string().find(".before-org.nourish.test.sneaky-") != std::string::npos) ++backups;
+    EXPECT_EQ(backups, 1) << "one copy for the pending migration, not one per start";
+    // A backup killed half-way, long ago, and one being written now.
+    fs::path old = dir / ".n.db.before-org.nourish.test.x-1.bak.part-AbCdEf";
+    fs::path fresh = dir / ".n.db.before-org.nourish.test.x-1.bak.part-GhIjKl";
+    nourish::test::writeFile(old, "half");
+    nourish::test::writeFile(fresh, "half");
+    fs::last_write_time(old, fs::file_time_type::clock::now() - std::chrono::hours(3));
+    host.reset();
+    store.reset();
+    store = std::make_unique<Store>(dir / "n.db");
+    EXPECT_FALSE(fs::exists(old)) << "a half-made copy from a killed backup is removed";
+    EXPECT_TRUE(fs::exists(fresh)) << "one that may be being written now is left alone";
+}

@@ -221,12 +221,30 @@ Store::Store(const fs::path& path, Open open, const std::vector<Migration>& migr
     db_->setAfterCommit([this] { writeAnchor(); });
     if (!pending.empty()) {
         fs::path backup = path;
-        backup += ".before-" + std::to_string(pending.front().version) + "-" + nowUtc() + ".bak";
-        backupDatabase(*db_, backup);
+        backup += ".before-" + std::to_string(pending.front().version) + ".bak";
+        if (!fs::exists(backup)) backupDatabase(*db_, backup);
         migrationBackup_ = backup;
     }
     migrate(kCoreOwner, migrations);
     storeId_ = setting(*db_, "store.id").value_or("");
+    removeAbandonedBackups();
+}
+
+// Copies a killed migration backup left half-made (".<store>.before-*.bak.part-*",
+// an hour old or more, so never one being written now).
+void Store::removeAbandonedBackups() {
+    std::error_code ec;
+    fs::path folder = path_.has_parent_path() ? path_.parent_path() : fs::path(".");
+    const std::string prefix = "." + path_.filename().string() + ".before-";
+    auto now = fs::file_time_type::clock::now();
+    for (const auto& entry : fs::directory_iterator(folder, ec)) {
+        std::string name = entry.path().filename().string();
+        if (name.rfind(prefix, 0) != 0 || name.find(".bak.part-") == std::string::npos) continue;
+        std::error_code timeError;
+        auto written = fs::last_write_time(entry.path(), timeError);
+        if (timeError || now - written < std::chrono::hours(1)) continue;
+        fs::remove(entry.path(), ec);
+    }
 }
 
 void Store::openKey(bool creating) {

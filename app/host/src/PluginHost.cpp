@@ -356,8 +356,10 @@ void PluginHost::load(PluginRecord& record) {
             auto pending = store_.pendingMigrations(m.id, migrations);
             if (!pending.empty() && !ClientStore(store_).isEmpty()) {
                 fs::path backup = store_.path();
-                backup += ".before-" + m.id + "-" + std::to_string(pending.front().version) + "-" + nowUtc() + ".bak";
-                backupDatabase(store_.db(), backup);
+                // Once per pending migration: a refused one tried again at every
+                // start keeps the copy made before its first attempt.
+                backup += ".before-" + m.id + "-" + std::to_string(pending.front().version) + ".bak";
+                if (!fs::exists(backup)) backupDatabase(store_.db(), backup);
             }
             rt.sql->migrate(migrations);
         } catch (const std::exception& e) {

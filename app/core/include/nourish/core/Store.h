@@ -101,6 +101,7 @@ private:
     void create(const std::vector<Migration>& migrations);
     void openKey(bool creating);
     void writeAnchor();
+    void removeAbandonedBackups();
 
     std::filesystem::path path_;
     std::unique_ptr<Database> db_;
