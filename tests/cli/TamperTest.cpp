@@ -21,25 +21,31 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class TamperTest : public ::testing::Test {
+// A store in a temporary folder with its own audit key and anchors, the CLI
+// on it, and SQLite's shell: what anyone with a copy of the store can do.
+class StoreFixture : public ::testing::Test {
 protected:
-    void SetUp() override {
-        auto r = cli({"store", "demo"});
-        ASSERT_EQ(r.exitCode, 0) << r.error;
-        auto ok = cli({"store", "check"});
-        ASSERT_EQ(ok.exitCode, 0) << ok.output << ok.error;
-    }
     fs::path store() const { return dir / "s.db"; }
     ProcessResult cli(std::vector<std::string> args, const fs::path& at = {}) const {
         args.insert(args.begin(), {"--store", (at.empty() ? store() : at).string()});
         return runProcess(NOURISH_CLI, args,
                           {"XDG_DATA_HOME=" + (dir / "xdg").string(), "XDG_CONFIG_HOME=" + (dir / "config").string()});
     }
-    // SQLite's shell on the file: what anyone with a copy of the store can do.
     std::string sql(const std::string& statements, const fs::path& at = {}) const {
         auto r = runProcess("sqlite3", {"-bail", (at.empty() ? store() : at).string(), statements});
         EXPECT_EQ(r.exitCode, 0) << statements << ": " << r.error;
         return r.output;
+    }
+    nourish::test::TempDir dir;
+};
+
+class TamperTest : public StoreFixture {
+protected:
+    void SetUp() override {
+        auto r = cli({"store", "demo"});
+        ASSERT_EQ(r.exitCode, 0) << r.error;
+        auto ok = cli({"store", "check"});
+        ASSERT_EQ(ok.exitCode, 0) << ok.output << ok.error;
     }
     std::string triggerSql(const std::string& name) const {
         return sql("SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = '" + name + "'");
@@ -53,7 +59,6 @@ protected:
         EXPECT_NE(r.output.find("verified: "), std::string::npos) << "the check says what it verified";
         return r.output;
     }
-    nourish::test::TempDir dir;
 };
 
 TEST_F(TamperTest, ASignedNoteEditedAroundItsTriggers_IsReported_ShownWithAWarning_AndNeverSent) {
@@ -334,23 +339,10 @@ namespace {
 
 // A store made by the release before the audit key: opened by this one, its
 // old chain is verified, then sealed under the key from there on.
-class LegacyStoreTest : public ::testing::Test {
+class LegacyStoreTest : public StoreFixture {
 protected:
-    void SetUp() override {
-        fs::copy_file(fs::path(NOURISH_FIXTURES) / "store-schema2-demo.db", dir / "s.db");
-        fs::permissions(dir / "s.db", fs::perms::owner_read | fs::perms::owner_write);
-    }
-    ProcessResult cli(std::vector<std::string> args) const {
-        args.insert(args.begin(), {"--store", (dir / "s.db").string()});
-        return runProcess(NOURISH_CLI, args,
-                          {"XDG_DATA_HOME=" + (dir / "xdg").string(), "XDG_CONFIG_HOME=" + (dir / "config").string()});
-    }
-    std::string sql(const std::string& statements) const {
-        auto r = runProcess("sqlite3", {"-bail", (dir / "s.db").string(), statements});
-        EXPECT_EQ(r.exitCode, 0) << r.error;
-        return r.output;
-    }
-    nourish::test::TempDir dir;
+    // The previous release's demo store, kept as SQL text and loaded by SQLite's shell.
+    void SetUp() override { sql(".read " + (fs::path(NOURISH_FIXTURES) / "store-schema2-demo.sql").string()); }
 };
 
 TEST_F(LegacyStoreTest, IsMigratedAndSealed_TheEventSaysFromWhere) {

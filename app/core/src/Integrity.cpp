@@ -292,13 +292,7 @@ std::string randomHex(size_t bytes) {
     std::string raw(bytes, '\0');
     if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), int(bytes)) != 1)
         throw StoreError("could not read random bytes");
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    for (unsigned char c : raw) {
-        out += digits[c >> 4];
-        out += digits[c & 15];
-    }
-    return out;
+    return hex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
 }
 
 std::string keyId(const std::string& key) { return hmacHex(key, "nourish audit key id").substr(0, 16); }
