@@ -32,11 +32,12 @@ protected:
 }  // namespace
 
 TEST_F(SecretsTest, SealedUnderAKeyOnlyTheUserCanRead_AndOpenedAgain) {
-    std::string sealed = sealSecret("pa55 wörd");
+    std::string sealed = sealSecret("pa55 wörd", "here");
     EXPECT_TRUE(isSealed(sealed));
     EXPECT_EQ(sealed.find("pa55"), std::string::npos);
-    EXPECT_NE(sealSecret("pa55 wörd"), sealed) << "a fresh nonce every time";
-    EXPECT_EQ(openSecret(sealed), "pa55 wörd");
+    EXPECT_NE(sealSecret("pa55 wörd", "here"), sealed) << "a fresh nonce every time";
+    EXPECT_EQ(openSecret(sealed, "here"), "pa55 wörd");
+    EXPECT_THROW(openSecret(sealed, "there"), StoreError) << "bound to what it was sealed for";
     struct stat st {};
     ASSERT_EQ(stat(secretKeyPath().c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0600u);
@@ -44,19 +45,19 @@ TEST_F(SecretsTest, SealedUnderAKeyOnlyTheUserCanRead_AndOpenedAgain) {
 }
 
 TEST_F(SecretsTest, ATamperedValueOrAnotherKeyIsRefused) {
-    std::string sealed = sealSecret("pa55");
+    std::string sealed = sealSecret("pa55", "here");
     std::string changed = sealed;
     changed[changed.size() - 3] = changed[changed.size() - 3] == 'A' ? 'B' : 'A';
-    EXPECT_THROW(openSecret(changed), StoreError);
+    EXPECT_THROW(openSecret(changed, "here"), StoreError);
     std::filesystem::remove(secretKeyPath());
     try {
-        openSecret(sealed);
+        openSecret(sealed, "here");
         FAIL() << "opened without its key";
     } catch (const StoreError& e) {
         EXPECT_NE(std::string(e.what()).find("is missing; set the secret again"), std::string::npos) << e.what();
     }
-    sealSecret("x");  // a new key
-    EXPECT_THROW(openSecret(sealed), StoreError) << "a key made later does not open an older value";
+    sealSecret("x", "here");  // a new key
+    EXPECT_THROW(openSecret(sealed, "here"), StoreError) << "a key made later does not open an older value";
 }
 
 TEST_F(SecretsTest, APluginsSecretSettingIsStoredSealed) {
@@ -71,15 +72,49 @@ TEST_F(SecretsTest, APluginsSecretSettingIsStoredSealed) {
 }
 
 TEST_F(SecretsTest, AKeyFileOthersCanRead_IsRefusedWithTheFix) {
-    std::string sealed = sealSecret("pa55");
+    std::string sealed = sealSecret("pa55", "here");
     chmod(secretKeyPath().c_str(), 0644);
     try {
-        openSecret(sealed);
+        openSecret(sealed, "here");
         FAIL() << "a key others can read was used";
     } catch (const StoreError& e) {
         EXPECT_NE(std::string(e.what()).find("readable by others (mode 0644)"), std::string::npos) << e.what();
         EXPECT_NE(std::string(e.what()).find("chmod 600 " + secretKeyPath().string()), std::string::npos) << e.what();
     }
     chmod(secretKeyPath().c_str(), 0600);
-    EXPECT_EQ(openSecret(sealed), "pa55");
+    EXPECT_EQ(openSecret(sealed, "here"), "pa55");
+}
+
+TEST_F(SecretsTest, ASealedValueOpensOnlyInTheStoreAndUnderTheKeyItWasSealedFor) {
+    Store first(dir / "first.db"), second(dir / "second.db");
+    PluginSettings mail(first, "org.example.mail");
+    mail.setSecret("smtp.password", "hunter2");
+    std::string sealed = *mail.get("smtp.password");
+    // Copied into another store (same user, same key file) under the same plugin and key.
+    PluginSettings(second, "org.example.mail").set("smtp.password", sealed);
+    try {
+        PluginSettings(second, "org.example.mail").getSecret("smtp.password");
+        FAIL() << "a value sealed for another store was opened";
+    } catch (const StoreError& e) {
+        EXPECT_NE(std::string(e.what()).find("smtp.password"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("set it again"), std::string::npos) << e.what();
+    }
+    // Moved to another setting, or to another plugin, in the same store.
+    mail.set("backup.password", sealed);
+    EXPECT_THROW(mail.getSecret("backup.password"), StoreError);
+    PluginSettings(first, "org.example.other").set("smtp.password", sealed);
+    EXPECT_THROW(PluginSettings(first, "org.example.other").getSecret("smtp.password"), StoreError);
+    EXPECT_EQ(*mail.getSecret("smtp.password"), "hunter2") << "where it was sealed it still opens";
+}
+
+TEST_F(SecretsTest, AValueSealedBeforeSecretsWereBound_StillOpens_AndIsResealedForItsStore) {
+    Store store(dir / "n.db");
+    PluginSettings mail(store, "org.example.mail");
+    std::string legacy = sealSecret("hunter2", "");  // bound to nothing, as every value was before
+    ASSERT_EQ(legacy.rfind("sealed:v1:", 0), 0u);
+    mail.set("smtp.password", legacy);
+    EXPECT_EQ(*mail.getSecret("smtp.password"), "hunter2");
+    std::string now = *mail.get("smtp.password");
+    EXPECT_EQ(now.rfind("sealed:v2:", 0), 0u) << now;
+    EXPECT_EQ(*mail.getSecret("smtp.password"), "hunter2");
 }

@@ -20,7 +20,10 @@ namespace nourish {
 
 namespace {
 
+// v1 values (written before secrets were bound) carry no associated data;
+// v2 values are bound to what sealed them (see sealSecret).
 constexpr const char* kPrefix = "sealed:v1:";
+constexpr const char* kBoundPrefix = "sealed:v2:";
 constexpr size_t kKeySize = 32, kNonceSize = 12, kTagSize = 16;
 
 std::string readKey(bool create) {
@@ -92,9 +95,11 @@ std::filesystem::path secretKeyPath() {
     return std::filesystem::path(home) / ".config" / "nourish" / "secret.key";
 }
 
-bool isSealed(const std::string& value) { return value.rfind(kPrefix, 0) == 0; }
+bool isSealed(const std::string& value) { return value.rfind(kPrefix, 0) == 0 || value.rfind(kBoundPrefix, 0) == 0; }
 
-std::string sealSecret(const std::string& plain) {
+bool isBound(const std::string& value) { return value.rfind(kBoundPrefix, 0) == 0; }
+
+std::string sealSecret(const std::string& plain, const std::string& binding) {
     std::string key = readKey(true);
     std::string nonce(kNonceSize, '\0'), tag(kTagSize, '\0'), sealed(plain.size(), '\0');
     if (RAND_bytes(reinterpret_cast<unsigned char*>(nonce.data()), int(kNonceSize)) != 1)
@@ -104,17 +109,22 @@ std::string sealSecret(const std::string& plain) {
     bool ok = ctx && EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
                                         reinterpret_cast<const unsigned char*>(key.data()),
                                         reinterpret_cast<const unsigned char*>(nonce.data())) == 1 &&
+              (binding.empty() ||
+               EVP_EncryptUpdate(ctx.get(), nullptr, &n, reinterpret_cast<const unsigned char*>(binding.data()),
+                                 int(binding.size())) == 1) &&
               EVP_EncryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(sealed.data()), &n,
                                 reinterpret_cast<const unsigned char*>(plain.data()), int(plain.size())) == 1;
     total = n;
     ok = ok && EVP_EncryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(sealed.data()) + total, &n) == 1 &&
          EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, int(kTagSize), tag.data()) == 1;
     if (!ok) throw StoreError("could not seal the secret");
-    return kPrefix + base64(nonce + sealed + tag);
+    return (binding.empty() ? kPrefix : kBoundPrefix) + base64(nonce + sealed + tag);
 }
 
-std::string openSecret(const std::string& value) {
+std::string openSecret(const std::string& value, const std::string& binding) {
     if (!isSealed(value)) throw StoreError("the secret is not sealed");
+    bool bound = isBound(value);
+    if (bound && binding.empty()) throw StoreError("the secret is bound to a store and setting that were not given");
     std::string bytes = unbase64(value.substr(std::string(kPrefix).size()));
     if (bytes.size() < kNonceSize + kTagSize) throw StoreError("the secret is damaged; set it again");
     std::string key = readKey(false);
@@ -125,12 +135,17 @@ std::string openSecret(const std::string& value) {
     bool ok = ctx && EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
                                         reinterpret_cast<const unsigned char*>(key.data()),
                                         reinterpret_cast<const unsigned char*>(nonce.data())) == 1 &&
+              (!bound ||
+               EVP_DecryptUpdate(ctx.get(), nullptr, &n, reinterpret_cast<const unsigned char*>(binding.data()),
+                                 int(binding.size())) == 1) &&
               EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(plain.data()), &n,
                                 reinterpret_cast<const unsigned char*>(sealed.data()), int(sealed.size())) == 1 &&
               EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, int(kTagSize), tag.data()) == 1;
     int last = 0;
     ok = ok && EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(plain.data()) + n, &last) == 1;
-    if (!ok) throw StoreError("the secret does not open with the key in " + secretKeyPath().string() + "; set it again");
+    if (!ok)
+        throw StoreError("the secret does not open here: it was sealed with a key other than " + secretKeyPath().string() +
+                         (bound ? ", for another store or setting," : "") + " or changed since; set it again");
     return plain;
 }
 

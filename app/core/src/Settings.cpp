@@ -136,15 +136,38 @@ void PluginSettings::write(const std::string& key, const std::string& value, boo
     tx.commit();
 }
 
+namespace {
+
+// What a plugin's secret is bound to: this store, this plugin, this key.
+std::string secretBinding(const Store& store, const std::string& pluginId, const std::string& key) {
+    return std::string("nourish.plugin_settings\n") + store.id() + "\n" + pluginId + "\n" + key;
+}
+
+}  // namespace
+
 std::optional<std::string> PluginSettings::getSecret(const std::string& key) {
     auto value = get(key);
     if (!value || value->empty()) return std::nullopt;
-    return openSecret(*value);
+    std::string plain;
+    try {
+        plain = openSecret(*value, secretBinding(store_, pluginId_, key));
+    } catch (const StoreError& e) {
+        throw StoreError(key + ": " + e.what());
+    }
+    if (!isBound(*value)) {
+        // Sealed before values were bound: bound to this store and key from now on.
+        try {
+            write(key, sealSecret(plain, secretBinding(store_, pluginId_, key)), true);
+        } catch (const std::exception&) {
+            // Busy or read-only: it still opens, and is sealed again next time.
+        }
+    }
+    return plain;
 }
 
 void PluginSettings::setSecret(const std::string& key, const std::string& value) {
     if (!isValidUtf8(value) || hasControlCharacters(value)) throw ValidationError(key, "holds characters a secret cannot have");
-    write(key, value.empty() ? std::string() : sealSecret(value), true);
+    write(key, value.empty() ? std::string() : sealSecret(value, secretBinding(store_, pluginId_, key)), true);
 }
 
 }  // namespace nourish
