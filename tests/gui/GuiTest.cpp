@@ -757,7 +757,7 @@ TEST_F(MainWindowTest, SummaryPage_PreviewsThePdf_EmailOnlyToGuardiansWhoConsent
     stored.reset();
     EXPECT_EQ(values["smtp.host"], "mail.example.org");
     EXPECT_EQ(values["smtp.port"], "587");
-    EXPECT_EQ(values["smtp.password"].rfind("sealed:v1:", 0), 0u) << values["smtp.password"];
+    EXPECT_EQ(values["smtp.password"].rfind("sealed:v2:", 0), 0u) << values["smtp.password"];
     EXPECT_EQ(values["email.subject"], "Summary for {{child_given}}");
     EXPECT_EQ(values["email.text"], "") << "a template left as shipped stays unset";
 }

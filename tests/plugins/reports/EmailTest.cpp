@@ -144,7 +144,7 @@ TEST_F(EmailTest, StartTlsWithAuthPlain_TheFamilyGetsTheirSummaryAndNobodyElses)
     nourish::Store store(dir / "n.db");
     nourish::Statement s(store.db(), "SELECT value FROM plugin_settings WHERE key = 'smtp.password'");
     ASSERT_TRUE(s.step());
-    EXPECT_EQ(s.text(0).rfind("sealed:v1:", 0), 0u);
+    EXPECT_EQ(s.text(0).rfind("sealed:v2:", 0), 0u) << "sealed, bound to this store and key";
     EXPECT_EQ(s.text(0).find("pa55"), std::string::npos);
     auto shown = cli({"settings", "get", "smtp.password"});
     EXPECT_NE(shown.exitCode, 0);
