@@ -2,6 +2,10 @@
 // the consultations plugin's `note search` command, in-process through the
 // host, against plain SQLite FTS5 on the same file and index as the baseline.
 #include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <vector>
+#include <algorithm>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -11,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "SqlTimeLimitCost.h"
 #include "nourish/core/ClientStore.h"
 #include "nourish/core/Database.h"
 #include "nourish/core/Store.h"
@@ -130,6 +135,15 @@ void BM_PluginNoteSearch(benchmark::State& state, const char* term) {
     state.counters["hits"] = double(hits);
 }
 
+// What the time limit on a plugin's SQL costs a search (each search also adds
+// an audit event, so the store grows as the run goes on: the two sides
+// alternate rather than run one after the other).
+void BM_SqlTimeLimitCost(benchmark::State& state, const char* term) {
+    Fixture& f = fixture();
+    nourish::bench::measureSqlTimeLimitCost(state, *f.host, [] {},
+                                            [&] { benchmark::DoNotOptimize(f.run({"search", term, "--json"})); });
+}
+
 // Baseline: plain SQLite FTS5 on the same index with snippets, newest first
 // like the plugin (or ranked by bm25, which has to score every match).
 void BM_RawFts5(benchmark::State& state, const char* query, bool ranked) {
@@ -164,6 +178,8 @@ BENCHMARK_CAPTURE(BM_RawFts5, rare_soy_yoghurt, "\"soy\"* \"yoghurt\"*", false)-
 BENCHMARK_CAPTURE(BM_PluginNoteSearch, folded_creme_fraiche, "creme fraiche")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_RawFts5, folded_creme_fraiche, "\"creme\"* \"fraiche\"*", false)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_PluginNoteSearch, common_lentils, "lentils")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_SqlTimeLimitCost, common_lentils, "lentils")->Unit(benchmark::kMillisecond)->MinTime(3.0);
+BENCHMARK_CAPTURE(BM_SqlTimeLimitCost, rare_soy_yoghurt, "soy yoghurt")->Unit(benchmark::kMillisecond)->MinTime(3.0);
 BENCHMARK_CAPTURE(BM_RawFts5, common_lentils, "\"lentils\"*", false)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_RawFts5, common_lentils_ranked_bm25, "\"lentils\"*", true)->Unit(benchmark::kMillisecond);
 

@@ -3,6 +3,10 @@
 // against plain SQLite reading the same rows; and recomputing a schedule.
 // Needs an X display: run under xvfb-run.
 #include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <vector>
+#include <algorithm>
 #include <sqlite3.h>
 #include <wx/app.h>
 #include <wx/build.h>
@@ -16,6 +20,7 @@
 #include <sstream>
 
 #include "Engine.h"
+#include "SqlTimeLimitCost.h"
 #include "nourish/core/ClientStore.h"
 #include "nourish/core/Database.h"
 #include "nourish/host/PluginHost.h"
@@ -167,6 +172,15 @@ void BM_ShowClient_WithoutPaint(benchmark::State& state) {
     wxTheApp->Yield(true);
 }
 BENCHMARK(BM_ShowClient_WithoutPaint)->Unit(benchmark::kMillisecond)->MinTime(1.0);
+
+// What the time limit on a plugin's SQL costs the page's own work.
+void BM_SqlTimeLimitCost_ShowClient(benchmark::State& state) {
+    nourish::bench::measureSqlTimeLimitCost(
+        state, *fixture->host, [] { fixture->host->showClient(fixture->pageInfo, fixture->page, 0); },
+        [] { fixture->host->showClient(fixture->pageInfo, fixture->page, fixture->client); });
+    wxTheApp->Yield(true);
+}
+BENCHMARK(BM_SqlTimeLimitCost_ShowClient)->Unit(benchmark::kMillisecond)->MinTime(3.0);
 
 // The floor under X: one empty panel of the page's size asked to repaint,
 // until its paint handler has run. Whatever the page costs beyond this is its own.

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include <nlohmann/json.hpp>
 
 #include "nourish/core/AuditLog.h"
@@ -133,6 +135,82 @@ TEST_F(PluginHostTest, PluginSqlOnCoreTable_IsRefusedAndChangesNothing) {
     EXPECT_EQ(run({"touch-core", "PRAGMA writable_schema = ON"}, &out, &error), 1);
     EXPECT_EQ(familyName(), "Müller");
     EXPECT_TRUE(store->check().ok());
+}
+
+// The schema of the store (every other plugin's tables, triggers and views)
+// is not a plugin's to read; its own TEMP objects, under its prefix, are.
+TEST_F(PluginHostTest, TheStoresSchema_IsNotReadable_TempObjectsOnlyUnderTheOwnPrefix) {
+    start({"good"});
+    std::string out, error;
+    for (const char* table : {"sqlite_schema", "sqlite_master", "sqlite_temp_schema", "sqlite_temp_master"}) {
+        EXPECT_EQ(run({"touch-core", std::string("SELECT name, sql FROM ") + table}, &out, &error), 1) << table;
+        EXPECT_NE(error.find("the store's schema"), std::string::npos) << table << ": " << error;
+    }
+    EXPECT_EQ(run({"touch-core", "SELECT name FROM pragma_table_list"}, &out, &error), 1) << "nor through a pragma function";
+    EXPECT_EQ(run({"touch-core", "CREATE TABLE good_copy AS SELECT name, sql FROM sqlite_schema"}, &out, &error), 1)
+        << "nor copied into a table of its own";
+    EXPECT_EQ(run({"touch-core", "CREATE VIEW good_names AS SELECT name FROM sqlite_schema"}, &out, &error), 0) << error;
+    EXPECT_EQ(run({"touch-core", "SELECT * FROM good_names"}, &out, &error), 1) << "nor through a view of its own";
+    EXPECT_EQ(run({"touch-core", "DROP VIEW good_names"}, &out, &error), 0) << error;
+    EXPECT_EQ(run({"touch-core", "CREATE TEMP TABLE other_scratch (x)"}, &out, &error), 1);
+    EXPECT_EQ(run({"touch-core", "CREATE TEMP VIEW good_peek AS SELECT * FROM clients"}, &out, &error), 0)
+        << "made, but reads nothing: " << error;
+    EXPECT_EQ(run({"touch-core", "SELECT * FROM good_peek"}, &out, &error), 1);
+    EXPECT_NE(error.find("clients"), std::string::npos) << error;
+    EXPECT_EQ(run({"touch-core", "CREATE TEMP TABLE good_scratch (x)"}, &out, &error), 0) << error;
+    EXPECT_EQ(run({"touch-core", "INSERT INTO good_scratch VALUES (1)"}, &out, &error), 0) << error;
+    // Its own migrations, counting and FTS5 keep working.
+    EXPECT_EQ(run({"add", "Zoë"}, &out, &error), 0) << error;
+    EXPECT_EQ(run({"count"}, &out, &error), 0) << error;
+    EXPECT_EQ(out, "1\n");
+}
+
+// SQL that would run for minutes (an unbounded recursive CTE stopped only by a
+// row count far out of reach) is stopped at the plugin's time limit: the
+// error names the plugin and the statement, a write is undone, nothing more
+// runs in that call, and the store is free for other writers at once.
+TEST_F(PluginHostTest, RunawayPluginSql_IsStoppedAtItsTimeLimit_UndoneAndNamed) {
+    start({"good"});
+    const std::string runaway =
+        "WITH RECURSIVE good_c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM good_c WHERE x < 4000000000) ";
+    std::string out, error;
+    auto started = std::chrono::steady_clock::now();
+    EXPECT_EQ(run({"touch-core", runaway + "SELECT count(*) FROM good_c"}, &out, &error), 1);
+    auto took = std::chrono::steady_clock::now() - started;
+    EXPECT_GE(took, std::chrono::milliseconds(1900));
+    EXPECT_LT(took, std::chrono::seconds(5)) << "stopped at the default limit of 2 s";
+    EXPECT_NE(error.find("org.nourish.test.good"), std::string::npos) << error;
+    EXPECT_NE(error.find("longer than its limit of 2 s"), std::string::npos) << error;
+    EXPECT_NE(error.find("WITH RECURSIVE good_c(x) AS"), std::string::npos) << "the statement's first words: " << error;
+
+    EXPECT_EQ(run({"add", "kept"}, &out, &error), 0) << "the next call runs as usual: " << error;
+    EXPECT_EQ(run({"touch-core", "INSERT INTO good_greetings (name) " + runaway + "SELECT 'x' FROM good_c"}, &out, &error), 1);
+    EXPECT_NE(error.find("undone"), std::string::npos) << error;
+    run({"count"}, &out);
+    EXPECT_EQ(out, "1\n") << "the stopped insert left no row";
+    // Another process's writer is not kept waiting by a lock the plugin held.
+    Store other(dir / "n.db");
+    auto before = std::chrono::steady_clock::now();
+    ClientStore(other).create(test::child("Other"), {"claire", "test"});
+    EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(1));
+    EXPECT_TRUE(store->check().ok());
+}
+
+// The manifest may ask for a shorter or a longer limit, up to the host's maximum.
+TEST_F(PluginHostTest, APluginsSqlTimeLimit_ComesFromItsManifest_UpToTheHostsMaximum) {
+    start({"quick_limit"});
+    ASSERT_EQ(only().state, PluginState::Loaded) << only().reason;
+    std::string out, error;
+    auto started = std::chrono::steady_clock::now();
+    EXPECT_EQ(run({"touch-core", "WITH RECURSIVE quick_limit_c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM quick_limit_c "
+                                 "WHERE x < 4000000000) SELECT count(*) FROM quick_limit_c"},
+                  &out, &error),
+              1);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(1500));
+    EXPECT_NE(error.find("limit of 0.3 s"), std::string::npos) << error;
+    host.reset();
+    start({"greedy_limit"});
+    expectFailure(only(), LoadFailure::BadManifest, "limits.sql_statement_ms");
 }
 
 TEST_F(PluginHostTest, PluginCommand_CanCreateAClient_EventAfterCommit) {

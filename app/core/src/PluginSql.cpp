@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <cstring>
 
 namespace nourish {
@@ -20,7 +22,7 @@ bool isViewedTable(const char* name) {
 }
 bool isSchemaTable(const char* name) {
     return name && (std::strcmp(name, "sqlite_master") == 0 || std::strcmp(name, "sqlite_schema") == 0 ||
-                    std::strcmp(name, "sqlite_temp_master") == 0);
+                    std::strcmp(name, "sqlite_temp_master") == 0 || std::strcmp(name, "sqlite_temp_schema") == 0);
 }
 std::string str(const char* s) { return s ? s : ""; }
 
@@ -94,6 +96,13 @@ int PluginSql::authorize(void* self, int action, const char* a, const char* b, c
             if (b && std::strcmp(b, "load_extension") == 0) return sql.deny("call load_extension");
             return SQLITE_OK;
         case SQLITE_READ:
+            // The schema lists every plugin's objects and their SQL: a plugin
+            // may not read it. SQLite's own statements inside the plugin's DDL
+            // do (CREATE updates its row then reads its rowid, DROP deletes
+            // rows then reads their type and name), always after writing the
+            // schema in the same statement; a migration's DDL may read it all.
+            if (isSchemaTable(a) && !sql.migrating_ && !(sql.schemaWritten_ && b && std::strcmp(b, "sql") != 0))
+                return sql.deny("read the store's schema (" + str(a) + ")");
             // Through a host view the underlying core tables may be read.
             if (sql.ownsName(a) || isHostView(a) || isHostView(inner) || isSchemaTable(a)) return SQLITE_OK;
             // count(*) over a host view reads its table without naming a column
@@ -104,7 +113,11 @@ int PluginSql::authorize(void* self, int action, const char* a, const char* b, c
         case SQLITE_UPDATE:
         case SQLITE_DELETE:
             // Schema tables change as a side effect of the plugin's own DDL.
-            if (sql.ownsName(a) || isSchemaTable(a)) return SQLITE_OK;
+            if (isSchemaTable(a)) {
+                if (action != SQLITE_INSERT) sql.schemaWritten_ = true;
+                return SQLITE_OK;
+            }
+            if (sql.ownsName(a)) return SQLITE_OK;
             return sql.deny("write the table " + str(a));
         case SQLITE_CREATE_TABLE:
         case SQLITE_CREATE_TEMP_TABLE:
@@ -164,6 +177,7 @@ int PluginSql::authorize(void* self, int action, const char* a, const char* b, c
 
 PluginSql::Scope::Scope(PluginSql& sql, bool migrating) : sql_(sql) {
     sql_.denial_.clear();
+    sql_.schemaWritten_ = false;
     sql_.migrating_ = migrating;
     sqlite3_set_authorizer(sql_.store_.db().handle(), &PluginSql::authorize, &sql_);
 }
@@ -174,6 +188,7 @@ PluginSql::Scope::~Scope() {
 }
 
 std::unique_ptr<PluginStatement> PluginSql::prepare(const std::string& text) {
+    if (!stopped_.empty()) throw StoreError(stopped_);
     sqlite3* db = store_.db().handle();
     sqlite3_stmt* stmt = nullptr;
     const char* tail = nullptr;
@@ -197,7 +212,12 @@ std::unique_ptr<PluginStatement> PluginSql::prepare(const std::string& text) {
     return statement;
 }
 
+void PluginSql::setTimeLimit(std::chrono::milliseconds limit) {
+    timeLimit_ = std::clamp(limit, std::chrono::milliseconds(0), kMaxTimeLimit);
+}
+
 void PluginSql::resetStatements() {
+    stopped_.clear();
     for (PluginStatement* s : live_)
         if (s->stmt_ && sqlite3_stmt_busy(s->stmt_)) sqlite3_reset(s->stmt_);
 }
@@ -258,15 +278,73 @@ void PluginStatement::bindBlob(int index, const void* data, int64_t size) {
           "bind a parameter");
 }
 
+namespace {
+
+// SQLite calls this every kProgressSteps virtual machine instructions while
+// a plugin's statement runs; a non-zero answer interrupts it.
+constexpr int kProgressSteps = 1000;
+
+struct Deadline {
+    std::chrono::steady_clock::time_point at;
+    bool passed = false;
+};
+
+int pastDeadline(void* context) {
+    auto& deadline = *static_cast<Deadline*>(context);
+    deadline.passed = deadline.passed || std::chrono::steady_clock::now() >= deadline.at;
+    return deadline.passed ? 1 : 0;
+}
+
+std::string seconds(std::chrono::milliseconds ms) {
+    char text[32];
+    if (ms.count() % 1000 == 0) std::snprintf(text, sizeof text, "%lld s", static_cast<long long>(ms.count() / 1000));
+    else std::snprintf(text, sizeof text, "%.1f s", double(ms.count()) / 1000.0);
+    return text;
+}
+
+}  // namespace
+
+std::string PluginStatement::firstWords() const {
+    std::string words;
+    const char* sql = sqlite3_sql(stmt_);
+    for (const char* c = sql ? sql : ""; *c && words.size() < 60; ++c) {
+        bool space = std::isspace(static_cast<unsigned char>(*c));
+        if (space && (words.empty() || words.back() == ' ')) continue;
+        words += space ? ' ' : *c;
+    }
+    while (!words.empty() && words.back() == ' ') words.pop_back();
+    if (sql && std::strlen(sql) > words.size() && words.size() >= 60) words += "…";
+    return words;
+}
+
 bool PluginStatement::step() {
     if (!owner_) throw StoreError("the statement outlived its plugin");
+    if (!owner_->stopped_.empty()) throw StoreError(owner_->stopped_);
     sqlite3* db = sqlite3_db_handle(stmt_);
     int rc;
+    auto started = std::chrono::steady_clock::now();
+    Deadline deadline{started + (owner_->timeLimit_ - spent_)};
     {
         PluginSql::Scope scope(*owner_);
+        bool limited = owner_->timeLimit_.count() > 0;
+        if (limited) sqlite3_progress_handler(db, kProgressSteps, &pastDeadline, &deadline);
         rc = sqlite3_step(stmt_);
+        if (limited) sqlite3_progress_handler(db, 0, nullptr, nullptr);
     }
+    spent_ += std::chrono::steady_clock::now() - started;
     if (rc == SQLITE_ROW) return true;
+    spent_ = {};
+    if (rc == SQLITE_INTERRUPT && deadline.passed) {
+        bool wrote = !sqlite3_stmt_readonly(stmt_);
+        sqlite3_reset(stmt_);
+        std::string message = "the plugin " + owner_->pluginId() + " ran a statement for longer than its limit of " +
+                              seconds(owner_->timeLimit_) + " and it was stopped (" + firstWords() + ")" +
+                              (wrote ? "; what this call had changed in the store was undone" : "");
+        // After a stopped write SQLite has rolled the whole transaction back:
+        // nothing more of this call may run, or it would be written on its own.
+        if (wrote) owner_->stopped_ = message + "; nothing more runs until the call ends";
+        throw StoreError(message);
+    }
     if (rc == SQLITE_DONE) {
         if (!sqlite3_stmt_readonly(stmt_)) {
             owner_->changes_ = sqlite3_changes64(db);
@@ -280,7 +358,10 @@ bool PluginStatement::step() {
     throw StoreError(message);
 }
 
-void PluginStatement::reset() { sqlite3_reset(stmt_); }
+void PluginStatement::reset() {
+    spent_ = {};
+    sqlite3_reset(stmt_);
+}
 int PluginStatement::columnCount() const { return sqlite3_column_count(stmt_); }
 int PluginStatement::columnType(int column) const { return sqlite3_column_type(stmt_, column); }
 int64_t PluginStatement::columnInt64(int column) const { return sqlite3_column_int64(stmt_, column); }

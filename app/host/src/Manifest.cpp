@@ -20,15 +20,18 @@ Manifest readManifest(const std::filesystem::path& path) {
     if (!in) throw ManifestError("cannot read the manifest " + path.string());
     std::stringstream text;
     text << in.rdbuf();
+    return parseManifest(text.str(), path.filename().string());
+}
+
+Manifest parseManifest(const std::string& text, const std::string& fileName) {
     nlohmann::json j;
     try {
-        j = parseJsonInput(text.str(), JsonLimits{1024 * 1024, 32});
+        j = parseJsonInput(text, JsonLimits{1024 * 1024, 32});
     } catch (const JsonInputError& e) {
-        throw ManifestError("the manifest " + path.filename().string() + " " + e.what());
+        throw ManifestError("the manifest " + fileName + " " + e.what());
     }
     auto problems = SchemaValidator::forSchema("plugin-manifest.schema.json").validate(j);
-    if (!problems.empty())
-        throw ManifestError("the manifest " + path.filename().string() + " is invalid at " + problems.front());
+    if (!problems.empty()) throw ManifestError("the manifest " + fileName + " is invalid at " + problems.front());
     Manifest m;
     m.id = j["id"];
     m.name = j["name"];
@@ -42,6 +45,7 @@ Manifest readManifest(const std::filesystem::path& path) {
     m.tablePrefix = j.value("table_prefix", "");
     m.wxSignature = j.value("wx_signature", "");
     m.uiOrder = j.value("ui_order", 100);
+    if (j.contains("limits")) m.sqlStatementMs = j["limits"].value("sql_statement_ms", 0);
     for (auto& setting : j.value("settings", nlohmann::json::array()))
         m.settings.push_back({setting["key"], setting["description"], setting.value("secret", false)});
     return m;

@@ -342,6 +342,7 @@ void PluginHost::load(PluginRecord& record) {
         if (!problem.empty()) return fail(record, LoadFailure::BadManifest, problem);
     }
     rt.sql = std::make_unique<PluginSql>(store_, m.id, m.tablePrefix);
+    if (m.sqlStatementMs > 0) rt.sql->setTimeLimit(std::chrono::milliseconds(m.sqlStatementMs));
     rt.hostStruct = nourish_host{sizeof(nourish_host), NOURISH_SDK_MAJOR, NOURISH_SDK_MINOR, "0.1.0", &rt,
                                  &hostExtension};
     if (auto ext = static_cast<const nourish_store_migrations*>(d->get_extension(d, NOURISH_STORE_MIGRATIONS_ID))) {
@@ -619,6 +620,15 @@ const RegisteredForm* PluginHost::findForm(const std::string& id) {
     for (const RegisteredForm& f : forms())
         if (f.form.id == id) return &f;
     return nullptr;
+}
+
+void PluginHost::limitPluginSql(bool on) {
+    for (const auto& record : plugins_)
+        if (record->runtime && record->runtime->sql)
+            record->runtime->sql->setTimeLimit(!on ? std::chrono::milliseconds(0)
+                                               : record->manifest.sqlStatementMs > 0
+                                                   ? std::chrono::milliseconds(record->manifest.sqlStatementMs)
+                                                   : PluginSql::kDefaultTimeLimit);
 }
 
 void PluginHost::shutdown() {

@@ -3,6 +3,12 @@
 
 #include "nourish/plugin.hpp"
 
+// The same plugin is built under other ids (with manifests that differ in one
+// field); each copy has its own table prefix.
+#ifndef GREETINGS
+#define GREETINGS "good_greetings"
+#endif
+
 namespace {
 
 class GoodPlugin : public nourish::Plugin {
@@ -17,7 +23,7 @@ public:
 
     std::string migrationsJson() const override {
         return R"json([{"version": 1, "name": "greetings",
-                    "sql": "CREATE TABLE good_greetings (id INTEGER PRIMARY KEY, name TEXT NOT NULL)"}])json";
+                    "sql": "CREATE TABLE )json" GREETINGS R"json( (id INTEGER PRIMARY KEY, name TEXT NOT NULL)"}])json";
     }
 
     std::string cliCommandsJson() const override {
@@ -32,7 +38,7 @@ public:
         const nourish::Host& host = *host_;
         if (command == "hello-each") {
             for (const char* name : {"first", "second"})
-                host.savepoint([&] { host.prepare("INSERT INTO good_greetings (name) VALUES (?1)").bind(1, name).step(); });
+                host.savepoint([&] { host.prepare("INSERT INTO " GREETINGS " (name) VALUES (?1)").bind(1, name).step(); });
             error << "failing after two committed savepoints\n";
             return 2;
         }
@@ -47,7 +53,7 @@ public:
             }
         }
         if (verb == "add" || verb == "fail") {
-            host.prepare("INSERT INTO good_greetings (name) VALUES (?1)").bind(1, args.at(1)).step();
+            host.prepare("INSERT INTO " GREETINGS " (name) VALUES (?1)").bind(1, args.at(1)).step();
             if (verb == "fail") {
                 error << "failing on purpose after a write\n";
                 return 2;
@@ -56,7 +62,7 @@ public:
             return 0;
         }
         if (verb == "count") {
-            auto s = host.prepare("SELECT count(*) FROM good_greetings");
+            auto s = host.prepare("SELECT count(*) FROM " GREETINGS);
             s.step();
             out << std::to_string(s.int64(0)) << "\n";
             return 0;
@@ -110,7 +116,7 @@ public:
             return verb == "create-client" ? 0 : 2;
         }
         if (verb == "rowid") {
-            host.prepare("INSERT INTO good_greetings (name) VALUES ('x')").step();
+            host.prepare("INSERT INTO " GREETINGS " (name) VALUES ('x')").step();
             int64_t mine = host.lastInsertRowid();
             host.audit(1, "greeting.sent");  // the host's own insert must not change what we see
             out << std::to_string(mine) << " " << std::to_string(host.lastInsertRowid()) << "\n";
@@ -141,4 +147,4 @@ private:
 
 }  // namespace
 
-NOURISH_PLUGIN(GoodPlugin, "org.nourish.test.good", "Good test plugin", "1.0.0", "Nourish tests")
+NOURISH_PLUGIN(GoodPlugin, RAW_ID, "Good test plugin", "1.0.0", "Nourish tests")

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <set>
@@ -40,8 +41,10 @@ private:
     friend class PluginSql;
     PluginStatement(PluginSql* owner, sqlite3_stmt* stmt) : owner_(owner), stmt_(stmt) {}
     void check(int rc, const char* what);
+    std::string firstWords() const;
     PluginSql* owner_;  // null once the owner finalized it at shutdown
     sqlite3_stmt* stmt_;
+    std::chrono::steady_clock::duration spent_{};  // inside sqlite3_step since the last reset
 };
 
 // Store access scoped to one plugin: its own tables (by prefix) read/write,
@@ -69,6 +72,16 @@ public:
     // that is not the plugin's.
     bool rowIntact(const std::string& table, const std::string& rowKey, std::string& why);
 
+    // How long one statement may run inside step() (summed over its steps
+    // until it is done or reset) before it is interrupted: a write is then
+    // undone with its transaction, and nothing more runs in this call (until
+    // resetStatements()). Migrations are not limited; 0 is no limit (the
+    // host's choice only, never a manifest's).
+    static constexpr std::chrono::milliseconds kDefaultTimeLimit{2000};
+    static constexpr std::chrono::milliseconds kMaxTimeLimit{30000};
+    void setTimeLimit(std::chrono::milliseconds limit);
+    std::chrono::milliseconds timeLimit() const { return timeLimit_; }
+
     // Whether a table prefix is safe to give a plugin: no core object and no
     // SQLite-internal name starts with it.
     static std::string prefixProblem(const std::string& prefix);
@@ -95,6 +108,9 @@ private:
     std::string prefix_;
     std::string denial_;
     bool migrating_ = false;
+    bool schemaWritten_ = false;  // the statement being compiled updates or deletes schema rows
+    std::chrono::milliseconds timeLimit_ = kDefaultTimeLimit;
+    std::string stopped_;  // why statements are refused until resetStatements()
     int64_t changes_ = 0;
     int64_t lastInsertRowid_ = 0;
     std::set<PluginStatement*> live_;

@@ -20,6 +20,9 @@ struct Manifest {
     std::string tablePrefix;
     std::string wxSignature;
     int uiOrder = 100;
+    // limits.sql_statement_ms: how long one of its SQL statements may run
+    // (0: the host's default, PluginSql::kDefaultTimeLimit).
+    int sqlStatementMs = 0;
     struct Setting {
         std::string key;
         std::string description;
@@ -32,6 +35,8 @@ struct Manifest {
 
 // Throws ManifestError naming the file and the JSON path of the problem.
 Manifest readManifest(const std::filesystem::path& path);
+// The same from the manifest's text; fileName is only for messages.
+Manifest parseManifest(const std::string& text, const std::string& fileName);
 
 class ManifestError : public std::runtime_error {
 public:

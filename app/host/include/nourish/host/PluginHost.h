@@ -140,6 +140,10 @@ public:
     // Calls shutdown on every started plugin (newest first), then releases the
     // libraries. Destroy plugin windows before calling this.
     void shutdown();
+    // Whether plugins' SQL statements are held to their time limits (on by
+    // default: the manifest's limits.sql_statement_ms, else
+    // PluginSql::kDefaultTimeLimit). Off only to measure what the limit costs.
+    void limitPluginSql(bool on);
 
     const std::vector<std::unique_ptr<PluginRecord>>& plugins() const { return plugins_; }
     PluginRecord* find(const std::string& id) const;
