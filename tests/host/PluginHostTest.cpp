@@ -165,6 +165,26 @@ TEST_F(PluginHostTest, TheStoresSchema_IsNotReadable_TempObjectsOnlyUnderTheOwnP
     EXPECT_EQ(out, "1\n");
 }
 
+// A plugin's own thread calling host services gets an error and changes
+// nothing; only the services the reference calls thread-safe answer.
+TEST_F(PluginHostTest, HostServicesCalledFromAnotherThread_AreRefused_AndChangeNothing) {
+    start({"good"});
+    std::string out, error;
+    size_t events = AuditLog(*store).verify().events;
+    ASSERT_EQ(run({"from-thread"}, &out, &error), 0) << error;
+    for (const char* service : {"prepare", "audit", "setting", "client"})
+        EXPECT_NE(out.find(service + std::string(": called from a thread other than the main thread\n")), std::string::npos)
+            << service << " — " << out;
+    EXPECT_NE(out.find("status: the status line was not set (it can be set only from the main thread)"), std::string::npos)
+        << out;
+    EXPECT_NE(out.find("user: allowed"), std::string::npos) << "the user's name is thread-safe: " << out;
+    run({"count"}, &out);
+    EXPECT_EQ(out, "0\n");
+    EXPECT_EQ(AuditLog(*store).verify().events, events) << "no audit event, no setting changed";
+    EXPECT_EQ(host->statusLine(), "");
+    EXPECT_EQ(PluginSettings(*store, "org.nourish.test.good").get("greeting.text"), std::nullopt);
+}
+
 // SQL that would run for minutes (an unbounded recursive CTE stopped only by a
 // row count far out of reach) is stopped at the plugin's time limit: the
 // error names the plugin and the statement, a write is undone, nothing more

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <iostream>
 #include <mutex>
+#include <thread>
+#include <type_traits>
 #include <nlohmann/json.hpp>
 
 #include "PluginRuntime.h"
@@ -20,6 +22,7 @@
 // The opaque statement handle plugins hold.
 struct nourish_stmt {
     std::unique_ptr<nourish::PluginStatement> statement;
+    std::thread::id thread = std::this_thread::get_id();  // the one it was prepared on
 };
 
 namespace nourish {
@@ -56,6 +59,43 @@ int32_t guarded(const nourish_sink* error, Fn&& fn) noexcept {
         return NOURISH_ERROR;
     }
 }
+
+// Every service is [main-thread] unless the reference says [thread-safe]:
+// called from another thread, it answers with an error (in the call's last
+// sink) and an empty result before touching anything, and says so in the log.
+constexpr const char* kWrongThread = "called from a thread other than the main thread";
+
+std::thread::id threadOf(const nourish_host* host) { return runtimeOf(host).mainThread; }
+std::thread::id threadOf(nourish_stmt* s) { return s ? s->thread : std::this_thread::get_id(); }
+
+template <typename T>
+const nourish_sink* lastSink(T, const nourish_sink* sofar) { return sofar; }
+const nourish_sink* lastSink(const nourish_sink* sink, const nourish_sink*) { return sink; }
+
+void logMessage(const nourish_host* host, int32_t level, const char* message);
+
+// What a service answers on another thread: an error status, or for the
+// column functions no columns and NULL (specialised beside them).
+template <auto Fn>
+constexpr int32_t kRefusedStatus = NOURISH_ERROR;
+
+template <auto Fn>
+struct MainThreadOnly;
+template <typename R, typename First, typename... Rest, R (*Fn)(First, Rest...)>
+struct MainThreadOnly<Fn> {
+    static R call(First first, Rest... rest) {
+        if (std::this_thread::get_id() == threadOf(first)) return Fn(first, rest...);
+        const nourish_sink* error = nullptr;
+        ((error = lastSink(rest, error)), ...);
+        put(error, kWrongThread);
+        if constexpr (std::is_same_v<First, const nourish_host*>)
+            logMessage(first, NOURISH_LOG_ERROR, (std::string("a host service was ") + kWrongThread).c_str());
+        if constexpr (std::is_same_v<R, int32_t>) return kRefusedStatus<Fn>;
+        else if constexpr (!std::is_void_v<R>) return R{};
+    }
+};
+// The service function Fn, answering only on the plugin's main thread.
+#define MAIN_THREAD(Fn) &MainThreadOnly<&Fn>::call
 
 // ---- log ----
 void logMessage(const nourish_host* host, int32_t level, const char* message) {
@@ -140,26 +180,31 @@ int32_t storeSavepoint(const nourish_host* host, int32_t (*body)(void*, const no
     rt.host->deliverPendingEvents();
     return result;
 }
+template <>
+constexpr int32_t kRefusedStatus<&columnCount> = 0;
+template <>
+constexpr int32_t kRefusedStatus<&columnType> = NOURISH_TYPE_NULL;
+
 const nourish_host_store kStore{sizeof(nourish_host_store),
-                                &storePrepare,
-                                &bindNull,
-                                &bindInt64,
-                                &bindDouble,
-                                &bindText,
-                                &stmtStep,
-                                &stmtReset,
-                                &columnCount,
-                                &columnType,
-                                &columnInt64,
-                                &columnDouble,
-                                &columnText,
-                                &stmtFinalize,
-                                &storeChanges,
-                                &storeLastRowid,
-                                &storeSavepoint,
-                                &bindBlob,
-                                &columnBlob,
-                                &columnBytes};
+                                MAIN_THREAD(storePrepare),
+                                MAIN_THREAD(bindNull),
+                                MAIN_THREAD(bindInt64),
+                                MAIN_THREAD(bindDouble),
+                                MAIN_THREAD(bindText),
+                                MAIN_THREAD(stmtStep),
+                                MAIN_THREAD(stmtReset),
+                                MAIN_THREAD(columnCount),
+                                MAIN_THREAD(columnType),
+                                MAIN_THREAD(columnInt64),
+                                MAIN_THREAD(columnDouble),
+                                MAIN_THREAD(columnText),
+                                MAIN_THREAD(stmtFinalize),
+                                MAIN_THREAD(storeChanges),
+                                MAIN_THREAD(storeLastRowid),
+                                MAIN_THREAD(storeSavepoint),
+                                MAIN_THREAD(bindBlob),
+                                MAIN_THREAD(columnBlob),
+                                MAIN_THREAD(columnBytes)};
 
 // ---- clients ----
 void publishChanged(PluginRuntime& rt, int64_t id) {
@@ -209,8 +254,8 @@ int32_t clientUpdate(const nourish_host* host, int64_t id, const char* text, con
         return NOURISH_OK;
     });
 }
-const nourish_host_clients kClients{sizeof(nourish_host_clients), &clientGet, &clientSearch, &clientCreate,
-                                    &clientUpdate};
+const nourish_host_clients kClients{sizeof(nourish_host_clients), MAIN_THREAD(clientGet), MAIN_THREAD(clientSearch), MAIN_THREAD(clientCreate),
+                                    MAIN_THREAD(clientUpdate)};
 
 // ---- registry ----
 int32_t registryForEach(const nourish_host* host, const char* id, nourish_registry_visitor visit, void* userData) {
@@ -226,7 +271,7 @@ int32_t registryForEach(const nourish_host* host, const char* id, nourish_regist
     }
     return count;
 }
-const nourish_host_registry kRegistry{sizeof(nourish_host_registry), &registryForEach};
+const nourish_host_registry kRegistry{sizeof(nourish_host_registry), MAIN_THREAD(registryForEach)};
 
 // ---- settings ----
 // A setting the plugin's manifest marks as secret is sealed in the store.
@@ -266,7 +311,7 @@ int32_t settingSet(const nourish_host* host, const char* key, const char* value,
         return NOURISH_OK;
     });
 }
-const nourish_host_settings kSettings{sizeof(nourish_host_settings), &settingGet, &settingSet};
+const nourish_host_settings kSettings{sizeof(nourish_host_settings), MAIN_THREAD(settingGet), MAIN_THREAD(settingSet)};
 
 // ---- audit ----
 int32_t auditRecord(const nourish_host* host, int64_t clientId, const char* action, const char* detail,
@@ -290,7 +335,7 @@ int32_t auditRecord(const nourish_host* host, int64_t clientId, const char* acti
         return NOURISH_OK;
     });
 }
-const nourish_host_audit kAudit{sizeof(nourish_host_audit), &auditRecord};
+const nourish_host_audit kAudit{sizeof(nourish_host_audit), MAIN_THREAD(auditRecord)};
 
 // ---- forms ----
 int32_t formsList(const nourish_host* host, const nourish_sink* out) {
@@ -338,7 +383,7 @@ int32_t formsEdit(const nourish_host* host, const char* id, const char* answers,
         return int32_t(NOURISH_OK);
     });
 }
-const nourish_host_forms kForms{sizeof(nourish_host_forms), &formsList, &formsGet, &formsValidate, &formsEdit};
+const nourish_host_forms kForms{sizeof(nourish_host_forms), MAIN_THREAD(formsList), MAIN_THREAD(formsGet), MAIN_THREAD(formsValidate), MAIN_THREAD(formsEdit)};
 
 // ---- protocols ----
 nlohmann::json withPlugin(const nlohmann::json& document, const std::string& pluginId) {
@@ -372,8 +417,8 @@ int32_t protocolsEvaluate(const nourish_host* host, const char* id, const char* 
         return int32_t(NOURISH_OK);
     });
 }
-const nourish_host_protocols kProtocols{sizeof(nourish_host_protocols), &protocolsList, &protocolsGet,
-                                        &protocolsEvaluate};
+const nourish_host_protocols kProtocols{sizeof(nourish_host_protocols), MAIN_THREAD(protocolsList), MAIN_THREAD(protocolsGet),
+                                        MAIN_THREAD(protocolsEvaluate)};
 
 // ---- instruments ----
 int32_t instrumentsList(const nourish_host* host, const nourish_sink* out) {
@@ -431,7 +476,7 @@ int32_t statusSet(const nourish_host* host, const char* text) {
         return int32_t(NOURISH_OK);
     });
 }
-const nourish_host_status kStatus{sizeof(nourish_host_status), &statusSet};
+const nourish_host_status kStatus{sizeof(nourish_host_status), MAIN_THREAD(statusSet)};
 
 // ---- reports ----
 int32_t reportsSections(const nourish_host* host, const nourish_sink* out) {
@@ -457,13 +502,13 @@ int32_t reportsRender(const nourish_host* host, int64_t clientId, const nourish_
         return NOURISH_OK;
     });
 }
-const nourish_host_reports kReports{sizeof(nourish_host_reports), &reportsSections, &reportsRender};
+const nourish_host_reports kReports{sizeof(nourish_host_reports), MAIN_THREAD(reportsSections), MAIN_THREAD(reportsRender)};
 
-const nourish_host_note_templates kNoteTemplates{sizeof(nourish_host_note_templates), &noteTemplatesList,
-                                                 &noteTemplatesGet};
+const nourish_host_note_templates kNoteTemplates{sizeof(nourish_host_note_templates), MAIN_THREAD(noteTemplatesList),
+                                                 MAIN_THREAD(noteTemplatesGet)};
 
-const nourish_host_instruments kInstruments{sizeof(nourish_host_instruments), &instrumentsList, &instrumentsGet,
-                                            &instrumentsScore};
+const nourish_host_instruments kInstruments{sizeof(nourish_host_instruments), MAIN_THREAD(instrumentsList), MAIN_THREAD(instrumentsGet),
+                                            MAIN_THREAD(instrumentsScore)};
 
 // ---- allergy history ----
 int32_t allergyHistoryGet(const nourish_host* host, int64_t clientId, const nourish_sink* out, const nourish_sink* error) {
@@ -473,7 +518,7 @@ int32_t allergyHistoryGet(const nourish_host* host, int64_t clientId, const nour
         return NOURISH_OK;
     });
 }
-const nourish_host_allergy_history kAllergyHistory{sizeof(nourish_host_allergy_history), &allergyHistoryGet};
+const nourish_host_allergy_history kAllergyHistory{sizeof(nourish_host_allergy_history), MAIN_THREAD(allergyHistoryGet)};
 
 // ---- files ----
 int32_t outputStatus(const OutputError& e) {
@@ -512,7 +557,7 @@ int32_t filesCheck(const nourish_host* host, const char* path, uint32_t flags, c
         return outputStatus(e);
     }
 }
-const nourish_host_files kFiles{sizeof(nourish_host_files), &filesWrite, &filesCheck};
+const nourish_host_files kFiles{sizeof(nourish_host_files), MAIN_THREAD(filesWrite), MAIN_THREAD(filesCheck)};
 
 // ---- integrity ----
 int32_t integrityRowIntact(const nourish_host* host, const char* table, const char* rowKey, int32_t* intact,
@@ -528,7 +573,7 @@ int32_t integrityRowIntact(const nourish_host* host, const char* table, const ch
         return int32_t(NOURISH_OK);
     });
 }
-const nourish_host_integrity kIntegrity{sizeof(nourish_host_integrity), &integrityRowIntact};
+const nourish_host_integrity kIntegrity{sizeof(nourish_host_integrity), MAIN_THREAD(integrityRowIntact)};
 
 // ---- session ----
 int32_t sessionUser(const nourish_host* host, const nourish_sink* out) {
@@ -545,8 +590,8 @@ const nourish_host_session kSession{sizeof(nourish_host_session), &sessionUser, 
 uint64_t eventsSubscribe(const nourish_host* host, const char* event, nourish_event_handler handler, void* ud);
 void eventsUnsubscribe(const nourish_host* host, uint64_t id);
 int32_t eventsPublish(const nourish_host* host, const char* event, const char* payload);
-const nourish_host_events kEvents{sizeof(nourish_host_events), &eventsSubscribe, &eventsUnsubscribe,
-                                  &eventsPublish};
+const nourish_host_events kEvents{sizeof(nourish_host_events), MAIN_THREAD(eventsSubscribe), MAIN_THREAD(eventsUnsubscribe),
+                                  MAIN_THREAD(eventsPublish)};
 
 }  // namespace
 

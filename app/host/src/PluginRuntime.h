@@ -2,6 +2,7 @@
 
 #include <boost/dll/shared_library.hpp>
 #include <memory>
+#include <thread>
 
 #include "nourish/core/PluginSql.h"
 #include "nourish/host/PluginHost.h"
@@ -19,6 +20,9 @@ struct PluginRuntime {
     nourish_host hostStruct{};  // handed to the plugin; host_data points back here
     std::unique_ptr<PluginSql> sql;
     bool started = false;
+    // The thread the plugin was loaded on, the only one its [main-thread]
+    // host services answer.
+    std::thread::id mainThread = std::this_thread::get_id();
 };
 
 // PluginHost internals the event service needs.

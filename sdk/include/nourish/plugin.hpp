@@ -379,7 +379,9 @@ public:
     void setStatus(const std::string& text) const {
         auto api = service<nourish_host_status>(NOURISH_HOST_STATUS_ID);
         int32_t rc = api->set(host_, text.c_str());
-        if (rc != NOURISH_OK) throw Error(rc, "the status line was refused (at most 120 bytes, one line)");
+        if (rc == NOURISH_INVALID) throw Error(rc, "the status line was refused (at most 120 bytes, one line)");
+        if (rc != NOURISH_OK)
+            throw Error(rc, "the status line was not set (it can be set only from the main thread)");
     }
     // Writes a file for the practitioner by the host's output rules
     // (nourish.host.files/1): never the store or any SQLite database, never an

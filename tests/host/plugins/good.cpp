@@ -1,5 +1,7 @@
 // A well-behaved test plugin: a table, commands, a report section, events.
 #include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
 
 #include "nourish/plugin.hpp"
 
@@ -120,6 +122,29 @@ public:
             int64_t mine = host.lastInsertRowid();
             host.audit(1, "greeting.sent");  // the host's own insert must not change what we see
             out << std::to_string(mine) << " " << std::to_string(host.lastInsertRowid()) << "\n";
+            return 0;
+        }
+        if (verb == "from-thread") {
+            // Host services called from a thread of the plugin's own.
+            std::vector<std::string> said;
+            std::thread worker([&] {
+                auto attempt = [&](const char* what, auto&& call) {
+                    try {
+                        call();
+                        said.push_back(std::string(what) + ": allowed");
+                    } catch (const nourish::Error& e) {
+                        said.push_back(std::string(what) + ": " + e.what());
+                    }
+                };
+                attempt("prepare", [&] { host.prepare("INSERT INTO " GREETINGS " (name) VALUES ('thread')").step(); });
+                attempt("audit", [&] { host.audit(1, "greeting.sent"); });
+                attempt("status", [&] { host.setStatus("from a thread"); });
+                attempt("setting", [&] { host.setSetting("greeting.text", "from a thread"); });
+                attempt("client", [&] { host.client(1); });
+                attempt("user", [&] { if (host.user().empty()) throw nourish::Error(NOURISH_ERROR, "no user"); });
+            });
+            worker.join();
+            for (const std::string& line : said) out << line << "\n";
             return 0;
         }
         if (verb == "changes") {
