@@ -1264,6 +1264,30 @@ int main(int argc, char** argv) {
     return result;
 }
 
+// A family written right to left: each name is isolated in the list (the
+// comma between family and given name stays between them) and in the header.
+TEST_F(MainWindowTest, ANameWrittenRightToLeft_IsIsolatedInTheListAndTheHeader) {
+    Client c = test::child("سارا", "حداد");
+    c.guardians.push_back(Guardian{0, "מרים לוי", std::string("mother"), std::string("miriam@example.org"), {}, false, {}, {}});
+    int64_t id = ClientStore(*store).create(c, {"claire", "test"});
+    ClientListView* list = frame->clientList();
+    ASSERT_TRUE(pumpUntil([&] { return list->GetItemCount() == 13; }, 4000)) << "the new client is listed";
+    long row = -1;
+    for (long i = 0; i < list->GetItemCount(); ++i)
+        if (list->clients()[size_t(i)].id == id) row = i;
+    ASSERT_GE(row, 0);
+    EXPECT_EQ(list->GetItemText(row, 0).utf8_string(), "\u200E\u2068حداد\u2069, \u2068سارا\u2069")
+        << "a line of ours, left to right, with each name isolated";
+    EXPECT_EQ(list->GetItemText(0, 0).utf8_string().find("\u2068"), std::string::npos) << "Latin names are left as they are";
+    frame->workspace()->showClient(id);
+    pumpFor(200);
+    auto* guardians = dynamic_cast<wxStaticText*>(frame->workspace()->FindWindow("client-guardians"));
+    ASSERT_NE(guardians, nullptr);
+    EXPECT_EQ(guardians->GetLabel().utf8_string().rfind("\u200E\u2068מרים לוי\u2069 (mother)", 0), 0u)
+        << guardians->GetLabel().utf8_string();
+    snapshot(frame, "right-to-left-names");
+}
+
 TEST_F(MainWindowTest, ConsultationsPage_ANoteChangedOutsideNourish_IsShownInRed_AndLocked) {
     auto shell = [&](const std::string& sql) {
         auto r = nourish::test::runProcess("sqlite3", {"-bail", (dir / "n.db").string(), ".timeout 5000", sql});

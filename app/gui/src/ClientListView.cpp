@@ -1,4 +1,5 @@
 #include "nourish/gui/ClientListView.h"
+#include "nourish/text.hpp"
 
 namespace nourish {
 
@@ -28,7 +29,10 @@ wxString ClientListView::OnGetItemText(long item, long column) const {
     const ClientSummary& c = clients_[static_cast<size_t>(item)];
     switch (column) {
         case 0: {
-            wxString name = wxString::FromUTF8(c.familyName + ", " + (c.preferredName.empty() ? c.givenName : c.preferredName));
+            // Each name isolated: a name written right to left never moves the comma.
+            wxString name = wxString::FromUTF8(nourish::text::leftToRightLine(
+                nourish::text::isolated(c.familyName) + ", " +
+                nourish::text::isolated(c.preferredName.empty() ? c.givenName : c.preferredName)));
             return c.status == "archived" ? name + " (archived)" : name;
         }
         case 1:

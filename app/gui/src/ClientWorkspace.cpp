@@ -1,4 +1,5 @@
 #include "nourish/gui/ClientWorkspace.h"
+#include "nourish/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -96,17 +97,18 @@ void ClientWorkspace::refreshHeader() {
     std::string line = "Born " + c.dateOfBirth;
     if (auto dob = Date::parse(c.dateOfBirth)) line += "  ·  " + ageText(*dob, Date::today());
     if (c.sex != "unknown") line += "  ·  " + c.sex;
-    if (c.preferredName) line += "  ·  legal name " + c.givenName + " " + c.familyName;
+    if (c.preferredName) line += "  ·  legal name " + nourish::text::isolated(c.givenName + " " + c.familyName);
     if (c.status == "archived") line += "  ·  archived";
     details_->SetLabel(wxString::FromUTF8(line));
     std::string guardians;
     for (const Guardian& g : c.guardians) {
         if (!guardians.empty()) guardians += "\n";
-        guardians += g.name;
-        if (g.relationship) guardians += " (" + *g.relationship + ")";
-        if (g.email) guardians += "  " + *g.email;
-        if (g.phone) guardians += "  " + *g.phone;
-        if (g.email) guardians += g.emailConsent ? "  ✓ may receive email" : "  ✗ no consent to email";
+        std::string line = nourish::text::isolated(g.name);
+        if (g.relationship) line += " (" + nourish::text::isolated(*g.relationship) + ")";
+        if (g.email) line += "  " + *g.email;
+        if (g.phone) line += "  " + *g.phone;
+        if (g.email) line += g.emailConsent ? "  ✓ may receive email" : "  ✗ no consent to email";
+        guardians += nourish::text::leftToRightLine(line);
     }
     guardians_->SetLabel(wxString::FromUTF8(guardians.empty() ? "No guardian recorded" : guardians));
     Layout();

@@ -1,4 +1,5 @@
 #include "nourish/gui/Dialogs.h"
+#include "nourish/text.hpp"
 
 #include "nourish/host/PluginCheck.h"
 
@@ -30,7 +31,7 @@ namespace nourish {
 namespace {
 
 wxString u8(const std::string& s) { return wxString::FromUTF8(s); }
-std::string text(wxTextCtrl* t) { return t->GetValue().utf8_string(); }
+std::string typed(wxTextCtrl* t) { return t->GetValue().utf8_string(); }
 
 // A label + control row in a two-column grid.
 template <typename Control>
@@ -143,18 +144,18 @@ std::optional<int64_t> askNewClient(wxWindow* parent, Store& store) {
     std::optional<int64_t> result;
     dialog.Bind(wxEVT_BUTTON, [&](wxCommandEvent&) {
         Client c;
-        c.givenName = text(given);
-        c.familyName = text(family);
-        if (!text(preferred).empty()) c.preferredName = text(preferred);
-        c.dateOfBirth = text(dob);
+        c.givenName = typed(given);
+        c.familyName = typed(family);
+        if (!typed(preferred).empty()) c.preferredName = typed(preferred);
+        c.dateOfBirth = typed(dob);
         c.sex = sex->GetStringSelection().utf8_string();
         for (const GuardianFields& f : guardians) {
-            if (text(f.name).empty() && text(f.email).empty() && text(f.phone).empty()) continue;
+            if (typed(f.name).empty() && typed(f.email).empty() && typed(f.phone).empty()) continue;
             Guardian g;
-            g.name = text(f.name);
-            if (!text(f.relationship).empty()) g.relationship = text(f.relationship);
-            if (!text(f.email).empty()) g.email = text(f.email);
-            if (!text(f.phone).empty()) g.phone = text(f.phone);
+            g.name = typed(f.name);
+            if (!typed(f.relationship).empty()) g.relationship = typed(f.relationship);
+            if (!typed(f.email).empty()) g.email = typed(f.email);
+            if (!typed(f.phone).empty()) g.phone = typed(f.phone);
             g.emailConsent = f.consent->GetValue();
             if (g.emailConsent) g.emailConsentBy = g.name;
             c.guardians.push_back(g);
@@ -168,7 +169,7 @@ std::optional<int64_t> askNewClient(wxWindow* parent, Store& store) {
             if (!twins.empty()) {
                 const ClientSummary& other = twins.front();
                 wxMessageDialog ask(&dialog,
-                                    u8(other.displayName() + ", born " + other.dateOfBirth +
+                                    u8(nourish::text::leftToRightLine(nourish::text::isolated(other.displayName())) + ", born " + other.dateOfBirth +
                                        ", is already a client (#" + std::to_string(other.id) +
                                        ") with the same name and date of birth or a guardian with the same email."),
                                     "This client may already exist", wxYES_NO | wxCANCEL | wxICON_QUESTION);
@@ -336,13 +337,13 @@ void editPracticeSettings(wxWindow* parent, Store& store) {
     emergency->SetName("practice-emergency-shown");
     // What families will read, as it is typed.
     auto showEmergency = [&] {
-        std::string typed, country;
+        std::string own, country;
         for (auto& [key, control] : controls) {
-            if (key == "practice.emergency_number") typed = text(control);
-            if (key == "practice.country") country = text(control);
+            if (key == "practice.emergency_number") own = typed(control);
+            if (key == "practice.country") country = typed(control);
         }
         for (char& c : country) c = char(std::toupper(static_cast<unsigned char>(c)));
-        auto number = !typed.empty() ? std::optional<std::string>(typed) : PracticeSettings::emergencyNumberOf(country);
+        auto number = !own.empty() ? std::optional<std::string>(own) : PracticeSettings::emergencyNumberOf(country);
         emergency->SetLabel(number ? u8("Plan summaries tell families to call " + *number + " in an emergency.")
                                    : "Set the country or the emergency number: plan summaries tell families which "
                                      "number to call in an emergency.");
@@ -364,7 +365,7 @@ void editPracticeSettings(wxWindow* parent, Store& store) {
     dialog.Bind(wxEVT_BUTTON, [&](wxCommandEvent&) {
         try {
             std::vector<std::pair<std::string, std::string>> values;
-            for (auto& [key, control] : controls) values.emplace_back(key, text(control));
+            for (auto& [key, control] : controls) values.emplace_back(key, typed(control));
             settings.setMany(values, Actor::currentUser("gui"));  // all or nothing
             dialog.EndModal(wxID_OK);
         } catch (const std::exception& e) {

@@ -1,4 +1,5 @@
 #include "nourish/gui/MainFrame.h"
+#include "nourish/text.hpp"
 
 #include <wx/artprov.h>
 #include <wx/button.h>
@@ -440,7 +441,7 @@ void MainFrame::onArchive() {
         host_.publish("nourish.client.changed", "{\"client_id\":" + std::to_string(id) + "}");
         refreshList();
         workspace_->showClient(id);
-        SetStatusText(u8(c.displayName()) + (archive ? " archived" : " is active again"), 0);
+        SetStatusText(u8(nourish::text::leftToRightLine(nourish::text::isolated(c.displayName()))) + (archive ? " archived" : " is active again"), 0);
     } catch (const std::exception& e) {
         wxMessageBox(u8(e.what()), "Nourish", wxOK | wxICON_ERROR, this);
     }

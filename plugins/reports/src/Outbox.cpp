@@ -1,5 +1,7 @@
 #include "Outbox.h"
 
+#include "nourish/text.hpp"
+
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA2Engine.h>
 #include <kainjow/mustache.hpp>
@@ -203,22 +205,25 @@ std::vector<int64_t> Outbox::enqueueSummary(int64_t clientId, const std::vector<
     std::string pdfHash = sha256Hex(pdf.bytes);
     std::string given = client.value("preferred_name", "");
     if (given.empty()) given = client.value("given_name", "");
+    // Each piece of someone's text stands isolated in our sentences, so that a
+    // name written right to left never moves the words around it.
+    using nourish::text::isolated;
     data values;
-    values.set("child", composed.clientName);
-    values.set("child_given", given);
-    values.set("practice", host_.setting("practice.name"));
-    values.set("practitioner", host_.setting("practice.practitioner"));
-    values.set("phone", host_.setting("practice.phone"));
+    values.set("child", isolated(composed.clientName));
+    values.set("child_given", isolated(given));
+    values.set("practice", isolated(host_.setting("practice.name")));
+    values.set("practitioner", isolated(host_.setting("practice.practitioner")));
+    values.set("phone", isolated(host_.setting("practice.phone")));
     values.set("date", longDate(today()));
     data sections{data::type::list};
-    for (const json& s : composed.report["sections"]) sections.push_back(data("title", s.value("title", "")));
+    for (const json& s : composed.report["sections"]) sections.push_back(data("title", isolated(s.value("title", ""))));
     values.set("sections", sections);
     std::string fromName = setting("smtp.from_name", host_.setting("practice.name"));
 
     std::vector<std::pair<Recipient, Envelope>> messages;
     for (const Recipient& r : recipients) {
         data v = values;
-        v.set("guardian", r.name);
+        v.set("guardian", isolated(r.name));
         Envelope e;
         e.fromAddress = from;
         e.fromName = fromName;
@@ -227,7 +232,8 @@ std::vector<int64_t> Outbox::enqueueSummary(int64_t clientId, const std::vector<
         e.subject = render(setting("email.subject", kSubject), v, false, "email.subject");
         e.text = render(setting("email.text", kText), v, false, "email.text");
         e.html = render(setting("email.html", kHtml), v, true, "email.html");
-        e.attachmentName = "Plan summary " + composed.clientName + " " + today() + ".pdf";
+        e.attachmentName =
+            "Plan summary " + nourish::text::withoutDirectionalControls(composed.clientName) + " " + today() + ".pdf";
         e.pdf = pdf.bytes;
         e.messageId = newMessageId(from);
         messages.emplace_back(r, std::move(e));

@@ -83,5 +83,55 @@ inline std::optional<std::string> bidiSpoofProblem(std::string_view text) {
     return found;
 }
 
+// Whether the text holds right-to-left letters (Hebrew, Arabic, Syriac,
+// Thaana, N'Ko and their presentation forms) or directional marks and
+// controls: text that can reorder what stands beside it when shown.
+inline bool hasRightToLeft(std::string_view text) {
+    bool found = false;
+    detail::forEachCodePoint(text, [&](char32_t cp) {
+        found = (cp >= 0x0590 && cp <= 0x08FF) || (cp >= 0xFB1D && cp <= 0xFDFF) || (cp >= 0xFE70 && cp <= 0xFEFF) ||
+                (cp >= 0x10800 && cp <= 0x10FFF) || (cp >= 0x1E800 && cp <= 0x1EFFF) || cp == 0x200F ||
+                (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+        return !found;
+    });
+    return found;
+}
+
+// A piece of someone's text, ready to stand inside a sentence of ours (an
+// email's subject and body, a line of a list): when it could reorder what is
+// around it (hasRightToLeft), it is wrapped in a first strong isolate
+// (U+2068 ... U+2069), so that "سارا's food plan" reads with "'s food plan"
+// after the name; other text is returned as it is.
+inline std::string isolated(std::string_view text) {
+    if (!hasRightToLeft(text)) return std::string(text);
+    return "\xE2\x81\xA8" + std::string(text) + "\xE2\x81\xA9";  // U+2068 ... U+2069
+}
+
+// A line of ours (in English) that holds someone's text: when it holds
+// right-to-left letters it starts with a left-to-right mark (U+200E), so that
+// it reads left to right even when its first word is a name in Arabic or
+// Hebrew ("حداد, سارا" stays family, comma, given name, from the left).
+inline std::string leftToRightLine(std::string_view line) {
+    if (!hasRightToLeft(line)) return std::string(line);
+    return "\xE2\x80\x8E" + std::string(line);  // U+200E
+}
+
+// The text without directional marks, embeddings, overrides and isolates
+// (U+200E, U+200F, U+061C, U+202A-U+202E, U+2066-U+2069): for a file name,
+// where they would only hide what the name says. Valid UTF-8 in, valid out.
+inline std::string withoutDirectionalControls(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    size_t at = 0;
+    detail::forEachCodePoint(text, [&](char32_t cp) {
+        size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+        bool directional = cp == 0x200E || cp == 0x200F || cp == 0x061C || (cp >= 0x202A && cp <= 0x202E) ||
+                           (cp >= 0x2066 && cp <= 0x2069);
+        if (!directional) out.append(text.substr(at, n));
+        at += n;
+        return true;
+    });
+    return out;
+}
 
 }  // namespace nourish::text

@@ -12,6 +12,7 @@
 #include "nourish/core/ClientStore.h"
 #include "nourish/core/Database.h"
 #include "nourish/core/Store.h"
+#include "support/Clients.h"
 #include "support/Process.h"
 #include "support/TempDir.h"
 
@@ -149,6 +150,48 @@ TEST_F(EmailTest, StartTlsWithAuthPlain_TheFamilyGetsTheirSummaryAndNobodyElses)
     auto shown = cli({"settings", "get", "smtp.password"});
     EXPECT_NE(shown.exitCode, 0);
     EXPECT_EQ(shown.output.find("pa55"), std::string::npos);
+}
+
+// A name written right to left stands inside our English sentences without
+// moving them: each piece of someone's text is isolated (U+2068 ... U+2069)
+// in the subject and both bodies; text without right-to-left letters is
+// left exactly as it was. Nothing directional reaches the attachment's name.
+TEST_F(EmailTest, ANameWrittenRightToLeft_IsIsolatedInTheSubjectAndBodies_LatinTextIsLeftAsItIs) {
+    int64_t sara = 0;
+    {
+        nourish::Store store(dir / "n.db");
+        nourish::Client c = nourish::test::child("سارا", "حداد");
+        c.guardians.push_back(nourish::Guardian{0, "מרים לוי", std::string("mother"), std::string("miriam@example.org"), {},
+                                                true, {}, std::string("guardian")});
+        sara = nourish::ClientStore(store).create(c, {"claire", "test"});
+    }
+    auto server = serve({"starttls", {}, "claire", "pa55 word", ""}, "starttls");
+    auto queued = cli({"report", "email", std::to_string(sara)});
+    ASSERT_EQ(queued.exitCode, 0) << queued.error;
+    queueOllie();
+    send();
+    auto received = server->received();
+    ASSERT_EQ(received.size(), 2u);
+    const std::string fsi = "\u2068", pdi = "\u2069";
+    for (const auto& eml : received) {
+        json m = read(eml);
+        std::string subject = m["subject"], text = m["text"], html = m["html"], whole = m.dump(-1, ' ', false);
+        ASSERT_EQ(m["attachments"].size(), 1u);
+        std::string attachment = m["attachments"][0]["name"];
+        for (const char* control : {"\u202A", "\u202B", "\u202C", "\u202D", "\u202E", "\u2066", "\u2067", "\u2068", "\u2069"})
+            EXPECT_EQ(attachment.find(control), std::string::npos) << attachment;
+        EXPECT_EQ(attachment.substr(attachment.size() - 4), ".pdf");
+        if (m["to"].get<std::string>().find("miriam") != std::string::npos) {
+            EXPECT_EQ(subject.rfind(fsi + "سارا" + pdi + "'s plan summary from ", 0), 0u) << subject;
+            EXPECT_NE(text.find("Dear " + fsi + "מרים לוי" + pdi + ","), std::string::npos) << text;
+            EXPECT_NE(text.find("Attached is " + fsi + "سارا" + pdi + "'s plan summary"), std::string::npos) << text;
+            EXPECT_NE(html.find("Dear " + fsi + "מרים לוי" + pdi + ","), std::string::npos) << html;
+            EXPECT_NE(attachment.find("سارا"), std::string::npos) << attachment;
+        } else {
+            EXPECT_EQ(subject.rfind("Ollie's plan summary from ", 0), 0u) << subject;
+            EXPECT_EQ(whole.find(fsi), std::string::npos) << "nothing added to text without right-to-left letters";
+        }
+    }
 }
 
 TEST_F(EmailTest, ImplicitTls_AndPlainOnlyWhenChosen) {
