@@ -315,6 +315,39 @@ TEST_F(CliTest, PluginCheck_PassesAGoodPluginAndNamesEveryProblem) {
         << duplicate.output;
 }
 
+// The plugin's code runs only in a child process: a plugin that crashes,
+// exits or hangs in init is reported (with every line that passed before),
+// the checker exits non-zero, nothing is installed and no temp folder stays.
+TEST_F(CliTest, PluginCheck_AndInstall_SurviveAPluginThatCrashesExitsOrHangs) {
+    std::string root = NOURISH_TEST_PLUGIN_ROOT;
+    std::filesystem::path temp = dir / "tmp", folder = dir / "xdg" / "nourish" / "plugins";
+    std::filesystem::create_directories(temp);
+    struct Row {
+        std::string plugin, problem;
+    };
+    std::vector<Row> rows = {
+        {"init_segfault", "FAIL  init crashed (SIGSEGV)"},
+        {"crasher", "FAIL  init crashed (SIGABRT)"},
+        {"init_exit", "FAIL  init called exit(0)"},
+        {"init_hang", "FAIL  init did not return in 2 s"},
+    };
+    for (const Row& row : rows) {
+        for (const char* verb : {"check", "install"}) {
+            SCOPED_TRACE(row.plugin + " " + verb);
+            auto r = cli({"plugin", verb, root + "/" + row.plugin + "/" + row.plugin + ".so"},
+                         {"TMPDIR=" + temp.string(), "NOURISH_TEST_CRASH=1", "NOURISH_PLUGIN_CHECK_SECONDS=2",
+                          // Under a sanitizer the crash is the plugin's own, not a report of the sanitizer.
+                          "ASAN_OPTIONS=detect_leaks=0:handle_segv=0:handle_abort=0"});
+            EXPECT_EQ(r.exitCode, 1) << r.output << r.error;
+            EXPECT_NE(r.output.find(row.problem), std::string::npos) << r.output;
+            EXPECT_NE(r.output.find("ok    manifest "), std::string::npos) << "what passed is still said: " << r.output;
+            EXPECT_NE(r.output.find("plugin check failed"), std::string::npos) << r.output;
+            EXPECT_TRUE(std::filesystem::is_empty(temp)) << "no temp folder left behind";
+            EXPECT_FALSE(std::filesystem::exists(folder) && !std::filesystem::is_empty(folder)) << "nothing installed";
+        }
+    }
+}
+
 TEST_F(CliTest, PluginInstall_CopiesOnlyAPluginThatPassesEveryCheck) {
     std::string root = NOURISH_TEST_PLUGIN_ROOT;
     std::filesystem::path folder = dir / "xdg" / "nourish" / "plugins";

@@ -1,7 +1,17 @@
 #include "nourish/host/PluginCheck.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 
 #include "nourish/core/Store.h"
@@ -27,18 +37,121 @@ std::optional<fs::path> manifestFor(const fs::path& library) {
     return std::nullopt;
 }
 
+// A folder of its own under $TMPDIR, removed with everything in it.
 struct TempDir {
     fs::path path;
     TempDir() {
-        path = fs::temp_directory_path() / ("nourish-plugin-check-" + std::to_string(getpid()));
-        fs::remove_all(path);
+        std::string pattern = (fs::temp_directory_path() / "nourish-plugin-check-XXXXXX").string();
+        if (!mkdtemp(pattern.data())) throw std::runtime_error("cannot make a temporary folder: " + std::string(std::strerror(errno)));
+        path = pattern;
         fs::create_directories(path / "plugin");
+        fs::create_directories(path / "home");
     }
     ~TempDir() {
         std::error_code ec;
         fs::remove_all(path, ec);
     }
 };
+
+// The program that loads a plugin for the checker, in a process of its own:
+// $NOURISH_PLUGIN_CHECKER, or nourish-plugin-check beside this program.
+fs::path checkerProgram() {
+    if (const char* set = std::getenv("NOURISH_PLUGIN_CHECKER"); set && *set) return set;
+    std::error_code ec;
+    return fs::read_symlink("/proc/self/exe", ec).parent_path() / "nourish-plugin-check";
+}
+
+// How long one step of loading may take: 10 s, or $NOURISH_PLUGIN_CHECK_SECONDS.
+int stageSeconds() {
+    if (const char* set = std::getenv("NOURISH_PLUGIN_CHECK_SECONDS"))
+        if (int n = std::atoi(set); n > 0 && n <= 600) return n;
+    return 10;
+}
+
+std::string signalName(int signal) {
+    const char* abbreviation = sigabbrev_np(signal);
+    return abbreviation ? "SIG" + std::string(abbreviation) : "signal " + std::to_string(signal);
+}
+
+// The child's lines on its report descriptor: "stage S", "ok TEXT",
+// "FAIL TEXT", and "done" once the plugin has been shut down.
+void loadInChild(const TempDir& temp, const Manifest& m, PluginCheck& check) {
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) throw std::runtime_error("cannot make a pipe: " + std::string(std::strerror(errno)));
+    std::vector<std::string> environment;
+    for (char** e = environ; *e; ++e) {
+        std::string_view entry(*e);
+        for (const char* name : {"HOME=", "XDG_CONFIG_HOME=", "XDG_DATA_HOME=", "XDG_CACHE_HOME=", "XDG_STATE_HOME="})
+            if (entry.rfind(name, 0) == 0) entry = {};
+        if (!entry.empty()) environment.emplace_back(entry);
+    }
+    fs::path home = temp.path / "home";
+    environment.push_back("HOME=" + home.string());
+    for (const char* name : {"XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"})
+        environment.push_back(std::string(name) + "=" + (home / name).string());
+    std::vector<char*> envp;
+    for (std::string& entry : environment) envp.push_back(entry.data());
+    envp.push_back(nullptr);
+    std::string program = checkerProgram().string(), folder = temp.path.string(), id = m.id;
+    std::vector<char*> argv{program.data(), folder.data(), id.data(), nullptr};
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, report[1], 3);  // dup2 clears close-on-exec
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    pid_t child = 0;
+    int spawned = posix_spawn(&child, program.c_str(), &actions, nullptr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(report[1]);
+    if (spawned != 0) {
+        ::close(report[0]);
+        check.problems.push_back("the plugin checker " + program + " could not be started: " + std::strerror(spawned));
+        return;
+    }
+
+    std::string stage = "loading the library", buffer;
+    bool done = false, timedOut = false;
+    const int seconds = stageSeconds();
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    for (;;) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+            timedOut = true;
+            ::kill(child, SIGKILL);
+            break;
+        }
+        pollfd readable{report[0], POLLIN, 0};
+        int ready = ::poll(&readable, 1, int(left.count()));
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready <= 0) continue;
+        char chunk[4096];
+        ssize_t n = ::read(report[0], chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        buffer.append(chunk, size_t(n));
+        for (size_t end; (end = buffer.find('\n')) != std::string::npos; buffer.erase(0, end + 1)) {
+            std::string line = buffer.substr(0, end);
+            if (line.rfind("stage ", 0) == 0) {
+                stage = line.substr(6);
+                deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+            } else if (line.rfind("ok ", 0) == 0) {
+                check.passed.push_back(line.substr(3));
+            } else if (line.rfind("FAIL ", 0) == 0) {
+                check.problems.push_back(line.substr(5));
+            } else if (line == "done") {
+                done = true;
+            }
+        }
+    }
+    ::close(report[0]);
+    int status = 0;
+    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (timedOut) check.problems.push_back(stage + " did not return in " + std::to_string(seconds) + " s");
+    else if (WIFSIGNALED(status)) check.problems.push_back(stage + " crashed (" + signalName(WTERMSIG(status)) + ")");
+    else if (!done && WIFEXITED(status)) check.problems.push_back(stage + " called exit(" + std::to_string(WEXITSTATUS(status)) + ")");
+    else if (!done) check.problems.push_back(stage + " ended the checker");
+}
 
 }  // namespace
 
@@ -82,44 +195,12 @@ PluginCheck checkPlugin(const fs::path& given, const std::vector<fs::path>& inst
         return check;
     }
 
-    // Load it the way the app would, alone, over a throw-away store.
+    // Load it the way the app would, alone, over a throw-away store, in a
+    // process of its own: whatever the plugin's code does, it does there.
     TempDir temp;
     fs::copy_file(check.library, temp.path / "plugin" / check.library.filename());
     fs::copy_file(check.manifestPath, temp.path / "plugin" / check.manifestPath.filename());
-    {
-        Store store(temp.path / "check.db");
-        PluginHost::Options options;
-        options.directories = {temp.path / "plugin"};
-        options.source = "check";
-        PluginHost host(store, options);
-        host.discover();
-        host.loadAll();
-        PluginRecord* record = host.find(m.id);
-        if (!record) {
-            check.problems.push_back("the manifest was not accepted");
-        } else if (record->state != PluginState::Loaded) {
-            check.problems.push_back(std::string(toString(record->failure)) + ": " + record->reason);
-        } else {
-            check.passed.push_back("ELF shared object with the entry point; SDK " + std::to_string(m.sdkMajor) + "." +
-                                   std::to_string(m.sdkMinor) + " loads in this host (SDK " +
-                                   std::to_string(NOURISH_SDK_MAJOR) + "." + std::to_string(NOURISH_SDK_MINOR) + ")");
-            check.passed.push_back("the manifest matches the binary; store migrations applied; init succeeded");
-            std::string caps;
-            for (const std::string& c : m.capabilities) caps += (caps.empty() ? "" : ", ") + c;
-            check.passed.push_back("capabilities: " + (caps.empty() ? std::string("none") : caps) +
-                                   " (every JSON document valid against its schema)");
-            // Forms, protocols and instruments are checked one by one on first use.
-            size_t forms = 0, protocols = 0, instruments = 0;
-            for (const auto& f : host.forms()) forms += f.pluginId == m.id;
-            for (const auto& p : host.protocols()) protocols += p.plugin->id() == m.id;
-            for (const auto& i : host.instruments()) instruments += i.pluginId == m.id;
-            if (forms + protocols + instruments > 0)
-                check.passed.push_back(std::to_string(protocols) + " protocol(s), " + std::to_string(instruments) +
-                                       " instrument(s), " + std::to_string(forms) + " form(s) accepted");
-            for (const std::string& note : record->notes) check.problems.push_back(note);
-        }
-        host.shutdown();
-    }
+    loadInChild(temp, m, check);
 
     // An id already taken by an installed plugin.
     {
@@ -136,6 +217,63 @@ PluginCheck checkPlugin(const fs::path& given, const std::vector<fs::path>& inst
         }
     }
     return check;
+}
+
+int runPluginCheckChild(int argc, char** argv) {
+    if (argc != 3) {
+        std::fprintf(stderr, "nourish-plugin-check FOLDER ID: run by nourish-cli plugin check, not by hand\n");
+        return 2;
+    }
+    fs::path folder = argv[1];
+    std::string id = argv[2];
+    auto say = [](const std::string& line) {
+        std::string text = line + "\n";
+        for (size_t at = 0; at < text.size();) {
+            ssize_t n = ::write(3, text.data() + at, text.size() - at);
+            if (n <= 0 && errno != EINTR) return;
+            if (n > 0) at += size_t(n);
+        }
+    };
+    try {
+        Store store(folder / "check.db");
+        PluginHost::Options options;
+        options.directories = {folder / "plugin"};
+        options.source = "check";
+        options.onLoadStage = [&](const std::string& stage) { say("stage " + stage); };
+        PluginHost host(store, options);
+        host.discover();
+        host.loadAll();
+        PluginRecord* record = host.find(id);
+        if (!record) {
+            say("FAIL the manifest was not accepted");
+        } else if (record->state != PluginState::Loaded) {
+            say("FAIL " + std::string(toString(record->failure)) + ": " + record->reason);
+        } else {
+            const Manifest& m = record->manifest;
+            say("ok ELF shared object with the entry point; SDK " + std::to_string(m.sdkMajor) + "." +
+                std::to_string(m.sdkMinor) + " loads in this host (SDK " + std::to_string(NOURISH_SDK_MAJOR) + "." +
+                std::to_string(NOURISH_SDK_MINOR) + ")");
+            say("ok the manifest matches the binary; store migrations applied; init succeeded");
+            std::string caps;
+            for (const std::string& c : m.capabilities) caps += (caps.empty() ? "" : ", ") + c;
+            say("ok capabilities: " + (caps.empty() ? std::string("none") : caps) +
+                " (every JSON document valid against its schema)");
+            // Forms, protocols and instruments are checked one by one on first use.
+            size_t forms = 0, protocols = 0, instruments = 0;
+            for (const auto& f : host.forms()) forms += f.pluginId == m.id;
+            for (const auto& p : host.protocols()) protocols += p.plugin->id() == m.id;
+            for (const auto& i : host.instruments()) instruments += i.pluginId == m.id;
+            if (forms + protocols + instruments > 0)
+                say("ok " + std::to_string(protocols) + " protocol(s), " + std::to_string(instruments) +
+                    " instrument(s), " + std::to_string(forms) + " form(s) accepted");
+            for (const std::string& note : record->notes) say("FAIL " + note);
+        }
+        host.shutdown();
+    } catch (const std::exception& e) {
+        say(std::string("FAIL the check could not finish: ") + e.what());
+    }
+    say("done");
+    return 0;
 }
 
 PluginInstall installPlugin(const fs::path& path, const fs::path& destination,

@@ -284,6 +284,7 @@ void PluginHost::load(PluginRecord& record) {
     auto runtime = std::make_unique<PluginRuntime>();
     runtime->host = this;
     runtime->record = &record;
+    stage("loading the library");
     try {
         runtime->library = std::make_unique<boost::dll::shared_library>(
             boost::dll::fs::path(record.libraryPath.string()),
@@ -300,6 +301,7 @@ void PluginHost::load(PluginRecord& record) {
         return fail(record, LoadFailure::NoEntryPoint,
                     "the library has no entry point " + std::string(NOURISH_ENTRY_NAME) +
                         " (was it built with NOURISH_PLUGIN?)");
+    stage("its entry point");
     {
         CrashSentinel::CallScope call(record.id());
         auto& entry = rt.library->get_alias<const nourish_plugin*()>(NOURISH_ENTRY_NAME);
@@ -319,6 +321,7 @@ void PluginHost::load(PluginRecord& record) {
                         ") but the library is " + d->id + " " + (d->version ? d->version : "?") + " (SDK " +
                         sdkText(d->sdk_major, d->sdk_minor) + "); reinstall the plugin");
 
+    stage("its documents");
     {
         CrashSentinel::CallScope call(record.id());
         for (const std::string& capability : m.capabilities)
@@ -345,6 +348,7 @@ void PluginHost::load(PluginRecord& record) {
     if (m.sqlStatementMs > 0) rt.sql->setTimeLimit(std::chrono::milliseconds(m.sqlStatementMs));
     rt.hostStruct = nourish_host{sizeof(nourish_host), NOURISH_SDK_MAJOR, NOURISH_SDK_MINOR, "0.1.0", &rt,
                                  &hostExtension};
+    stage("its migrations");
     if (auto ext = static_cast<const nourish_store_migrations*>(d->get_extension(d, NOURISH_STORE_MIGRATIONS_ID))) {
         try {
             if (m.tablePrefix.empty())
@@ -372,6 +376,7 @@ void PluginHost::load(PluginRecord& record) {
     nourish_sink sink{&message, [](void* ctx, const char* data, size_t size) {
                           static_cast<std::string*>(ctx)->append(data, size);
                       }};
+    stage("init");
     sentinel_.arm(m.id, "initialising");
     int32_t rc = d->init(d, &rt.hostStruct, &sink);
     sentinel_.disarm();
@@ -635,6 +640,7 @@ void PluginHost::shutdown() {
     if (shutDown_) return;
     shutDown_ = true;
     subscriptions_.clear();
+    if (!started_.empty()) stage("shutdown");
     for (auto it = started_.rbegin(); it != started_.rend(); ++it) {
         PluginRuntime& rt = *(*it)->runtime;
         CrashSentinel::CallScope call((*it)->id());

@@ -3,6 +3,7 @@
 #include <boost/dll/alias.hpp>
 #include <cstdlib>
 #include <cstring>
+#include <unistd.h>
 
 #include "nourish/plugin.h"
 
@@ -25,6 +26,16 @@ int32_t init(const nourish_plugin*, const nourish_host*, const nourish_sink* err
     (void)error;
     if (std::getenv("NOURISH_TEST_CRASH")) std::abort();
     return NOURISH_OK;
+#elif defined(RAW_INIT_SEGFAULT)
+    (void)error;
+    volatile int* nowhere = nullptr;
+    return *nowhere;
+#elif defined(RAW_INIT_EXIT)
+    (void)error;
+    std::exit(0);
+#elif defined(RAW_INIT_HANG)
+    (void)error;
+    for (;;) pause();
 #else
     (void)error;
     return NOURISH_OK;

@@ -10,9 +10,11 @@
 namespace nourish {
 
 // What `nourish-cli plugin check` and the plugin installer find about a
-// plugin file, without loading it into the running app: it is loaded into a
-// throw-away host over a temporary store, through every check the real host
-// makes, and compared with the plugins already installed.
+// plugin file, without loading it into the running app: it is loaded by
+// nourish-plugin-check, a process of its own with a throw-away store and home
+// folder, through every check the real host makes (a crash, an exit or a step
+// that takes longer than 10 s is reported with the step), and compared with
+// the plugins already installed.
 struct PluginCheck {
     std::filesystem::path library;
     std::filesystem::path manifestPath;
@@ -42,5 +44,9 @@ struct PluginInstall {
 };
 PluginInstall installPlugin(const std::filesystem::path& path, const std::filesystem::path& destination,
                             const std::vector<std::filesystem::path>& installedDirectories);
+
+// main() of nourish-plugin-check FOLDER ID: loads the plugin copied into
+// FOLDER/plugin over FOLDER/check.db and reports on descriptor 3.
+int runPluginCheckChild(int argc, char** argv);
 
 }  // namespace nourish

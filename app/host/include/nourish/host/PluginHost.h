@@ -118,6 +118,11 @@ public:
         bool safeMode = false;                           // third-party plugins stay off
         std::string source = "app";                      // "gui" or "cli", for the audit log
         std::string wxSignature;                         // the GUI's; empty: no native pages
+        // Told before each step of loading a plugin runs its code ("loading
+        // the library", "its entry point", "its documents", "its migrations",
+        // "init") and before "shutdown": the plugin checker's child says where
+        // a plugin that dies was.
+        std::function<void(const std::string& stage)> onLoadStage;
     };
 
     // <exe dir>/../lib/nourish/plugins, then $NOURISH_PLUGIN_PATH, then
@@ -237,6 +242,9 @@ private:
     friend struct HostServices;
     void load(PluginRecord& record);
     void fail(PluginRecord& record, LoadFailure failure, std::string reason);
+    void stage(const char* name) const {
+        if (options_.onLoadStage) options_.onLoadStage(name);
+    }
     void validateDocuments(PluginRecord& record);
     void registerForms(PluginRecord& record);
     void registerCatalog(PluginRecord& record);
