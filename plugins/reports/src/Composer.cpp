@@ -47,7 +47,9 @@ Composed compose(nourish::Host host, int64_t clientId, const std::vector<std::st
             continue;
         }
         json doc = s["document"];
-        sections.push_back({{"title", doc.value("title", s.value("title", id))}, {"blocks", doc.value("blocks", json::array())}});
+        json blocks = doc.value("blocks", json::array());
+        if (blocks.empty()) continue;  // nothing for this client: no heading over nothing
+        sections.push_back({{"title", doc.value("title", s.value("title", id))}, {"blocks", blocks}});
         c.sections.push_back(full);
     }
     if (!unknown.empty()) throw BadInput("without: there is no section '" + unknown.front() + "'");

@@ -160,9 +160,10 @@ public:
     }
     std::string renderReportSection(const std::string&, int64_t clientId) override {
         auto client = nlohmann::json::parse(host_->client(clientId));
-        return nlohmann::json{{"blocks",
-                               {{{"type", "paragraph"}, {"text", "Hello " + client["given_name"].get<std::string>()}}}}}
-            .dump();
+        std::string given = client["given_name"];
+        // Nothing to say to a child called Maya: no blocks.
+        if (given == "Maya") return R"({"blocks": []})";
+        return nlohmann::json{{"blocks", {{{"type", "paragraph"}, {"text", "Hello " + given}}}}}.dump();
     }
 
 private:

@@ -44,6 +44,26 @@ std::string sha256Of(const std::filesystem::path& path) {
 
 }  // namespace
 
+// A section with nothing to say for a client (no blocks) is left out whole,
+// heading and all; for another client the same section is there.
+TEST_F(ReportCliTest, ASectionWithNothingForThisClient_IsLeftOutHeadingAndAll) {
+    auto pdf = [&](const std::string& who) {
+        nourish::Store store(dir / "n.db");
+        int64_t id = nourish::ClientStore(store).search(who, 1)[0].id;
+        std::filesystem::path out = dir / (who + ".pdf");
+        auto r = runProcess(NOURISH_CLI, {"--store", (dir / "n.db").string(), "report", "pdf", std::to_string(id), "--out", out.string()},
+                            {"XDG_DATA_HOME=" + (dir / "xdg").string(),
+                             "NOURISH_PLUGIN_PATH=" + std::string(NOURISH_TEST_PLUGIN_ROOT) + "/good"});
+        EXPECT_EQ(r.exitCode, 0) << r.error;
+        return text(out);
+    };
+    std::string ollies = pdf("bennett"), mayas = pdf("patel");
+    EXPECT_NE(ollies.find("Greeting"), std::string::npos) << ollies;
+    EXPECT_NE(ollies.find("Hello "), std::string::npos);
+    EXPECT_EQ(mayas.find("Greeting"), std::string::npos) << "no heading over nothing: " << mayas;
+    EXPECT_NE(mayas.find("Plan summary for Maya"), std::string::npos);
+}
+
 TEST_F(ReportCliTest, OneFamilysSummaryWithEverySection_AndNobodyElses) {
     auto r = cli({"report", "pdf", std::to_string(ollie), "--out", (dir / "ollie.pdf").string()});
     ASSERT_EQ(r.exitCode, 0) << r.error;
