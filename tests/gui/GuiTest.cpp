@@ -1232,9 +1232,13 @@ public:
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Listing the tests (ctest does, to run each in a process of its own)
+    // needs no X server and starts no wx. Looked for before InitGoogleTest,
+    // which takes the flags it knows out of argv.
+    bool listing = false;
+    for (int i = 1; i < argc; ++i) listing = listing || std::string(argv[i]).rfind("--gtest_list_tests", 0) == 0;
     ::testing::InitGoogleTest(&argc, argv);
-    for (int i = 1; i < argc; ++i)
-        if (std::string(argv[i]).rfind("--gtest_list_tests", 0) == 0) return RUN_ALL_TESTS();
+    if (listing) return RUN_ALL_TESTS();
     prepareGuiEnvironment();
     setenv("GSETTINGS_BACKEND", "memory", 1);  // the file chooser's settings stay in the test
     // Secret settings are sealed with a key file under XDG_CONFIG_HOME: the
