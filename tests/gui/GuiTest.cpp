@@ -220,6 +220,10 @@ public:
         if (dynamic_cast<Dialog*>(wxWindow::FindWindowByName(name_)) == dialog && dialog->IsModal())
             dialog->EndModal(wxID_CANCEL);
     }
+    // The dialog opened, the action ran and the dialog is gone. (A simulated
+    // click may not even have been handled yet when click() returns, on a
+    // slow machine: "no such dialog" alone would be true before it opened.)
+    bool done() const { return running_ && !wxWindow::FindWindowByName(name_); }
 
 private:
     std::string name_;
@@ -437,7 +441,7 @@ TEST_F(MainWindowTest, ProtocolPage_AssignRecordAnOutcomeKeepADiaryWeek) {
         click(dialog->FindWindow(wxID_OK));
     });
     click(page->FindWindow("review-button"));
-    ASSERT_TRUE(pumpUntil([&] { return !wxWindow::FindWindowByName("review-elimination"); }, 8000));
+    ASSERT_TRUE(pumpUntil([&] { return review.done(); }, 8000));
     pumpFor(100);
     EXPECT_EQ(foods->GetItemText(0, 0), "Soy");
     EXPECT_EQ(foods->GetItemText(0, 1), "challenging (day 6 of 6)");
@@ -644,7 +648,7 @@ TEST_F(MainWindowTest, ConsultationsPage_BookWriteASoapNoteSignItAndTheEditorLoc
         snapshot(dialog, "consultation-search");
     });
     click(page->FindWindow("search-notes-button"));
-    ASSERT_TRUE(pumpUntil([&] { return !wxWindow::FindWindowByName("search-notes"); }, 8000));
+    ASSERT_TRUE(pumpUntil([&] { return search.done(); }, 8000));
     EXPECT_EQ(found, 3u) << "Maya's note and addendum, Ollie's addendum";
 
     // The week's agenda across every client.
@@ -655,7 +659,7 @@ TEST_F(MainWindowTest, ConsultationsPage_BookWriteASoapNoteSignItAndTheEditorLoc
         snapshot(dialog, "consultation-agenda");
     });
     click(page->FindWindow("agenda-button"));
-    ASSERT_TRUE(pumpUntil([&] { return !wxWindow::FindWindowByName("agenda"); }, 8000));
+    ASSERT_TRUE(pumpUntil([&] { return agenda.done(); }, 8000));
     EXPECT_NE(flagged.find("Maya Patel"), std::string::npos) << flagged;
     EXPECT_NE(flagged.find("Freja"), std::string::npos) << flagged;
 }
@@ -1042,7 +1046,7 @@ TEST_F(MainWindowTest, SummaryPage_SectionsLeftOutForOneFamily_AreBackForTheNext
         click(dialog->FindWindow(wxID_OK));
     });
     click(protocol->FindWindow("assign-protocol-button"));
-    ASSERT_TRUE(pumpUntil([&] { return !wxWindow::FindWindowByName("assign-protocol"); }, 8000));
+    ASSERT_TRUE(pumpUntil([&] { return assign.done(); }, 8000));
     page = openPage(frame, maya, "summary-page");
     EXPECT_TRUE(pumpUntil([&] { return bitmapBytes(page->FindWindow("summary-page-1")) != before; }, 2500))
         << "the preview still says there is no plan";
@@ -1057,8 +1061,10 @@ TEST_F(MainWindowTest, SummaryPage_SaysWhatWasQueuedAndWhy_PointsOutASecondEmail
         click(dialog->FindWindow(wxID_OK));
     });
     click(page->FindWindow("email-family-button"));
-    ASSERT_TRUE(pumpUntil([&] { return !wxWindow::FindWindowByName("email-family"); }, 8000));
-    std::string said = named<wxStaticText>(page, "summary-message")->GetLabel().utf8_string();
+    ASSERT_TRUE(pumpUntil([&] { return email.done(); }, 8000));
+    auto* message = named<wxStaticText>(page, "summary-message");
+    pumpUntil([&] { return message->GetLabel().Find("Queued") != wxNOT_FOUND; }, 8000);
+    std::string said = message->GetLabel().utf8_string();
     EXPECT_NE(said.find("Queued 1 email; they cannot be sent yet: smtp.host: is not set"), std::string::npos) << said;
     EXPECT_EQ(said.find("sent in the background"), std::string::npos) << said;
     EXPECT_EQ(said.find("nourish-cli"), std::string::npos) << "a GUI user is not sent to the command line: " << said;
@@ -1067,7 +1073,7 @@ TEST_F(MainWindowTest, SummaryPage_SaysWhatWasQueuedAndWhy_PointsOutASecondEmail
     bool warned = false;
     WhenOpen<> again("email-family", [&](wxDialog* dialog) { warned = dialog->FindWindow("already-today") != nullptr; });
     click(page->FindWindow("email-family-button"));
-    ASSERT_TRUE(pumpUntil([&] { return !wxWindow::FindWindowByName("email-family"); }, 8000));
+    ASSERT_TRUE(pumpUntil([&] { return again.done(); }, 8000));
     EXPECT_TRUE(warned) << "a second summary the same day is pointed out";
 
     // Several families: each labelled by its own guardians' consent, and Zoë's as already queued.
@@ -1080,7 +1086,7 @@ TEST_F(MainWindowTest, SummaryPage_SaysWhatWasQueuedAndWhy_PointsOutASecondEmail
         }
     });
     click(page->FindWindow("bulk-email-button"));
-    ASSERT_TRUE(pumpUntil([&] { return !wxWindow::FindWindowByName("bulk-email"); }, 8000));
+    ASSERT_TRUE(pumpUntil([&] { return bulk.done(); }, 8000));
     EXPECT_EQ(labels["Ollie"].find("no guardian consented"), std::string::npos) << labels["Ollie"];
     EXPECT_NE(labels["Freja"].find("no guardian consented"), std::string::npos) << labels["Freja"];
     EXPECT_NE(labels["Zoë"].find("already queued today"), std::string::npos) << labels["Zoë"];
@@ -1097,7 +1103,7 @@ TEST_F(MainWindowTest, SummaryPage_SaysWhatWasQueuedAndWhy_PointsOutASecondEmail
         click(dialog->FindWindow(wxID_CANCEL));
     });
     click(page->FindWindow("email-settings-button"));
-    ASSERT_TRUE(pumpUntil([&] { return !wxWindow::FindWindowByName("email-settings"); }, 15000));
+    ASSERT_TRUE(pumpUntil([&] { return settings.done(); }, 15000));
     Statement kept(store->db(), "SELECT count(*) FROM plugin_settings WHERE key LIKE 'smtp.%'");
     ASSERT_TRUE(kept.step());
     EXPECT_EQ(kept.int64(0), 0) << "Cancel after a test email kept the server";
