@@ -130,6 +130,7 @@ public:
         if (clientId != clientId_) {
             // Sections left out of one family's summary are not left out of the next.
             for (unsigned i = 0; i < sections_->GetCount(); ++i) sections_->Check(i, true);
+            report_.clear();
             say("");
         }
         clientId_ = clientId;
@@ -186,10 +187,15 @@ private:
             }
             std::string warnings;
             for (const std::string& w : composed_.warnings) warnings += (warnings.empty() ? "" : "\n") + w;
-            say(warnings.empty() ? std::to_string(images.size()) + " page" + (images.size() == 1 ? "" : "s") +
-                                       ", exactly as the PDF and the email attachment will be."
-                                 : warnings,
-                !warnings.empty());
+            if (!report_.empty())
+                // What was just done stays said when the pages are redrawn
+                // because it changed the store (a queued email, a saved PDF).
+                say(report_ + (warnings.empty() ? "" : "\n" + warnings), reportProblem_ || !warnings.empty());
+            else
+                say(warnings.empty() ? std::to_string(images.size()) + " page" + (images.size() == 1 ? "" : "s") +
+                                           ", exactly as the PDF and the email attachment will be."
+                                     : warnings,
+                    !warnings.empty());
         } catch (const std::exception& e) {
             say(e.what(), true);
         }
@@ -221,9 +227,9 @@ public:
                             json({{"sha256", hash}, {"bytes", pdf.bytes.size()}, {"pages", pdf.pages}, {"sections", c.sections}})
                                 .dump());
             });
-            say("Saved " + path + " (" + std::to_string(pdf.pages) + " pages).");
+            tell("Saved " + path + " (" + std::to_string(pdf.pages) + " pages).");
         } catch (const std::exception& e) {
-            say(e.what(), true);
+            tell(e.what(), true);
         }
     }
 
@@ -282,7 +288,15 @@ private:
             text += std::string(queued ? "; they cannot be sent yet: " : "; nothing can be sent yet: ") + e.what() + ".";
             problem = true;
         }
-        say(text + notQueued, problem);
+        tell(text + notQueued, problem);
+    }
+
+    // Says what was just done, and keeps saying it through redraws of the
+    // pages until the practitioner opens another client.
+    void tell(const std::string& text, bool problem = false) {
+        report_ = text;
+        reportProblem_ = problem;
+        say(text, problem);
     }
 
     void onBulk() {
@@ -507,7 +521,7 @@ private:
             }
         });
         d.finish(save, "Save", 520);
-        if (d.ShowModal() == wxID_OK) say("Email settings saved.");
+        if (d.ShowModal() == wxID_OK) tell("Email settings saved.");
         pump();
     }
 
@@ -554,12 +568,12 @@ private:
                 try {
                     Outbox(host_).record(*shared, report);
                 } catch (const std::exception& e) {
-                    say(e.what(), true);
+                    tell(e.what(), true);
                 }
                 sending_ = false;
                 updateQueue();
                 if (report.sent + report.failed + report.waiting > 0 && (report.failed || report.waiting))
-                    say(report.lines.back(), true);
+                    tell(report.lines.back(), true);
                 if (report.sent == int(shared->size())) pump();  // more may be due
             });
         });
@@ -570,6 +584,8 @@ private:
     int64_t clientId_ = 0;
     int64_t previewAudited_ = 0;  // the client whose preview was last recorded as viewed
     bool stale_ = false;
+    std::string report_;  // what was last done for this client (tell)
+    bool reportProblem_ = false;
     nourish::Subscription changes_;
     Composed composed_;
     std::vector<std::string> sectionIds_;
