@@ -178,6 +178,7 @@ TEST_F(PluginHostTest, HostServicesCalledFromAnotherThread_AreRefused_AndChangeN
     EXPECT_NE(out.find("status: the status line was not set (it can be set only from the main thread)"), std::string::npos)
         << out;
     EXPECT_NE(out.find("user: allowed"), std::string::npos) << "the user's name is thread-safe: " << out;
+    EXPECT_NE(out.find("column: as for no row"), std::string::npos) << "a column is not read on another thread: " << out;
     run({"count"}, &out);
     EXPECT_EQ(out, "0\n");
     EXPECT_EQ(AuditLog(*store).verify().events, events) << "no audit event, no setting changed";

@@ -2,9 +2,10 @@
 
 #include <sqlite3.h>
 
+#include "nourish/core/Text.h"
+
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
 #include <cstring>
 
 namespace nourish {
@@ -295,13 +296,6 @@ int pastDeadline(void* context) {
     return deadline.passed ? 1 : 0;
 }
 
-std::string seconds(std::chrono::milliseconds ms) {
-    char text[32];
-    if (ms.count() % 1000 == 0) std::snprintf(text, sizeof text, "%lld s", static_cast<long long>(ms.count() / 1000));
-    else std::snprintf(text, sizeof text, "%.1f s", double(ms.count()) / 1000.0);
-    return text;
-}
-
 }  // namespace
 
 std::string PluginStatement::firstWords() const {
@@ -338,7 +332,7 @@ bool PluginStatement::step() {
         bool wrote = !sqlite3_stmt_readonly(stmt_);
         sqlite3_reset(stmt_);
         std::string message = "the plugin " + owner_->pluginId() + " ran a statement for longer than its limit of " +
-                              seconds(owner_->timeLimit_) + " and it was stopped (" + firstWords() + ")" +
+                              formatNumber(double(owner_->timeLimit_.count()) / 1000.0) + " s" + " and it was stopped (" + firstWords() + ")" +
                               (wrote ? "; what this call had changed in the store was undone" : "");
         // After a stopped write SQLite has rolled the whole transaction back:
         // nothing more of this call may run, or it would be written on its own.

@@ -254,6 +254,11 @@ void PluginHost::loadAll() {
 }
 
 namespace {
+// The manifest's limits.sql_statement_ms, or the host's default.
+std::chrono::milliseconds sqlTimeLimitOf(const Manifest& m) {
+    return m.sqlStatementMs > 0 ? std::chrono::milliseconds(m.sqlStatementMs) : PluginSql::kDefaultTimeLimit;
+}
+
 bool isElfFile(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     char magic[4] = {};
@@ -345,7 +350,7 @@ void PluginHost::load(PluginRecord& record) {
         if (!problem.empty()) return fail(record, LoadFailure::BadManifest, problem);
     }
     rt.sql = std::make_unique<PluginSql>(store_, m.id, m.tablePrefix);
-    if (m.sqlStatementMs > 0) rt.sql->setTimeLimit(std::chrono::milliseconds(m.sqlStatementMs));
+    rt.sql->setTimeLimit(sqlTimeLimitOf(m));
     rt.hostStruct = nourish_host{sizeof(nourish_host), NOURISH_SDK_MAJOR, NOURISH_SDK_MINOR, "0.1.0", &rt,
                                  &hostExtension};
     stage("its migrations");
@@ -630,10 +635,7 @@ const RegisteredForm* PluginHost::findForm(const std::string& id) {
 void PluginHost::limitPluginSql(bool on) {
     for (const auto& record : plugins_)
         if (record->runtime && record->runtime->sql)
-            record->runtime->sql->setTimeLimit(!on ? std::chrono::milliseconds(0)
-                                               : record->manifest.sqlStatementMs > 0
-                                                   ? std::chrono::milliseconds(record->manifest.sqlStatementMs)
-                                                   : PluginSql::kDefaultTimeLimit);
+            record->runtime->sql->setTimeLimit(on ? sqlTimeLimitOf(record->manifest) : std::chrono::milliseconds(0));
 }
 
 void PluginHost::shutdown() {

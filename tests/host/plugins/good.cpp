@@ -127,6 +127,8 @@ public:
         if (verb == "from-thread") {
             // Host services called from a thread of the plugin's own.
             std::vector<std::string> said;
+            auto row = host.prepare("SELECT 7");  // prepared and stepped here, read there
+            row.step();
             std::thread worker([&] {
                 auto attempt = [&](const char* what, auto&& call) {
                     try {
@@ -141,6 +143,7 @@ public:
                 attempt("status", [&] { host.setStatus("from a thread"); });
                 attempt("setting", [&] { host.setSetting("greeting.text", "from a thread"); });
                 attempt("client", [&] { host.client(1); });
+                said.push_back(std::string("column: ") + (row.isNull(0) && row.int64(0) == 0 ? "as for no row" : "read"));
                 attempt("user", [&] { if (host.user().empty()) throw nourish::Error(NOURISH_ERROR, "no user"); });
             });
             worker.join();
