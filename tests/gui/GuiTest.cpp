@@ -10,6 +10,7 @@
 #include <wx/notebook.h>
 #include <wx/srchctrl.h>
 #include <wx/uiaction.h>
+#include <wx/weakref.h>
 #include <wx/wx.h>
 #include <wx/filedlg.h>
 
@@ -183,13 +184,35 @@ namespace {
 // Finds the open form window (a modal dialog the intake page opened).
 FormDialog* openFormDialog() { return dynamic_cast<FormDialog*>(wxWindow::FindWindowByName("form-dialog")); }
 
+// Clicks the middle of the left edge of `window` as a user would, and for a
+// button or a check box, as she would, again if nothing happened: with no
+// window manager, the first click on the main window after a modal dialog
+// closes sometimes reaches wx (press and release) but GTK never says
+// "clicked". Waiting for the button's own event also makes the click done
+// when click() returns, however slow the machine.
 void click(wxWindow* window) {
-    window->SetFocus();  // the form window scrolls what has the focus into view
-    pumpFor(60);
-    wxUIActionSimulator sim;
-    sim.MouseMove(window->GetScreenRect().GetPosition() + wxPoint(8, window->GetSize().y / 2));
-    pumpFor(30);
-    sim.MouseClick();
+    bool isButton = dynamic_cast<wxButton*>(window) != nullptr;
+    bool isCheckBox = dynamic_cast<wxCheckBox*>(window) != nullptr;
+    bool handled = false;
+    auto seen = [&](wxCommandEvent& e) {
+        handled = true;
+        e.Skip();
+    };
+    wxWeakRef<wxWindow> alive(window);  // what a click does may close or rebuild it
+    if (isButton) window->Bind(wxEVT_BUTTON, seen);
+    if (isCheckBox) window->Bind(wxEVT_CHECKBOX, seen);
+    for (int attempt = 0; attempt < 3 && !handled && alive; ++attempt) {
+        window->SetFocus();  // the form window scrolls what has the focus into view
+        pumpFor(60);
+        wxUIActionSimulator sim;
+        sim.MouseMove(window->GetScreenRect().GetPosition() + wxPoint(8, window->GetSize().y / 2));
+        pumpFor(30);
+        sim.MouseClick();
+        if (!isButton && !isCheckBox) break;
+        pumpUntil([&] { return handled; }, 1500);
+    }
+    if (alive && isButton) window->Unbind(wxEVT_BUTTON, seen);
+    if (alive && isCheckBox) window->Unbind(wxEVT_CHECKBOX, seen);
     pumpFor(60);
 }
 
