@@ -1,6 +1,9 @@
 // nourish-cli as a practitioner or a script uses it: a real binary, a real store.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "support/Process.h"
@@ -17,7 +20,14 @@ protected:
         args.insert(args.begin(), {"--store", (dir / "n.db").string()});
         // Keep the practitioner's own plugin folder out of the tests.
         env.push_back("XDG_DATA_HOME=" + (dir / "xdg").string());
+        // And the keys, anchors and trusted vendors out of the user's own.
+        if (std::none_of(env.begin(), env.end(), [](const std::string& e) { return e.rfind("XDG_CONFIG_HOME=", 0) == 0; }))
+            env.push_back("XDG_CONFIG_HOME=" + (dir / "config").string());
         return runProcess(NOURISH_CLI, args, env);
+    }
+    // The test's own data and configuration folders, for commands run without cli().
+    std::vector<std::string> home() const {
+        return {"XDG_DATA_HOME=" + (dir / "xdg").string(), "XDG_CONFIG_HOME=" + (dir / "config").string()};
     }
     int clientCount() {
         auto r = cli({"client", "list", "--status", "all", "--json"});
@@ -84,7 +94,7 @@ TEST_F(CliTest, NamesWithQuotesEmojiAndRtl_AreKeptExactly) {
 }
 
 TEST_F(CliTest, MissingStore_IsAnErrorNotANewStore) {
-    auto r = runProcess(NOURISH_CLI, {"--store", (dir / "typo.db").string(), "client", "list"});
+    auto r = runProcess(NOURISH_CLI, {"--store", (dir / "typo.db").string(), "client", "list"}, home());
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_NE(r.error.find("there is no store at"), std::string::npos) << r.error;
     EXPECT_FALSE(std::filesystem::exists(dir / "typo.db"));
@@ -155,11 +165,11 @@ TEST_F(CliTest, CsvExportThenImport_IntoAnEmptyStore) {
     cli({"store", "demo"});
     auto csv = dir / "caseload.csv";
     ASSERT_EQ(cli({"client", "export", csv.string()}).exitCode, 0);
-    auto other = runProcess(NOURISH_CLI, {"--store", (dir / "other.db").string(), "store", "init"});
-    auto imported = runProcess(NOURISH_CLI, {"--store", (dir / "other.db").string(), "client", "import", csv.string()});
+    auto other = runProcess(NOURISH_CLI, {"--store", (dir / "other.db").string(), "store", "init"}, home());
+    auto imported = runProcess(NOURISH_CLI, {"--store", (dir / "other.db").string(), "client", "import", csv.string()}, home());
     EXPECT_EQ(imported.exitCode, 0) << imported.error;
     EXPECT_EQ(imported.output, "imported 12 clients\n");
-    auto again = runProcess(NOURISH_CLI, {"--store", (dir / "other.db").string(), "client", "import", csv.string()});
+    auto again = runProcess(NOURISH_CLI, {"--store", (dir / "other.db").string(), "client", "import", csv.string()}, home());
     EXPECT_EQ(again.exitCode, 2);
     EXPECT_NE(again.error.find("error: line 2: "), std::string::npos) << again.error;
     EXPECT_NE(again.error.find("nothing was imported"), std::string::npos);
@@ -185,7 +195,7 @@ TEST_F(CliTest, StoreCheckAndBackup) {
     auto again = cli({"store", "backup", (dir / "backup.db").string(), "--force"});
     EXPECT_EQ(again.exitCode, 2);
     EXPECT_NE(again.error.find("is an SQLite database"), std::string::npos) << again.error;
-    auto copy = runProcess(NOURISH_CLI, {"--store", (dir / "backup.db").string(), "client", "list"});
+    auto copy = runProcess(NOURISH_CLI, {"--store", (dir / "backup.db").string(), "client", "list"}, home());
     EXPECT_EQ(std::count(copy.output.begin(), copy.output.end(), '\n'), 12);
 }
 
@@ -278,7 +288,8 @@ TEST_F(CliTest, DisableAndEnable_TakeEffectNextStart) {
 TEST_F(CliTest, PluginCheck_PassesAGoodPluginAndNamesEveryProblem) {
     std::string root = NOURISH_TEST_PLUGIN_ROOT;
     auto good = runProcess(NOURISH_CLI, {"plugin", "check", root + "/good/good.so"},
-                           {"XDG_DATA_HOME=" + (dir / "xdg").string(), "NOURISH_STORE=" + (dir / "none.db").string()});
+                           {"XDG_DATA_HOME=" + (dir / "xdg").string(), "XDG_CONFIG_HOME=" + (dir / "config").string(),
+                            "NOURISH_STORE=" + (dir / "none.db").string()});
     EXPECT_EQ(good.exitCode, 0) << good.output << good.error;
     EXPECT_NE(good.output.find("plugin check passed"), std::string::npos);
     EXPECT_FALSE(std::filesystem::exists(dir / "none.db")) << "no store is created";
@@ -356,15 +367,127 @@ TEST_F(CliTest, PluginInstall_CopiesOnlyAPluginThatPassesEveryCheck) {
     EXPECT_NE(bad.output.find("nothing was installed"), std::string::npos) << bad.output;
     EXPECT_FALSE(std::filesystem::exists(folder) && !std::filesystem::is_empty(folder));
 
-    auto good = cli({"plugin", "install", root + "/good/good.so"});
+    auto good = cli({"plugin", "install", root + "/good/good.so", "--trust"});
     ASSERT_EQ(good.exitCode, 0) << good.output << good.error;
     EXPECT_TRUE(std::filesystem::exists(folder / "good.so"));
     auto plugins = cli({"plugins"});
     EXPECT_NE(plugins.output.find("org.nourish.test.good 1.0.0  SDK 1.0  loaded"), std::string::npos) << plugins.output;
 
-    auto again = cli({"plugin", "install", root + "/good/good.so"});
+    auto again = cli({"plugin", "install", root + "/good/good.so", "--trust"});
     EXPECT_EQ(again.exitCode, 1);
     EXPECT_NE(again.output.find("FAIL  duplicate id"), std::string::npos) << again.output;
+}
+
+// A plugin runs with the practitioner's full rights: it installs only when
+// she says she trusts it, or when a vendor she trusts signed it, and never
+// when its signature does not match its files.
+TEST_F(CliTest, PluginInstall_AsksForTrust_AndHonoursSignatures) {
+    namespace fs = std::filesystem;
+    std::string root = NOURISH_TEST_PLUGIN_ROOT;
+    fs::path folder = dir / "xdg" / "nourish" / "plugins";
+    std::vector<std::string> env;
+    auto installedNothing = [&] { return !fs::exists(folder) || fs::is_empty(folder); };
+    auto copyGood = [&](const std::string& name) {
+        fs::create_directories(dir / name);
+        for (const char* f : {"good.so", "org.nourish.test.good.plugin.json"})
+            fs::copy_file(fs::path(root) / "good" / f, dir / name / f);
+        return (dir / name / "good.so").string();
+    };
+
+    // Unsigned: the full warning, and nothing without --trust.
+    auto unsigned_ = cli({"plugin", "install", root + "/good/good.so"}, env);
+    EXPECT_EQ(unsigned_.exitCode, 1) << unsigned_.output;
+    for (const char* words : {"note  signature: unsigned", "plugin: Test good 1.0.0 (org.nourish.test.good)",
+                              "runs inside Nourish with your full rights", "not installed: it is unsigned",
+                              "--trust"})
+        EXPECT_NE(unsigned_.output.find(words), std::string::npos) << words << "\n" << unsigned_.output;
+    EXPECT_TRUE(installedNothing());
+
+    // An author's key and signature.
+    fs::create_directories(dir / "keys");
+    auto keygen = cli({"plugin", "keygen", (dir / "keys" / "acme").string()}, env);
+    ASSERT_EQ(keygen.exitCode, 0) << keygen.error;
+    EXPECT_EQ(fs::status(dir / "keys" / "acme.key").permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+    EXPECT_NE(nourish::test::readFile(dir / "keys" / "acme.pub").find("BEGIN PUBLIC KEY"), std::string::npos);
+    auto again = cli({"plugin", "keygen", (dir / "keys" / "acme").string()}, env);
+    EXPECT_NE(again.exitCode, 0);
+    EXPECT_NE(again.error.find("already exists"), std::string::npos) << again.error;
+
+    std::string signedPlugin = copyGood("signed");
+    auto sign = cli({"plugin", "sign", signedPlugin, "--key", (dir / "keys" / "acme.key").string()}, env);
+    ASSERT_EQ(sign.exitCode, 0) << sign.error;
+    ASSERT_TRUE(fs::exists(dir / "signed" / "org.nourish.test.good.plugin.sig"));
+    std::string fingerprint = keygen.output.substr(keygen.output.rfind("\nkey ") + 5);
+    fingerprint = fingerprint.substr(0, fingerprint.find('\n'));
+    ASSERT_EQ(fingerprint.size(), 39u) << keygen.output;
+
+    // Signed by a key she has not trusted: checked, valid, still her yes.
+    auto unknown = cli({"plugin", "check", signedPlugin}, env);
+    EXPECT_EQ(unknown.exitCode, 0) << unknown.output;
+    EXPECT_NE(unknown.output.find("note  signature: signed with key " + fingerprint + ", which is not among your trusted"),
+              std::string::npos) << unknown.output;
+    auto refused = cli({"plugin", "install", signedPlugin}, env);
+    EXPECT_EQ(refused.exitCode, 1);
+    EXPECT_NE(refused.output.find("signed by a key you have not trusted"), std::string::npos) << refused.output;
+    EXPECT_TRUE(installedNothing());
+
+    // Changed after signing: refused, even with --trust.
+    std::string tampered = copyGood("tampered");
+    ASSERT_EQ(cli({"plugin", "sign", tampered, "--key", (dir / "keys" / "acme.key").string()}, env).exitCode, 0);
+    {
+        std::string manifest = nourish::test::readFile(dir / "tampered" / "org.nourish.test.good.plugin.json");
+        manifest.replace(manifest.find("Test good"), 9, "Test gooD");
+        nourish::test::writeFile(dir / "tampered" / "org.nourish.test.good.plugin.json", manifest);
+    }
+    for (const char* verb : {"check", "install"}) {
+        std::vector<std::string> args = {"plugin", verb, tampered};
+        if (std::string(verb) == "install") args.push_back("--trust");
+        auto bad = cli(args, env);
+        EXPECT_EQ(bad.exitCode, 1) << verb;
+        EXPECT_NE(bad.output.find("FAIL  bad signature: the signature does not match the library and manifest"),
+                  std::string::npos) << bad.output;
+    }
+    std::string library = copyGood("tampered-library");
+    ASSERT_EQ(cli({"plugin", "sign", library, "--key", (dir / "keys" / "acme.key").string()}, env).exitCode, 0);
+    {
+        std::ofstream append(library, std::ios::app | std::ios::binary);
+        append << '\0';
+    }
+    auto badLibrary = cli({"plugin", "check", library}, env);
+    EXPECT_NE(badLibrary.output.find("FAIL  bad signature"), std::string::npos) << badLibrary.output;
+    EXPECT_TRUE(installedNothing());
+
+    std::string garbage = copyGood("garbage");
+    nourish::test::writeFile(dir / "garbage" / "org.nourish.test.good.plugin.sig", "{\"format\": 1, \"key\": \"zz\"}");
+    auto badFile = cli({"plugin", "install", garbage, "--trust"});
+    EXPECT_EQ(badFile.exitCode, 1);
+    EXPECT_NE(badFile.output.find("FAIL  bad signature: org.nourish.test.good.plugin.sig is not a Nourish plugin signature"),
+              std::string::npos) << badFile.output;
+    EXPECT_TRUE(installedNothing());
+
+    // Trusted: installs without --trust, with its signature beside it.
+    auto trust = cli({"plugin", "trust", "add", (dir / "keys" / "acme.pub").string(), "--name", "Acme Nutrition"}, env);
+    ASSERT_EQ(trust.exitCode, 0) << trust.error;
+    EXPECT_NE(cli({"plugin", "trust", "list"}, env).output.find(fingerprint + "  Acme Nutrition"), std::string::npos);
+    auto installed = cli({"plugin", "install", signedPlugin}, env);
+    ASSERT_EQ(installed.exitCode, 0) << installed.output;
+    EXPECT_NE(installed.output.find("note  signature: signed by Acme Nutrition (key " + fingerprint + ")"),
+              std::string::npos) << installed.output;
+    EXPECT_TRUE(fs::exists(folder / "good.so"));
+    EXPECT_TRUE(fs::exists(folder / "org.nourish.test.good.plugin.sig"));
+
+    // No longer trusted.
+    auto removed = cli({"plugin", "trust", "remove", fingerprint}, env);
+    EXPECT_EQ(removed.exitCode, 0) << removed.error;
+    EXPECT_NE(cli({"plugin", "trust", "list"}, env).output.find("no trusted vendors"), std::string::npos);
+    EXPECT_NE(cli({"plugin", "trust", "remove", fingerprint}, env).exitCode, 0);
+    // A trusted vendors list that cannot be read trusts nobody, and says why.
+    nourish::test::writeFile(dir / "config" / "nourish" / "trusted-vendors.json", "{not json");
+    auto unreadable = cli({"plugin", "check", signedPlugin});
+    EXPECT_NE(unreadable.output.find("FAIL  bad signature: the trusted vendors list"), std::string::npos) << unreadable.output;
+    auto notAKey = cli({"plugin", "trust", "add", tampered}, env);
+    EXPECT_NE(notAKey.exitCode, 0);
+    EXPECT_NE(notAKey.error.find("is not a public key file"), std::string::npos) << notAKey.error;
 }
 
 TEST_F(CliTest, FourWritersInParallel_EveryWriteLands) {
@@ -376,7 +499,8 @@ TEST_F(CliTest, FourWritersInParallel_EveryWriteLands) {
                   std::to_string(writer) + " --family Row$i --dob 2024-01-01 >/dev/null 2>>" +
                   nourish::test::shellQuote((dir / "errors").string()) + " || echo fail; done ) & ";
     script += "wait";
-    auto r = runProcess("/bin/sh", {"-c", script}, {"XDG_DATA_HOME=" + (dir / "xdg").string()});
+    auto r = runProcess("/bin/sh", {"-c", script},
+                        {"XDG_DATA_HOME=" + (dir / "xdg").string(), "XDG_CONFIG_HOME=" + (dir / "config").string()});
     EXPECT_EQ(r.output.find("fail"), std::string::npos)
         << std::count(r.output.begin(), r.output.end(), '\n') << " writes failed: "
         << nourish::test::readFile(dir / "errors");
@@ -394,7 +518,8 @@ TEST_F(CliTest, OnlyANourishStoreIsOpened_ByEveryCommand) {
               {"protocol", "list"}}) {
             std::vector<std::string> args{"--store", (dir / file).string()};
             args.insert(args.end(), command.begin(), command.end());
-            auto r = runProcess(NOURISH_CLI, args, {"XDG_DATA_HOME=" + (dir / "xdg").string()});
+            auto r = runProcess(NOURISH_CLI, args,
+                                {"XDG_DATA_HOME=" + (dir / "xdg").string(), "XDG_CONFIG_HOME=" + (dir / "config").string()});
             EXPECT_NE(r.exitCode, 0) << file << " " << command[1] << ": " << r.output;
             EXPECT_NE(r.error.find("not a Nourish store"), std::string::npos) << file << " " << command[1] << ": " << r.error;
             EXPECT_EQ(std::count(r.error.begin(), r.error.end(), '\n'), 1) << r.error;

@@ -899,7 +899,31 @@ TEST_F(MainWindowTest, PluginManager_InstallsAGoodPluginFromAFile_AndNothingOfAB
     EXPECT_NE(shown.find("Problem: not a shared object"), std::string::npos) << shown;
     EXPECT_FALSE(fs::exists(folder) && !fs::is_empty(folder)) << "a refused plugin leaves nothing behind";
 
-    ASSERT_TRUE(dialog.installFromFile(root + "/good/good.so")) << dialog.details()->GetValue().utf8_string();
+    // An unsigned plugin: who made it, what it declares, the warning, and a no.
+    std::string warning, details;
+    {
+        WhenOpen<wxDialog> no("plugin-consent", [&](wxDialog* consent) {
+            warning = consent->FindWindow("plugin-consent-warning")->GetLabel().utf8_string();
+            std::replace(warning.begin(), warning.end(), '\n', ' ');
+            details = static_cast<wxTextCtrl*>(consent->FindWindow("plugin-consent-details"))->GetValue().utf8_string();
+            snapshot(consent, "plugin-consent");
+            click(consent->FindWindow(wxID_CANCEL));
+        });
+        EXPECT_FALSE(dialog.installFromFile(root + "/good/good.so"));
+        EXPECT_TRUE(no.done());
+    }
+    EXPECT_NE(warning.find("Nothing says who made this plugin"), std::string::npos) << warning;
+    EXPECT_NE(warning.find("runs inside Nourish with your full rights"), std::string::npos) << warning;
+    EXPECT_NE(details.find("plugin: Test good 1.0.0 (org.nourish.test.good)"), std::string::npos) << details;
+    EXPECT_NE(details.find("capabilities: nourish.store-migrations/1"), std::string::npos) << details;
+    EXPECT_NE(dialog.details()->GetValue().Find("Not installed: you did not say you trust it."), wxNOT_FOUND);
+    EXPECT_FALSE(fs::exists(folder) && !fs::is_empty(folder)) << "no means nothing is copied";
+
+    {
+        WhenOpen<wxDialog> yes("plugin-consent", [&](wxDialog* consent) { click(consent->FindWindow(wxID_OK)); });
+        ASSERT_TRUE(dialog.installFromFile(root + "/good/good.so")) << dialog.details()->GetValue().utf8_string();
+        EXPECT_TRUE(yes.done());
+    }
     EXPECT_TRUE(fs::exists(folder / "good.so"));
     EXPECT_TRUE(fs::exists(folder / "org.nourish.test.good.plugin.json"));
     shown = dialog.details()->GetValue().utf8_string();

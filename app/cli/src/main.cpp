@@ -26,6 +26,7 @@
 #include "nourish/core/Store.h"
 #include "nourish/core/Text.h"
 #include "nourish/host/PluginCheck.h"
+#include "nourish/host/PluginTrust.h"
 #include "nourish/host/PluginHost.h"
 #include "nourish/plugin.h"
 
@@ -55,8 +56,14 @@ Store
   store demo                      fill an empty store with the demo caseload
   plugin check PATH               every check the host makes on a plugin (library or
                                   manifest), without a store; exit 0 only if all pass
-  plugin install PATH             the same checks, then copies it into
-                                  ~/.local/share/nourish/plugins (nothing unless all pass)
+  plugin install PATH [--trust]   the same checks, then copies it into
+                                  ~/.local/share/nourish/plugins (nothing unless all pass);
+                                  a plugin runs with your full rights: unless it is signed
+                                  by a vendor you trust, it installs only with --trust
+  plugin trust add KEYFILE [--name NAME] | plugin trust list | plugin trust remove FINGERPRINT
+                                  the vendors whose signed plugins you trust
+  plugin keygen NAME              for authors: NAME.key (secret) and NAME.pub (to give out)
+  plugin sign PATH --key NAME.key for authors: writes <id>.plugin.sig beside the manifest
 Clients
   client add --given G --family F --dob YYYY-MM-DD [--preferred P] [--sex female|male|other|unknown]
              [--guardian "Name <email>"]...       prints the new client's id
@@ -411,6 +418,80 @@ int settingsCommand(Store& store, PluginHost& host, Args& args) {
 
 json capabilitiesOf(const PluginRecord& p) { return p.manifest.capabilities; }
 
+// plugin keygen | sign | trust add|list|remove: for authors and for the
+// practitioner's list of vendors she trusts.
+int pluginTrustCommand(Args& args) {
+    std::string verb = args.next("keygen, sign or trust");
+    if (verb == "keygen") {
+        Flags flags(args.rest(), {}, {});
+        if (flags.positional.size() != 1) throw UsageError("plugin keygen takes one name, e.g. keys/acme");
+        fs::path prefix = flags.positional[0];
+        std::string fp = trust::generateKey(prefix);
+        std::cout << "wrote " << prefix.string() << ".key (keep it secret: whoever has it can sign as you) and "
+                  << prefix.string() << ".pub (give it to practitioners)\nkey " << fp << '\n';
+        return 0;
+    }
+    if (verb == "sign") {
+        Flags flags(args.rest(), {"--key"}, {});
+        if (flags.positional.size() != 1 || !flags.get("--key"))
+            throw UsageError("plugin sign takes the plugin's manifest (or library) and --key PRIVATE.key");
+        fs::path given = flags.positional[0];
+        fs::path manifestPath = given;
+        std::string name = given.filename().string();
+        if (name.size() <= 12 || name.substr(name.size() - 12) != ".plugin.json") {
+            std::optional<fs::path> found;
+            std::error_code ec;
+            for (const auto& entry : fs::directory_iterator(given.parent_path().empty() ? "." : given.parent_path(), ec)) {
+                std::string n = entry.path().filename().string();
+                if (n.size() > 12 && n.substr(n.size() - 12) == ".plugin.json") {
+                    try {
+                        if (readManifest(entry.path()).library == name) found = entry.path();
+                    } catch (const ManifestError&) {
+                    }
+                }
+            }
+            if (!found) throw ValidationError("plugin", "no <id>.plugin.json beside " + given.string() + " names it");
+            manifestPath = *found;
+        }
+        Manifest m = readManifest(manifestPath);
+        fs::path library = manifestPath.parent_path() / m.library;
+        if (!fs::exists(library)) throw ValidationError("plugin", "the library " + m.library + " is not beside the manifest");
+        fs::path out = trust::sign(manifestPath, m.id, library, *flags.get("--key"));
+        std::cout << "signed " << m.id << " " << m.version << " with key "
+                  << trust::readPublicKey(*flags.get("--key")).fingerprint << ": " << out.string() << '\n';
+        return 0;
+    }
+    if (verb == "trust") {
+        std::string what = args.next("add, list or remove");
+        if (what == "add") {
+            Flags flags(args.rest(), {"--name"}, {});
+            if (flags.positional.size() != 1) throw UsageError("plugin trust add takes one public key file (and --name)");
+            auto key = trust::addTrustedVendor(flags.positional[0], flags.get("--name").value_or(""));
+            std::cout << "trusted: " << key.name << ", key " << key.fingerprint
+                      << "\nplugins signed with it install without --trust; check the key with its vendor\n";
+            return 0;
+        }
+        if (what == "list") {
+            if (!args.empty()) throw UsageError("plugin trust list takes nothing more");
+            auto vendors = trust::trustedVendors();
+            if (vendors.empty()) std::cout << "no trusted vendors\n";
+            for (const auto& v : vendors) std::cout << v.fingerprint << "  " << v.name << "  (since " << v.added << ")\n";
+            return 0;
+        }
+        if (what == "remove") {
+            std::string fp = args.next("the key's fingerprint");
+            std::string more = args.empty() ? "" : " " + args.next("");
+            while (!args.empty()) more += " " + args.next("");
+            if (!trust::removeTrustedVendor(fp + more))
+                throw ValidationError("fingerprint", "no trusted vendor has the key " + fp + more);
+            std::cout << "no longer trusted: " << fp + more << '\n';
+            return 0;
+        }
+        throw UsageError("unknown plugin trust subcommand '" + what + "'");
+    }
+    throw UsageError("unknown plugin subcommand '" + verb + "'");
+}
+
 int pluginsCommand(PluginHost& host, Args& args) {
     // (enable/disable arrive here with the plugins discovered but not loaded)
     if (!args.empty() && (args.items[args.pos] == "enable" || args.items[args.pos] == "disable")) {
@@ -506,14 +587,17 @@ int run(int argc, char** argv) {
     if (command == "plugin" && !args.empty() &&
         (args.items[args.pos] == "check" || args.items[args.pos] == "install")) {
         bool install = args.next("check or install") == "install";
-        std::string path = args.next("the plugin's library or manifest");
-        if (!args.empty()) throw UsageError("plugin check and plugin install take one path");
+        Flags flags(args.rest(), {}, install ? std::vector<std::string>{"--trust"} : std::vector<std::string>{});
+        if (flags.positional.size() != 1)
+            throw UsageError(install ? "plugin install takes one path (and --trust)" : "plugin check takes one path");
+        std::string path = flags.positional[0];
         auto installed = PluginHost::defaultOptions(fs::read_symlink("/proc/self/exe")).directories;
         PluginInstall result;
-        if (install) result = installPlugin(path, PluginHost::userPluginDirectory(), installed);
+        if (install) result = installPlugin(path, PluginHost::userPluginDirectory(), installed, flags.has("--trust"));
         else result.check = checkPlugin(path, installed);
         const PluginCheck& check = result.check;
         for (const std::string& line : check.passed) std::cout << "ok    " << line << '\n';
+        for (const std::string& line : check.notes) std::cout << "note  " << line << '\n';
         for (const std::string& line : check.problems) std::cout << "FAIL  " << line << '\n';
         std::cout << (check.ok() ? "plugin check passed" : "plugin check failed: " +
                                                               std::to_string(check.problems.size()) + " problem(s)")
@@ -524,7 +608,15 @@ int run(int argc, char** argv) {
             return 1;
         }
         if (!result.installed) {
-            std::cout << "not installed: " << result.error << '\n';
+            if (result.refusedForConsent) {
+                std::cout << '\n';
+                for (const std::string& line : describeForConsent(check)) std::cout << line << '\n';
+                std::cout << fullRightsWarning() << '\n';
+                std::cout << "\nnot installed: " << result.error
+                          << ".\nIf you trust it: nourish-cli plugin install " << path << " --trust\n";
+            } else {
+                std::cout << "not installed: " << result.error << '\n';
+            }
             return 1;
         }
         std::cout << "installed into " << result.installedLibrary.parent_path().string()
@@ -538,6 +630,10 @@ int run(int argc, char** argv) {
         }
         return 0;
     }
+    // Keys and signatures need no store either.
+    if (command == "plugin" && !args.empty() &&
+        (args.items[args.pos] == "keygen" || args.items[args.pos] == "sign" || args.items[args.pos] == "trust"))
+        return pluginTrustCommand(args);
     // Only `store init` and `store demo` create a store; a mistyped --store
     // path is an error, not a new empty caseload.
     bool creates = command == "store" && !args.empty() &&

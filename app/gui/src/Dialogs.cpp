@@ -444,15 +444,75 @@ PluginManagerDialog::PluginManagerDialog(wxWindow* parent, PluginHost& host)
     }
 }
 
+namespace {
+
+// Before a plugin is copied in: who made it, what it declares, its signature,
+// and that it will run with her full rights. Yes only by pressing Install.
+bool askToInstall(wxWindow* parent, const PluginCheck& check) {
+    bool trusted = !needsConsent(check);
+    wxDialog dialog(parent, wxID_ANY, "Install this plugin?", wxDefaultPosition, wxDefaultSize,
+                    wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER);
+    dialog.SetName("plugin-consent");
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+    const Manifest& m = *check.manifest;
+    auto* heading = new wxStaticText(&dialog, wxID_ANY,
+                                     u8(m.name + " " + m.version + (m.vendor.empty() ? "" : " by " + m.vendor)));
+    heading->SetFont(heading->GetFont().Bold().Larger());
+    sizer->Add(heading, 0, wxALL, dialog.FromDIP(12));
+    std::string warning =
+        trusted ? "It is signed by " + check.signature.vendor +
+                      ", a vendor you trust, and is exactly as they signed it."
+                : std::string(check.signature.state == trust::Signature::State::Unsigned
+                                  ? "Nothing says who made this plugin or that it is as they made it."
+                                  : "It is signed with a key that is not among your trusted vendors.") +
+                      " " + fullRightsWarning();
+    auto* text = new wxStaticText(&dialog, wxID_ANY, u8(warning));
+    text->SetName("plugin-consent-warning");
+    text->Wrap(dialog.FromDIP(560));
+    if (!trusted) text->SetForegroundColour(wxColour(150, 40, 0));
+    sizer->Add(text, 0, wxLEFT | wxRIGHT | wxBOTTOM, dialog.FromDIP(12));
+    std::string details;
+    for (const std::string& line : describeForConsent(check)) details += line + "\n";
+    auto* box = new wxTextCtrl(&dialog, wxID_ANY, u8(details), wxDefaultPosition, dialog.FromDIP(wxSize(580, 170)),
+                               wxTE_MULTILINE | wxTE_READONLY);
+    box->SetName("plugin-consent-details");
+    sizer->Add(box, 1, wxEXPAND | wxLEFT | wxRIGHT, dialog.FromDIP(12));
+    auto* buttons = new wxStdDialogButtonSizer;
+    auto* install = new wxButton(&dialog, wxID_OK, trusted ? "Install" : "Install anyway");
+    auto* cancel = new wxButton(&dialog, wxID_CANCEL, "Cancel");
+    buttons->AddButton(install);
+    buttons->AddButton(cancel);
+    buttons->Realize();
+    (trusted ? install : cancel)->SetDefault();
+    (trusted ? install : cancel)->SetFocus();
+    sizer->Add(buttons, 0, wxEXPAND | wxALL, dialog.FromDIP(12));
+    dialog.SetSizerAndFit(sizer);
+    dialog.CentreOnParent();
+    return dialog.ShowModal() == wxID_OK;
+}
+
+}  // namespace
+
 bool PluginManagerDialog::installFromFile(const std::string& path) {
-    wxBusyCursor busy;
-    PluginInstall result = installPlugin(path, PluginHost::userPluginDirectory(), host_.options().directories);
+    PluginCheck check;
+    {
+        wxBusyCursor busy;
+        check = checkForInstall(path, PluginHost::userPluginDirectory(), host_.options().directories);
+    }
+    bool consented = check.ok() && askToInstall(this, check);
+    PluginInstall result;
+    {
+        wxBusyCursor busy;
+        result = installChecked(std::move(check), PluginHost::userPluginDirectory(), consented);
+    }
     host_.recordInstall(result, Actor::currentUser("gui"));
     std::string text;
     if (result.installed) {
         const Manifest& m = *result.check.manifest;
         text = "Installed " + m.name + " " + m.version + (m.vendor.empty() ? "" : " by " + m.vendor) + " into " +
                result.installedLibrary.parent_path().string() + ". It starts the next time Nourish starts.\n\n";
+    } else if (result.refusedForConsent) {
+        text = "Not installed: you did not say you trust it. Nothing was copied.\n\n";
     } else {
         text = "Not installed: " +
                (result.check.ok() ? result.error
@@ -460,6 +520,7 @@ bool PluginManagerDialog::installFromFile(const std::string& path) {
                "\n\n";
     }
     for (const std::string& p : result.check.problems) text += "Problem: " + p + "\n";
+    for (const std::string& p : result.check.notes) text += "Note: " + p + "\n";
     for (const std::string& p : result.check.passed) text += "Checked: " + p + "\n";
     details_->SetValue(u8(text));
     return result.installed;

@@ -38,6 +38,7 @@ Manifest parseManifest(const std::string& text, const std::string& fileName) {
     m.version = j["version"];
     m.vendor = j.value("vendor", "");
     m.description = j.value("description", "");
+    m.homepage = j.value("homepage", "");
     m.library = j["library"];
     m.sdkMajor = j["sdk"]["major"];
     m.sdkMinor = j["sdk"]["minor"];

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "nourish/core/Hash.h"
 #include "nourish/core/Store.h"
 #include "nourish/host/PluginHost.h"
 
@@ -35,6 +36,14 @@ std::optional<fs::path> manifestFor(const fs::path& library) {
         }
     }
     return std::nullopt;
+}
+
+// SHA-256 of a file's bytes ("" when it cannot be read).
+std::string fileHash(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return "";
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return sha256Hex(bytes);
 }
 
 // A folder of its own under $TMPDIR, removed with everything in it.
@@ -195,11 +204,19 @@ PluginCheck checkPlugin(const fs::path& given, const std::vector<fs::path>& inst
         return check;
     }
 
+    check.signature = trust::verify(check.manifestPath, m.id, check.library);
+    if (check.signature.state == trust::Signature::State::Bad)
+        check.problems.push_back(trust::describe(check.signature));
+    else
+        check.notes.push_back("signature: " + trust::describe(check.signature));
+
     // Load it the way the app would, alone, over a throw-away store, in a
     // process of its own: whatever the plugin's code does, it does there.
     TempDir temp;
     fs::copy_file(check.library, temp.path / "plugin" / check.library.filename());
     fs::copy_file(check.manifestPath, temp.path / "plugin" / check.manifestPath.filename());
+    check.libraryHash = fileHash(temp.path / "plugin" / check.library.filename());
+    check.manifestHash = fileHash(temp.path / "plugin" / check.manifestPath.filename());
     loadInChild(temp, m, check);
 
     // An id already taken by an installed plugin.
@@ -276,34 +293,91 @@ int runPluginCheckChild(int argc, char** argv) {
     return 0;
 }
 
-PluginInstall installPlugin(const fs::path& path, const fs::path& destination,
+bool needsConsent(const PluginCheck& check) { return check.signature.state != trust::Signature::State::Trusted; }
+
+std::vector<std::string> describeForConsent(const PluginCheck& check) {
+    std::vector<std::string> lines;
+    if (!check.manifest) return lines;
+    const Manifest& m = *check.manifest;
+    auto joined = [](const std::vector<std::string>& items) {
+        std::string out;
+        for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
+        return out.empty() ? std::string("none") : out;
+    };
+    lines.push_back("plugin: " + m.name + " " + m.version + " (" + m.id + ")");
+    lines.push_back("made by: " + (m.vendor.empty() ? std::string("(the manifest does not say)") : m.vendor) +
+                    (m.homepage.empty() ? "" : ", " + m.homepage));
+    if (!m.description.empty()) lines.push_back("what it says it does: " + m.description);
+    lines.push_back("capabilities: " + joined(m.capabilities));
+    lines.push_back("its own tables: " + (m.tablePrefix.empty() ? std::string("none") : m.tablePrefix + "*"));
+    std::vector<std::string> settings;
+    for (const Manifest::Setting& s : m.settings) settings.push_back(s.key + (s.secret ? " (secret)" : ""));
+    lines.push_back("settings: " + joined(settings));
+    lines.push_back("signature: " + trust::describe(check.signature));
+    return lines;
+}
+
+const char* fullRightsWarning() {
+    return "A plugin is a program: it runs inside Nourish with your full rights, and can read every client's "
+           "record and anything else your account can. Install it only if you know and trust who made it.";
+}
+
+PluginCheck checkForInstall(const fs::path& path, const fs::path& destination,
                             const std::vector<fs::path>& installedDirectories) {
-    PluginInstall result;
     // What is already in the destination counts as installed, wherever the host looks.
     std::vector<fs::path> directories = installedDirectories;
     directories.push_back(destination);
-    result.check = checkPlugin(path, directories);
+    return checkPlugin(path, directories);
+}
+
+PluginInstall installPlugin(const fs::path& path, const fs::path& destination,
+                            const std::vector<fs::path>& installedDirectories, bool consented) {
+    return installChecked(checkForInstall(path, destination, installedDirectories), destination, consented);
+}
+
+PluginInstall installChecked(PluginCheck check, const fs::path& destination, bool consented) {
+    PluginInstall result;
+    result.check = std::move(check);
     if (!result.check.ok()) return result;
-    std::error_code ec;
-    fs::create_directories(destination, ec);
-    fs::path library = destination / result.check.library.filename();
-    fs::path manifest = destination / result.check.manifestPath.filename();
-    if (fs::exists(library, ec) || fs::exists(manifest, ec)) {
-        result.error = "the plugin folder already has " +
-                       (fs::exists(library, ec) ? library.filename().string() : manifest.filename().string()) +
-                       "; remove it first";
+    if (needsConsent(result.check) && !consented) {
+        result.refusedForConsent = true;
+        result.error = "it is " +
+                       std::string(result.check.signature.state == trust::Signature::State::Unsigned
+                                       ? "unsigned"
+                                       : "signed by a key you have not trusted") +
+                       ", and a plugin runs with your full rights: say you trust it to install it";
         return result;
     }
+    std::error_code ec;
+    fs::create_directories(destination, ec);
+    const std::string& id = result.check.manifest->id;
+    fs::path library = destination / result.check.library.filename();
+    fs::path manifest = destination / result.check.manifestPath.filename();
+    fs::path signature = trust::signaturePath(manifest, id);
+    bool signedOne = result.check.signature.state != trust::Signature::State::Unsigned;
+    for (const fs::path& f : {library, manifest, signature})
+        if (fs::exists(f, ec)) {
+            result.error = "the plugin folder already has " + f.filename().string() + "; remove it first";
+            return result;
+        }
     // Copy under temporary names, then rename: the host never sees half a plugin.
     fs::path tmpLibrary = destination / (".installing-" + library.filename().string());
     fs::path tmpManifest = destination / (".installing-" + manifest.filename().string());
+    fs::path tmpSignature = destination / (".installing-" + signature.filename().string());
     auto cleanUp = [&] {
         std::error_code ignored;
-        fs::remove(tmpLibrary, ignored);
-        fs::remove(tmpManifest, ignored);
+        for (const fs::path& f : {tmpLibrary, tmpManifest, tmpSignature}) fs::remove(f, ignored);
     };
     fs::copy_file(result.check.library, tmpLibrary, fs::copy_options::overwrite_existing, ec);
     if (!ec) fs::copy_file(result.check.manifestPath, tmpManifest, fs::copy_options::overwrite_existing, ec);
+    if (!ec && signedOne)
+        fs::copy_file(result.check.signature.file, tmpSignature, fs::copy_options::overwrite_existing, ec);
+    if (!ec && (fileHash(tmpLibrary) != result.check.libraryHash || fileHash(tmpManifest) != result.check.manifestHash)) {
+        cleanUp();
+        result.error = "its files changed after they were checked; nothing was installed (check it again)";
+        return result;
+    }
+    if (!ec && signedOne) fs::rename(tmpSignature, signature, ec);
     if (!ec) fs::rename(tmpLibrary, library, ec);
     if (!ec) {
         fs::rename(tmpManifest, manifest, ec);
@@ -311,6 +385,8 @@ PluginInstall installPlugin(const fs::path& path, const fs::path& destination,
     }
     if (ec) {
         cleanUp();
+        std::error_code ignored;
+        if (signedOne) fs::remove(signature, ignored);
         result.error = "could not copy into " + destination.string() + ": " + ec.message();
         return result;
     }

@@ -209,7 +209,13 @@ void PluginHost::recordInstall(const PluginInstall& install, const Actor& actor)
                                  {"version", m.version},
                                  {"vendor", m.vendor},
                                  {"library", install.installedLibrary.string()},
-                                 {"sha256", sha256Hex(bytes)}}
+                                 {"sha256", sha256Hex(bytes)},
+                                 {"signature", install.check.signature.state == trust::Signature::State::Unsigned
+                                                   ? json(nullptr)
+                                                   : json(install.check.signature.fingerprint)},
+                                 {"trusted_vendor", install.check.signature.state == trust::Signature::State::Trusted
+                                                        ? json(install.check.signature.vendor)
+                                                        : json(nullptr)}}
                                 .dump());
     tx.commit();
 }

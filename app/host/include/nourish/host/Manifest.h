@@ -13,6 +13,7 @@ struct Manifest {
     std::string version;
     std::string vendor;
     std::string description;
+    std::string homepage;
     std::string library;  // file name beside the manifest
     int sdkMajor = 0;
     int sdkMinor = 0;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "nourish/host/Manifest.h"
+#include "nourish/host/PluginTrust.h"
 
 namespace nourish {
 
@@ -21,6 +22,10 @@ struct PluginCheck {
     std::optional<Manifest> manifest;
     std::vector<std::string> passed;    // what was checked and is fine
     std::vector<std::string> problems;  // each names the problem (and the JSON path)
+    std::vector<std::string> notes;     // what the practitioner should know (the signature)
+    trust::Signature signature;         // a bad one is also a problem
+    // SHA-256 of the files as they were checked: what is installed must be them.
+    std::string libraryHash, manifestHash;
 
     bool ok() const { return problems.empty() && manifest.has_value(); }
 };
@@ -31,19 +36,34 @@ struct PluginCheck {
 PluginCheck checkPlugin(const std::filesystem::path& path,
                         const std::vector<std::filesystem::path>& installedDirectories);
 
-// Checks the plugin, then copies its library and manifest into `destination`
-// (the practitioner's plugin folder). Nothing is copied unless every check
-// passes, and a copy that fails half-way is removed: never half-installed.
-// The plugin runs from the next start of the app.
+// A plugin is native code that runs with the practitioner's full rights:
+// only one signed by a vendor she trusts installs without her explicit yes.
+bool needsConsent(const PluginCheck& check);
+
+// What the installer shows before that yes: who made it and what it declares.
+std::vector<std::string> describeForConsent(const PluginCheck& check);
+// ... and what a plugin may do once installed (said with every untrusted one).
+const char* fullRightsWarning();
+
+// Checks the plugin (as checkPlugin, counting what is in `destination` as
+// installed), then copies its library, manifest and signature into
+// `destination` (the practitioner's plugin folder) when every check passes
+// and, unless needsConsent() is false, `consented`. Files that changed since
+// they were checked are refused; a copy that fails half-way is removed: never
+// half-installed. The plugin runs from the next start of the app.
 struct PluginInstall {
     PluginCheck check;
     std::filesystem::path installedLibrary;
     std::filesystem::path installedManifest;
     bool installed = false;
-    std::string error;  // why the copy failed, when the checks passed
+    bool refusedForConsent = false;  // passed, but the practitioner did not say yes
+    std::string error;               // why it was not installed, when the checks passed
 };
-PluginInstall installPlugin(const std::filesystem::path& path, const std::filesystem::path& destination,
+PluginCheck checkForInstall(const std::filesystem::path& path, const std::filesystem::path& destination,
                             const std::vector<std::filesystem::path>& installedDirectories);
+PluginInstall installChecked(PluginCheck check, const std::filesystem::path& destination, bool consented);
+PluginInstall installPlugin(const std::filesystem::path& path, const std::filesystem::path& destination,
+                            const std::vector<std::filesystem::path>& installedDirectories, bool consented);
 
 // main() of nourish-plugin-check FOLDER ID: loads the plugin copied into
 // FOLDER/plugin over FOLDER/check.db and reports on descriptor 3.
