@@ -490,6 +490,39 @@ TEST_F(CliTest, PluginInstall_AsksForTrust_AndHonoursSignatures) {
     EXPECT_NE(notAKey.error.find("is not a public key file"), std::string::npos) << notAKey.error;
 }
 
+// Uninstalling removes the plugin's files and keeps its data, says which,
+// and records it; a plugin that comes with Nourish is turned off instead.
+TEST_F(CliTest, PluginUninstall_RemovesTheFiles_KeepsAndNamesTheData) {
+    namespace fs = std::filesystem;
+    std::string root = NOURISH_TEST_PLUGIN_ROOT;
+    fs::path folder = dir / "xdg" / "nourish" / "plugins";
+    ASSERT_EQ(cli({"plugin", "install", root + "/good/good.so", "--trust"}).exitCode, 0);
+    auto loaded = cli({"plugins"});  // loads it: its migrations make its tables
+    ASSERT_NE(loaded.output.find("org.nourish.test.good 1.0.0  SDK 1.0  loaded"), std::string::npos) << loaded.output;
+
+    auto r = cli({"plugin", "uninstall", "org.nourish.test.good"});
+    ASSERT_EQ(r.exitCode, 0) << r.error;
+    EXPECT_NE(r.output.find("uninstalled Test good 1.0.0 (org.nourish.test.good)"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("kept in the store: 1 table(s) (good_greetings); settings: greeting.text, greeting.token"),
+              std::string::npos) << r.output;
+    EXPECT_FALSE(fs::exists(folder / "good.so"));
+    EXPECT_FALSE(fs::exists(folder / "org.nourish.test.good.plugin.json"));
+    EXPECT_EQ(cli({"plugins"}).output.find("org.nourish.test.good"), std::string::npos);
+    auto audit = runProcess("sqlite3", {(dir / "n.db").string(), "SELECT detail FROM audit_events WHERE action = 'plugin.uninstall'"});
+    EXPECT_NE(audit.output.find("\"tables_kept\":[\"good_greetings\"]"), std::string::npos) << audit.output;
+
+    auto again = cli({"plugin", "uninstall", "org.nourish.test.good"});
+    EXPECT_EQ(again.exitCode, 2);
+    EXPECT_NE(again.error.find("no plugin with the id org.nourish.test.good is installed"), std::string::npos) << again.error;
+    auto bundled = cli({"plugin", "uninstall", "org.nourish.elimination"});
+    EXPECT_EQ(bundled.exitCode, 2);
+    EXPECT_NE(bundled.error.find("comes with Nourish: turn it off instead (nourish-cli plugins disable org.nourish.elimination)"),
+              std::string::npos) << bundled.error;
+    // Back again: its data was kept.
+    ASSERT_EQ(cli({"plugin", "install", root + "/good/good.so", "--trust"}).exitCode, 0);
+    EXPECT_NE(cli({"plugins"}).output.find("org.nourish.test.good 1.0.0  SDK 1.0  loaded"), std::string::npos);
+}
+
 TEST_F(CliTest, FourWritersInParallel_EveryWriteLands) {
     // 4 processes x 50 `client add`, all at once: none may fail with "database is locked".
     std::string script;

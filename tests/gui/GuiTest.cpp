@@ -934,6 +934,46 @@ TEST_F(MainWindowTest, PluginManager_InstallsAGoodPluginFromAFile_AndNothingOfAB
     EXPECT_FALSE(dialog.installFromFile(root + "/duplicate/good.so"));
     EXPECT_NE(dialog.details()->GetValue().Find("duplicate id"), wxNOT_FOUND);
     dialog.Hide();
+
+    // Next start: it is listed, and she can uninstall it (a bundled one she can only turn off).
+    {
+        PluginHost::Options options;
+        options.directories = {PluginHost::userPluginDirectory(), host->options().firstPartyDirectory};
+        options.firstPartyDirectory = host->options().firstPartyDirectory;
+        PluginHost next(*store, options);
+        next.discover();
+        PluginManagerDialog manager(frame, next);
+        manager.Show();
+        pumpFor(50);
+        long good = -1, bundled = -1;
+        for (size_t i = 0; i < next.plugins().size(); ++i) {
+            if (next.plugins()[i]->id() == "org.nourish.test.good") good = long(i);
+            if (next.plugins()[i]->firstParty) bundled = long(i);
+        }
+        ASSERT_GE(good, 0);
+        ASSERT_GE(bundled, 0);
+        wxWindow* uninstall = manager.FindWindow("uninstall-plugin");
+        manager.table()->SetItemState(bundled, wxLIST_STATE_SELECTED, wxLIST_STATE_SELECTED);
+        pumpFor(50);
+        EXPECT_FALSE(uninstall->IsEnabled()) << "a plugin that comes with Nourish is turned off, not uninstalled";
+        manager.table()->SetItemState(good, wxLIST_STATE_SELECTED, wxLIST_STATE_SELECTED);
+        pumpFor(50);
+        EXPECT_TRUE(uninstall->IsEnabled());
+        nourish::test::DialogsInFolder answerYes(dir.path(), 300);
+        EXPECT_TRUE(manager.uninstallSelected(good)) << manager.details()->GetValue().utf8_string();
+        ASSERT_EQ(answerYes.titles.size(), 1u);
+        EXPECT_NE(answerYes.titles[0].find("Uninstall Test good 1.0.0?"), std::string::npos) << answerYes.titles[0];
+        EXPECT_FALSE(fs::exists(folder / "good.so"));
+        EXPECT_FALSE(fs::exists(folder / "org.nourish.test.good.plugin.json"));
+        EXPECT_NE(manager.details()->GetValue().Find("Uninstalled Test good 1.0.0"), wxNOT_FOUND);
+        EXPECT_FALSE(uninstall->IsEnabled());
+        Statement recorded(store->db(), "SELECT detail FROM audit_events WHERE action = 'plugin.uninstall'");
+        ASSERT_TRUE(recorded.step());
+        // Never loaded over this store, so it made no tables here.
+        EXPECT_NE(recorded.text(0).find("\"plugin\":\"org.nourish.test.good\",\"tables_kept\":[]"), std::string::npos)
+            << recorded.text(0);
+        manager.Hide();
+    }
     if (previous) setenv("XDG_DATA_HOME", saved.c_str(), 1);
     else unsetenv("XDG_DATA_HOME");
 }

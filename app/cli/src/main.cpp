@@ -60,6 +60,8 @@ Store
                                   ~/.local/share/nourish/plugins (nothing unless all pass);
                                   a plugin runs with your full rights: unless it is signed
                                   by a vendor you trust, it installs only with --trust
+  plugin uninstall ID [--keep-data]  removes a plugin you installed; its tables and settings
+                                  stay in the store (reported), for when it comes back
   plugin trust add KEYFILE [--name NAME] | plugin trust list | plugin trust remove FINGERPRINT
                                   the vendors whose signed plugins you trust
   plugin keygen NAME              for authors: NAME.key (secret) and NAME.pub (to give out)
@@ -628,6 +630,52 @@ int run(int argc, char** argv) {
             options.directories = {};
             PluginHost(store, options).recordInstall(result, Actor::currentUser("cli"));
         }
+        return 0;
+    }
+    if (command == "plugin" && !args.empty() && args.items[args.pos] == "uninstall") {
+        args.next("uninstall");
+        Flags flags(args.rest(), {}, {"--keep-data"});
+        if (flags.positional.size() != 1) throw UsageError("plugin uninstall takes one plugin id (and --keep-data)");
+        std::string id = flags.positional[0];
+        auto options = PluginHost::defaultOptions(fs::read_symlink("/proc/self/exe"));
+        fs::path folder = PluginHost::userPluginDirectory();
+        std::error_code ec;
+        bool mine = false;
+        for (const auto& entry : fs::directory_iterator(folder, ec))
+            if (entry.path().filename() == id + ".plugin.json") mine = true;
+        if (!mine) {
+            // Say where it is, if it is elsewhere: bundled, or on NOURISH_PLUGIN_PATH.
+            for (const fs::path& dir : options.directories) {
+                if (fs::exists(dir / (id + ".plugin.json"), ec) && !fs::equivalent(dir, folder, ec))
+                    throw ValidationError(
+                        "id", id + " was not installed with plugin install; it is in " + dir.string() +
+                                  (fs::equivalent(dir, options.firstPartyDirectory, ec)
+                                       ? " and comes with Nourish: turn it off instead (nourish-cli plugins disable " + id + ")"
+                                       : ""));
+            }
+        }
+        PluginUninstall removed;
+        try {
+            removed = uninstallPlugin(id, folder);
+        } catch (const std::runtime_error& e) {
+            throw ValidationError("id", e.what());
+        }
+        for (const fs::path& f : removed.removed) std::cout << "removed " << f.string() << '\n';
+        std::vector<std::string> tables;
+        if (fs::exists(storePath)) {
+            Store store(storePath, Store::Open::ExistingOnly);
+            PluginHost::Options none;
+            none.directories = {};
+            tables = PluginHost(store, none).recordUninstall(removed, Actor::currentUser("cli"));
+        }
+        std::string settings;
+        for (const auto& setting : removed.manifest.settings) settings += (settings.empty() ? "" : ", ") + setting.key;
+        std::cout << "uninstalled " << removed.manifest.name << " " << removed.manifest.version << " (" << id
+                  << "); it is gone from the next start of Nourish\n"
+                  << "kept in the store: " << (tables.empty() ? std::string("no tables") : std::to_string(tables.size()) + " table(s)");
+        for (const std::string& t : tables) std::cout << (&t == &tables.front() ? " (" : ", ") << t;
+        std::cout << (tables.empty() ? "" : ")") << "; settings: " << (settings.empty() ? "none" : settings)
+                  << "\nthey are used again if you install it again\n";
         return 0;
     }
     // Keys and signatures need no store either.

@@ -55,6 +55,16 @@ std::string PluginSql::prefixProblem(const std::string& prefix) {
     return {};
 }
 
+std::vector<std::string> PluginSql::tablesUnder(Store& store, const std::string& prefix) {
+    std::vector<std::string> tables;
+    if (prefix.empty()) return tables;
+    Statement list(store.db(),
+                   "SELECT name FROM sqlite_schema WHERE type = 'table' AND substr(name, 1, ?2) = ?1 ORDER BY name");
+    list.bind(1, prefix).bind(2, int64_t(prefix.size()));
+    while (list.step()) tables.push_back(list.text(0));
+    return tables;
+}
+
 PluginSql::PluginSql(Store& store, std::string pluginId, std::string tablePrefix)
     : store_(store), pluginId_(std::move(pluginId)), prefix_(std::move(tablePrefix)) {}
 

@@ -28,6 +28,8 @@
 
 namespace nourish {
 
+namespace fs = std::filesystem;
+
 namespace {
 
 wxString u8(const std::string& s) { return wxString::FromUTF8(s); }
@@ -414,6 +416,10 @@ PluginManagerDialog::PluginManagerDialog(wxWindow* parent, PluginHost& host)
     auto* install = new wxButton(this, wxID_ANY, "Install from file...");
     install->SetName("install-plugin");
     buttons->Add(install, 0, wxRIGHT, FromDIP(8));
+    uninstall_ = new wxButton(this, wxID_ANY, "Uninstall...");
+    uninstall_->SetName("uninstall-plugin");
+    uninstall_->Disable();
+    buttons->Add(uninstall_, 0, wxRIGHT, FromDIP(8));
     buttons->Add(new wxStaticText(this, wxID_ANY, "Changes take effect the next time Nourish starts."), 0,
                  wxALIGN_CENTER_VERTICAL);
     buttons->AddStretchSpacer();
@@ -431,6 +437,10 @@ PluginManagerDialog::PluginManagerDialog(wxWindow* parent, PluginHost& host)
         bool isOff = std::find(disabled.begin(), disabled.end(), p->id()) != disabled.end();
         host_.setEnabled(p->id(), isOff, Actor::currentUser("gui"));
         showDetails(row);
+    });
+    uninstall_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        long row = table_->GetNextItem(-1, wxLIST_NEXT_ALL, wxLIST_STATE_SELECTED);
+        if (row >= 0) uninstallSelected(row);
     });
     install->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
         wxFileDialog choose(this, "Install a plugin", "", "",
@@ -526,6 +536,44 @@ bool PluginManagerDialog::installFromFile(const std::string& path) {
     return result.installed;
 }
 
+// Only what the practitioner installed herself can be uninstalled here; a
+// plugin that comes with Nourish (or a developer's, from NOURISH_PLUGIN_PATH)
+// is turned off instead.
+bool PluginManagerDialog::installedByHer(const PluginRecord& p) const {
+    std::error_code ec;
+    return !p.firstParty && fs::exists(p.manifestPath, ec) &&
+           fs::equivalent(p.manifestPath.parent_path(), PluginHost::userPluginDirectory(), ec);
+}
+
+bool PluginManagerDialog::uninstallSelected(long row) {
+    if (row < 0 || row >= static_cast<long>(host_.plugins().size())) return false;
+    const PluginRecord& p = *host_.plugins()[static_cast<size_t>(row)];
+    if (!installedByHer(p)) return false;
+    wxMessageDialog ask(this,
+                        u8("Uninstall " + p.manifest.name + " " + p.manifest.version + "?\n\n"
+                           "Its files are removed and it does not start next time. What it stored (its tables and "
+                           "settings) stays in the store and is used again if you install it again."),
+                        "Uninstall plugin", wxYES_NO | wxNO_DEFAULT | wxICON_QUESTION);
+    ask.SetYesNoLabels("Uninstall", "Cancel");
+    if (ask.ShowModal() != wxID_YES) return false;
+    std::string text;
+    bool done = false;
+    try {
+        PluginUninstall removed = uninstallPlugin(p.id(), PluginHost::userPluginDirectory());
+        auto tables = host_.recordUninstall(removed, Actor::currentUser("gui"));
+        text = "Uninstalled " + removed.manifest.name + " " + removed.manifest.version +
+               ". It is gone from the next start of Nourish.\nKept in the store: " +
+               (tables.empty() ? std::string("no tables") : std::to_string(tables.size()) + " table(s)") + ".\n";
+        for (const fs::path& f : removed.removed) text += "Removed: " + f.string() + "\n";
+        done = true;
+    } catch (const std::exception& e) {
+        text = std::string("Not uninstalled: ") + e.what() + "\n";
+    }
+    details_->SetValue(u8(text));
+    uninstall_->Disable();
+    return done;
+}
+
 void PluginManagerDialog::showDetails(long row) {
     if (row < 0 || row >= static_cast<long>(host_.plugins().size())) return;
     const PluginRecord& p = *host_.plugins()[static_cast<size_t>(row)];
@@ -545,6 +593,7 @@ void PluginManagerDialog::showDetails(long row) {
     bool isOff = std::find(disabled.begin(), disabled.end(), p.id()) != disabled.end();
     toggle_->SetLabel(isOff ? "Turn on" : "Turn off");
     toggle_->Enable(!p.manifest.id.empty());
+    uninstall_->Enable(!p.manifest.id.empty() && installedByHer(p));
     Layout();
 }
 

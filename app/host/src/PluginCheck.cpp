@@ -396,4 +396,31 @@ PluginInstall installChecked(PluginCheck check, const fs::path& destination, boo
     return result;
 }
 
+PluginUninstall uninstallPlugin(const std::string& id, const fs::path& folder) {
+    std::error_code ec;
+    std::optional<fs::path> manifestPath;
+    PluginUninstall result;
+    for (const auto& entry : fs::directory_iterator(folder, ec)) {
+        std::string name = entry.path().filename().string();
+        if (name.size() <= 12 || name.substr(name.size() - 12) != ".plugin.json") continue;
+        try {
+            Manifest m = readManifest(entry.path());
+            if (m.id != id) continue;
+            manifestPath = entry.path();
+            result.manifest = m;
+        } catch (const ManifestError&) {
+        }
+    }
+    if (!manifestPath) throw std::runtime_error("no plugin with the id " + id + " is installed in " + folder.string());
+    for (const fs::path& f : {*manifestPath, folder / result.manifest.library,
+                              trust::signaturePath(*manifestPath, result.manifest.id)}) {
+        if (!fs::exists(f, ec)) continue;
+        if (!fs::remove(f, ec) || ec)
+            throw std::runtime_error("could not remove " + f.string() + ": " + ec.message() +
+                                     (result.removed.empty() ? "" : " (the plugin no longer loads)"));
+        result.removed.push_back(f);
+    }
+    return result;
+}
+
 }  // namespace nourish

@@ -220,6 +220,16 @@ void PluginHost::recordInstall(const PluginInstall& install, const Actor& actor)
     tx.commit();
 }
 
+std::vector<std::string> PluginHost::recordUninstall(const PluginUninstall& uninstall, const Actor& actor) {
+    std::vector<std::string> tables = PluginSql::tablesUnder(store_, uninstall.manifest.tablePrefix);
+    Transaction tx(store_.db());
+    AuditLog(store_).record(
+        actor, "plugin.uninstall", std::nullopt,
+        json{{"plugin", uninstall.manifest.id}, {"version", uninstall.manifest.version}, {"tables_kept", tables}}.dump());
+    tx.commit();
+    return tables;
+}
+
 void PluginHost::loadAll() {
     auto disabled = disabledIds();
     std::set<std::string> loadedIds;

@@ -85,6 +85,8 @@ public:
     // Whether a table prefix is safe to give a plugin: no core object and no
     // SQLite-internal name starts with it.
     static std::string prefixProblem(const std::string& prefix);
+    // The store's tables under a plugin's prefix, by name (what an uninstall keeps).
+    static std::vector<std::string> tablesUnder(Store& store, const std::string& prefix);
 
     // Internal: the SQLite authorizer callback and its scope.
     static int authorize(void* self, int action, const char* a, const char* b, const char* db,

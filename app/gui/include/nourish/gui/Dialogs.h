@@ -35,16 +35,21 @@ public:
     PluginManagerDialog(wxWindow* parent, PluginHost& host);
     wxListCtrl* table() const { return table_; }
     wxTextCtrl* details() const { return details_; }
-    // Checks the plugin at `path` and, if every check passes, installs it into
-    // the practitioner's plugin folder; the outcome is shown in the details.
+    // Checks the plugin at `path` and, if every check passes and she says yes
+    // (who made it, what it declares, its signature), installs it into the
+    // practitioner's plugin folder; the outcome is shown in the details.
     bool installFromFile(const std::string& path);
+    // Asks, then removes the plugin in this row (one she installed); true if removed.
+    bool uninstallSelected(long row);
 
 private:
     void showDetails(long row);
+    bool installedByHer(const PluginRecord& p) const;
     PluginHost& host_;
     wxListCtrl* table_ = nullptr;
     wxTextCtrl* details_ = nullptr;
     wxButton* toggle_ = nullptr;
+    wxButton* uninstall_ = nullptr;
 };
 
 // Help > About: versions of the app, SDK, wx, SQLite and Poco.

@@ -65,6 +65,17 @@ PluginInstall installChecked(PluginCheck check, const std::filesystem::path& des
 PluginInstall installPlugin(const std::filesystem::path& path, const std::filesystem::path& destination,
                             const std::vector<std::filesystem::path>& installedDirectories, bool consented);
 
+// Removes the plugin with this id from `folder` (the practitioner's plugin
+// folder): its manifest first (so no host finds it any more), then its library
+// and signature. Its tables and settings stay in the store. Throws
+// std::runtime_error when no plugin in `folder` has the id; nothing is
+// removed then.
+struct PluginUninstall {
+    Manifest manifest;
+    std::vector<std::filesystem::path> removed;
+};
+PluginUninstall uninstallPlugin(const std::string& id, const std::filesystem::path& folder);
+
 // main() of nourish-plugin-check FOLDER ID: loads the plugin copied into
 // FOLDER/plugin over FOLDER/check.db and reports on descriptor 3.
 int runPluginCheckChild(int argc, char** argv);

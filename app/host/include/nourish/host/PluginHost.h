@@ -20,6 +20,7 @@ namespace nourish {
 
 class Store;
 struct PluginInstall;
+struct PluginUninstall;
 struct PluginRuntime;  // library, descriptor and host services of a loaded plugin
 
 enum class PluginState { Found, Loaded, Disabled, Failed };
@@ -162,6 +163,8 @@ public:
     // Records in the store's audit log that a plugin was installed on this
     // computer (plugin.install: id, version, vendor, where, the library's SHA-256).
     void recordInstall(const PluginInstall& install, const Actor& actor);
+    // Records an uninstall; returns the plugin's tables that stay in the store.
+    std::vector<std::string> recordUninstall(const PluginUninstall& uninstall, const Actor& actor);
 
     // A plugin that crashed the previous run, if any (read at construction).
     const std::optional<CrashSentinel::Record>& previousCrash() const { return previousCrash_; }
