@@ -302,6 +302,15 @@ TEST_F(CliTest, PluginCheck_PassesAGoodPluginAndNamesEveryProblem) {
         {root + "/not_elf/not_elf.so", "FAIL  not a shared object"},
         {root + "/wrong_major/wrong_major.so", "FAIL  built for another SDK: built for SDK 2.0"},
         {root + "/mismatch/org.nourish.test.claimed.plugin.json", "FAIL  manifest disagrees with binary"},
+        // A library built for this SDK behind a manifest that says another.
+        {root + "/manifest_sdk/manifest_sdk.so",
+         "FAIL  manifest disagrees with binary: its manifest says org.nourish.test.manifest-sdk 1.0.0 (SDK 2.0) but the "
+         "library is org.nourish.test.manifest-sdk 1.0.0 (SDK 1.0)"},
+        // The loader's words, about the author's own file (not the checker's copy).
+        {root + "/undefined_symbol/undefined_symbol.so",
+         "FAIL  missing library or undefined symbol: it could not be opened: a library it needs is missing or a symbol "
+         "is undefined (" + root + "/undefined_symbol/undefined_symbol.so: undefined symbol: "
+         "nourish_test_symbol_nobody_defines)\n"},
         {root + "/no_manifest/orphan.so", "FAIL  missing manifest: no <id>.plugin.json beside orphan.so"},
         {root + "/missing_entry/missing_entry.so", "FAIL  no entry point"},
         {root + "/bad_document/bad_document.so", "FAIL  invalid document: org.nourish.test.bad-document "
@@ -521,6 +530,34 @@ TEST_F(CliTest, PluginUninstall_RemovesTheFiles_KeepsAndNamesTheData) {
     // Back again: its data was kept.
     ASSERT_EQ(cli({"plugin", "install", root + "/good/good.so", "--trust"}).exitCode, 0);
     EXPECT_NE(cli({"plugins"}).output.find("org.nourish.test.good 1.0.0  SDK 1.0  loaded"), std::string::npos);
+}
+
+// help lists the plugins' commands too, each with its summary and plugin,
+// and help COMMAND gives one's usage.
+TEST_F(CliTest, Help_ListsThePluginsCommands_AndOnesUsage) {
+    auto help = cli({"help"});
+    ASSERT_EQ(help.exitCode, 0) << help.error;
+    EXPECT_NE(help.output.find("usage: nourish-cli"), std::string::npos);
+    size_t section = help.output.find("Plugin commands (nourish-cli help COMMAND for one's usage)\n");
+    ASSERT_NE(section, std::string::npos) << help.output;
+    for (const char* command : {"\n  protocol ", "\n  note ", "\n  consult ", "\n  report ", "\n  outbox "})
+        EXPECT_NE(help.output.find(command, section), std::string::npos) << command << "\n" << help.output;
+    EXPECT_NE(help.output.find("[Consultations]", section), std::string::npos) << help.output;
+
+    auto note = cli({"help", "note"});
+    ASSERT_EQ(note.exitCode, 0) << note.error;
+    EXPECT_EQ(note.output.rfind("nourish-cli note: ", 0), 0u) << note.output;
+    EXPECT_NE(note.output.find("org.nourish.notes"), std::string::npos) << note.output;
+    EXPECT_GT(std::count(note.output.begin(), note.output.end(), '\n'), 1) << "its usage follows: " << note.output;
+
+    auto unknown = cli({"help", "nosuch"});
+    EXPECT_EQ(unknown.exitCode, 2);
+    EXPECT_NE(unknown.error.find("no command 'nosuch'"), std::string::npos) << unknown.error;
+
+    auto noStore = runProcess(NOURISH_CLI, {"--store", (dir / "none.db").string(), "help"}, home());
+    EXPECT_EQ(noStore.exitCode, 0) << noStore.error;
+    EXPECT_NE(noStore.output.find("listed here once there is a store"), std::string::npos) << noStore.output;
+    EXPECT_FALSE(std::filesystem::exists(dir / "none.db")) << "help creates no store";
 }
 
 TEST_F(CliTest, FourWritersInParallel_EveryWriteLands) {

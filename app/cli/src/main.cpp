@@ -559,11 +559,24 @@ int run(int argc, char** argv) {
             return 0;
         } else throw UsageError(option + ": unknown option");
     }
-    if (args.empty() || args.items[args.pos] == "help") {
+    if (args.empty()) {
         std::cout << kUsage;
-        return args.empty() ? 2 : 0;
+        return 2;
     }
     std::string command = args.next("command");
+    // help [COMMAND]: the built-in commands, then those of the plugins that
+    // load over this store (they need it: a plugin's commands are its own).
+    std::optional<std::string> helpTopic;
+    if (command == "help") {
+        if (!args.empty()) helpTopic = args.next("");
+        if (!args.empty()) throw UsageError("help takes at most one command");
+        if (!helpTopic) std::cout << kUsage;
+        if (!fs::exists(storePath)) {
+            if (helpTopic) throw UsageError("no store at " + storePath.string() + ", so no plugin commands to describe");
+            std::cout << "Plugin commands\n  (listed here once there is a store: nourish-cli store init)\n";
+            return 0;
+        }
+    }
     // The audit key is the computer's, not a store's: no store is opened.
     if (command == "store" && !args.empty() && args.items[args.pos] == "key") {
         args.next("key");
@@ -686,7 +699,7 @@ int run(int argc, char** argv) {
     // path is an error, not a new empty caseload.
     bool creates = command == "store" && !args.empty() &&
                    (args.items[args.pos] == "init" || args.items[args.pos] == "demo");
-    if (!creates && !fs::exists(storePath))
+    if (!creates && !helpTopic && command != "help" && !fs::exists(storePath))
         throw std::runtime_error("there is no store at " + storePath.string() +
                                  " (create one with: nourish-cli --store " + storePath.string() + " store init)");
     Store store(storePath);
@@ -727,6 +740,27 @@ int run(int argc, char** argv) {
     host.discover();
     host.loadAll();
     if (command == "plugins") return pluginsCommand(host, args);
+    if (command == "help") {
+        auto commands = host.cliCommands();
+        if (helpTopic) {
+            for (const CliCommand& c : commands)
+                if (c.name == *helpTopic) {
+                    std::cout << "nourish-cli " << c.name << ": " << c.summary << " (" << c.plugin->manifest.name
+                              << ", " << c.plugin->id() << ")\n";
+                    if (!c.usage.empty()) std::cout << c.usage << (c.usage.back() == '\n' ? "" : "\n");
+                    return 0;
+                }
+            throw UsageError("no command '" + *helpTopic + "' (nourish-cli help lists them)");
+        }
+        std::cout << "Plugin commands (nourish-cli help COMMAND for one's usage)\n";
+        if (commands.empty()) std::cout << "  (none: no plugin with commands is loaded)\n";
+        size_t width = 0;
+        for (const CliCommand& c : commands) width = std::max(width, c.name.size());
+        for (const CliCommand& c : commands)
+            std::cout << "  " << c.name << std::string(width - c.name.size() + 2, ' ') << c.summary << "  ["
+                      << c.plugin->manifest.name << "]\n";
+        return 0;
+    }
     for (const CliCommand& c : host.cliCommands()) {
         if (c.name != command) continue;
         std::string out, error;

@@ -82,6 +82,14 @@ std::string signalName(int signal) {
     return abbreviation ? "SIG" + std::string(abbreviation) : "signal " + std::to_string(signal);
 }
 
+// The child saw the copy in the temporary folder; the author knows the
+// plugin by its own folder.
+std::string ownPaths(std::string line, const TempDir& temp, const PluginCheck& check) {
+    std::string copy = (temp.path / "plugin").string(), own = check.library.parent_path().string();
+    for (size_t at; (at = line.find(copy)) != std::string::npos;) line.replace(at, copy.size(), own);
+    return line;
+}
+
 // The child's lines on its report descriptor: "stage S", "ok TEXT",
 // "FAIL TEXT", and "done" once the plugin has been shut down.
 void loadInChild(const TempDir& temp, const Manifest& m, PluginCheck& check) {
@@ -144,9 +152,9 @@ void loadInChild(const TempDir& temp, const Manifest& m, PluginCheck& check) {
                 stage = line.substr(6);
                 deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
             } else if (line.rfind("ok ", 0) == 0) {
-                check.passed.push_back(line.substr(3));
+                check.passed.push_back(ownPaths(line.substr(3), temp, check));
             } else if (line.rfind("FAIL ", 0) == 0) {
-                check.problems.push_back(line.substr(5));
+                check.problems.push_back(ownPaths(line.substr(5), temp, check));
             } else if (line == "done") {
                 done = true;
             }
@@ -257,6 +265,7 @@ int runPluginCheckChild(int argc, char** argv) {
         options.directories = {folder / "plugin"};
         options.source = "check";
         options.onLoadStage = [&](const std::string& stage) { say("stage " + stage); };
+        options.openLibraryBehindWrongSdk = true;
         PluginHost host(store, options);
         host.discover();
         host.loadAll();

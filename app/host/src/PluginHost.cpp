@@ -282,6 +282,16 @@ bool isElfFile(const fs::path& path) {
     return in.gcount() == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
 }
 
+// The loader's own words from Boost.DLL's message, "boost::dll::shared_library::load()
+// failed (dlerror system message: WORDS): Bad file descriptor" (the errno after
+// it means nothing here).
+std::string dlerrorText(const std::string& what) {
+    const std::string start = "(dlerror system message: ";
+    size_t from = what.find(start), to = what.rfind("): ");
+    if (from == std::string::npos || to == std::string::npos || to < from) return what;
+    return what.substr(from + start.size(), to - from - start.size());
+}
+
 std::string sdkText(int major, int minor) { return std::to_string(major) + "." + std::to_string(minor); }
 }  // namespace
 
@@ -291,7 +301,7 @@ void PluginHost::load(PluginRecord& record) {
     auto wrongSdk = [&](int major, int minor) {
         return major != NOURISH_SDK_MAJOR || minor > NOURISH_SDK_MINOR;
     };
-    if (wrongSdk(m.sdkMajor, m.sdkMinor))
+    if (wrongSdk(m.sdkMajor, m.sdkMinor) && !options_.openLibraryBehindWrongSdk)
         return fail(record, LoadFailure::WrongSdk,
                     "built for SDK " + sdkText(m.sdkMajor, m.sdkMinor) + " while this app provides " + host +
                         "; ask its author for a version built for SDK " + host);
@@ -312,8 +322,8 @@ void PluginHost::load(PluginRecord& record) {
             boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
     } catch (const std::exception& e) {
         return fail(record, LoadFailure::MissingDependency,
-                    std::string("it could not be opened: a library it needs is missing or a symbol is "
-                                "undefined (") + e.what() + ")");
+                    "it could not be opened: a library it needs is missing or a symbol is undefined (" +
+                        dlerrorText(e.what()) + ")");
     }
     PluginRuntime& rt = *runtime;
     record.runtime = std::move(runtime);
@@ -340,7 +350,8 @@ void PluginHost::load(PluginRecord& record) {
         return fail(record, LoadFailure::ManifestMismatch,
                     "its manifest says " + m.id + " " + m.version + " (SDK " + sdkText(m.sdkMajor, m.sdkMinor) +
                         ") but the library is " + d->id + " " + (d->version ? d->version : "?") + " (SDK " +
-                        sdkText(d->sdk_major, d->sdk_minor) + "); reinstall the plugin");
+                        sdkText(d->sdk_major, d->sdk_minor) +
+                        "); they do not belong together: reinstall the plugin (its author: fix the manifest)");
 
     stage("its documents");
     {

@@ -124,6 +124,11 @@ public:
         // "init") and before "shutdown": the plugin checker's child says where
         // a plugin that dies was.
         std::function<void(const std::string& stage)> onLoadStage;
+        // The checker's child only: a manifest that names another SDK does not
+        // stop the library from being opened, so that a library built for this
+        // SDK behind a wrong manifest is told apart ("manifest disagrees with
+        // binary") from one built for another SDK.
+        bool openLibraryBehindWrongSdk = false;
     };
 
     // <exe dir>/../lib/nourish/plugins, then $NOURISH_PLUGIN_PATH, then
