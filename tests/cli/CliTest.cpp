@@ -138,6 +138,20 @@ TEST_F(CliTest, PluginSettings_AreReachedByTheKeysTheyDeclare) {
     EXPECT_EQ(secret.exitCode, 2);
     EXPECT_EQ(secret.output.find("s3cret"), std::string::npos);
     EXPECT_EQ(cli({"settings", "get", "greeting.text"}).exitCode, 2) << "without the plugin the key is unknown";
+
+    // A key two plugins declare is each one's own, and is named with the plugin's id.
+    auto both = std::vector<std::string>{plugins("good", "quick_limit")};
+    auto ambiguous = cli({"settings", "set", "greeting.text", "Hi"}, both);
+    EXPECT_EQ(ambiguous.exitCode, 2);
+    EXPECT_NE(ambiguous.error.find("greeting.text: is declared by several plugins (org.nourish.test.good, "
+                                   "org.nourish.test.quick-limit); name one: org.nourish.test.good:greeting.text"),
+              std::string::npos) << ambiguous.error;
+    EXPECT_EQ(cli({"settings", "get", "org.nourish.test.good:greeting.text"}, both).output, "Hello\n");
+    EXPECT_EQ(cli({"settings", "get", "org.nourish.test.quick-limit:greeting.text"}, both).exitCode, 1) << "not set";
+    ASSERT_EQ(cli({"settings", "set", "org.nourish.test.quick-limit:greeting.text", "Hi"}, both).exitCode, 0);
+    EXPECT_EQ(cli({"settings", "get", "org.nourish.test.quick-limit:greeting.text"}, both).output, "Hi\n");
+    EXPECT_EQ(cli({"settings", "get", "org.nourish.test.good:greeting.text"}, both).output, "Hello\n");
+    EXPECT_EQ(cli({"settings", "get", "org.nourish.test.nobody:greeting.text"}, both).exitCode, 2);
 }
 
 TEST_F(CliTest, Consent_IsRecordedAndRevoked) {

@@ -81,7 +81,8 @@ Settings
                                                 practice.address, practice.phone, practice.email,
                                                 practice.hours, practice.country (GB, IE, US...),
                                                 practice.emergency_number (empty: the country's),
-                                                and the keys plugins declare
+                                                and the keys plugins declare (ID:KEY when
+                                                two plugins declare the same key)
 Plugins
   plugins [--json]                every plugin found: state, reason, capabilities
   plugins enable ID | plugins disable ID
@@ -397,25 +398,41 @@ int settingsCommand(Store& store, PluginHost& host, Args& args) {
         return 0;
     }
     host.discover();
+    // A plugin's keys are its own: two plugins may declare the same one, and
+    // then it is named with the plugin's id, ID:KEY.
+    std::string owner;
+    if (size_t colon = key.find(':'); colon != std::string::npos) {
+        owner = key.substr(0, colon);
+        key = key.substr(colon + 1);
+    }
     std::string known;
     for (auto& k : PracticeSettings::keys()) known += (known.empty() ? "" : ", ") + k;
+    std::vector<std::pair<const PluginRecord*, const Manifest::Setting*>> matches;
     for (auto& p : host.plugins())
         for (const Manifest::Setting& s : p->manifest.settings) {
             known += ", " + s.key;
-            if (s.key != key) continue;
-            PluginSettings settings(store, p->id(), Actor::currentUser("cli"));
-            if (value) {
-                if (s.secret) settings.setSecret(key, *value);  // sealed, never stored as typed
-                else settings.set(key, *value);
-                return 0;
-            }
-            if (s.secret) throw UsageError(key + ": is a secret and is never shown");
-            auto current = settings.get(key);
-            if (!current) return 1;
-            std::cout << *current << '\n';
-            return 0;
+            if (s.key == key && (owner.empty() || owner == p->id())) matches.emplace_back(p.get(), &s);
         }
-    throw UsageError(key + ": is not a setting (known: " + known + ")");
+    if (matches.empty())
+        throw UsageError((owner.empty() ? key : owner + ":" + key) + ": is not a setting (known: " + known + ")");
+    if (matches.size() > 1) {
+        std::string ids;
+        for (auto& [p, s] : matches) ids += (ids.empty() ? "" : ", ") + p->id();
+        throw UsageError(key + ": is declared by several plugins (" + ids + "); name one: " + matches[0].first->id() +
+                         ":" + key);
+    }
+    const auto& [plugin, setting] = matches.front();
+    PluginSettings settings(store, plugin->id(), Actor::currentUser("cli"));
+    if (value) {
+        if (setting->secret) settings.setSecret(key, *value);  // sealed, never stored as typed
+        else settings.set(key, *value);
+        return 0;
+    }
+    if (setting->secret) throw UsageError(key + ": is a secret and is never shown");
+    auto current = settings.get(key);
+    if (!current) return 1;
+    std::cout << *current << '\n';
+    return 0;
 }
 
 json capabilitiesOf(const PluginRecord& p) { return p.manifest.capabilities; }
