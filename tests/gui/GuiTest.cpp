@@ -15,6 +15,7 @@
 #include <wx/filedlg.h>
 
 #include <chrono>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <thread>
@@ -918,6 +919,21 @@ TEST_F(MainWindowTest, PluginManager_InstallsAGoodPluginFromAFile_AndNothingOfAB
     EXPECT_NE(details.find("capabilities: nourish.store-migrations/1"), std::string::npos) << details;
     EXPECT_NE(dialog.details()->GetValue().Find("Not installed: you did not say you trust it."), wxNOT_FOUND);
     EXPECT_FALSE(fs::exists(folder) && !fs::is_empty(folder)) << "no means nothing is copied";
+
+    // Files changed while she read the question are not what was checked: refused.
+    fs::create_directories(dir / "swap");
+    for (const char* f : {"good.so", "org.nourish.test.good.plugin.json"}) fs::copy_file(fs::path(root) / "good" / f, dir / "swap" / f);
+    {
+        WhenOpen<wxDialog> yes("plugin-consent", [&](wxDialog* consent) {
+            std::ofstream(dir / "swap" / "good.so", std::ios::app | std::ios::binary) << "changed";
+            click(consent->FindWindow(wxID_OK));
+        });
+        EXPECT_FALSE(dialog.installFromFile((dir / "swap" / "good.so").string()));
+        EXPECT_TRUE(yes.done());
+    }
+    EXPECT_NE(dialog.details()->GetValue().Find("its files changed after they were checked"), wxNOT_FOUND)
+        << dialog.details()->GetValue().utf8_string();
+    EXPECT_FALSE(fs::exists(folder) && !fs::is_empty(folder)) << "nothing of the changed files is left";
 
     {
         WhenOpen<wxDialog> yes("plugin-consent", [&](wxDialog* consent) { click(consent->FindWindow(wxID_OK)); });

@@ -212,7 +212,19 @@ PluginCheck checkPlugin(const fs::path& given, const std::vector<fs::path>& inst
         return check;
     }
 
-    check.signature = trust::verify(check.manifestPath, m.id, check.library);
+    // Everything below looks at one copy of the files, so that the signature
+    // verified, the code loaded and the bytes installed are the same.
+    TempDir temp;
+    fs::path library = temp.path / "plugin" / check.library.filename();
+    fs::path manifest = temp.path / "plugin" / check.manifestPath.filename();
+    fs::path signature = trust::signaturePath(check.manifestPath, m.id);
+    fs::copy_file(check.library, library);
+    fs::copy_file(check.manifestPath, manifest);
+    if (fs::exists(signature, ec)) fs::copy_file(signature, trust::signaturePath(manifest, m.id), ec);
+    check.libraryHash = fileHash(library);
+    check.manifestHash = fileHash(manifest);
+    check.signature = trust::verify(manifest, m.id, library);
+    check.signature.file = signature;
     if (check.signature.state == trust::Signature::State::Bad)
         check.problems.push_back(trust::describe(check.signature));
     else
@@ -220,11 +232,6 @@ PluginCheck checkPlugin(const fs::path& given, const std::vector<fs::path>& inst
 
     // Load it the way the app would, alone, over a throw-away store, in a
     // process of its own: whatever the plugin's code does, it does there.
-    TempDir temp;
-    fs::copy_file(check.library, temp.path / "plugin" / check.library.filename());
-    fs::copy_file(check.manifestPath, temp.path / "plugin" / check.manifestPath.filename());
-    check.libraryHash = fileHash(temp.path / "plugin" / check.library.filename());
-    check.manifestHash = fileHash(temp.path / "plugin" / check.manifestPath.filename());
     loadInChild(temp, m, check);
 
     // An id already taken by an installed plugin.
