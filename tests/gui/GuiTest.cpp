@@ -31,6 +31,7 @@
 #include "nourish/gui/Environment.h"
 #include "nourish/gui/FormDialog.h"
 #include "nourish/gui/MainFrame.h"
+#include "nourish/host/PluginTrust.h"
 #include "ModalDialogs.h"
 #include "support/Clients.h"
 #include "support/Process.h"
@@ -919,8 +920,38 @@ TEST_F(MainWindowTest, PluginManager_InstallsAGoodPluginFromAFile_AndNothingOfAB
     EXPECT_NE(details.find("capabilities: nourish.store-migrations/1"), std::string::npos) << details;
     EXPECT_NE(dialog.details()->GetValue().Find("Not installed: you did not say you trust it."), wxNOT_FOUND);
     EXPECT_FALSE(fs::exists(folder) && !fs::is_empty(folder)) << "no means nothing is copied";
+    EXPECT_EQ(dialog.details()->GetValue().Find("init succeeded"), wxNOT_FOUND) << "its code did not run, not even in the checker";
 
-    // Files changed while she read the question are not what was checked: refused.
+    // Signed by a vendor she trusts: one question, Install by default; and a no is still a no.
+    {
+        std::string previousConfig = std::getenv("XDG_CONFIG_HOME") ? std::getenv("XDG_CONFIG_HOME") : "";
+        setenv("XDG_CONFIG_HOME", (dir / "config").string().c_str(), 1);
+        fs::create_directories(dir / "signed");
+        for (const char* f : {"good.so", "org.nourish.test.good.plugin.json"})
+            fs::copy_file(fs::path(root) / "good" / f, dir / "signed" / f);
+        trust::generateKey(dir / "acme");
+        trust::sign(dir / "signed" / "org.nourish.test.good.plugin.json", "org.nourish.test.good", dir / "signed" / "good.so",
+                    dir / "acme.key");
+        trust::addTrustedVendor(dir / "acme.pub", "Acme Nutrition");
+        std::string trustedWarning;
+        bool installIsDefault = false;
+        WhenOpen<wxDialog> no("plugin-consent", [&](wxDialog* consent) {
+            trustedWarning = consent->FindWindow("plugin-consent-warning")->GetLabel().utf8_string();
+            std::replace(trustedWarning.begin(), trustedWarning.end(), '\n', ' ');
+            installIsDefault = consent->GetDefaultItem() == consent->FindWindow(wxID_OK);
+            click(consent->FindWindow(wxID_CANCEL));
+        });
+        EXPECT_FALSE(dialog.installFromFile((dir / "signed" / "good.so").string()));
+        EXPECT_TRUE(no.done());
+        EXPECT_NE(trustedWarning.find("It is signed by Acme Nutrition, a vendor you trust"), std::string::npos) << trustedWarning;
+        EXPECT_TRUE(installIsDefault);
+        EXPECT_FALSE(fs::exists(folder) && !fs::is_empty(folder)) << "Cancel installs nothing, trusted or not";
+        if (previousConfig.empty()) unsetenv("XDG_CONFIG_HOME");
+        else setenv("XDG_CONFIG_HOME", previousConfig.c_str(), 1);
+    }
+
+    // Its files changed while she read the question: what is installed is the
+    // copy that was checked (and, signed, verified), not the changed file.
     fs::create_directories(dir / "swap");
     for (const char* f : {"good.so", "org.nourish.test.good.plugin.json"}) fs::copy_file(fs::path(root) / "good" / f, dir / "swap" / f);
     {
@@ -928,18 +959,10 @@ TEST_F(MainWindowTest, PluginManager_InstallsAGoodPluginFromAFile_AndNothingOfAB
             std::ofstream(dir / "swap" / "good.so", std::ios::app | std::ios::binary) << "changed";
             click(consent->FindWindow(wxID_OK));
         });
-        EXPECT_FALSE(dialog.installFromFile((dir / "swap" / "good.so").string()));
+        ASSERT_TRUE(dialog.installFromFile((dir / "swap" / "good.so").string())) << dialog.details()->GetValue().utf8_string();
         EXPECT_TRUE(yes.done());
     }
-    EXPECT_NE(dialog.details()->GetValue().Find("its files changed after they were checked"), wxNOT_FOUND)
-        << dialog.details()->GetValue().utf8_string();
-    EXPECT_FALSE(fs::exists(folder) && !fs::is_empty(folder)) << "nothing of the changed files is left";
-
-    {
-        WhenOpen<wxDialog> yes("plugin-consent", [&](wxDialog* consent) { click(consent->FindWindow(wxID_OK)); });
-        ASSERT_TRUE(dialog.installFromFile(root + "/good/good.so")) << dialog.details()->GetValue().utf8_string();
-        EXPECT_TRUE(yes.done());
-    }
+    EXPECT_EQ(nourish::test::readFile(folder / "good.so"), nourish::test::readFile(fs::path(root) / "good" / "good.so"));
     EXPECT_TRUE(fs::exists(folder / "good.so"));
     EXPECT_TRUE(fs::exists(folder / "org.nourish.test.good.plugin.json"));
     shown = dialog.details()->GetValue().utf8_string();

@@ -7,6 +7,7 @@
 #include "nourish/core/AuditLog.h"
 #include "nourish/core/ClientStore.h"
 #include "nourish/core/Settings.h"
+#include "nourish/host/Manifest.h"
 #include "nourish/host/PluginHost.h"
 #include "support/Clients.h"
 #include "support/TempDir.h"
@@ -449,4 +450,37 @@ TEST_F(PluginHostTest, ARefusedMigrationTriedAtEveryStart_IsBackedUpOnce_AndHalf
     store = std::make_unique<Store>(dir / "n.db");
     EXPECT_FALSE(fs::exists(old)) << "a half-made copy from a killed backup is removed";
     EXPECT_TRUE(fs::exists(fresh)) << "one that may be being written now is left alone";
+}
+
+// Who made a plugin and what it is called are read before it is trusted: they
+// must read as they are written (no bidi overrides, invisible characters or
+// line breaks; a description may hold Hebrew or Arabic, not an override).
+TEST(ManifestTest, NamesThatShowOtherThanTheyAreWritten_AreRefusedWithTheField) {
+    auto manifest = [](const std::string& field, const std::string& value) {
+        nlohmann::json j = {{"id", "org.example.spoof"}, {"name", "Spoof"}, {"version", "1.0.0"},
+                            {"library", "spoof.so"}, {"sdk", {{"major", 1}, {"minor", 0}}}, {"capabilities", nlohmann::json::array()}};
+        j[field] = value;
+        return j.dump();
+    };
+    EXPECT_NO_THROW(parseManifest(manifest("vendor", "Acme Nutrition"), "a.plugin.json"));
+    EXPECT_NO_THROW(parseManifest(manifest("description", "תזונה לילדים, a protocol in Hebrew"), "a.plugin.json"));
+    struct Row {
+        std::string field, value, words;
+    };
+    for (const Row& row : std::vector<Row>{
+             {"vendor", "Acme \u202eatled\u202c", "$.vendor: it holds U+202E"},
+             {"name", "Milk\u200bladder", "$.name: it holds U+200B"},
+             {"vendor", "Acme\nTrusted Ltd", "$.vendor: it holds a line break"},
+             {"description", "fine \u202eesle\u202c", "$.description: it holds"},
+             {"homepage", "https://acme.example/\u2066x", "$.homepage: it holds U+2066"},
+         }) {
+        SCOPED_TRACE(row.field + " " + row.value);
+        try {
+            parseManifest(manifest(row.field, row.value), "spoof.plugin.json");
+            ADD_FAILURE() << "accepted";
+        } catch (const ManifestError& e) {
+            EXPECT_NE(std::string(e.what()).find("the manifest spoof.plugin.json is invalid at " + row.words),
+                      std::string::npos) << e.what();
+        }
+    }
 }

@@ -61,7 +61,7 @@ Store
                                   a plugin runs with your full rights: unless it is signed
                                   by a vendor you trust, it installs only with --trust
   plugin uninstall ID [--keep-data]  removes a plugin you installed; its tables and settings
-                                  stay in the store (reported), for when it comes back
+                                  always stay in the store (listed), for when it comes back
   plugin trust add KEYFILE [--name NAME] | plugin trust list | plugin trust remove FINGERPRINT
                                   the vendors whose signed plugins you trust
   plugin keygen NAME              for authors: NAME.key (secret) and NAME.pub (to give out)
@@ -587,7 +587,10 @@ int run(int argc, char** argv) {
     if (command == "help") {
         if (!args.empty()) helpTopic = args.next("");
         if (!args.empty()) throw UsageError("help takes at most one command");
-        if (!helpTopic) std::cout << kUsage;
+        bool builtIn = helpTopic && (*helpTopic == "store" || *helpTopic == "client" || *helpTopic == "settings" ||
+                                     *helpTopic == "plugin" || *helpTopic == "plugins" || *helpTopic == "help");
+        if (!helpTopic || builtIn) std::cout << kUsage;
+        if (builtIn) return 0;
         if (!fs::exists(storePath)) {
             if (helpTopic) throw UsageError("no store at " + storePath.string() + ", so no plugin commands to describe");
             std::cout << "Plugin commands\n  (listed here once there is a store: nourish-cli store init)\n";
@@ -631,9 +634,12 @@ int run(int argc, char** argv) {
         for (const std::string& line : check.passed) std::cout << "ok    " << line << '\n';
         for (const std::string& line : check.notes) std::cout << "note  " << line << '\n';
         for (const std::string& line : check.problems) std::cout << "FAIL  " << line << '\n';
-        std::cout << (check.ok() ? "plugin check passed" : "plugin check failed: " +
-                                                              std::to_string(check.problems.size()) + " problem(s)")
-                  << '\n';
+        if (check.ok() && !check.codeRan)
+            std::cout << "plugin check not finished: its code runs, even in the checker, only once you say you trust it\n";
+        else
+            std::cout << (check.ok() ? "plugin check passed" : "plugin check failed: " +
+                                                                  std::to_string(check.problems.size()) + " problem(s)")
+                      << '\n';
         if (!install) return check.ok() ? 0 : 1;
         if (!check.ok()) {
             std::cout << "nothing was installed\n";

@@ -504,16 +504,20 @@ bool askToInstall(wxWindow* parent, const PluginCheck& check) {
 }  // namespace
 
 bool PluginManagerDialog::installFromFile(const std::string& path) {
-    PluginCheck check;
-    {
-        wxBusyCursor busy;
-        check = checkForInstall(path, PluginHost::userPluginDirectory(), host_.options().directories);
-    }
-    bool consented = check.ok() && askToInstall(this, check);
     PluginInstall result;
     {
         wxBusyCursor busy;
-        result = installChecked(std::move(check), PluginHost::userPluginDirectory(), consented);
+        result.check = inspectForInstall(path, PluginHost::userPluginDirectory(), host_.options().directories);
+    }
+    // She is asked before any of its code runs, even in the checker; a no is a no.
+    bool asked = result.check.ok();
+    bool yes = asked && askToInstall(this, result.check);
+    if (yes) {
+        wxBusyCursor busy;
+        runPluginCode(result.check);
+        result = installChecked(std::move(result.check), PluginHost::userPluginDirectory(), true);
+    } else if (asked) {
+        result.refusedForConsent = true;
     }
     host_.recordInstall(result, Actor::currentUser("gui"));
     std::string text;

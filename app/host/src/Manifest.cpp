@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "nourish/core/SchemaValidator.h"
+#include "nourish/core/Text.h"
 
 namespace nourish {
 
@@ -32,6 +33,19 @@ Manifest parseManifest(const std::string& text, const std::string& fileName) {
     }
     auto problems = SchemaValidator::forSchema("plugin-manifest.schema.json").validate(j);
     if (!problems.empty()) throw ManifestError("the manifest " + fileName + " is invalid at " + problems.front());
+    // What says who made it and what it is, as the practitioner reads it
+    // before she trusts it, must read as it is written.
+    for (const char* field : {"name", "vendor", "version", "homepage", "description"}) {
+        if (!j.contains(field)) continue;
+        const std::string& text = j[field].get_ref<const std::string&>();
+        bool freeText = std::string(field) == "description";
+        std::optional<std::string> problem;
+        if (!isValidUtf8(text)) problem = "is not valid UTF-8 text";
+        else if (!freeText && hasControlCharacters(text)) problem = "holds a line break or control character";
+        else if (auto c = freeText ? bidiSpoofProblem(text) : invisibleFormatCharacter(text))
+            problem = "holds " + *c + ", which can make it show other than it is written";
+        if (problem) throw ManifestError("the manifest " + fileName + " is invalid at $." + field + ": it " + *problem);
+    }
     Manifest m;
     m.id = j["id"];
     m.name = j["name"];

@@ -172,7 +172,14 @@ void loadInChild(const TempDir& temp, const Manifest& m, PluginCheck& check) {
 
 }  // namespace
 
-PluginCheck checkPlugin(const fs::path& given, const std::vector<fs::path>& installedDirectories) {
+// The copy of a plugin's files that everything looks at, in a folder of its own.
+struct PluginFiles {
+    TempDir temp;
+    fs::path library, manifest, signature;  // inside temp.path / "plugin"
+    bool signed_ = false;
+};
+
+PluginCheck inspectPlugin(const fs::path& given, const std::vector<fs::path>& installedDirectories) {
     PluginCheck check;
     std::error_code ec;
     if (!fs::exists(given, ec)) {
@@ -197,46 +204,54 @@ PluginCheck checkPlugin(const fs::path& given, const std::vector<fs::path>& inst
         }
         check.manifestPath = *found;
     }
+    // From here on everything looks at one copy of the files, so that the
+    // manifest read, the signature verified, the code loaded and the bytes
+    // installed are the same, whatever happens to the originals meanwhile.
+    auto files = std::make_shared<PluginFiles>();
+    files->manifest = files->temp.path / "plugin" / check.manifestPath.filename();
+    fs::copy_file(check.manifestPath, files->manifest, ec);
     try {
-        check.manifest = readManifest(check.manifestPath);
+        if (ec) throw ManifestError("the manifest " + check.manifestPath.string() + " cannot be read: " + ec.message());
+        check.manifest = readManifest(files->manifest);
     } catch (const ManifestError& e) {
         check.problems.push_back(std::string("bad manifest: ") + e.what());
         return check;
     }
     const Manifest& m = *check.manifest;
-    if (check.library.empty()) check.library = check.manifestPath.parent_path() / m.library;
+    if (check.library.empty() || check.library.filename() != m.library)
+        check.library = check.manifestPath.parent_path() / m.library;
     check.passed.push_back("manifest " + check.manifestPath.filename().string() + ": " + m.id + " " + m.version +
                            ", SDK " + std::to_string(m.sdkMajor) + "." + std::to_string(m.sdkMinor));
-    if (!fs::exists(check.library, ec)) {
+    files->library = files->temp.path / "plugin" / m.library;
+    if (!fs::exists(check.library, ec) || (fs::copy_file(check.library, files->library, ec), ec)) {
         check.problems.push_back("the library " + m.library + " named by the manifest is not beside it");
         return check;
     }
-
-    // Everything below looks at one copy of the files, so that the signature
-    // verified, the code loaded and the bytes installed are the same.
-    TempDir temp;
-    fs::path library = temp.path / "plugin" / check.library.filename();
-    fs::path manifest = temp.path / "plugin" / check.manifestPath.filename();
+    {
+        // Not a library at all: nothing to ask her about, nothing to run.
+        std::ifstream in(files->library, std::ios::binary);
+        char magic[4] = {};
+        in.read(magic, 4);
+        if (in.gcount() != 4 || magic[0] != 0x7f || magic[1] != 'E' || magic[2] != 'L' || magic[3] != 'F') {
+            check.problems.push_back("not a shared object: " + m.library + " is not a shared object (not an ELF file)");
+            return check;
+        }
+    }
     fs::path signature = trust::signaturePath(check.manifestPath, m.id);
-    fs::copy_file(check.library, library);
-    fs::copy_file(check.manifestPath, manifest);
-    if (fs::exists(signature, ec)) fs::copy_file(signature, trust::signaturePath(manifest, m.id), ec);
-    check.libraryHash = fileHash(library);
-    check.manifestHash = fileHash(manifest);
-    check.signature = trust::verify(manifest, m.id, library);
+    files->signature = trust::signaturePath(files->manifest, m.id);
+    files->signed_ = fs::exists(signature, ec) && (fs::copy_file(signature, files->signature, ec), !ec);
+    check.libraryHash = fileHash(files->library);
+    check.manifestHash = fileHash(files->manifest);
+    check.signature = trust::verify(files->manifest, m.id, files->library);
     check.signature.file = signature;
     if (check.signature.state == trust::Signature::State::Bad)
         check.problems.push_back(trust::describe(check.signature));
     else
         check.notes.push_back("signature: " + trust::describe(check.signature));
 
-    // Load it the way the app would, alone, over a throw-away store, in a
-    // process of its own: whatever the plugin's code does, it does there.
-    loadInChild(temp, m, check);
-
     // An id already taken by an installed plugin.
     {
-        Store store(temp.path / "installed.db");
+        Store store(files->temp.path / "installed.db");
         PluginHost::Options options;
         options.directories = installedDirectories;
         PluginHost installed(store, options);
@@ -248,6 +263,21 @@ PluginCheck checkPlugin(const fs::path& given, const std::vector<fs::path>& inst
                                      other->manifestPath.string() + ")");
         }
     }
+    check.files = std::move(files);
+    return check;
+}
+
+void runPluginCode(PluginCheck& check) {
+    if (!check.files || !check.manifest || check.codeRan) return;
+    check.codeRan = true;
+    // Load it the way the app would, alone, over a throw-away store, in a
+    // process of its own: whatever the plugin's code does, it does there.
+    loadInChild(check.files->temp, *check.manifest, check);
+}
+
+PluginCheck checkPlugin(const fs::path& given, const std::vector<fs::path>& installedDirectories) {
+    PluginCheck check = inspectPlugin(given, installedDirectories);
+    runPluginCode(check);
     return check;
 }
 
@@ -338,17 +368,20 @@ const char* fullRightsWarning() {
            "record and anything else your account can. Install it only if you know and trust who made it.";
 }
 
-PluginCheck checkForInstall(const fs::path& path, const fs::path& destination,
-                            const std::vector<fs::path>& installedDirectories) {
+PluginCheck inspectForInstall(const fs::path& path, const fs::path& destination,
+                              const std::vector<fs::path>& installedDirectories) {
     // What is already in the destination counts as installed, wherever the host looks.
     std::vector<fs::path> directories = installedDirectories;
     directories.push_back(destination);
-    return checkPlugin(path, directories);
+    return inspectPlugin(path, directories);
 }
 
 PluginInstall installPlugin(const fs::path& path, const fs::path& destination,
                             const std::vector<fs::path>& installedDirectories, bool consented) {
-    return installChecked(checkForInstall(path, destination, installedDirectories), destination, consented);
+    PluginCheck check = inspectForInstall(path, destination, installedDirectories);
+    // Her yes comes before the plugin's code runs, even in the checker.
+    if (check.ok() && (!needsConsent(check) || consented)) runPluginCode(check);
+    return installChecked(std::move(check), destination, consented);
 }
 
 PluginInstall installChecked(PluginCheck check, const fs::path& destination, bool consented) {
@@ -364,19 +397,24 @@ PluginInstall installChecked(PluginCheck check, const fs::path& destination, boo
                        ", and a plugin runs with your full rights: say you trust it to install it";
         return result;
     }
+    if (!result.check.codeRan || !result.check.files) {
+        result.error = "it was not loaded in the checker yet; nothing was installed";
+        return result;
+    }
+    const PluginFiles& files = *result.check.files;
     std::error_code ec;
     fs::create_directories(destination, ec);
     const std::string& id = result.check.manifest->id;
     fs::path library = destination / result.check.library.filename();
     fs::path manifest = destination / result.check.manifestPath.filename();
     fs::path signature = trust::signaturePath(manifest, id);
-    bool signedOne = result.check.signature.state != trust::Signature::State::Unsigned;
     for (const fs::path& f : {library, manifest, signature})
         if (fs::exists(f, ec)) {
             result.error = "the plugin folder already has " + f.filename().string() + "; remove it first";
             return result;
         }
-    // Copy under temporary names, then rename: the host never sees half a plugin.
+    // The checked copy is what is installed, under temporary names, then
+    // renamed: the host never sees half a plugin.
     fs::path tmpLibrary = destination / (".installing-" + library.filename().string());
     fs::path tmpManifest = destination / (".installing-" + manifest.filename().string());
     fs::path tmpSignature = destination / (".installing-" + signature.filename().string());
@@ -384,25 +422,27 @@ PluginInstall installChecked(PluginCheck check, const fs::path& destination, boo
         std::error_code ignored;
         for (const fs::path& f : {tmpLibrary, tmpManifest, tmpSignature}) fs::remove(f, ignored);
     };
-    fs::copy_file(result.check.library, tmpLibrary, fs::copy_options::overwrite_existing, ec);
-    if (!ec) fs::copy_file(result.check.manifestPath, tmpManifest, fs::copy_options::overwrite_existing, ec);
-    if (!ec && signedOne)
-        fs::copy_file(result.check.signature.file, tmpSignature, fs::copy_options::overwrite_existing, ec);
+    fs::copy_file(files.library, tmpLibrary, fs::copy_options::overwrite_existing, ec);
+    if (!ec) fs::copy_file(files.manifest, tmpManifest, fs::copy_options::overwrite_existing, ec);
+    if (!ec && files.signed_) fs::copy_file(files.signature, tmpSignature, fs::copy_options::overwrite_existing, ec);
     if (!ec && (fileHash(tmpLibrary) != result.check.libraryHash || fileHash(tmpManifest) != result.check.manifestHash)) {
         cleanUp();
         result.error = "its files changed after they were checked; nothing was installed (check it again)";
         return result;
     }
-    if (!ec && signedOne) fs::rename(tmpSignature, signature, ec);
+    if (!ec && files.signed_) fs::rename(tmpSignature, signature, ec);
     if (!ec) fs::rename(tmpLibrary, library, ec);
     if (!ec) {
         fs::rename(tmpManifest, manifest, ec);
-        if (ec) fs::remove(library);
+        if (ec) {
+            std::error_code ignored;
+            fs::remove(library, ignored);
+        }
     }
     if (ec) {
         cleanUp();
         std::error_code ignored;
-        if (signedOne) fs::remove(signature, ignored);
+        if (files.signed_) fs::remove(signature, ignored);
         result.error = "could not copy into " + destination.string() + ": " + ec.message();
         return result;
     }

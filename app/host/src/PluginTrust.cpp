@@ -266,11 +266,15 @@ Signature verify(const fs::path& manifest, const std::string& id, const fs::path
             return result;
         }
         result.state = Signature::State::UnknownKey;
-        for (const VendorKey& v : trustedVendors())
-            if (v.publicKey == j["key"]) {
-                result.state = Signature::State::Trusted;
-                result.vendor = v.name;
-            }
+        try {
+            for (const VendorKey& v : trustedVendors())
+                if (v.publicKey == j["key"]) {
+                    result.state = Signature::State::Trusted;
+                    result.vendor = v.name;
+                }
+        } catch (const TrustError& e) {
+            result.problem = e.what();  // the signature is fine; her list is not: nobody is trusted
+        }
     } catch (const std::exception& e) {
         result.state = Signature::State::Bad;
         result.problem = e.what();
@@ -285,6 +289,8 @@ std::string describe(const Signature& s) {
         case Signature::State::Trusted:
             return "signed by " + s.vendor + " (key " + s.fingerprint + "), one of your trusted vendors";
         case Signature::State::UnknownKey:
+            if (!s.problem.empty())
+                return "signed with key " + s.fingerprint + "; whether you trust it is not known: " + s.problem;
             return "signed with key " + s.fingerprint +
                    ", which is not among your trusted vendors (nourish-cli plugin trust add KEYFILE)";
         case Signature::State::Bad:

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,8 @@ namespace nourish {
 // folder, through every check the real host makes (a crash, an exit or a step
 // that takes longer than 10 s is reported with the step), and compared with
 // the plugins already installed.
+struct PluginFiles;  // PluginCheck.cpp
+
 struct PluginCheck {
     std::filesystem::path library;
     std::filesystem::path manifestPath;
@@ -26,15 +29,28 @@ struct PluginCheck {
     trust::Signature signature;         // a bad one is also a problem
     // SHA-256 of the files as they were checked: what is installed must be them.
     std::string libraryHash, manifestHash;
+    // The copy of the files everything above was read from (and that is
+    // installed), kept while the check is; and whether its code has run.
+    std::shared_ptr<PluginFiles> files;
+    bool codeRan = false;
 
     bool ok() const { return problems.empty() && manifest.has_value(); }
 };
 
 // path: the plugin's library (its manifest is found beside it) or its
 // <id>.plugin.json. installedDirectories: where installed plugins live, to
-// catch an id that is already taken.
+// catch an id that is already taken. Everything: inspectPlugin, then
+// runPluginCode.
 PluginCheck checkPlugin(const std::filesystem::path& path,
                         const std::vector<std::filesystem::path>& installedDirectories);
+// What can be known without running any of the plugin's code: its files are
+// copied into a folder of their own, the manifest read, the signature
+// verified and the id compared with the installed plugins.
+PluginCheck inspectPlugin(const std::filesystem::path& path,
+                          const std::vector<std::filesystem::path>& installedDirectories);
+// Then its code, in nourish-plugin-check (once; nothing if inspecting failed
+// before the files were copied).
+void runPluginCode(PluginCheck& check);
 
 // A plugin is native code that runs with the practitioner's full rights:
 // only one signed by a vendor she trusts installs without her explicit yes.
@@ -45,12 +61,16 @@ std::vector<std::string> describeForConsent(const PluginCheck& check);
 // ... and what a plugin may do once installed (said with every untrusted one).
 const char* fullRightsWarning();
 
-// Checks the plugin (as checkPlugin, counting what is in `destination` as
-// installed), then copies its library, manifest and signature into
-// `destination` (the practitioner's plugin folder) when every check passes
-// and, unless needsConsent() is false, `consented`. Files that changed since
-// they were checked are refused; a copy that fails half-way is removed: never
-// half-installed. The plugin runs from the next start of the app.
+// installPlugin inspects the plugin (counting what is in `destination` as
+// installed), runs its code in the checker only if it is signed by a trusted
+// vendor or `consented`, and then installChecked copies the checked copy of
+// its library, manifest and signature into `destination` (the
+// practitioner's plugin folder) when every check passes and, unless
+// needsConsent() is false, `consented`. A check whose code has not run is
+// refused; a copy that fails half-way is removed: never half-installed. The
+// plugin runs from the next start of the app. The GUI asks between
+// inspectForInstall and runPluginCode, and calls installChecked only after
+// a yes.
 struct PluginInstall {
     PluginCheck check;
     std::filesystem::path installedLibrary;
@@ -59,8 +79,8 @@ struct PluginInstall {
     bool refusedForConsent = false;  // passed, but the practitioner did not say yes
     std::string error;               // why it was not installed, when the checks passed
 };
-PluginCheck checkForInstall(const std::filesystem::path& path, const std::filesystem::path& destination,
-                            const std::vector<std::filesystem::path>& installedDirectories);
+PluginCheck inspectForInstall(const std::filesystem::path& path, const std::filesystem::path& destination,
+                              const std::vector<std::filesystem::path>& installedDirectories);
 PluginInstall installChecked(PluginCheck check, const std::filesystem::path& destination, bool consented);
 PluginInstall installPlugin(const std::filesystem::path& path, const std::filesystem::path& destination,
                             const std::vector<std::filesystem::path>& installedDirectories, bool consented);
