@@ -458,17 +458,7 @@ int pluginTrustCommand(Args& args) {
         fs::path manifestPath = given;
         std::string name = given.filename().string();
         if (name.size() <= 12 || name.substr(name.size() - 12) != ".plugin.json") {
-            std::optional<fs::path> found;
-            std::error_code ec;
-            for (const auto& entry : fs::directory_iterator(given.parent_path().empty() ? "." : given.parent_path(), ec)) {
-                std::string n = entry.path().filename().string();
-                if (n.size() > 12 && n.substr(n.size() - 12) == ".plugin.json") {
-                    try {
-                        if (readManifest(entry.path()).library == name) found = entry.path();
-                    } catch (const ManifestError&) {
-                    }
-                }
-            }
+            auto found = manifestBeside(given);
             if (!found) throw ValidationError("plugin", "no <id>.plugin.json beside " + given.string() + " names it");
             manifestPath = *found;
         }

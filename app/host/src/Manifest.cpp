@@ -66,4 +66,25 @@ Manifest parseManifest(const std::string& text, const std::string& fileName) {
     return m;
 }
 
+bool isElfFile(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    char magic[4] = {};
+    in.read(magic, 4);
+    return in.gcount() == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
+}
+
+std::optional<std::filesystem::path> manifestBeside(const std::filesystem::path& library) {
+    std::error_code ec;
+    std::filesystem::path folder = library.parent_path().empty() ? "." : library.parent_path();
+    for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+        std::string name = entry.path().filename().string();
+        if (name.size() <= 12 || name.substr(name.size() - 12) != ".plugin.json") continue;
+        try {
+            if (readManifest(entry.path()).library == library.filename().string()) return entry.path();
+        } catch (const ManifestError&) {
+        }
+    }
+    return std::nullopt;
+}
+
 }  // namespace nourish

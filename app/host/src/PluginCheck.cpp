@@ -24,20 +24,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The manifest beside a library that names it, if any.
-std::optional<fs::path> manifestFor(const fs::path& library) {
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(library.parent_path(), ec)) {
-        std::string name = entry.path().filename().string();
-        if (name.size() <= 12 || name.substr(name.size() - 12) != ".plugin.json") continue;
-        try {
-            if (readManifest(entry.path()).library == library.filename().string()) return entry.path();
-        } catch (const ManifestError&) {
-        }
-    }
-    return std::nullopt;
-}
-
 // SHA-256 of a file's bytes ("" when it cannot be read).
 std::string fileHash(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
@@ -196,7 +182,7 @@ PluginCheck inspectPlugin(const fs::path& given, const std::vector<fs::path>& in
         check.manifestPath = given;
     } else {
         check.library = given;
-        auto found = manifestFor(given);
+        auto found = manifestBeside(given);
         if (!found) {
             check.problems.push_back("missing manifest: no <id>.plugin.json beside " + name +
                                      " names it as its \"library\"");
@@ -227,15 +213,9 @@ PluginCheck inspectPlugin(const fs::path& given, const std::vector<fs::path>& in
         check.problems.push_back("the library " + m.library + " named by the manifest is not beside it");
         return check;
     }
-    {
-        // Not a library at all: nothing to ask her about, nothing to run.
-        std::ifstream in(files->library, std::ios::binary);
-        char magic[4] = {};
-        in.read(magic, 4);
-        if (in.gcount() != 4 || magic[0] != 0x7f || magic[1] != 'E' || magic[2] != 'L' || magic[3] != 'F') {
-            check.problems.push_back("not a shared object: " + m.library + " is not a shared object (not an ELF file)");
-            return check;
-        }
+    if (!isElfFile(files->library)) {  // not a library at all: nothing to ask her about, nothing to run
+        check.problems.push_back("not a shared object: " + m.library + " is not a shared object (not an ELF file)");
+        return check;
     }
     fs::path signature = trust::signaturePath(check.manifestPath, m.id);
     files->signature = trust::signaturePath(files->manifest, m.id);

@@ -275,13 +275,6 @@ std::chrono::milliseconds sqlTimeLimitOf(const Manifest& m) {
     return m.sqlStatementMs > 0 ? std::chrono::milliseconds(m.sqlStatementMs) : PluginSql::kDefaultTimeLimit;
 }
 
-bool isElfFile(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    char magic[4] = {};
-    in.read(magic, 4);
-    return in.gcount() == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
-}
-
 // The loader's own words from Boost.DLL's message, "boost::dll::shared_library::load()
 // failed (dlerror system message: WORDS): Bad file descriptor" (the errno after
 // it means nothing here).

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,13 @@ struct Manifest {
 Manifest readManifest(const std::filesystem::path& path);
 // The same from the manifest's text; fileName is only for messages.
 Manifest parseManifest(const std::string& text, const std::string& fileName);
+
+// Whether the file starts as an ELF object does (what the library a manifest
+// names must be before anything tries to open it).
+bool isElfFile(const std::filesystem::path& path);
+
+// The <id>.plugin.json beside `library` that names it as its "library", if any.
+std::optional<std::filesystem::path> manifestBeside(const std::filesystem::path& library);
 
 class ManifestError : public std::runtime_error {
 public:
