@@ -185,6 +185,24 @@ TEST(Store, Check_PassesOnHealthyStore) {
     EXPECT_EQ(report.auditEvents, 1 + 1) << "the store sealed, then the client";
 }
 
+// A sealed table whose last row Nourish deleted is sealed as empty, not
+// taken for one whose rows and seals were removed behind its back.
+TEST(Store, Check_PassesWhenNourishDeletedATablesLastRow) {
+    TempDir dir;
+    Store store(dir / "n.db");
+    ClientStore(store).create(child("Zoë"), {"t", "test"});
+    store.db().exec("INSERT INTO plugin_settings (plugin_id, key, value) VALUES ('org.example.p', 'a', '1')");
+    store.db().exec("INSERT INTO plugin_settings (plugin_id, key, value) VALUES ('org.example.p', 'b', '2')");
+    ASSERT_TRUE(store.check().ok());
+    store.db().exec("DELETE FROM plugin_settings");
+    auto report = store.check();
+    EXPECT_TRUE(report.ok()) << (report.problems.empty() ? "" : report.problems.front());
+    // A seal that counts a row which is gone is still found.
+    store.db().exec("INSERT INTO plugin_settings (plugin_id, key, value) VALUES ('org.example.p', 'a', '1')");
+    store.db().exec("UPDATE table_seals SET rows = rows + 1 WHERE tbl = 'plugin_settings'");
+    EXPECT_FALSE(store.check().ok());
+}
+
 namespace {
 // Opening must refuse, say why in one sentence naming the file, and change nothing.
 void expectRefusedUntouched(const std::filesystem::path& path, const std::string& expected) {
