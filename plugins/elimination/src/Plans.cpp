@@ -642,6 +642,18 @@ std::optional<PlanView> Plans::view(int64_t clientId, Day now) const {
     else if (v.schedule.pausedFrom)
         v.warnings.push_back("A pause begins on " + displayDay(*v.schedule.pausedFrom) + ".");
 
+    // The plan runs on the copy of the protocol kept when it began; say so
+    // when that protocol is not offered any more.
+    try {
+        host_.protocol(v.plan.protocol.id);
+    } catch (const nourish::Error& e) {
+        if (e.status() != NOURISH_NOT_FOUND) throw;
+        v.warnings.push_back("The protocol " + v.plan.protocol.title + " (" + v.plan.protocol.id +
+                             ") is no longer installed or is turned off: this plan goes on from the copy kept when it "
+                             "was started, without the protocol's own checks" +
+                             (v.plan.protocol.plugin.empty() ? "" : " (its plugin: " + v.plan.protocol.plugin + ")") + ".");
+    }
+
     // The protocol's own decision logic comes first, if its plugin has any.
     json state = {{"protocol_id", v.plan.protocol.id}, {"today", isoDay(now)}, {"schedule", v.schedule.toJson(v.plan.protocol)}};
     if (c.birth) state["client"] = {{"age_months", ageInMonths(*c.birth, now)}};

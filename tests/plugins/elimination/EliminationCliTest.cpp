@@ -368,6 +368,26 @@ TEST_F(EliminationCliTest, AThirdPartyProtocolWorksLikeTheBuiltIns_WithItsOwnHoo
     EXPECT_TRUE(hookSpoke) << s["suggestions"].dump();
 }
 
+// A plan keeps the protocol it was started with: with its plugin gone it
+// goes on from that copy, and says the protocol is no longer there.
+TEST_F(EliminationCliTest, APlanWhoseProtocolsPluginIsGone_GoesOnFromItsCopy_AndSaysSo) {
+    ASSERT_EQ(cli({"protocol", "assign", "1", "org.example.test.two-food", "--start", daysAgo(20)}).exitCode, 0);
+    ASSERT_EQ(cli({"protocol", "outcome", "1", "wheat", "tolerated", "--date", daysAgo(2)}).exitCode, 0);
+    json before = schedule();
+    for (const json& w : before["warnings"])
+        EXPECT_EQ(w.get<std::string>().find("no longer"), std::string::npos) << w;
+    ASSERT_EQ(cli({"plugins", "disable", "org.example.test.protocols"}).exitCode, 0);
+    json after = schedule();
+    EXPECT_EQ(after["challenges"], before["challenges"]) << "the same schedule, from the plan's own copy";
+    bool said = false;
+    for (const json& w : after["warnings"])
+        said |= w.get<std::string>().find("The protocol Two-food test protocol (org.example.test.two-food) is no longer installed "
+                                          "or is turned off: this plan goes on from the copy kept when it was started") == 0;
+    EXPECT_TRUE(said) << after["warnings"].dump();
+    auto text = cli({"protocol", "schedule", "1"});
+    EXPECT_NE(text.output.find("warning: The protocol Two-food test"), std::string::npos) << text.output;
+}
+
 TEST_F(EliminationCliTest, AHookThatAnswersOutsideTheSchema_IsIgnoredWithAWarning) {
     ASSERT_EQ(cli({"protocol", "assign", "1", "org.example.test.bad-hook", "--start", daysAgo(3)}).exitCode, 0);
     json s = schedule();
