@@ -553,6 +553,123 @@ TEST_F(CliTest, PluginUninstall_RemovesTheFiles_KeepsAndNamesTheData) {
     EXPECT_NE(cli({"plugins"}).output.find("org.nourish.test.good 1.0.0  SDK 1.0  loaded"), std::string::npos);
 }
 
+// --remove-data deletes what the plugin stored, after a backup, and leaves
+// the store's tamper evidence whole; data kept by an earlier uninstall can
+// be removed later the same way.
+TEST_F(CliTest, PluginUninstall_RemoveData_DeletesItsTablesAndSettings_AfterABackup) {
+    namespace fs = std::filesystem;
+    std::string root = NOURISH_TEST_PLUGIN_ROOT;
+    auto sql = [&](const std::string& query) { return runProcess("sqlite3", {(dir / "n.db").string(), query}).output; };
+    auto install = [&] {
+        ASSERT_EQ(cli({"plugin", "install", root + "/good/good.so", "--trust"}).exitCode, 0);
+        ASSERT_EQ(cli({"hello", "add", "Ada"}).exitCode, 0);
+        ASSERT_EQ(cli({"settings", "set", "greeting.text", "Hello"}).exitCode, 0);
+        ASSERT_EQ(cli({"settings", "set", "greeting.token", "s3cret"}).exitCode, 0);
+    };
+    ASSERT_EQ(cli({"client", "add", "--given", "Mia", "--family", "Okafor", "--dob", "2024-03-01"}).exitCode, 0);
+    install();
+    auto both = cli({"plugin", "uninstall", "org.nourish.test.good", "--keep-data", "--remove-data"});
+    EXPECT_EQ(both.exitCode, 2) << both.output;
+    EXPECT_NE(both.error.find("--keep-data or --remove-data, not both"), std::string::npos) << both.error;
+
+    auto r = cli({"plugin", "uninstall", "org.nourish.test.good", "--remove-data"});
+    ASSERT_EQ(r.exitCode, 0) << r.output << r.error;
+    EXPECT_NE(r.output.find("uninstalled Test good 1.0.0 (org.nourish.test.good)"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("removed from the store: 1 table(s) (good_greetings); settings: greeting.text, greeting.token"),
+              std::string::npos) << r.output;
+    size_t at = r.output.find("the store as it was before is in ");
+    ASSERT_NE(at, std::string::npos) << r.output;
+    fs::path backup = r.output.substr(at + 33, r.output.find('\n', at) - at - 33);
+    EXPECT_EQ(backup.parent_path(), dir.path());
+    EXPECT_EQ(runProcess("sqlite3", {backup.string(), "SELECT name FROM good_greetings"}).output, "Ada\n") << "the backup holds it";
+    EXPECT_EQ(sql("SELECT name FROM sqlite_schema WHERE name LIKE 'good%'"), "");
+    EXPECT_EQ(sql("SELECT count(*) FROM plugin_settings WHERE plugin_id = 'org.nourish.test.good'"), "0\n");
+    EXPECT_EQ(sql("SELECT count(*) FROM plugin_schema_versions WHERE plugin_id = 'org.nourish.test.good'"), "0\n");
+    EXPECT_EQ(sql("SELECT count(*) FROM audit_events WHERE action = 'plugin.data_removed'"), "1\n");
+    auto check = cli({"store", "check"});
+    EXPECT_EQ(check.exitCode, 0) << check.output << check.error;
+    EXPECT_EQ(sql("SELECT family_name FROM clients"), "Okafor\n") << "nothing else is touched";
+
+    // Installed again, it starts afresh; uninstalled with its data kept, the data can go later.
+    install();
+    EXPECT_EQ(cli({"hello", "count"}).output, "1\n") << "only the new row";
+    ASSERT_EQ(cli({"plugin", "uninstall", "org.nourish.test.good"}).exitCode, 0);
+    EXPECT_EQ(sql("SELECT count(*) FROM good_greetings"), "1\n");
+    auto later = cli({"plugin", "uninstall", "org.nourish.test.good", "--remove-data"});
+    ASSERT_EQ(later.exitCode, 0) << later.output << later.error;
+    EXPECT_NE(later.output.find("org.nourish.test.good is not installed (its files were removed before)"), std::string::npos)
+        << later.output;
+    EXPECT_NE(later.output.find("removed from the store: 1 table(s) (good_greetings)"), std::string::npos) << later.output;
+    EXPECT_EQ(cli({"store", "check"}).exitCode, 0);
+    auto nothing = cli({"plugin", "uninstall", "org.nourish.test.good", "--remove-data"});
+    EXPECT_EQ(nothing.exitCode, 2);
+    EXPECT_NE(nothing.error.find("and the store holds nothing of it"), std::string::npos) << nothing.error;
+}
+
+// A newer version of an installed plugin replaces it and keeps what it
+// stored; its new migrations run after a backup. An older one, or the same
+// one again, is refused with the versions named.
+TEST_F(CliTest, PluginUpgrade_ReplacesTheOlderVersion_KeepsItsData_RefusesADowngrade) {
+    namespace fs = std::filesystem;
+    std::string root = NOURISH_TEST_PLUGIN_ROOT;
+    fs::path folder = dir / "xdg" / "nourish" / "plugins";
+    ASSERT_EQ(cli({"plugin", "install", root + "/good/good.so", "--trust"}).exitCode, 0);
+    ASSERT_EQ(cli({"client", "add", "--given", "Mia", "--family", "Okafor", "--dob", "2024-03-01"}).exitCode, 0);
+    ASSERT_EQ(cli({"hello", "add", "Ada"}).exitCode, 0);
+    ASSERT_EQ(cli({"settings", "set", "greeting.text", "Hello"}).exitCode, 0);
+
+    auto check = cli({"plugin", "check", root + "/good_v2/good.so"});
+    EXPECT_EQ(check.exitCode, 0) << check.output;
+    EXPECT_NE(check.output.find("note  upgrade: it replaces version 1.0.0, installed in " + folder.string()),
+              std::string::npos) << check.output;
+    auto up = cli({"plugin", "install", root + "/good_v2/good.so", "--trust"});
+    ASSERT_EQ(up.exitCode, 0) << up.output;
+    EXPECT_NE(up.output.find("upgraded Test good_v2 from 1.0.0 to 1.1.0 in " + folder.string() +
+                             "; its tables and settings are kept"),
+              std::string::npos) << up.output;
+    EXPECT_EQ(nourish::test::readFile(folder / "good.so"), nourish::test::readFile(fs::path(root) / "good_v2" / "good.so"));
+    for (const auto& entry : fs::directory_iterator(folder))
+        EXPECT_EQ(entry.path().filename().string().rfind(".", 0), std::string::npos) << "left behind: " << entry.path();
+
+    auto plugins = cli({"plugins"});  // loads 1.1.0: its second migration runs
+    EXPECT_NE(plugins.output.find("org.nourish.test.good 1.1.0  SDK 1.0  loaded"), std::string::npos) << plugins.output;
+    EXPECT_EQ(cli({"hello", "count"}).output, "1\n") << "the rows are kept";
+    EXPECT_EQ(cli({"settings", "get", "greeting.text"}).output, "Hello\n") << "the settings are kept";
+    auto columns = runProcess("sqlite3", {(dir / "n.db").string(), "SELECT name FROM pragma_table_info('good_greetings')"});
+    EXPECT_NE(columns.output.find("language"), std::string::npos) << columns.output;
+    EXPECT_TRUE(fs::exists(dir / "n.db.before-org.nourish.test.good-2.bak")) << "a backup before its new migration";
+    auto audit = runProcess("sqlite3", {(dir / "n.db").string(), "SELECT detail FROM audit_events WHERE action = 'plugin.upgrade'"});
+    EXPECT_NE(audit.output.find("\"replaced_version\":\"1.0.0\""), std::string::npos) << audit.output;
+    EXPECT_NE(audit.output.find("\"version\":\"1.1.0\""), std::string::npos) << audit.output;
+
+    auto down = cli({"plugin", "install", root + "/good/good.so", "--trust"});
+    EXPECT_EQ(down.exitCode, 1);
+    EXPECT_NE(down.output.find("FAIL  downgrade refused: this is version 1.0.0 of org.nourish.test.good, older than the "
+                               "installed 1.1.0"),
+              std::string::npos) << down.output;
+    EXPECT_EQ(cli({"plugin", "check", root + "/good/good.so"}).exitCode, 1);
+    auto same = cli({"plugin", "install", root + "/good_v2/good.so", "--trust"});
+    EXPECT_EQ(same.exitCode, 1);
+    EXPECT_NE(same.output.find("FAIL  duplicate id: an installed plugin already has the id org.nourish.test.good and the "
+                               "version 1.1.0"),
+              std::string::npos) << same.output;
+    EXPECT_EQ(nourish::test::readFile(folder / "good.so"), nourish::test::readFile(fs::path(root) / "good_v2" / "good.so"))
+        << "still 1.1.0";
+}
+
+// A plugin that is not in her plugin folder (one that comes with Nourish, or
+// from NOURISH_PLUGIN_PATH) is not replaced by an install.
+TEST_F(CliTest, PluginUpgrade_OfAPluginOutsideHerFolder_IsRefusedBeforeItsCodeRuns) {
+    std::string root = NOURISH_TEST_PLUGIN_ROOT;
+    auto r = cli({"plugin", "install", root + "/good_v2/good.so", "--trust"}, {plugins("good")});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.output.find("FAIL  not an upgrade from here: version 1.0.0 of org.nourish.test.good is installed in " +
+                            root + "/good"),
+              std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("init succeeded"), std::string::npos) << r.output;
+    EXPECT_FALSE(std::filesystem::exists(dir / "xdg" / "nourish" / "plugins" / "good.so"));
+}
+
 // help lists the plugins' commands too, each with its summary and plugin,
 // and help COMMAND gives one's usage.
 TEST_F(CliTest, Help_ListsThePluginsCommands_AndOnesUsage) {

@@ -1,6 +1,7 @@
 // The main window driven like a practitioner would: simulated typing and
 // clicks against real widgets on a real X server.
 #include <gtest/gtest.h>
+#include <wx/textdlg.h>
 #include <wx/app.h>
 #include <wx/build.h>
 #include <wx/checklst.h>
@@ -972,8 +973,43 @@ TEST_F(MainWindowTest, PluginManager_InstallsAGoodPluginFromAFile_AndNothingOfAB
     // The same plugin again: its id is taken now.
     EXPECT_FALSE(dialog.installFromFile(root + "/duplicate/good.so"));
     EXPECT_NE(dialog.details()->GetValue().Find("duplicate id"), wxNOT_FOUND);
+
+    // Its next version: asked as an upgrade, and it replaces the files.
+    {
+        std::string title, heading, button;
+        WhenOpen<wxDialog> yes("plugin-consent", [&](wxDialog* consent) {
+            title = consent->GetTitle().utf8_string();
+            for (wxWindow* child : consent->GetChildren())
+                if (auto* label = dynamic_cast<wxStaticText*>(child); label && heading.empty()) heading = label->GetLabel().utf8_string();
+            button = consent->FindWindow(wxID_OK)->GetLabel().utf8_string();
+            snapshot(consent, "plugin-consent-upgrade");
+            click(consent->FindWindow(wxID_OK));
+        });
+        ASSERT_TRUE(dialog.installFromFile(root + "/good_v2/good.so")) << dialog.details()->GetValue().utf8_string();
+        EXPECT_TRUE(yes.done());
+        EXPECT_EQ(title, "Upgrade this plugin?");
+        EXPECT_EQ(heading, "Test good_v2 1.1.0 by Nourish tests (you have 1.0.0)");
+        EXPECT_EQ(button, "Upgrade anyway");
+    }
+    shown = dialog.details()->GetValue().utf8_string();
+    EXPECT_NE(shown.find("Upgraded Test good_v2 from 1.0.0 to 1.1.0 by Nourish tests in " + folder.string()),
+              std::string::npos) << shown;
+    EXPECT_EQ(nourish::test::readFile(folder / "good.so"), nourish::test::readFile(fs::path(root) / "good_v2" / "good.so"));
+    EXPECT_FALSE(dialog.installFromFile(root + "/good/good.so"));
+    EXPECT_NE(dialog.details()->GetValue().Find("downgrade refused"), wxNOT_FOUND) << dialog.details()->GetValue();
     dialog.Hide();
 
+    // It runs once over this store: its migrations make its tables.
+    {
+        PluginHost::Options options;
+        options.directories = {PluginHost::userPluginDirectory()};
+        PluginHost once(*store, options);
+        once.discover();
+        once.loadAll();
+        ASSERT_EQ(once.find("org.nourish.test.good")->state, PluginState::Loaded);
+        once.shutdown();
+    }
+    ASSERT_TRUE(store->db().tableExists("good_greetings"));
     // Next start: it is listed, and she can uninstall it (a bundled one she can only turn off).
     {
         PluginHost::Options options;
@@ -998,23 +1034,87 @@ TEST_F(MainWindowTest, PluginManager_InstallsAGoodPluginFromAFile_AndNothingOfAB
         manager.table()->SetItemState(good, wxLIST_STATE_SELECTED, wxLIST_STATE_SELECTED);
         pumpFor(50);
         EXPECT_TRUE(uninstall->IsEnabled());
-        nourish::test::DialogsInFolder answerYes(dir.path(), 300);
+        // "Uninstall and delete its data" (GTK_RESPONSE_NO).
+        nourish::test::DialogsInFolder answer(dir.path(), 300);
+        answer.response = -9;
         EXPECT_TRUE(manager.uninstallSelected(good)) << manager.details()->GetValue().utf8_string();
-        ASSERT_EQ(answerYes.titles.size(), 1u);
-        EXPECT_NE(answerYes.titles[0].find("Uninstall Test good 1.0.0?"), std::string::npos) << answerYes.titles[0];
+        ASSERT_EQ(answer.titles.size(), 1u);
+        EXPECT_NE(answer.titles[0].find("Uninstall Test good_v2 1.1.0?"), std::string::npos) << answer.titles[0];
         EXPECT_FALSE(fs::exists(folder / "good.so"));
         EXPECT_FALSE(fs::exists(folder / "org.nourish.test.good.plugin.json"));
-        EXPECT_NE(manager.details()->GetValue().Find("Uninstalled Test good 1.0.0"), wxNOT_FOUND);
+        std::string said = manager.details()->GetValue().utf8_string();
+        EXPECT_NE(said.find("Uninstalled Test good_v2 1.1.0"), std::string::npos) << said;
+        EXPECT_NE(said.find("Deleted from the store: 1 table(s), 0 setting(s).\nThe store as it was before: " +
+                            (dir / "n.db.before-remove-org.nourish.test.good-").string()),
+                  std::string::npos) << said;
         EXPECT_FALSE(uninstall->IsEnabled());
+        EXPECT_FALSE(store->db().tableExists("good_greetings"));
         Statement recorded(store->db(), "SELECT detail FROM audit_events WHERE action = 'plugin.uninstall'");
         ASSERT_TRUE(recorded.step());
-        // Never loaded over this store, so it made no tables here.
-        EXPECT_NE(recorded.text(0).find("\"plugin\":\"org.nourish.test.good\",\"tables_kept\":[]"), std::string::npos)
-            << recorded.text(0);
+        EXPECT_NE(recorded.text(0).find("\"data_removed\":true,\"plugin\":\"org.nourish.test.good\",\"tables_kept\":[]"),
+                  std::string::npos) << recorded.text(0);
+        EXPECT_TRUE(store->check().ok()) << "what was deleted leaves the store's tamper evidence whole";
         manager.Hide();
     }
     if (previous) setenv("XDG_DATA_HOME", saved.c_str(), 1);
     else unsetenv("XDG_DATA_HOME");
+}
+
+// Plugins > Manage > Trusted vendors: a vendor's key is added with a name,
+// its fingerprint shown to compare; a file that is no key is refused; a
+// vendor is removed after a question.
+TEST_F(MainWindowTest, TrustedVendors_AddsAKeyWithItsName_AndRemovesIt) {
+    namespace fs = std::filesystem;
+    std::string previousConfig = std::getenv("XDG_CONFIG_HOME") ? std::getenv("XDG_CONFIG_HOME") : "";
+    setenv("XDG_CONFIG_HOME", (dir / "config").string().c_str(), 1);
+    std::string fingerprint = trust::generateKey(dir / "acme");
+    TrustedVendorsDialog dialog(frame);
+    dialog.Show();
+    pumpFor(50);
+    EXPECT_EQ(dialog.table()->GetItemCount(), 0);
+    EXPECT_NE(dialog.message()->GetLabel().Find("No vendor is trusted yet"), wxNOT_FOUND);
+
+    std::string asked;
+    {
+        WhenOpen<wxTextEntryDialog> name("trust-vendor-name", [&](wxTextEntryDialog* ask) {
+            for (wxWindow* child : ask->GetChildren())
+                if (auto* label = dynamic_cast<wxStaticText*>(child)) asked += label->GetLabel().utf8_string() + " ";
+            ask->SetValue("  Acme Nutrition ");
+            snapshot(ask, "trust-vendor-name");
+            click(ask->FindWindow(wxID_OK));
+        });
+        EXPECT_TRUE(dialog.addFromFile((dir / "acme.pub").string())) << dialog.message()->GetLabel();
+        EXPECT_TRUE(name.done());
+    }
+    EXPECT_NE(asked.find(fingerprint), std::string::npos) << "the fingerprint to compare: " << asked;
+    ASSERT_EQ(dialog.table()->GetItemCount(), 1);
+    EXPECT_EQ(dialog.table()->GetItemText(0, 0), "Acme Nutrition");
+    EXPECT_EQ(dialog.table()->GetItemText(0, 1).utf8_string(), fingerprint);
+    ASSERT_EQ(trust::trustedVendors().size(), 1u);
+    EXPECT_EQ(trust::trustedVendors()[0].name, "Acme Nutrition");
+    snapshot(&dialog, "trusted-vendors");
+
+    nourish::test::writeFile(dir / "not-a-key.pub", "hello\n");
+    EXPECT_FALSE(dialog.addFromFile((dir / "not-a-key.pub").string()));
+    EXPECT_NE(dialog.message()->GetLabel().Find("Not added:"), wxNOT_FOUND) << dialog.message()->GetLabel();
+    EXPECT_EQ(dialog.table()->GetItemCount(), 1);
+    {
+        WhenOpen<wxTextEntryDialog> cancel("trust-vendor-name", [&](wxTextEntryDialog* ask) { click(ask->FindWindow(wxID_CANCEL)); });
+        trust::generateKey(dir / "other");
+        EXPECT_FALSE(dialog.addFromFile((dir / "other.pub").string()));
+        EXPECT_TRUE(cancel.done());
+    }
+    EXPECT_EQ(trust::trustedVendors().size(), 1u) << "Cancel adds nothing";
+
+    nourish::test::DialogsInFolder yes(dir.path(), 300);
+    EXPECT_TRUE(dialog.removeRow(0));
+    ASSERT_EQ(yes.titles.size(), 1u);
+    EXPECT_NE(yes.titles[0].find("Stop trusting Acme Nutrition?"), std::string::npos) << yes.titles[0];
+    EXPECT_EQ(dialog.table()->GetItemCount(), 0);
+    EXPECT_TRUE(trust::trustedVendors().empty());
+    dialog.Hide();
+    if (previousConfig.empty()) unsetenv("XDG_CONFIG_HOME");
+    else setenv("XDG_CONFIG_HOME", previousConfig.c_str(), 1);
 }
 
 TEST_F(MainWindowTest, EmptyStore_ShowsWelcome) {

@@ -19,17 +19,17 @@ namespace nourish::test {
 
 // A native GTK message dialog runs its own loop: it is answered through GTK
 // (already loaded by wx; gtk_dialog_response(dialog, GTK_RESPONSE_YES = -8)).
-inline void answerYes(void* gtkDialog) {
+inline void answerYes(void* gtkDialog, int response = -8) {
     using Respond = void (*)(void*, int);
     static auto respond = reinterpret_cast<Respond>(dlsym(RTLD_DEFAULT, "gtk_dialog_response"));
     ASSERT_NE(respond, nullptr);
-    respond(gtkDialog, -8);
+    respond(gtkDialog, response);
 }
 
 // Every modal dialog opened while it lives: a file chooser is pointed at
 // `folder` and left open long enough for GTK to list it (and sniff the type
 // of every file in it, the store's included), then cancelled; a message
-// dialog is answered yes.
+// dialog is answered yes (or as `response` says).
 class DialogsInFolder : public wxModalDialogHook {
 public:
     explicit DialogsInFolder(std::filesystem::path folder, int closeAfterMs = 1500)
@@ -38,6 +38,8 @@ public:
     }
     ~DialogsInFolder() override { Unregister(); }
     std::vector<std::string> titles;
+    // How a message dialog is answered: GTK_RESPONSE_YES (-8), or _NO (-9).
+    int response = -8;
 
 protected:
     int Enter(wxDialog* dialog) override {
@@ -48,7 +50,7 @@ protected:
             closeLater([files] { files->EndModal(wxID_CANCEL); });
         } else if (auto* message = dynamic_cast<wxMessageDialog*>(dialog)) {
             titles.push_back(message->GetMessage().utf8_string());
-            closeLater([message] { answerYes(message->GetHandle()); });
+            closeLater([this, message] { answerYes(message->GetHandle(), response); });
         }
         return wxID_NONE;
     }

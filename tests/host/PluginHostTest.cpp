@@ -484,3 +484,20 @@ TEST(ManifestTest, NamesThatShowOtherThanTheyAreWritten_AreRefusedWithTheField) 
         }
     }
 }
+
+// An upgrade is a newer version, as Semantic Versioning orders them.
+TEST(ManifestTest, VersionsAreOrderedAsSemanticVersioningOrdersThem) {
+    // Each is older than the next (semver.org, section 11).
+    std::vector<std::string> ordered = {"0.9.9",        "1.0.0-alpha",      "1.0.0-alpha.1", "1.0.0-alpha.beta",
+                                        "1.0.0-beta",   "1.0.0-beta.2",     "1.0.0-beta.11", "1.0.0-rc.1",
+                                        "1.0.0",        "1.0.1",            "1.2.0",         "1.10.0",
+                                        "2.0.0",        "10.0.0",           "99999999999999999999.0.0"};
+    for (size_t i = 0; i < ordered.size(); ++i)
+        for (size_t j = 0; j < ordered.size(); ++j) {
+            int c = compareVersions(ordered[i], ordered[j]);
+            EXPECT_EQ(c < 0, i < j) << ordered[i] << " vs " << ordered[j];
+            EXPECT_EQ(c == 0, i == j) << ordered[i] << " vs " << ordered[j];
+        }
+    EXPECT_EQ(compareVersions("1.2.3+build.7", "1.2.3"), 0) << "build metadata has no precedence";
+    EXPECT_EQ(compareVersions("1.02.3", "1.2.3"), 0);
+}

@@ -60,8 +60,10 @@ Store
                                   ~/.local/share/nourish/plugins (nothing unless all pass);
                                   a plugin runs with your full rights: unless it is signed
                                   by a vendor you trust, it installs only with --trust
-  plugin uninstall ID [--keep-data]  removes a plugin you installed; its tables and settings
-                                  always stay in the store (listed), for when it comes back
+  plugin uninstall ID [--keep-data|--remove-data]
+                                  removes a plugin you installed; its tables and settings stay
+                                  in the store (listed) for when it comes back, or with
+                                  --remove-data are deleted after a backup of the store
   plugin trust add KEYFILE [--name NAME] | plugin trust list | plugin trust remove FINGERPRINT
                                   the vendors whose signed plugins you trust
   plugin keygen NAME              for authors: NAME.key (secret) and NAME.pub (to give out)
@@ -647,8 +649,14 @@ int run(int argc, char** argv) {
             }
             return 1;
         }
-        std::cout << "installed into " << result.installedLibrary.parent_path().string()
-                  << "; it starts with the next run of Nourish\n";
+        if (result.replaced)
+            std::cout << "upgraded " << check.manifest->name << " from " << result.replaced->version << " to "
+                      << check.manifest->version << " in " << result.installedLibrary.parent_path().string()
+                      << "; its tables and settings are kept, and it starts with the next run of Nourish (its new "
+                         "store migrations run then, after a backup of the store)\n";
+        else
+            std::cout << "installed into " << result.installedLibrary.parent_path().string()
+                      << "; it starts with the next run of Nourish\n";
         if (fs::exists(storePath)) {
             // The practice's record says which code came to read its caseload.
             Store store(storePath, Store::Open::ExistingOnly);
@@ -660,8 +668,11 @@ int run(int argc, char** argv) {
     }
     if (command == "plugin" && !args.empty() && args.items[args.pos] == "uninstall") {
         args.next("uninstall");
-        Flags flags(args.rest(), {}, {"--keep-data"});
-        if (flags.positional.size() != 1) throw UsageError("plugin uninstall takes one plugin id (and --keep-data)");
+        Flags flags(args.rest(), {}, {"--keep-data", "--remove-data"});
+        if (flags.positional.size() != 1)
+            throw UsageError("plugin uninstall takes one plugin id (and --keep-data or --remove-data)");
+        bool removeData = flags.has("--remove-data");
+        if (removeData && flags.has("--keep-data")) throw UsageError("plugin uninstall: --keep-data or --remove-data, not both");
         std::string id = flags.positional[0];
         auto options = PluginHost::defaultOptions(fs::read_symlink("/proc/self/exe"));
         fs::path folder = PluginHost::userPluginDirectory();
@@ -681,27 +692,63 @@ int run(int argc, char** argv) {
             }
         }
         PluginUninstall removed;
+        bool filesGone = false;  // uninstalled before, with its data kept: only that is left to remove
         try {
             removed = uninstallPlugin(id, folder);
         } catch (const std::runtime_error& e) {
-            throw ValidationError("id", e.what());
+            if (!removeData || !fs::exists(storePath)) throw ValidationError("id", e.what());
+            removed.manifest.id = id;
+            filesGone = true;
         }
         for (const fs::path& f : removed.removed) std::cout << "removed " << f.string() << '\n';
-        std::vector<std::string> tables;
+        PluginHost::UninstallRecord record;
         if (fs::exists(storePath)) {
             Store store(storePath, Store::Open::ExistingOnly);
             PluginHost::Options none;
             none.directories = {};
-            tables = PluginHost(store, none).recordUninstall(removed, Actor::currentUser("cli"));
+            try {
+                record = PluginHost(store, none).recordUninstall(removed, Actor::currentUser("cli"), removeData);
+            } catch (const std::exception& e) {
+                if (filesGone) throw;
+                std::cout << "uninstalled " << removed.manifest.name << " " << removed.manifest.version << " (" << id
+                          << "), but what it stored was not removed: " << e.what()
+                          << "\nnothing of it was removed; try again with: nourish-cli plugin uninstall " << id
+                          << " --remove-data\n";
+                return 1;
+            }
         }
-        std::string settings;
-        for (const auto& setting : removed.manifest.settings) settings += (settings.empty() ? "" : ", ") + setting.key;
-        std::cout << "uninstalled " << removed.manifest.name << " " << removed.manifest.version << " (" << id
-                  << "); it is gone from the next start of Nourish\n"
-                  << "kept in the store: " << (tables.empty() ? std::string("no tables") : std::to_string(tables.size()) + " table(s)");
-        for (const std::string& t : tables) std::cout << (&t == &tables.front() ? " (" : ", ") << t;
-        std::cout << (tables.empty() ? "" : ")") << "; settings: " << (settings.empty() ? "none" : settings)
-                  << "\nthey are used again if you install it again\n";
+        auto joined = [](const std::vector<std::string>& items) {
+            std::string out;
+            for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
+            return out;
+        };
+        if (filesGone && record.removed.tables.empty() && record.removed.settings.empty() && !record.removed.backup)
+            throw ValidationError("id", "no plugin with the id " + id + " is installed in " + folder.string() +
+                                            ", and the store holds nothing of it");
+        if (filesGone) std::cout << id << " is not installed (its files were removed before)\n";
+        else
+            std::cout << "uninstalled " << removed.manifest.name << " " << removed.manifest.version << " (" << id
+                      << "); it is gone from the next start of Nourish\n";
+        if (removeData) {
+            const auto& gone = record.removed;
+            std::cout << "removed from the store: "
+                      << (gone.tables.empty() ? std::string("no tables")
+                                              : std::to_string(gone.tables.size()) + " table(s) (" + joined(gone.tables) + ")")
+                      << "; settings: " << (gone.settings.empty() ? "none" : joined(gone.settings)) << '\n';
+            if (gone.backup) std::cout << "the store as it was before is in " << gone.backup->string() << '\n';
+            if (!record.tablesKept.empty())
+                std::cout << "kept (not made by its migrations): " << joined(record.tablesKept) << '\n';
+            return 0;
+        }
+        std::vector<std::string> settings;
+        for (const auto& setting : removed.manifest.settings) settings.push_back(setting.key);
+        const auto& tables = record.tablesKept;
+        std::cout << "kept in the store: "
+                  << (tables.empty() ? std::string("no tables")
+                                     : std::to_string(tables.size()) + " table(s) (" + joined(tables) + ")")
+                  << "; settings: " << (settings.empty() ? "none" : joined(settings))
+                  << "\nthey are used again if you install it again (or: nourish-cli plugin uninstall " << id
+                  << " --remove-data)\n";
         return 0;
     }
     // Keys and signatures need no store either.

@@ -350,6 +350,78 @@ bool Store::filesIntact() const {
     return true;
 }
 
+Store::RemovedPluginData Store::removePluginData(const std::string& pluginId, const std::string& tablePrefix,
+                                                const Actor& actor) {
+    if (pluginId.empty() || pluginId == kCoreOwner) throw StoreError("no plugin id to remove the data of");
+    RemovedPluginData removed;
+    struct Object {
+        std::string type, name;
+    };
+    std::vector<Object> objects;
+    bool sealed = db_->tableExists("schema_objects");
+    if (sealed || !tablePrefix.empty()) {
+        // Made by its migrations, where the store knows who made what, and
+        // under its prefix (when it is known).
+        Statement list(*db_, sealed ? "SELECT s.type, s.name FROM sqlite_schema s JOIN schema_objects o ON o.name = s.name "
+                                      "WHERE substr(s.name, 1, ?2) = ?1 AND o.owner = ?3 ORDER BY s.name"
+                                    : "SELECT type, name FROM sqlite_schema WHERE substr(name, 1, ?2) = ?1 ORDER BY name");
+        list.bind(1, tablePrefix).bind(2, int64_t(tablePrefix.size()));
+        if (sealed) list.bind(3, pluginId);
+        while (list.step()) objects.push_back({list.text(0), list.text(1)});
+    }
+    for (const Object& o : objects)
+        if (o.type == "table") removed.tables.push_back(o.name);
+    {
+        Statement keys(*db_, "SELECT key FROM plugin_settings WHERE plugin_id = ?1 ORDER BY key");
+        keys.bind(1, pluginId);
+        while (keys.step()) removed.settings.push_back(keys.text(0));
+    }
+    bool hasHistory = false;
+    {
+        Statement history(*db_, "SELECT 1 FROM plugin_schema_versions WHERE plugin_id = ?1 LIMIT 1");
+        history.bind(1, pluginId);
+        hasHistory = history.step();
+    }
+    if (objects.empty() && removed.settings.empty() && !hasHistory) return removed;
+    // A copy first: what is dropped here is gone from the store for good.
+    std::string when = nowUtc();
+    std::replace(when.begin(), when.end(), ':', '-');
+    fs::path backup;
+    for (int n = 1; backup.empty() || fs::exists(backup); ++n) {
+        backup = path_;
+        backup += ".before-remove-" + pluginId + "-" + when + (n > 1 ? "-" + std::to_string(n) : "") + ".bak";
+    }
+    backupDatabase(*db_, backup);
+    removed.backup = backup;
+
+    Transaction tx(*db_);
+    auto quoted = [](const std::string& name) {
+        std::string out = "\"";
+        for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+        return out + "\"";
+    };
+    for (const char* type : {"trigger", "view", "index", "table"})
+        for (const Object& o : objects) {
+            if (o.type != type) continue;
+            db_->exec("DROP " + std::string(type) + " IF EXISTS " + quoted(o.name));
+            if (o.type == "table" && db_->tableExists("table_seals")) {
+                db_->cached("DELETE FROM row_macs WHERE tbl = ?1").bind(1, o.name).run();
+                db_->cached("DELETE FROM table_seals WHERE tbl = ?1").bind(1, o.name).run();
+            }
+        }
+    db_->cached("DELETE FROM plugin_settings WHERE plugin_id = ?1").bind(1, pluginId).run();
+    db_->cached("DELETE FROM plugin_schema_versions WHERE plugin_id = ?1").bind(1, pluginId).run();
+    if (sealed) integrity::snapshotSchema(*db_, pluginId);
+    AuditLog(*this).record(actor, "plugin.data_removed", std::nullopt,
+                           nlohmann::json{{"plugin", pluginId},
+                                          {"tables", removed.tables},
+                                          {"settings", removed.settings},
+                                          {"backup", backup.string()}}
+                               .dump());
+    tx.commit();
+    return removed;
+}
+
 std::vector<Migration> Store::pendingMigrations(const std::string& owner, const std::vector<Migration>& migrations) {
     return pendingIn(*db_, owner, migrations);
 }

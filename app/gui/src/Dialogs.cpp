@@ -13,6 +13,7 @@
 #include <wx/sizer.h>
 #include <wx/statbox.h>
 #include <wx/stattext.h>
+#include <wx/textdlg.h>
 #include <wx/progdlg.h>
 #include <wx/textctrl.h>
 
@@ -420,6 +421,9 @@ PluginManagerDialog::PluginManagerDialog(wxWindow* parent, PluginHost& host)
     uninstall_->SetName("uninstall-plugin");
     uninstall_->Disable();
     buttons->Add(uninstall_, 0, wxRIGHT, FromDIP(8));
+    auto* vendors = new wxButton(this, wxID_ANY, "Trusted vendors...");
+    vendors->SetName("trusted-vendors");
+    buttons->Add(vendors, 0, wxRIGHT, FromDIP(8));
     buttons->Add(new wxStaticText(this, wxID_ANY, "Changes take effect the next time Nourish starts."), 0,
                  wxALIGN_CENTER_VERTICAL);
     buttons->AddStretchSpacer();
@@ -442,6 +446,10 @@ PluginManagerDialog::PluginManagerDialog(wxWindow* parent, PluginHost& host)
         long row = table_->GetNextItem(-1, wxLIST_NEXT_ALL, wxLIST_STATE_SELECTED);
         if (row >= 0) uninstallSelected(row);
     });
+    vendors->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        TrustedVendorsDialog dialog(this);
+        dialog.ShowModal();
+    });
     install->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
         wxFileDialog choose(this, "Install a plugin", "", "",
                             "Nourish plugins (*.so;*.plugin.json)|*.so;*.plugin.json|All files|*",
@@ -460,13 +468,16 @@ namespace {
 // and that it will run with her full rights. Yes only by pressing Install.
 bool askToInstall(wxWindow* parent, const PluginCheck& check) {
     bool trusted = !needsConsent(check);
-    wxDialog dialog(parent, wxID_ANY, "Install this plugin?", wxDefaultPosition, wxDefaultSize,
+    wxDialog dialog(parent, wxID_ANY, check.upgrades ? "Upgrade this plugin?" : "Install this plugin?",
+                    wxDefaultPosition, wxDefaultSize,
                     wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER);
     dialog.SetName("plugin-consent");
     auto* sizer = new wxBoxSizer(wxVERTICAL);
     const Manifest& m = *check.manifest;
-    auto* heading = new wxStaticText(&dialog, wxID_ANY,
-                                     u8(m.name + " " + m.version + (m.vendor.empty() ? "" : " by " + m.vendor)));
+    auto* heading = new wxStaticText(
+        &dialog, wxID_ANY,
+        u8(m.name + " " + m.version + (m.vendor.empty() ? "" : " by " + m.vendor) +
+           (check.upgrades ? " (you have " + check.upgrades->manifest.version + ")" : "")));
     heading->SetFont(heading->GetFont().Bold().Larger());
     sizer->Add(heading, 0, wxALL, dialog.FromDIP(12));
     std::string warning =
@@ -488,7 +499,8 @@ bool askToInstall(wxWindow* parent, const PluginCheck& check) {
     box->SetName("plugin-consent-details");
     sizer->Add(box, 1, wxEXPAND | wxLEFT | wxRIGHT, dialog.FromDIP(12));
     auto* buttons = new wxStdDialogButtonSizer;
-    auto* install = new wxButton(&dialog, wxID_OK, trusted ? "Install" : "Install anyway");
+    std::string verb = check.upgrades ? "Upgrade" : "Install";
+    auto* install = new wxButton(&dialog, wxID_OK, trusted ? verb : verb + " anyway");
     auto* cancel = new wxButton(&dialog, wxID_CANCEL, "Cancel");
     buttons->AddButton(install);
     buttons->AddButton(cancel);
@@ -523,8 +535,11 @@ bool PluginManagerDialog::installFromFile(const std::string& path) {
     std::string text;
     if (result.installed) {
         const Manifest& m = *result.check.manifest;
-        text = "Installed " + m.name + " " + m.version + (m.vendor.empty() ? "" : " by " + m.vendor) + " into " +
-               result.installedLibrary.parent_path().string() + ". It starts the next time Nourish starts.\n\n";
+        text = (result.replaced ? "Upgraded " + m.name + " from " + result.replaced->version + " to " + m.version
+                                : "Installed " + m.name + " " + m.version) +
+               (m.vendor.empty() ? "" : " by " + m.vendor) + " in " + result.installedLibrary.parent_path().string() +
+               ". It starts the next time Nourish starts" +
+               (result.replaced ? "; what it stored and its settings are kept" : "") + ".\n\n";
     } else if (result.refusedForConsent) {
         text = "Not installed: you did not say you trust it. Nothing was copied.\n\n";
     } else {
@@ -556,26 +571,160 @@ bool PluginManagerDialog::uninstallSelected(long row) {
     wxMessageDialog ask(this,
                         u8("Uninstall " + p.manifest.name + " " + p.manifest.version + "?\n\n"
                            "Its files are removed and it does not start next time. What it stored (its tables and "
-                           "settings) stays in the store and is used again if you install it again."),
-                        "Uninstall plugin", wxYES_NO | wxNO_DEFAULT | wxICON_QUESTION);
-    ask.SetYesNoLabels("Uninstall", "Cancel");
-    if (ask.ShowModal() != wxID_YES) return false;
+                           "settings) can stay in the store, to be used again if you install it again, or be "
+                           "deleted now (after a backup of the store)."),
+                        "Uninstall plugin", wxYES_NO | wxCANCEL | wxCANCEL_DEFAULT | wxICON_QUESTION);
+    ask.SetYesNoCancelLabels("Uninstall, keep its data", "Uninstall and delete its data", "Cancel");
+    int answer = ask.ShowModal();
+    if (answer != wxID_YES && answer != wxID_NO) return false;
+    bool removeData = answer == wxID_NO;
     std::string text;
     bool done = false;
     try {
         PluginUninstall removed = uninstallPlugin(p.id(), PluginHost::userPluginDirectory());
-        auto tables = host_.recordUninstall(removed, Actor::currentUser("gui"));
         text = "Uninstalled " + removed.manifest.name + " " + removed.manifest.version +
-               ". It is gone from the next start of Nourish.\nKept in the store: " +
-               (tables.empty() ? std::string("no tables") : std::to_string(tables.size()) + " table(s)") + ".\n";
-        for (const fs::path& f : removed.removed) text += "Removed: " + f.string() + "\n";
+               ". It is gone from the next start of Nourish.\n";
         done = true;
+        auto record = host_.recordUninstall(removed, Actor::currentUser("gui"), removeData);
+        if (removeData) {
+            text += "Deleted from the store: " +
+                    (record.removed.tables.empty() ? std::string("no tables")
+                                                   : std::to_string(record.removed.tables.size()) + " table(s)") +
+                    ", " + std::to_string(record.removed.settings.size()) + " setting(s).\n";
+            if (record.removed.backup) text += "The store as it was before: " + record.removed.backup->string() + "\n";
+        } else {
+            text += "Kept in the store: " +
+                    (record.tablesKept.empty() ? std::string("no tables")
+                                               : std::to_string(record.tablesKept.size()) + " table(s)") +
+                    ".\n";
+        }
+        for (const fs::path& f : removed.removed) text += "Removed: " + f.string() + "\n";
     } catch (const std::exception& e) {
-        text = std::string("Not uninstalled: ") + e.what() + "\n";
+        text += std::string(done ? "What it stored was not deleted (nothing of it was): " : "Not uninstalled: ") +
+                e.what() + "\n";
     }
     details_->SetValue(u8(text));
     uninstall_->Disable();
     return done;
+}
+
+TrustedVendorsDialog::TrustedVendorsDialog(wxWindow* parent)
+    : wxDialog(parent, wxID_ANY, "Trusted vendors", wxDefaultPosition, wxDefaultSize,
+               wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER) {
+    SetName("trusted-vendors");
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+    auto* intro = new wxStaticText(
+        this, wxID_ANY,
+        "A plugin signed with one of these keys installs after one confirmation. Add a vendor's key only when "
+        "you have compared its fingerprint with the one the vendor gave you (on their website, on paper, by "
+        "phone).");
+    intro->Wrap(FromDIP(560));
+    sizer->Add(intro, 0, wxALL, FromDIP(12));
+    table_ = new wxListCtrl(this, wxID_ANY, wxDefaultPosition, FromDIP(wxSize(580, 160)), wxLC_REPORT | wxLC_SINGLE_SEL);
+    table_->SetName("trusted-vendors-table");
+    table_->AppendColumn("Vendor", wxLIST_FORMAT_LEFT, FromDIP(170));
+    table_->AppendColumn("Key fingerprint", wxLIST_FORMAT_LEFT, FromDIP(310));
+    table_->AppendColumn("Since", wxLIST_FORMAT_LEFT, FromDIP(90));
+    sizer->Add(table_, 1, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(12));
+    message_ = new wxStaticText(this, wxID_ANY, "");
+    message_->SetName("trusted-vendors-message");
+    sizer->Add(message_, 0, wxEXPAND | wxALL, FromDIP(12));
+    auto* buttons = new wxBoxSizer(wxHORIZONTAL);
+    auto* add = new wxButton(this, wxID_ANY, "Add a vendor's key...");
+    remove_ = new wxButton(this, wxID_ANY, "Stop trusting...");
+    remove_->Disable();
+    buttons->Add(add, 0, wxRIGHT, FromDIP(8));
+    buttons->Add(remove_, 0, wxRIGHT, FromDIP(8));
+    buttons->AddStretchSpacer();
+    buttons->Add(new wxButton(this, wxID_CLOSE, "Close"));
+    sizer->Add(buttons, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(12));
+    SetSizerAndFit(sizer);
+    Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { EndModal(wxID_CLOSE); }, wxID_CLOSE);
+    SetEscapeId(wxID_CLOSE);
+    table_->Bind(wxEVT_LIST_ITEM_SELECTED, [this](wxListEvent&) { remove_->Enable(); });
+    table_->Bind(wxEVT_LIST_ITEM_DESELECTED, [this](wxListEvent&) { remove_->Disable(); });
+    add->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        wxFileDialog choose(this, "A vendor's public key", "", "", "Public keys (*.pub;*.pem)|*.pub;*.pem|All files|*",
+                            wxFD_OPEN | wxFD_FILE_MUST_EXIST);
+        if (choose.ShowModal() == wxID_OK) addFromFile(choose.GetPath().utf8_string());
+    });
+    remove_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        removeRow(table_->GetNextItem(-1, wxLIST_NEXT_ALL, wxLIST_STATE_SELECTED));
+    });
+    refresh();
+}
+
+void TrustedVendorsDialog::refresh() {
+    table_->DeleteAllItems();
+    remove_->Disable();
+    try {
+        long row = 0;
+        for (const trust::VendorKey& v : trust::trustedVendors()) {
+            table_->InsertItem(row, u8(v.name));
+            table_->SetItem(row, 1, u8(v.fingerprint));
+            table_->SetItem(row, 2, u8(v.added));
+            ++row;
+        }
+        if (row == 0) message_->SetLabel("No vendor is trusted yet: every plugin asks for your explicit yes.");
+    } catch (const std::exception& e) {
+        message_->SetLabel(u8(std::string("The list cannot be read, so no vendor is trusted: ") + e.what()));
+    }
+}
+
+bool TrustedVendorsDialog::addFromFile(const std::string& keyFile) {
+    trust::VendorKey key;
+    try {
+        key = trust::readPublicKey(keyFile);
+    } catch (const std::exception& e) {
+        message_->SetLabel(u8(std::string("Not added: ") + e.what()));
+        return false;
+    }
+    wxTextEntryDialog ask(this,
+                          u8("Key fingerprint: " + key.fingerprint +
+                             "\n\nCompare it with the one the vendor gave you. If they are the same, the vendor's "
+                             "name:"),
+                          "Trust this vendor?");
+    ask.SetName("trust-vendor-name");
+    if (ask.ShowModal() != wxID_OK) return false;
+    std::string name = ask.GetValue().utf8_string();
+    name.erase(0, name.find_first_not_of(" \t"));
+    name.erase(name.find_last_not_of(" \t") + 1);
+    if (name.empty()) {
+        message_->SetLabel("Not added: the vendor's name is needed, so that you can tell who signed a plugin.");
+        return false;
+    }
+    try {
+        trust::VendorKey added = trust::addTrustedVendor(keyFile, name);
+        refresh();
+        message_->SetLabel(u8(added.name == name ? "Trusted: " + name + " (" + added.fingerprint + ")."
+                                                 : "This key is trusted already, as " + added.name + "."));
+        return added.name == name;
+    } catch (const std::exception& e) {
+        message_->SetLabel(u8(std::string("Not added: ") + e.what()));
+        return false;
+    }
+}
+
+bool TrustedVendorsDialog::removeRow(long row) {
+    if (row < 0 || row >= table_->GetItemCount()) return false;
+    std::string name = table_->GetItemText(row, 0).utf8_string();
+    std::string fp = table_->GetItemText(row, 1).utf8_string();
+    wxMessageDialog ask(this,
+                        u8("Stop trusting " + name + "?\n\nPlugins already installed stay; a plugin signed with this "
+                           "key will ask for your explicit yes, as an unsigned one does."),
+                        "Trusted vendors", wxYES_NO | wxNO_DEFAULT | wxICON_QUESTION);
+    ask.SetYesNoLabels("Stop trusting", "Cancel");
+    if (ask.ShowModal() != wxID_YES) return false;
+    bool removed = false;
+    try {
+        removed = trust::removeTrustedVendor(fp);
+    } catch (const std::exception& e) {
+        message_->SetLabel(u8(std::string("Not removed: ") + e.what()));
+        return false;
+    }
+    refresh();
+    if (removed) message_->SetLabel(u8("No longer trusted: " + name + "."));
+    return removed;
 }
 
 void PluginManagerDialog::showDetails(long row) {

@@ -16,6 +16,58 @@ bool Manifest::offers(const std::string& capability) const {
     return std::find(capabilities.begin(), capabilities.end(), capability) != capabilities.end();
 }
 
+namespace {
+
+std::vector<std::string> splitOn(const std::string& text, char separator) {
+    std::vector<std::string> parts;
+    size_t start = 0;
+    for (size_t at; (at = text.find(separator, start)) != std::string::npos; start = at + 1)
+        parts.push_back(text.substr(start, at - start));
+    parts.push_back(text.substr(start));
+    return parts;
+}
+
+bool allDigits(const std::string& s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return c >= '0' && c <= '9'; });
+}
+
+// Two numbers written in digits, of any length, without overflow.
+int compareNumbers(std::string a, std::string b) {
+    a.erase(0, std::min(a.find_first_not_of('0'), a.size()));
+    b.erase(0, std::min(b.find_first_not_of('0'), b.size()));
+    if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
+    return a.compare(b) < 0 ? -1 : a.compare(b) > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+int compareVersions(const std::string& a, const std::string& b) {
+    auto split = [](const std::string& v) {
+        std::string core = v.substr(0, v.find('+'));  // build metadata has no precedence
+        size_t dash = core.find('-');
+        return std::pair{core.substr(0, dash), dash == std::string::npos ? std::string() : core.substr(dash + 1)};
+    };
+    auto [coreA, preA] = split(a);
+    auto [coreB, preB] = split(b);
+    auto numbersA = splitOn(coreA, '.'), numbersB = splitOn(coreB, '.');
+    for (size_t i = 0; i < std::max(numbersA.size(), numbersB.size()); ++i) {
+        int c = compareNumbers(i < numbersA.size() ? numbersA[i] : "0", i < numbersB.size() ? numbersB[i] : "0");
+        if (c) return c;
+    }
+    // 1.0.0-beta < 1.0.0; identifiers compare numerically or as text, a
+    // number before a word, and more identifiers win when the rest is equal.
+    if (preA.empty() || preB.empty()) return preA.empty() == preB.empty() ? 0 : preA.empty() ? 1 : -1;
+    auto idsA = splitOn(preA, '.'), idsB = splitOn(preB, '.');
+    for (size_t i = 0; i < std::min(idsA.size(), idsB.size()); ++i) {
+        bool numA = allDigits(idsA[i]), numB = allDigits(idsB[i]);
+        int c = numA && numB ? compareNumbers(idsA[i], idsB[i])
+                : numA != numB ? (numA ? -1 : 1)
+                               : (idsA[i] < idsB[i] ? -1 : idsA[i] > idsB[i] ? 1 : 0);
+        if (c) return c;
+    }
+    return idsA.size() == idsB.size() ? 0 : idsA.size() < idsB.size() ? -1 : 1;
+}
+
 Manifest readManifest(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw ManifestError("cannot read the manifest " + path.string());

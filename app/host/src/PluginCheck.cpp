@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cerrno>
 #include <cstdio>
@@ -239,8 +240,27 @@ PluginCheck inspectPlugin(const fs::path& given, const std::vector<fs::path>& in
         for (const auto& other : installed.plugins()) {
             if (other->id() != m.id) continue;
             if (fs::equivalent(other->manifestPath, check.manifestPath, ec)) continue;
-            check.problems.push_back("duplicate id: an installed plugin already has the id " + m.id + " (" +
-                                     other->manifestPath.string() + ")");
+            const std::string& version = other->manifest.version;
+            int order = compareVersions(m.version, version);
+            if (order > 0 && !check.upgrades) {
+                check.upgrades = PluginCheck::Installed{other->manifest, other->manifestPath};
+                check.notes.push_back("upgrade: it replaces version " + version + ", installed in " +
+                                      other->manifestPath.parent_path().string() +
+                                      "; its tables and settings are kept, and its new store migrations run at the "
+                                      "next start, after a backup of the store");
+            } else if (order > 0) {
+                check.problems.push_back("duplicate id: version " + version + " of " + m.id + " is installed twice (" +
+                                         check.upgrades->manifestPath.string() + " and " +
+                                         other->manifestPath.string() + "); remove one first");
+            } else if (order == 0) {
+                check.problems.push_back("duplicate id: an installed plugin already has the id " + m.id +
+                                         " and the version " + version + " (" + other->manifestPath.string() +
+                                         "); only a newer version can replace it");
+            } else {
+                check.problems.push_back("downgrade refused: this is version " + m.version + " of " + m.id +
+                                         ", older than the installed " + version + " (" + other->manifestPath.string() +
+                                         "); to go back, uninstall that one first");
+            }
         }
     }
     check.files = std::move(files);
@@ -331,6 +351,9 @@ std::vector<std::string> describeForConsent(const PluginCheck& check) {
         return out.empty() ? std::string("none") : out;
     };
     lines.push_back("plugin: " + m.name + " " + m.version + " (" + m.id + ")");
+    if (check.upgrades)
+        lines.push_back("replaces: version " + check.upgrades->manifest.version +
+                        ", installed now (its tables and settings are kept)");
     lines.push_back("made by: " + (m.vendor.empty() ? std::string("(the manifest does not say)") : m.vendor) +
                     (m.homepage.empty() ? "" : ", " + m.homepage));
     if (!m.description.empty()) lines.push_back("what it says it does: " + m.description);
@@ -353,7 +376,14 @@ PluginCheck inspectForInstall(const fs::path& path, const fs::path& destination,
     // What is already in the destination counts as installed, wherever the host looks.
     std::vector<fs::path> directories = installedDirectories;
     directories.push_back(destination);
-    return inspectPlugin(path, directories);
+    PluginCheck check = inspectPlugin(path, directories);
+    std::error_code ec;
+    if (check.upgrades && !fs::equivalent(check.upgrades->manifestPath.parent_path(), destination, ec))
+        check.problems.push_back("not an upgrade from here: version " + check.upgrades->manifest.version + " of " +
+                                 check.upgrades->manifest.id + " is installed in " +
+                                 check.upgrades->manifestPath.parent_path().string() +
+                                 ", not in your plugin folder; a plugin that comes with Nourish is upgraded with Nourish");
+    return check;
 }
 
 PluginInstall installPlugin(const fs::path& path, const fs::path& destination,
@@ -388,13 +418,31 @@ PluginInstall installChecked(PluginCheck check, const fs::path& destination, boo
     fs::path library = destination / result.check.library.filename();
     fs::path manifest = destination / result.check.manifestPath.filename();
     fs::path signature = trust::signaturePath(manifest, id);
+    // The files of the version an upgrade replaces, in this folder only.
+    std::vector<fs::path> old;
+    if (const auto& up = result.check.upgrades) {
+        if (!fs::equivalent(up->manifestPath.parent_path(), destination, ec)) {
+            result.error = "version " + up->manifest.version + " of " + id + " is installed in " +
+                           up->manifestPath.parent_path().string() +
+                           ", not in your plugin folder (it comes with Nourish, or from NOURISH_PLUGIN_PATH), so it "
+                           "cannot be replaced from here";
+            return result;
+        }
+        old = {up->manifestPath, destination / up->manifest.library, trust::signaturePath(up->manifestPath, id)};
+    }
+    auto isOld = [&](const fs::path& f) {
+        return std::any_of(old.begin(), old.end(), [&](const fs::path& o) { return o == f; });
+    };
     for (const fs::path& f : {library, manifest, signature})
-        if (fs::exists(f, ec)) {
+        if (fs::exists(f, ec) && !isOld(f)) {
             result.error = "the plugin folder already has " + f.filename().string() + "; remove it first";
             return result;
         }
     // The checked copy is what is installed, under temporary names, then
-    // renamed: the host never sees half a plugin.
+    // renamed: the host never sees half a plugin. An older version is moved
+    // aside first (its manifest first, so that no host finds it) and put back
+    // if anything fails.
+    auto aside = [&](const fs::path& f) { return destination / (".replaced-" + f.filename().string()); };
     fs::path tmpLibrary = destination / (".installing-" + library.filename().string());
     fs::path tmpManifest = destination / (".installing-" + manifest.filename().string());
     fs::path tmpSignature = destination / (".installing-" + signature.filename().string());
@@ -410,22 +458,36 @@ PluginInstall installChecked(PluginCheck check, const fs::path& destination, boo
         result.error = "its files changed after they were checked; nothing was installed (check it again)";
         return result;
     }
-    if (!ec && files.signed_) fs::rename(tmpSignature, signature, ec);
-    if (!ec) fs::rename(tmpLibrary, library, ec);
-    if (!ec) {
-        fs::rename(tmpManifest, manifest, ec);
-        if (ec) {
-            std::error_code ignored;
-            fs::remove(library, ignored);
-        }
+    std::vector<fs::path> movedAside;
+    for (const fs::path& f : old) {
+        if (ec) break;
+        if (!fs::exists(f)) continue;
+        fs::rename(f, aside(f), ec);
+        if (!ec) movedAside.push_back(f);
     }
+    std::vector<fs::path> placed;
+    auto place = [&](const fs::path& from, const fs::path& to) {
+        if (ec) return;
+        fs::rename(from, to, ec);
+        if (!ec) placed.push_back(to);
+    };
+    if (files.signed_) place(tmpSignature, signature);
+    place(tmpLibrary, library);
+    place(tmpManifest, manifest);
     if (ec) {
-        cleanUp();
+        std::string why = ec.message();
         std::error_code ignored;
-        if (files.signed_) fs::remove(signature, ignored);
-        result.error = "could not copy into " + destination.string() + ": " + ec.message();
+        for (auto it = placed.rbegin(); it != placed.rend(); ++it) fs::remove(*it, ignored);
+        cleanUp();
+        // The older version back as it was, manifest last.
+        for (auto it = movedAside.rbegin(); it != movedAside.rend(); ++it) fs::rename(aside(*it), *it, ignored);
+        result.error = "could not copy into " + destination.string() + ": " + why +
+                       (movedAside.empty() ? "" : "; the installed version was put back");
         return result;
     }
+    std::error_code ignored;
+    for (const fs::path& f : movedAside) fs::remove(aside(f), ignored);
+    if (result.check.upgrades) result.replaced = result.check.upgrades->manifest;
     result.installedLibrary = library;
     result.installedManifest = manifest;
     result.installed = true;

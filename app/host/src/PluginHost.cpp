@@ -204,9 +204,10 @@ void PluginHost::recordInstall(const PluginInstall& install, const Actor& actor)
     std::ifstream in(install.installedLibrary, std::ios::binary);
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     Transaction tx(store_.db());
-    AuditLog(store_).record(actor, "plugin.install", std::nullopt,
+    AuditLog(store_).record(actor, install.replaced ? "plugin.upgrade" : "plugin.install", std::nullopt,
                             json{{"plugin", m.id},
                                  {"version", m.version},
+                                 {"replaced_version", install.replaced ? json(install.replaced->version) : json(nullptr)},
                                  {"vendor", m.vendor},
                                  {"library", install.installedLibrary.string()},
                                  {"sha256", sha256Hex(bytes)},
@@ -220,14 +221,21 @@ void PluginHost::recordInstall(const PluginInstall& install, const Actor& actor)
     tx.commit();
 }
 
-std::vector<std::string> PluginHost::recordUninstall(const PluginUninstall& uninstall, const Actor& actor) {
-    std::vector<std::string> tables = PluginSql::tablesUnder(store_, uninstall.manifest.tablePrefix);
+PluginHost::UninstallRecord PluginHost::recordUninstall(const PluginUninstall& uninstall, const Actor& actor,
+                                                        bool removeData) {
+    UninstallRecord record;
+    const Manifest& m = uninstall.manifest;
+    if (removeData) record.removed = store_.removePluginData(m.id, m.tablePrefix, actor);
+    record.tablesKept = PluginSql::tablesUnder(store_, m.tablePrefix);
     Transaction tx(store_.db());
-    AuditLog(store_).record(
-        actor, "plugin.uninstall", std::nullopt,
-        json{{"plugin", uninstall.manifest.id}, {"version", uninstall.manifest.version}, {"tables_kept", tables}}.dump());
+    AuditLog(store_).record(actor, "plugin.uninstall", std::nullopt,
+                            json{{"plugin", m.id},
+                                 {"version", m.version},
+                                 {"tables_kept", record.tablesKept},
+                                 {"data_removed", removeData}}
+                                .dump());
     tx.commit();
-    return tables;
+    return record;
 }
 
 void PluginHost::loadAll() {

@@ -25,7 +25,12 @@ public:
 
     std::string migrationsJson() const override {
         return R"json([{"version": 1, "name": "greetings",
-                    "sql": "CREATE TABLE )json" GREETINGS R"json( (id INTEGER PRIMARY KEY, name TEXT NOT NULL)"}])json";
+                    "sql": "CREATE TABLE )json" GREETINGS R"json( (id INTEGER PRIMARY KEY, name TEXT NOT NULL)"})json"
+#ifdef GOOD_V2
+               R"json(, {"version": 2, "name": "greeting language",
+                    "sql": "ALTER TABLE )json" GREETINGS R"json( ADD COLUMN language TEXT NOT NULL DEFAULT 'en'"})json"
+#endif
+               "]";
     }
 
     std::string cliCommandsJson() const override {
@@ -176,4 +181,7 @@ private:
 
 }  // namespace
 
-NOURISH_PLUGIN(GoodPlugin, RAW_ID, "Good test plugin", "1.0.0", "Nourish tests")
+#ifndef GOOD_VERSION
+#define GOOD_VERSION "1.0.0"
+#endif
+NOURISH_PLUGIN(GoodPlugin, RAW_ID, "Good test plugin", GOOD_VERSION, "Nourish tests")

@@ -97,6 +97,20 @@ public:
     void migrate(const std::string& owner, const std::vector<Migration>& migrations,
                  const std::function<void(const std::string&)>& execute = {});
 
+    // What a plugin left in the store, removed for good at the practitioner's
+    // request (an uninstall with --remove-data): after an online backup
+    // beside the store, in one transaction, its tables (those its migrations
+    // made, under its table prefix when one is given), its views, indexes and
+    // triggers, its settings (secret ones too) and its migration history;
+    // the schema and seals are brought up to date and the removal is audited
+    // (plugin.data_removed). Nothing is removed when the backup fails.
+    struct RemovedPluginData {
+        std::vector<std::string> tables;
+        std::vector<std::string> settings;
+        std::optional<std::filesystem::path> backup;  // none for a store that held nothing of it
+    };
+    RemovedPluginData removePluginData(const std::string& pluginId, const std::string& tablePrefix, const Actor& actor);
+
 private:
     void create(const std::vector<Migration>& migrations);
     void openKey(bool creating);

@@ -52,6 +52,27 @@ private:
     wxButton* uninstall_ = nullptr;
 };
 
+// Plugins > Manage > Trusted vendors: the vendors' keys whose signed plugins
+// install after one confirmation; add one from its public key file (with the
+// vendor's name and the key's fingerprint to compare), remove one.
+class TrustedVendorsDialog : public wxDialog {
+public:
+    explicit TrustedVendorsDialog(wxWindow* parent);
+    wxListCtrl* table() const { return table_; }
+    wxStaticText* message() const { return message_; }
+    // Asks for the vendor's name (shown with the key's fingerprint) and adds
+    // the key in `keyFile`; true if added. What went wrong is in message().
+    bool addFromFile(const std::string& keyFile);
+    // Asks, then stops trusting the vendor in this row; true if removed.
+    bool removeRow(long row);
+
+private:
+    void refresh();
+    wxListCtrl* table_ = nullptr;
+    wxStaticText* message_ = nullptr;
+    wxButton* remove_ = nullptr;
+};
+
 // Help > About: versions of the app, SDK, wx, SQLite and Poco.
 void showAbout(wxWindow* parent);
 

@@ -40,6 +40,11 @@ Manifest readManifest(const std::filesystem::path& path);
 // The same from the manifest's text; fileName is only for messages.
 Manifest parseManifest(const std::string& text, const std::string& fileName);
 
+// Orders two manifest versions (MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD]) as
+// Semantic Versioning 2.0.0 does: < 0 when a is older than b, 0 when they
+// are the same version (build metadata does not count), > 0 when a is newer.
+int compareVersions(const std::string& a, const std::string& b);
+
 // Whether the file starts as an ELF object does (what the library a manifest
 // names must be before anything tries to open it).
 bool isElfFile(const std::filesystem::path& path);

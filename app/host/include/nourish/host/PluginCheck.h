@@ -33,6 +33,13 @@ struct PluginCheck {
     // installed), kept while the check is; and whether its code has run.
     std::shared_ptr<PluginFiles> files;
     bool codeRan = false;
+    // The installed plugin with this id that this newer version replaces (an
+    // upgrade); an older or the same version is a problem instead.
+    struct Installed {
+        Manifest manifest;
+        std::filesystem::path manifestPath;
+    };
+    std::optional<Installed> upgrades;
 
     bool ok() const { return problems.empty() && manifest.has_value(); }
 };
@@ -67,7 +74,10 @@ const char* fullRightsWarning();
 // its library, manifest and signature into `destination` (the
 // practitioner's plugin folder) when every check passes and, unless
 // needsConsent() is false, `consented`. A check whose code has not run is
-// refused; a copy that fails half-way is removed: never half-installed. The
+// refused; a copy that fails half-way is removed: never half-installed. An
+// upgrade replaces the older version's files in `destination` (a bundled
+// plugin or one elsewhere is not replaced) and keeps its data and settings;
+// if the swap fails the older version is put back. The
 // plugin runs from the next start of the app. The GUI asks between
 // inspectForInstall and runPluginCode, and calls installChecked only after
 // a yes.
@@ -76,6 +86,7 @@ struct PluginInstall {
     std::filesystem::path installedLibrary;
     std::filesystem::path installedManifest;
     bool installed = false;
+    std::optional<Manifest> replaced;  // the older version an upgrade replaced
     bool refusedForConsent = false;  // passed, but the practitioner did not say yes
     std::string error;               // why it was not installed, when the checks passed
 };

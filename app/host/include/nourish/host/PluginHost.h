@@ -168,8 +168,14 @@ public:
     // Records in the store's audit log that a plugin was installed on this
     // computer (plugin.install: id, version, vendor, where, the library's SHA-256).
     void recordInstall(const PluginInstall& install, const Actor& actor);
-    // Records an uninstall; returns the plugin's tables that stay in the store.
-    std::vector<std::string> recordUninstall(const PluginUninstall& uninstall, const Actor& actor);
+    // Records an uninstall (plugin.uninstall) and, with removeData, first
+    // removes what the plugin stored (Store::removePluginData, after a
+    // backup; throws when that fails, and then nothing of it is removed).
+    struct UninstallRecord {
+        std::vector<std::string> tablesKept;  // its tables that stay in the store
+        Store::RemovedPluginData removed;     // what removeData removed
+    };
+    UninstallRecord recordUninstall(const PluginUninstall& uninstall, const Actor& actor, bool removeData = false);
 
     // A plugin that crashed the previous run, if any (read at construction).
     const std::optional<CrashSentinel::Record>& previousCrash() const { return previousCrash_; }
