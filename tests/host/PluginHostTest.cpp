@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 
@@ -9,6 +10,7 @@
 #include "nourish/core/Settings.h"
 #include "nourish/host/Manifest.h"
 #include "nourish/host/PluginHost.h"
+#include "nourish/host/PluginTrust.h"
 #include "support/Clients.h"
 #include "support/TempDir.h"
 
@@ -500,4 +502,99 @@ TEST(ManifestTest, VersionsAreOrderedAsSemanticVersioningOrdersThem) {
         }
     EXPECT_EQ(compareVersions("1.2.3+build.7", "1.2.3"), 0) << "build metadata has no precedence";
     EXPECT_EQ(compareVersions("1.02.3", "1.2.3"), 0);
+}
+
+// What comes with Nourish loads only as it was built: signed with the key
+// built into the app.
+TEST_F(PluginHostTest, ABundledPlugin_LoadsOnlyWithTheBundledKeysSignature) {
+    std::string saved = std::getenv("XDG_CONFIG_HOME") ? std::getenv("XDG_CONFIG_HOME") : "";
+    setenv("XDG_CONFIG_HOME", (dir / "config").string().c_str(), 1);
+    trust::generateKey(dir / "bundled");
+    trust::generateKey(dir / "other");
+    std::string key = trust::readPublicKey(dir / "bundled.pub").publicKey;
+    auto bundle = [&](const std::string& name, const std::string& signer) {
+        fs::path folder = dir / name;
+        fs::create_directories(folder);
+        for (const char* f : {"good.so", "org.nourish.test.good.plugin.json"}) fs::copy_file(pluginDir("good") / f, folder / f);
+        if (!signer.empty())
+            trust::sign(folder / "org.nourish.test.good.plugin.json", "org.nourish.test.good", folder / "good.so",
+                        dir / (signer + ".key"));
+        return folder;
+    };
+    auto load = [&](const fs::path& folder) -> const PluginRecord& {
+        host.reset();
+        PluginHost::Options options;
+        options.directories = {folder};
+        options.firstPartyDirectory = folder;
+        options.bundledKey = key;
+        host = std::make_unique<PluginHost>(*store, options);
+        host->discover();
+        host->loadAll();
+        return only();
+    };
+    fs::path signedFolder = bundle("signed", "bundled");
+    EXPECT_EQ(load(signedFolder).state, PluginState::Loaded);
+    EXPECT_TRUE(fs::exists(dir / "config" / "nourish" / "bundled-verified.json")) << "remembered: not hashed at every start";
+    EXPECT_EQ(load(signedFolder).state, PluginState::Loaded);
+    {
+        // Changed in place after it was verified, its size and time put back: found all the same.
+        fs::path library = signedFolder / "good.so";
+        auto when = fs::last_write_time(library);
+        std::fstream edit(library, std::ios::in | std::ios::out | std::ios::binary);
+        edit.seekp(-1, std::ios::end);
+        edit.put('\x5a');
+        edit.close();
+        fs::last_write_time(library, when);
+    }
+    expectFailure(load(signedFolder), LoadFailure::NotAsShipped, "(the signature does not match the library and manifest");
+    expectFailure(load(bundle("unsigned", "")), LoadFailure::NotAsShipped,
+                  "its files are not as they came with Nourish (it is not signed); it was not loaded: reinstall Nourish");
+    expectFailure(load(bundle("foreign", "other")), LoadFailure::NotAsShipped, "(it is signed with another key)");
+    fs::path changed = bundle("changed", "bundled");
+    std::ofstream(changed / "good.so", std::ios::app | std::ios::binary) << '\0';
+    expectFailure(load(changed), LoadFailure::NotAsShipped, "(the signature does not match the library and manifest");
+    // The same files elsewhere are a third party's, and are not held to the key.
+    host.reset();
+    PluginHost::Options elsewhere;
+    elsewhere.directories = {dir / "unsigned"};
+    elsewhere.bundledKey = key;
+    host = std::make_unique<PluginHost>(*store, elsewhere);
+    host->discover();
+    host->loadAll();
+    EXPECT_EQ(only().state, PluginState::Loaded);
+    if (saved.empty()) unsetenv("XDG_CONFIG_HOME");
+    else setenv("XDG_CONFIG_HOME", saved.c_str(), 1);
+}
+
+// The build signs every bundled plugin with the key the app has built in,
+// and the app's own options hold them to it.
+TEST(BundledPlugins, AreSignedWithTheKeyBuiltIntoTheApp) {
+    std::string key = PluginHost::builtInBundledKey();
+    ASSERT_EQ(key.size(), 64u);
+    EXPECT_EQ(PluginHost::defaultOptions("/usr/bin/nourish").bundledKey, key);
+    fs::path folder = NOURISH_BUNDLED_PLUGINS;
+    int checked = 0;
+    for (const auto& entry : fs::directory_iterator(folder)) {
+        std::string name = entry.path().filename().string();
+        if (name.size() <= 12 || name.substr(name.size() - 12) != ".plugin.json") continue;
+        Manifest m = readManifest(entry.path());
+        trust::Signature s = trust::verify(entry.path(), m.id, folder / m.library);
+        EXPECT_NE(s.state, trust::Signature::State::Bad) << m.id << ": " << s.problem;
+        EXPECT_EQ(s.publicKey, key) << m.id;
+        ++checked;
+    }
+    EXPECT_EQ(checked, 4);
+}
+
+// A plugin in plain C loads whether it exports the entry as a function named
+// nourish_plugin_entry or as a variable holding one (what NOURISH_PLUGIN
+// makes); before, the function was called as if it were the variable.
+TEST_F(PluginHostTest, APluginInPlainC_LoadsWithItsEntryAsAFunctionOrAVariable) {
+    for (const char* c : {"c_entry", "c_entry_data"}) {
+        SCOPED_TRACE(c);
+        host.reset();
+        start({c});
+        EXPECT_EQ(only().state, PluginState::Loaded) << only().reason;
+        EXPECT_EQ(only().manifest.name, "Test " + std::string(c));
+    }
 }

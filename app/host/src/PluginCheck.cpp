@@ -26,12 +26,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // SHA-256 of a file's bytes ("" when it cannot be read).
-std::string fileHash(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return "";
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return sha256Hex(bytes);
-}
+std::string fileHash(const fs::path& file) { return sha256FileHex(file).value_or(""); }
 
 // A folder of its own under $TMPDIR, removed with everything in it.
 struct TempDir {

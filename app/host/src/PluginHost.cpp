@@ -2,6 +2,11 @@
 
 #include "nourish/json_input.hpp"
 
+#include <dlfcn.h>
+#include <link.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
@@ -13,6 +18,7 @@
 #include "nourish/host/PluginCheck.h"
 #include "nourish/core/AuditLog.h"
 #include "nourish/core/Hash.h"
+#include "nourish/core/Integrity.h"
 #include "nourish/core/ClientStore.h"
 #include "nourish/core/Database.h"
 #include "nourish/core/Dates.h"
@@ -54,6 +60,7 @@ const char* toString(LoadFailure failure) {
         case LoadFailure::InitFailed: return "init failed";
         case LoadFailure::DuplicateId: return "duplicate id";
         case LoadFailure::Crashed: return "crashed";
+        case LoadFailure::NotAsShipped: return "not as shipped";
     }
     return "?";
 }
@@ -84,8 +91,11 @@ fs::path PluginHost::bundledPluginDirectory(const fs::path& executable) {
     return (exe.parent_path() / ".." / "lib" / "nourish" / "plugins").lexically_normal();
 }
 
+const char* PluginHost::builtInBundledKey() { return NOURISH_BUNDLED_PUBLIC_KEY; }
+
 PluginHost::Options PluginHost::defaultOptions(const fs::path& executable) {
     Options options;
+    options.bundledKey = builtInBundledKey();
     options.firstPartyDirectory = bundledPluginDirectory(executable);
     options.directories.push_back(options.firstPartyDirectory);
     if (const char* extra = std::getenv("NOURISH_PLUGIN_PATH")) {
@@ -201,8 +211,7 @@ void PluginHost::setEnabled(const std::string& id, bool enabled, const Actor& ac
 void PluginHost::recordInstall(const PluginInstall& install, const Actor& actor) {
     if (!install.installed || !install.check.manifest) return;
     const Manifest& m = *install.check.manifest;
-    std::ifstream in(install.installedLibrary, std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string libraryHash = sha256FileHex(install.installedLibrary).value_or("");
     Transaction tx(store_.db());
     AuditLog(store_).record(actor, install.replaced ? "plugin.upgrade" : "plugin.install", std::nullopt,
                             json{{"plugin", m.id},
@@ -210,7 +219,7 @@ void PluginHost::recordInstall(const PluginInstall& install, const Actor& actor)
                                  {"replaced_version", install.replaced ? json(install.replaced->version) : json(nullptr)},
                                  {"vendor", m.vendor},
                                  {"library", install.installedLibrary.string()},
-                                 {"sha256", sha256Hex(bytes)},
+                                 {"sha256", libraryHash},
                                  {"signature", install.check.signature.state == trust::Signature::State::Unsigned
                                                    ? json(nullptr)
                                                    : json(install.check.signature.fingerprint)},
@@ -296,6 +305,69 @@ std::string dlerrorText(const std::string& what) {
 std::string sdkText(int major, int minor) { return std::to_string(major) + "." + std::to_string(minor); }
 }  // namespace
 
+namespace {
+
+// A file as the kernel keeps it: device, inode, size, and the times of its
+// last change of content and of status (which no one can set back by hand).
+std::string fileStamp(const fs::path& file) {
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0) return "-";
+    return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" +
+           std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + ":" +
+           std::to_string(st.st_ctim.tv_sec) + "." + std::to_string(st.st_ctim.tv_nsec);
+}
+
+// Hashing a bundled plugin's library at every start costs as much as reading
+// it (tens of MB with debug information): a signature verified once is
+// remembered, in the configuration folder, with the stamps of the three files
+// and the key, and verified again as soon as any of them changes.
+fs::path bundledVerifiedPath() { return integrity::configDirectory() / "bundled-verified.json"; }
+
+std::string bundledStamps(const fs::path& manifest, const fs::path& library, const std::string& id,
+                          const std::string& key) {
+    return key + "|" + fileStamp(manifest) + "|" + fileStamp(library) + "|" +
+           fileStamp(trust::signaturePath(manifest, id));
+}
+
+json readBundledVerified() {
+    std::ifstream in(bundledVerifiedPath());
+    if (!in) return json::object();
+    try {
+        json j = json::parse(in);
+        return j.is_object() ? j : json::object();
+    } catch (const std::exception&) {
+        return json::object();  // verified again, and written anew
+    }
+}
+
+}  // namespace
+
+bool PluginHost::bundledVerified(const fs::path& manifest, const fs::path& library, const std::string& id,
+                                 const std::string& key) {
+    json known = readBundledVerified();
+    std::string name = fs::absolute(manifest).lexically_normal().string();
+    return known.contains(name) && known[name].is_string() && known[name] == bundledStamps(manifest, library, id, key);
+}
+
+void PluginHost::rememberBundledVerified(const fs::path& manifest, const fs::path& library, const std::string& id,
+                                         const std::string& key) {
+    json known = readBundledVerified();
+    known[fs::absolute(manifest).lexically_normal().string()] = bundledStamps(manifest, library, id, key);
+    std::error_code ec;
+    fs::path path = bundledVerifiedPath();
+    fs::create_directories(path.parent_path(), ec);
+    fs::path temp = path;
+    temp += ".tmp-" + std::to_string(::getpid());
+    {
+        std::ofstream out(temp, std::ios::trunc);
+        out << known.dump(1) << '\n';
+        if (!out) return fs::remove(temp, ec), void();  // only a cache: verified again next time
+    }
+    fs::permissions(temp, fs::perms::owner_read | fs::perms::owner_write, ec);
+    fs::rename(temp, path, ec);
+    if (ec) fs::remove(temp, ec);
+}
+
 void PluginHost::load(PluginRecord& record) {
     const Manifest& m = record.manifest;
     const std::string host = sdkText(NOURISH_SDK_MAJOR, NOURISH_SDK_MINOR);
@@ -312,6 +384,19 @@ void PluginHost::load(PluginRecord& record) {
     if (!isElfFile(record.libraryPath))
         return fail(record, LoadFailure::NotSharedObject,
                     record.libraryPath.filename().string() + " is not a shared object (not an ELF file)");
+    if (record.firstParty && !options_.bundledKey.empty() &&
+        !bundledVerified(record.manifestPath, record.libraryPath, m.id, options_.bundledKey)) {
+        // What comes with Nourish runs only as it was built and signed.
+        trust::Signature s = trust::verify(record.manifestPath, m.id, record.libraryPath);
+        if (s.publicKey.empty() || s.publicKey != options_.bundledKey)
+            return fail(record, LoadFailure::NotAsShipped,
+                        "its files are not as they came with Nourish (" +
+                            std::string(s.state == trust::Signature::State::Unsigned ? "it is not signed"
+                                        : s.state == trust::Signature::State::Bad     ? s.problem
+                                                                                      : "it is signed with another key") +
+                            "); it was not loaded: reinstall Nourish");
+        rememberBundledVerified(record.manifestPath, record.libraryPath, m.id, options_.bundledKey);
+    }
 
     auto runtime = std::make_unique<PluginRuntime>();
     runtime->host = this;
@@ -336,7 +421,21 @@ void PluginHost::load(PluginRecord& record) {
     stage("its entry point");
     {
         CrashSentinel::CallScope call(record.id());
-        auto& entry = rt.library->get_alias<const nourish_plugin*()>(NOURISH_ENTRY_NAME);
+        // NOURISH_PLUGIN (BOOST_DLL_ALIAS) exports a variable holding the
+        // entry function; a plugin in plain C may export the function itself.
+        // The symbol's ELF type tells which.
+        void* symbol = &rt.library->get<char>(NOURISH_ENTRY_NAME);
+        Dl_info info{};
+        void* entryOfSymbolTable = nullptr;
+        bool found = dladdr1(symbol, &info, &entryOfSymbolTable, RTLD_DL_SYMENT) != 0;
+        const auto* elf = static_cast<const ElfW(Sym)*>(entryOfSymbolTable);
+        bool isFunction = found && elf &&
+                          (ELF64_ST_TYPE(elf->st_info) == STT_FUNC || ELF64_ST_TYPE(elf->st_info) == STT_GNU_IFUNC);
+        nourish_entry_fn entry = isFunction ? reinterpret_cast<nourish_entry_fn>(symbol)
+                                            : *static_cast<const nourish_entry_fn*>(symbol);
+        if (!entry)
+            return fail(record, LoadFailure::NoEntryPoint,
+                        std::string(NOURISH_ENTRY_NAME) + " is a variable that holds no function");
         rt.descriptor = entry();
     }
     const nourish_plugin* d = rt.descriptor;

@@ -92,8 +92,12 @@ Key loadKey(const fs::path& file, bool wantPrivate) {
 }
 
 std::string signedText(const fs::path& manifest, const fs::path& library) {
-    return "nourish plugin signature 1\nmanifest " + sha256Hex(readAll(manifest)) + "\nlibrary " +
-           sha256Hex(readAll(library)) + "\n";
+    auto hashOf = [](const fs::path& file) {
+        auto hash = sha256FileHex(file);
+        if (!hash) throw TrustError("cannot read " + file.string());
+        return *hash;
+    };
+    return "nourish plugin signature 1\nmanifest " + hashOf(manifest) + "\nlibrary " + hashOf(library) + "\n";
 }
 
 fs::path vendorsPath() { return integrity::configDirectory() / "trusted-vendors.json"; }
@@ -266,6 +270,7 @@ Signature verify(const fs::path& manifest, const std::string& id, const fs::path
             return result;
         }
         result.state = Signature::State::UnknownKey;
+        result.publicKey = j["key"].get<std::string>();
         try {
             for (const VendorKey& v : trustedVendors())
                 if (v.publicKey == j["key"]) {

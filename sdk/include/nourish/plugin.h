@@ -1,9 +1,16 @@
 /*
  * Nourish SDK 1.x -- the plugin door (C ABI).
  *
- * A plugin is a shared library exporting one entry, the alias
- * "nourish_plugin_entry" (see NOURISH_PLUGIN in plugin.hpp), which returns a
- * pointer to a static nourish_plugin descriptor. Everything else -- the
+ * A plugin is a shared library exporting one entry named
+ * "nourish_plugin_entry" that returns a pointer to a static nourish_plugin
+ * descriptor: in C++, NOURISH_PLUGIN in plugin.hpp exports it (as a variable
+ * of type nourish_entry_fn holding the function); in plain C, export the
+ * function itself:
+ *
+ *   __attribute__((visibility("default")))
+ *   const nourish_plugin* nourish_plugin_entry(void) { return &descriptor; }
+ *
+ * The host tells the two apart by the symbol's ELF type. Everything else -- the
  * capabilities the plugin offers and the services the host provides -- is an
  * extension found by a versioned string id.
  *
@@ -30,7 +37,8 @@ extern "C" {
 #define NOURISH_SDK_MAJOR 1
 #define NOURISH_SDK_MINOR 0
 
-/* The exported alias every plugin library defines. */
+/* The entry every plugin library exports (a function, or a variable of type
+ * nourish_entry_fn holding one). */
 #define NOURISH_ENTRY_NAME "nourish_plugin_entry"
 
 /* Status codes returned across the door. */

@@ -40,6 +40,7 @@ enum class LoadFailure {
     InitFailed,
     DuplicateId,
     Crashed,  // it crashed the app during its last start; disabled until re-enabled
+    NotAsShipped,  // a bundled plugin whose files do not carry Nourish's signature
 };
 
 const char* toString(PluginState state);
@@ -129,7 +130,20 @@ public:
         // SDK behind a wrong manifest is told apart ("manifest disagrees with
         // binary") from one built for another SDK.
         bool openLibraryBehindWrongSdk = false;
+        // The public key (64 hex) every plugin in firstPartyDirectory must be
+        // signed with, or it is not loaded: its files are not as they came
+        // with Nourish. defaultOptions() sets the key built into the app;
+        // empty: no such check (tests that use test plugins as bundled ones).
+        std::string bundledKey;
     };
+    // The key the bundled plugins of this build are signed with.
+    static const char* builtInBundledKey();
+    // Whether this bundled plugin's signature by `key` was verified on files
+    // exactly as they are now (bundled-verified.json in the configuration folder).
+    static bool bundledVerified(const std::filesystem::path& manifest, const std::filesystem::path& library,
+                                const std::string& id, const std::string& key);
+    static void rememberBundledVerified(const std::filesystem::path& manifest, const std::filesystem::path& library,
+                                        const std::string& id, const std::string& key);
 
     // <exe dir>/../lib/nourish/plugins, then $NOURISH_PLUGIN_PATH, then
     // ~/.local/share/nourish/plugins.

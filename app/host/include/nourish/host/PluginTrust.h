@@ -66,6 +66,7 @@ struct Signature {
     };
     State state = State::Unsigned;
     std::string fingerprint;
+    std::string publicKey;  // the signing key, raw, as 64 hex (valid signatures only)
     std::string vendor;   // the trusted vendor's name (Trusted only)
     std::string problem;  // what is wrong (Bad only)
     std::filesystem::path file;
