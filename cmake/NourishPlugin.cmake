@@ -4,7 +4,9 @@
 # (find_package(NourishSDK) makes it available to plugin authors).
 #
 # Builds a plugin library the way the host expects it: hidden visibility,
-# -fno-gnu-unique (so that glibc can unload it), no "lib" prefix, and its
+# -fno-gnu-unique (so that glibc can unload it), no "lib" prefix, the same
+# bytes when installed as when built (so a signature made after the build
+# holds; do not install with --strip), and its
 # manifest configured beside it (@NOURISH_WX_SIGNATURE@ and @PLUGIN_LIBRARY@
 # are filled in).
 function(nourish_add_plugin target)
@@ -21,7 +23,10 @@ function(nourish_add_plugin target)
     OUTPUT_NAME ${target}
     LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIR}
     CXX_VISIBILITY_PRESET hidden
-    VISIBILITY_INLINES_HIDDEN ON)
+    VISIBILITY_INLINES_HIDDEN ON
+    # Installed byte for byte as built: a signature made on the built
+    # library still holds once installed (no run path rewritten).
+    BUILD_WITH_INSTALL_RPATH ON)
   target_compile_options(${target} PRIVATE -fno-gnu-unique)
   target_link_libraries(${target} PRIVATE Nourish::sdk)
   target_link_options(${target} PRIVATE -Wl,--no-undefined)
