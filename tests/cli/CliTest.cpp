@@ -307,6 +307,8 @@ TEST_F(CliTest, PluginCheck_PassesAGoodPluginAndNamesEveryProblem) {
     EXPECT_EQ(good.exitCode, 0) << good.output << good.error;
     EXPECT_NE(good.output.find("plugin check passed"), std::string::npos);
     EXPECT_FALSE(std::filesystem::exists(dir / "none.db")) << "no store is created";
+    EXPECT_NE(good.output.find("ok    report section greeting renders for a sample client"), std::string::npos)
+        << good.output;
 
     struct Row {
         std::string path;
@@ -331,6 +333,13 @@ TEST_F(CliTest, PluginCheck_PassesAGoodPluginAndNamesEveryProblem) {
                                                  "(nourish.report-sections/1): invalid at $[0].id"},
         {root + "/protocols/protocols.so", "FAIL  a protocol it offers was refused (org.example.test.protocols): "
                                            "$[1].challenges[1].food: 'peanut' is not one of the foods"},
+        // What its code answers is checked too, as the app would at run time.
+        {root + "/bad_render/bad_render.so",
+         "FAIL  report section greeting, rendered for a sample client: org.nourish.test.bad-render (greeting): invalid "
+         "at $.blocks[0]"},
+        {root + "/protocols/protocols.so",
+         "FAIL  evaluate, asked about a sample state: org.example.test.protocols (evaluate org.example.test.bad-hook): "
+         "invalid at $[0]"},
         {root + "/init_error/init_error.so", "FAIL  init failed"},
         {root + "/nowhere.so", "FAIL  " + root + "/nowhere.so: no such file"},
     };
@@ -341,6 +350,9 @@ TEST_F(CliTest, PluginCheck_PassesAGoodPluginAndNamesEveryProblem) {
         EXPECT_NE(r.output.find(row.problem), std::string::npos) << r.output;
         EXPECT_NE(r.output.find("plugin check failed"), std::string::npos);
     }
+    auto hook = cli({"plugin", "check", root + "/protocols/protocols.so"});
+    EXPECT_NE(hook.output.find("ok    evaluate org.example.test.two-food answers a sample state with "), std::string::npos)
+        << hook.output;
     // The same id as an installed plugin.
     auto duplicate = cli({"plugin", "check", root + "/duplicate/good.so"}, {"NOURISH_PLUGIN_PATH=" + root + "/good"});
     EXPECT_EQ(duplicate.exitCode, 1);

@@ -14,10 +14,14 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
+#include <map>
 
+#include "nourish/core/ClientStore.h"
 #include "nourish/core/Hash.h"
 #include "nourish/core/Store.h"
 #include "nourish/host/PluginHost.h"
+#include "nourish/capabilities.h"
 
 namespace nourish {
 
@@ -276,6 +280,103 @@ PluginCheck checkPlugin(const fs::path& given, const std::vector<fs::path>& inst
     return check;
 }
 
+namespace {
+
+std::string isoDay(std::chrono::sys_days day) {
+    std::chrono::year_month_day ymd{day};
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u", int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()));
+    return text;
+}
+
+// A state for a protocol's evaluate hook as the elimination engine builds
+// one (sdk/README.md, "The evaluate hook"): a child of 18 months ten days into
+// the elimination phase, every challenge still planned, two weeks of diary.
+nlohmann::json sampleState(const nlohmann::json& protocol, std::chrono::sys_days today) {
+    using nlohmann::json;
+    using std::chrono::days;
+    json phases = json::array();
+    std::chrono::sys_days start = today - days(10);
+    for (const json& p : protocol.value("phases", json::array())) {
+        int length = p.value("default_days", 14);
+        bool open = p.value("kind", "") == "reintroduction";
+        phases.push_back({{"kind", p.value("kind", "")}, {"title", p.value("title", "")}, {"start", isoDay(start)},
+                          {"end", open ? json(nullptr) : json(isoDay(start + days(length - 1)))},
+                          {"days", open ? json(nullptr) : json(length)}});
+        start += days(length);
+    }
+    std::map<std::string, std::string> labels;
+    json foods = json::array();
+    for (const json& f : protocol.value("foods", json::array())) {
+        labels[f.value("id", "")] = f.value("label", "");
+        foods.push_back({{"food", f.value("id", "")}, {"label", f.value("label", "")}, {"status", "avoiding"},
+                         {"text", "avoided since " + isoDay(today - days(10))}});
+    }
+    json challenges = json::array();
+    for (const json& c : protocol.value("challenges", json::array())) {
+        json doses = json::array();
+        int perDose = c.value("days_per_dose", 1);
+        std::chrono::sys_days on = start;
+        for (const json& dose : c.value("doses", json::array())) {
+            doses.push_back({{"date", isoDay(on)}, {"dose", dose}});
+            on += days(perDose);
+        }
+        challenges.push_back({{"food", c.value("food", "")}, {"step", 1}, {"steps", 1},
+                              {"title", labels[c.value("food", "")]}, {"portion", ""}, {"attempt", 1},
+                              {"setting", c.value("setting", "home")}, {"start", isoDay(start)},
+                              {"last_dose", isoDay(on - days(perDose))}, {"end", isoDay(on)}, {"state", "planned"},
+                              {"doses", doses}});
+        start = on + days(protocol.value("washout_days", 0) + 1);
+    }
+    json diary = json::array();
+    for (int ago = 13; ago >= 0; --ago)
+        diary.push_back({{"date", isoDay(today - days(ago))}, {"itch", 4 - ago % 3}, {"sleep", 3}, {"stool", 4},
+                         {"stool_scale", "bristol"}, {"vomiting", false}, {"reflux", false}, {"blood_mucus", false},
+                         {"immediate_signs", json::array()}, {"confounders", json::array()}});
+    return {{"protocol_id", protocol.value("id", "")},
+            {"today", isoDay(today)},
+            {"client", {{"age_months", 18}}},
+            {"schedule",
+             {{"protocol_id", protocol.value("id", "")}, {"current_phase", "elimination"}, {"paused", false},
+              {"phases", phases}, {"challenges", challenges}, {"foods", foods}}},
+            {"diary", diary},
+            {"outcomes", json::array()},
+            {"scores", json::array()}};
+}
+
+// What the plugin's code answers, checked as the app checks it: each report
+// section rendered for a sample client, each protocol's evaluate hook asked
+// about a sample state. An invalid answer is named with its JSON path
+// (the app would drop it and say so at run time).
+void checkAnswers(PluginHost& host, Store& store, const Manifest& m, const std::function<void(const std::string&)>& say) {
+    auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+    if (m.offers(NOURISH_REPORT_SECTIONS_ID)) {
+        Client sample;
+        sample.givenName = "Sample";
+        sample.familyName = "Child";
+        sample.dateOfBirth = isoDay(today - std::chrono::days(548));
+        int64_t id = ClientStore(store).create(sample, Actor{"plugin check", "check"});
+        for (const ReportSection& section : host.reportSections(id)) {
+            if (section.pluginId != m.id) continue;
+            if (!section.error.empty()) say("FAIL report section " + section.id + ", rendered for a sample client: " + section.error);
+            else say("ok report section " + section.id + " renders for a sample client (valid against report-document.schema.json)");
+        }
+    }
+    for (const RegisteredProtocol& p : host.protocols()) {
+        if (p.plugin->id() != m.id) continue;
+        try {
+            auto answer = host.evaluateProtocol(p.protocol.id, sampleState(p.protocol.document, today).dump());
+            if (answer)
+                say("ok evaluate " + p.protocol.id + " answers a sample state with " + std::to_string(answer->size()) +
+                    " suggestion(s) (valid against protocol-suggestions.schema.json)");
+        } catch (const std::exception& e) {
+            say(std::string("FAIL evaluate, asked about a sample state: ") + e.what());
+        }
+    }
+}
+
+}  // namespace
+
 int runPluginCheckChild(int argc, char** argv) {
     if (argc != 3) {
         std::fprintf(stderr, "nourish-plugin-check FOLDER ID: run by nourish-cli plugin check, not by hand\n");
@@ -325,6 +426,7 @@ int runPluginCheckChild(int argc, char** argv) {
                 say("ok " + std::to_string(protocols) + " protocol(s), " + std::to_string(instruments) +
                     " instrument(s), " + std::to_string(forms) + " form(s) accepted");
             for (const std::string& note : record->notes) say("FAIL " + note);
+            checkAnswers(host, store, m, say);
         }
         host.shutdown();
     } catch (const std::exception& e) {

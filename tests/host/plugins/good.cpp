@@ -171,6 +171,9 @@ public:
         std::string given = client["given_name"];
         // Nothing to say to a child called Maya: no blocks.
         if (given == "Maya") return R"({"blocks": []})";
+#ifdef GOOD_BAD_RENDER
+        return R"({"blocks": [{"type": "shout", "text": "HELLO"}]})";
+#endif
         return nlohmann::json{{"blocks", {{{"type", "paragraph"}, {"text", "Hello " + given}}}}}.dump();
     }
 
