@@ -59,7 +59,9 @@ Store
   plugin install PATH [--trust]   the same checks, then copies it into
                                   ~/.local/share/nourish/plugins (nothing unless all pass);
                                   a plugin runs with your full rights: unless it is signed
-                                  by a vendor you trust, it installs only with --trust
+                                  by a vendor you trust, it installs only with --trust;
+                                  a newer version of an installed plugin upgrades it
+                                  (its data and settings kept), an older one is refused
   plugin uninstall ID [--keep-data|--remove-data]
                                   removes a plugin you installed; its tables and settings stay
                                   in the store (listed) for when it comes back, or with
