@@ -598,3 +598,22 @@ TEST_F(PluginHostTest, APluginInPlainC_LoadsWithItsEntryAsAFunctionOrAVariable) 
         EXPECT_EQ(only().manifest.name, "Test " + std::string(c));
     }
 }
+
+// What an install or upgrade cut short leaves (hidden .installing-* and
+// .replaced-* files) is not taken for a plugin, broken or not.
+TEST_F(PluginHostTest, TheInstallersHiddenLeftovers_AreNotPlugins) {
+    fs::path folder = dir / "plugins";
+    fs::create_directories(folder);
+    for (const char* f : {"good.so", "org.nourish.test.good.plugin.json"}) {
+        fs::copy_file(pluginDir("good") / f, folder / f);
+        fs::copy_file(pluginDir("good") / f, folder / (std::string(".installing-") + f));
+        fs::copy_file(pluginDir("good") / f, folder / (std::string(".replaced-") + f));
+    }
+    PluginHost::Options options;
+    options.directories = {folder};
+    host = std::make_unique<PluginHost>(*store, options);
+    host->discover();
+    host->loadAll();
+    EXPECT_EQ(only().state, PluginState::Loaded) << only().reason;
+    EXPECT_EQ(only().manifestPath, folder / "org.nourish.test.good.plugin.json");
+}

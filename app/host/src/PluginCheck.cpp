@@ -356,6 +356,7 @@ void checkAnswers(PluginHost& host, Store& store, const Manifest& m, const std::
         sample.familyName = "Child";
         sample.dateOfBirth = isoDay(today - std::chrono::days(548));
         int64_t id = ClientStore(store).create(sample, Actor{"plugin check", "check"});
+        say("stage render");  // a crash or a hang from here is render's
         for (const ReportSection& section : host.reportSections(id)) {
             if (section.pluginId != m.id) continue;
             if (!section.error.empty()) say("FAIL report section " + section.id + ", rendered for a sample client: " + section.error);
@@ -364,6 +365,7 @@ void checkAnswers(PluginHost& host, Store& store, const Manifest& m, const std::
     }
     for (const RegisteredProtocol& p : host.protocols()) {
         if (p.plugin->id() != m.id) continue;
+        say("stage evaluate");
         try {
             auto answer = host.evaluateProtocol(p.protocol.id, sampleState(p.protocol.document, today).dump());
             if (answer)

@@ -130,7 +130,10 @@ void PluginHost::discover() {
         bool firstParty = !options_.firstPartyDirectory.empty() &&
                           fs::equivalent(canonical, options_.firstPartyDirectory, ec);
         std::vector<fs::path> entries;
-        for (auto& entry : fs::directory_iterator(canonical, ec)) entries.push_back(entry.path());
+        // Hidden files are not plugins: among them the installer's own
+        // half-copied (.installing-*) and set-aside (.replaced-*) files.
+        for (auto& entry : fs::directory_iterator(canonical, ec))
+            if (!entry.path().filename().string().starts_with(".")) entries.push_back(entry.path());
         std::sort(entries.begin(), entries.end());
         std::set<std::string> described;  // libraries a manifest names
         for (const fs::path& path : entries) {
