@@ -612,6 +612,9 @@ TEST_F(CliTest, PluginUninstall_RemoveData_DeletesItsTablesAndSettings_AfterABac
     EXPECT_NE(later.output.find("org.nourish.test.good is not installed (its files were removed before)"), std::string::npos)
         << later.output;
     EXPECT_NE(later.output.find("removed from the store: 1 table(s) (good_greetings)"), std::string::npos) << later.output;
+    EXPECT_EQ(sql("SELECT count(*) FROM audit_events WHERE action = 'plugin.uninstall'"), "2\n")
+        << "removing data left behind is no second uninstall";
+    EXPECT_EQ(sql("SELECT count(*) FROM audit_events WHERE action = 'plugin.data_removed'"), "2\n");
     EXPECT_EQ(cli({"store", "check"}).exitCode, 0);
     auto nothing = cli({"plugin", "uninstall", "org.nourish.test.good", "--remove-data"});
     EXPECT_EQ(nothing.exitCode, 2);

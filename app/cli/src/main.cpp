@@ -708,10 +708,11 @@ int run(int argc, char** argv) {
             Store store(storePath, Store::Open::ExistingOnly);
             PluginHost::Options none;
             none.directories = {};
-            try {
+            // Uninstalled before (and recorded then): only its data is left to remove.
+            if (filesGone) record.removed = store.removePluginData(id, "", Actor::currentUser("cli"));
+            else try {
                 record = PluginHost(store, none).recordUninstall(removed, Actor::currentUser("cli"), removeData);
             } catch (const std::exception& e) {
-                if (filesGone) throw;
                 std::cout << "uninstalled " << removed.manifest.name << " " << removed.manifest.version << " (" << id
                           << "), but what it stored was not removed: " << e.what()
                           << "\nnothing of it was removed; try again with: nourish-cli plugin uninstall " << id
