@@ -3,6 +3,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <chrono>
+#include <functional>
 
 #include <nlohmann/json.hpp>
 
@@ -753,4 +755,179 @@ TEST_F(CliTest, OnlyANourishStoreIsOpened_ByEveryCommand) {
     }
     EXPECT_EQ(nourish::test::readFile(dir / "empty.db"), "");
     EXPECT_FALSE(std::filesystem::exists(dir / "empty.db-wal"));
+}
+
+namespace {
+
+// The SDK's data-only example, copied where a test may change it.
+std::filesystem::path copyDataOnlyExample(const std::filesystem::path& to) {
+    namespace fs = std::filesystem;
+    fs::copy(fs::path(NOURISH_SDK_EXAMPLES) / "low-fodmap-data", to, fs::copy_options::recursive);
+    return to;
+}
+
+void editJson(const std::filesystem::path& file, const std::function<void(nlohmann::json&)>& edit) {
+    auto j = nlohmann::json::parse(nourish::test::readFile(file));
+    edit(j);
+    nourish::test::writeFile(file, j.dump(2));
+}
+
+}  // namespace
+
+// A protocol plugin that is a manifest and JSON documents, with no library:
+// checked, installed (with her yes: it is clinical content), listed, used for
+// a plan, and uninstalled, with no compiler anywhere.
+TEST_F(CliTest, DataOnlyPlugin_IsCheckedInstalledAndUsedWithoutACompiler) {
+    namespace fs = std::filesystem;
+    fs::path source = fs::path(NOURISH_SDK_EXAMPLES) / "low-fodmap-data";
+    fs::path folder = dir / "xdg" / "nourish" / "plugins";
+    auto check = cli({"plugin", "check", source.string()});
+    EXPECT_EQ(check.exitCode, 0) << check.output;
+    for (const char* line :
+         {"ok    manifest org.example.low-fodmap-data.plugin.json: org.example.low-fodmap-data 1.0.0, SDK 1.0 (data only: "
+          "2 document(s), no code)",
+          "ok    every document named by the manifest read as JSON", "ok    1 protocol(s), 1 instrument(s), 0 intake form(s), 0 note template(s) accepted",
+          "plugin check passed"})
+        EXPECT_NE(check.output.find(line), std::string::npos) << line << "\n" << check.output;
+    EXPECT_EQ(check.output.find("ELF"), std::string::npos) << check.output;
+    // Also by its manifest.
+    EXPECT_EQ(cli({"plugin", "check", (source / "org.example.low-fodmap-data.plugin.json").string()}).exitCode, 0);
+
+    auto refused = cli({"plugin", "install", source.string()});
+    EXPECT_EQ(refused.exitCode, 1) << refused.output;
+    EXPECT_NE(refused.output.find("A data-only plugin runs no code, but what it says is shown to you and to families"),
+              std::string::npos) << refused.output;
+    EXPECT_EQ(refused.output.find("runs inside Nourish with your full rights"), std::string::npos) << refused.output;
+    EXPECT_FALSE(fs::exists(folder / "org.example.low-fodmap-data"));
+
+    auto installed = cli({"plugin", "install", source.string(), "--trust"});
+    ASSERT_EQ(installed.exitCode, 0) << installed.output;
+    fs::path own = folder / "org.example.low-fodmap-data";
+    EXPECT_NE(installed.output.find("installed into " + own.string()), std::string::npos) << installed.output;
+    EXPECT_EQ(nourish::test::readFile(own / "protocols" / "low-fodmap.json"),
+              nourish::test::readFile(source / "protocols" / "low-fodmap.json"));
+    for (const auto& entry : fs::directory_iterator(folder))
+        EXPECT_EQ(entry.path().filename().string().rfind(".", 0), std::string::npos) << "left behind: " << entry.path();
+    auto audit = runProcess("sqlite3", {(dir / "n.db").string(), "SELECT detail FROM audit_events WHERE action = 'plugin.install'"});
+    EXPECT_NE(audit.output.find("\"data_only\":true"), std::string::npos) << audit.output;
+
+    auto plugins = cli({"plugins"});
+    EXPECT_NE(plugins.output.find("org.example.low-fodmap-data 1.0.0  SDK 1.0  loaded  (data only)"), std::string::npos)
+        << plugins.output;
+    auto protocols = cli({"protocol", "list"});
+    EXPECT_NE(protocols.output.find("org.example.low-fodmap-data.protocol"), std::string::npos) << protocols.output;
+    auto instruments = cli({"instrument", "list"});
+    EXPECT_NE(instruments.output.find("org.example.low-fodmap-data.ibs-symptoms"), std::string::npos) << instruments.output;
+
+    ASSERT_EQ(cli({"client", "add", "--given", "Ana", "--family", "Silva", "--dob", "1990-05-01"}).exitCode, 0);
+    std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
+    char today[16];
+    std::snprintf(today, sizeof today, "%04d-%02u-%02u", int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()));
+    auto plan = cli({"protocol", "assign", "1", "org.example.low-fodmap-data.protocol", "--start", today});
+    ASSERT_EQ(plan.exitCode, 0) << plan.error;
+    auto schedule = nlohmann::json::parse(cli({"protocol", "schedule", "1", "--json"}).output);
+    EXPECT_EQ(schedule["foods"].size(), 6u) << schedule.dump();
+    EXPECT_EQ(schedule["current_phase"], "elimination") << schedule.dump();
+
+    auto removed = cli({"plugin", "uninstall", "org.example.low-fodmap-data"});
+    ASSERT_EQ(removed.exitCode, 0) << removed.output << removed.error;
+    EXPECT_FALSE(fs::exists(own));
+    auto after = cli({"protocol", "schedule", "1"});
+    EXPECT_EQ(after.exitCode, 0) << after.error;
+    EXPECT_NE(after.output.find("is no longer installed"), std::string::npos) << "the plan goes on from its copy: " << after.output;
+}
+
+// Each mistake in a data-only plugin is named with its file or JSON path, and
+// nothing of it is installed.
+TEST_F(CliTest, DataOnlyPlugin_EveryProblemIsNamedWithItsFileOrPath) {
+    namespace fs = std::filesystem;
+    struct Case {
+        const char* name;
+        std::function<void(const fs::path&)> spoil;
+        std::string expected;
+    };
+    const std::string manifest = "org.example.low-fodmap-data.plugin.json";
+    std::vector<Case> cases = {
+        {"missing document", [&](const fs::path& p) { fs::remove(p / "protocols" / "low-fodmap.json"); },
+         "FAIL  the document protocols/low-fodmap.json named by the manifest (at $.documents.protocols) is not beside it"},
+        {"outside its folder",
+         [&](const fs::path& p) { editJson(p / manifest, [](auto& j) { j["documents"]["protocols"][0] = "../x.json"; }); },
+         "FAIL  bad manifest: the manifest " + manifest + " is invalid at $.documents.protocols[0]"},
+        {"both library and documents",
+         [&](const fs::path& p) { editJson(p / manifest, [](auto& j) { j["library"] = "x.so"; }); },
+         "is invalid at $.documents: a plugin with a library offers its documents from its code"},
+        {"neither", [&](const fs::path& p) { editJson(p / manifest, [](auto& j) { j.erase("documents"); }); },
+         "is invalid at $: it names neither a \"library\""},
+        {"a capability that needs code",
+         [&](const fs::path& p) {
+             editJson(p / manifest, [](auto& j) { j["capabilities"].push_back("nourish.cli-commands/1"); });
+         },
+         "is invalid at $.capabilities[2]: nourish.cli-commands/1 needs code (a library)"},
+        {"documents without their capability",
+         [&](const fs::path& p) { editJson(p / manifest, [](auto& j) { j["capabilities"].erase(1); }); },
+         "is invalid at $.documents.instruments: it lists instruments but $.capabilities does not have nourish.instruments/1"},
+        {"a table prefix", [&](const fs::path& p) { editJson(p / manifest, [](auto& j) { j["table_prefix"] = "lf_"; }); },
+         "is invalid at $.table_prefix: a data-only plugin has no code to use it"},
+        {"not JSON", [&](const fs::path& p) { nourish::test::writeFile(p / "protocols" / "low-fodmap.json", "{\"id\": "); },
+         "FAIL  invalid document: protocols/low-fodmap.json (listed at $.documents.protocols) is not valid JSON"},
+        {"a list, not one document",
+         [&](const fs::path& p) { nourish::test::writeFile(p / "instruments" / "ibs-symptoms.json", "[]"); },
+         "instruments/ibs-symptoms.json (listed at $.documents.instruments): $: must hold one document (a JSON object), not array"},
+        {"a protocol that breaks its schema",
+         [&](const fs::path& p) {
+             editJson(p / "protocols" / "low-fodmap.json", [](auto& j) { j["phases"][0]["default_days"] = "four weeks"; });
+         },
+         "FAIL  a protocol it offers was refused (org.example.low-fodmap-data): protocols/low-fodmap.json: $.phases[0].default_days"},
+    };
+    int n = 0;
+    for (const Case& c : cases) {
+        fs::path copy = copyDataOnlyExample(dir / ("case" + std::to_string(n++)));
+        c.spoil(copy);
+        auto r = cli({"plugin", "install", copy.string(), "--trust"});
+        EXPECT_EQ(r.exitCode, 1) << c.name << "\n" << r.output;
+        EXPECT_NE(r.output.find(c.expected), std::string::npos) << c.name << ": " << c.expected << "\n" << r.output;
+        EXPECT_FALSE(fs::exists(dir / "xdg" / "nourish" / "plugins" / "org.example.low-fodmap-data")) << c.name;
+    }
+}
+
+// Signed, a data-only plugin's signature covers each of its documents; a
+// newer version upgrades it in its folder, an older one is refused.
+TEST_F(CliTest, DataOnlyPlugin_SignatureCoversItsDocuments_AndItUpgrades) {
+    namespace fs = std::filesystem;
+    fs::path copy = copyDataOnlyExample(dir / "lf");
+    fs::path manifest = copy / "org.example.low-fodmap-data.plugin.json";
+    ASSERT_EQ(cli({"plugin", "keygen", (dir / "acme").string()}).exitCode, 0);
+    auto signedOne = cli({"plugin", "sign", manifest.string(), "--key", (dir / "acme.key").string()});
+    ASSERT_EQ(signedOne.exitCode, 0) << signedOne.output << signedOne.error;
+    ASSERT_EQ(cli({"plugin", "trust", "add", (dir / "acme.pub").string(), "--name", "Acme"}).exitCode, 0);
+    auto trusted = cli({"plugin", "install", copy.string()});
+    ASSERT_EQ(trusted.exitCode, 0) << "signed by a trusted vendor: no --trust needed\n" << trusted.output;
+    EXPECT_NE(trusted.output.find("signed by Acme"), std::string::npos) << trusted.output;
+    fs::path own = dir / "xdg" / "nourish" / "plugins" / "org.example.low-fodmap-data";
+    EXPECT_TRUE(fs::exists(own / "org.example.low-fodmap-data.plugin.sig"));
+
+    // A newer version whose protocol was changed after signing.
+    editJson(manifest, [](auto& j) { j["version"] = "1.1.0"; });
+    ASSERT_EQ(cli({"plugin", "sign", manifest.string(), "--key", (dir / "acme.key").string()}).exitCode, 0);
+    editJson(copy / "protocols" / "low-fodmap.json", [](auto& j) { j["washout_days"] = 0; });
+    auto bad = cli({"plugin", "install", copy.string(), "--trust"});
+    EXPECT_EQ(bad.exitCode, 1);
+    EXPECT_NE(bad.output.find("FAIL  bad signature: the signature does not match the manifest and documents"),
+              std::string::npos) << bad.output;
+    EXPECT_EQ(nlohmann::json::parse(nourish::test::readFile(own / "protocols" / "low-fodmap.json"))["washout_days"], 3);
+
+    ASSERT_EQ(cli({"plugin", "sign", manifest.string(), "--key", (dir / "acme.key").string()}).exitCode, 0);
+    auto up = cli({"plugin", "install", copy.string()});
+    ASSERT_EQ(up.exitCode, 0) << up.output;
+    EXPECT_NE(up.output.find("upgraded Low-FODMAP protocol (data-only) from 1.0.0 to 1.1.0 in " + own.string()),
+              std::string::npos) << up.output;
+    EXPECT_EQ(nlohmann::json::parse(nourish::test::readFile(own / "protocols" / "low-fodmap.json"))["washout_days"], 0);
+    for (const auto& entry : fs::directory_iterator(own.parent_path()))
+        EXPECT_EQ(entry.path().filename().string().rfind(".", 0), std::string::npos) << "left behind: " << entry.path();
+    EXPECT_NE(cli({"plugins"}).output.find("org.example.low-fodmap-data 1.1.0  SDK 1.0  loaded  (data only)"), std::string::npos);
+
+    auto down = cli({"plugin", "install", (fs::path(NOURISH_SDK_EXAMPLES) / "low-fodmap-data").string(), "--trust"});
+    EXPECT_EQ(down.exitCode, 1);
+    EXPECT_NE(down.output.find("FAIL  downgrade refused: this is version 1.0.0 of org.example.low-fodmap-data"),
+              std::string::npos) << down.output;
 }

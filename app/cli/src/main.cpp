@@ -467,8 +467,12 @@ int pluginTrustCommand(Args& args) {
             manifestPath = *found;
         }
         Manifest m = readManifest(manifestPath);
-        fs::path library = manifestPath.parent_path() / m.library;
-        if (!fs::exists(library)) throw ValidationError("plugin", "the library " + m.library + " is not beside the manifest");
+        fs::path library = m.dataOnly() ? fs::path() : manifestPath.parent_path() / m.library;
+        if (!m.dataOnly() && !fs::exists(library))
+            throw ValidationError("plugin", "the library " + m.library + " is not beside the manifest");
+        for (const Manifest::Document& d : m.documents)
+            if (!fs::is_regular_file(manifestPath.parent_path() / d.path))
+                throw ValidationError("plugin", "the document " + d.path + " named by the manifest is not beside it");
         fs::path out = trust::sign(manifestPath, m.id, library, *flags.get("--key"));
         std::cout << "signed " << m.id << " " << m.version << " with key "
                   << trust::readPublicKey(*flags.get("--key")).fingerprint << ": " << out.string() << '\n';
@@ -529,7 +533,9 @@ int pluginsCommand(PluginHost& host, Args& args) {
                    {"state", toString(p->state)},
                    {"first_party", p->firstParty},
                    {"capabilities", capabilitiesOf(*p)},
-                   {"library", p->libraryPath.string()}};
+                   {"library", p->manifest.dataOnly() ? json(nullptr) : json(p->libraryPath.string())},
+                   {"data_only", p->manifest.dataOnly()},
+                   {"manifest", p->manifestPath.string()}};
             if (p->state == PluginState::Failed) j["failure"] = toString(p->failure);
             if (!p->reason.empty()) j["reason"] = p->reason;
             if (!p->notes.empty()) j["notes"] = p->notes;
@@ -541,7 +547,7 @@ int pluginsCommand(PluginHost& host, Args& args) {
     if (host.plugins().empty()) std::cout << "no plugins found\n";
     for (auto& p : host.plugins()) {
         std::cout << p->id() << ' ' << p->manifest.version << "  SDK " << p->manifest.sdkMajor << '.'
-                  << p->manifest.sdkMinor << "  " << toString(p->state);
+                  << p->manifest.sdkMinor << "  " << toString(p->state) << (p->manifest.dataOnly() ? "  (data only)" : "");
         if (!p->reason.empty()) std::cout << ": " << p->reason;
         std::cout << '\n';
         if (!p->manifest.capabilities.empty()) {
@@ -643,7 +649,7 @@ int run(int argc, char** argv) {
             if (result.refusedForConsent) {
                 std::cout << '\n';
                 for (const std::string& line : describeForConsent(check)) std::cout << line << '\n';
-                std::cout << fullRightsWarning() << '\n';
+                std::cout << consentWarning(check) << '\n';
                 std::cout << "\nnot installed: " << result.error
                           << ".\nIf you trust it: nourish-cli plugin install " << path << " --trust\n";
             } else {
@@ -653,11 +659,11 @@ int run(int argc, char** argv) {
         }
         if (result.replaced)
             std::cout << "upgraded " << check.manifest->name << " from " << result.replaced->version << " to "
-                      << check.manifest->version << " in " << result.installedLibrary.parent_path().string()
+                      << check.manifest->version << " in " << result.installedManifest.parent_path().string()
                       << "; its tables and settings are kept, and it starts with the next run of Nourish (its new "
                          "store migrations run then, after a backup of the store)\n";
         else
-            std::cout << "installed into " << result.installedLibrary.parent_path().string()
+            std::cout << "installed into " << result.installedManifest.parent_path().string()
                       << "; it starts with the next run of Nourish\n";
         if (fs::exists(storePath)) {
             // The practice's record says which code came to read its caseload.
@@ -680,12 +686,13 @@ int run(int argc, char** argv) {
         fs::path folder = PluginHost::userPluginDirectory();
         std::error_code ec;
         bool mine = false;
-        for (const auto& entry : fs::directory_iterator(folder, ec))
-            if (entry.path().filename() == id + ".plugin.json") mine = true;
+        for (const fs::path& manifest : {folder / (id + ".plugin.json"), folder / id / (id + ".plugin.json")})
+            if (fs::is_regular_file(manifest, ec)) mine = true;
         if (!mine) {
             // Say where it is, if it is elsewhere: bundled, or on NOURISH_PLUGIN_PATH.
             for (const fs::path& dir : options.directories) {
-                if (fs::exists(dir / (id + ".plugin.json"), ec) && !fs::equivalent(dir, folder, ec))
+                if ((fs::exists(dir / (id + ".plugin.json"), ec) || fs::exists(dir / id / (id + ".plugin.json"), ec)) &&
+                    !fs::equivalent(dir, folder, ec))
                     throw ValidationError(
                         "id", id + " was not installed with plugin install; it is in " + dir.string() +
                                   (fs::equivalent(dir, options.firstPartyDirectory, ec)

@@ -486,7 +486,7 @@ bool askToInstall(wxWindow* parent, const PluginCheck& check) {
                 : std::string(check.signature.state == trust::Signature::State::Unsigned
                                   ? "Nothing says who made this plugin or that it is as they made it."
                                   : "It is signed with a key that is not among your trusted vendors.") +
-                      " " + fullRightsWarning();
+                      " " + consentWarning(check);
     auto* text = new wxStaticText(&dialog, wxID_ANY, u8(warning));
     text->SetName("plugin-consent-warning");
     text->Wrap(dialog.FromDIP(560));
@@ -561,7 +561,7 @@ bool PluginManagerDialog::installFromFile(const std::string& path) {
 bool PluginManagerDialog::installedByHer(const PluginRecord& p) const {
     std::error_code ec;
     return !p.firstParty && fs::exists(p.manifestPath, ec) &&
-           fs::equivalent(p.manifestPath.parent_path(), PluginHost::userPluginDirectory(), ec);
+           installedIn(p.manifestPath, PluginHost::userPluginDirectory());
 }
 
 bool PluginManagerDialog::uninstallSelected(long row) {
@@ -740,7 +740,10 @@ void PluginManagerDialog::showDetails(long row) {
     for (auto& note : p.notes) text += "Note: " + note + "\n";
     text += "Capabilities: ";
     for (auto& c : p.manifest.capabilities) text += c + "  ";
-    text += "\nLibrary: " + p.libraryPath.string() + (p.firstParty ? "  (comes with Nourish)" : "") + "\n";
+    text += p.manifest.dataOnly() ? "\nDocuments: " + std::to_string(p.manifest.documents.size()) +
+                                        " in " + p.manifestPath.parent_path().string() + " (data only, no code)"
+                                  : "\nLibrary: " + p.libraryPath.string();
+    text += std::string(p.firstParty ? "  (comes with Nourish)" : "") + "\n";
     details_->SetValue(u8(text));
     auto disabled = host_.disabledIds();
     bool isOff = std::find(disabled.begin(), disabled.end(), p.id()) != disabled.end();

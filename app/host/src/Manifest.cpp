@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "nourish/capabilities.h"
 #include "nourish/core/SchemaValidator.h"
 #include "nourish/core/Text.h"
 
@@ -14,6 +15,14 @@ namespace nourish {
 
 bool Manifest::offers(const std::string& capability) const {
     return std::find(capabilities.begin(), capabilities.end(), capability) != capabilities.end();
+}
+
+std::string capabilityOfDocumentKind(const std::string& kind) {
+    if (kind == "protocols") return NOURISH_PROTOCOLS_ID;
+    if (kind == "instruments") return NOURISH_INSTRUMENTS_ID;
+    if (kind == "intake_forms") return NOURISH_INTAKE_FORMS_ID;
+    if (kind == "note_templates") return NOURISH_NOTE_TEMPLATES_ID;
+    return "";
 }
 
 namespace {
@@ -105,7 +114,7 @@ Manifest parseManifest(const std::string& text, const std::string& fileName) {
     m.vendor = j.value("vendor", "");
     m.description = j.value("description", "");
     m.homepage = j.value("homepage", "");
-    m.library = j["library"];
+    m.library = j.value("library", "");
     m.sdkMajor = j["sdk"]["major"];
     m.sdkMinor = j["sdk"]["minor"];
     m.capabilities = j["capabilities"].get<std::vector<std::string>>();
@@ -115,6 +124,42 @@ Manifest parseManifest(const std::string& text, const std::string& fileName) {
     if (j.contains("limits")) m.sqlStatementMs = j["limits"].value("sql_statement_ms", 0);
     for (auto& setting : j.value("settings", nlohmann::json::array()))
         m.settings.push_back({setting["key"], setting["description"], setting.value("secret", false)});
+    auto invalid = [&](const std::string& path, const std::string& problem) {
+        return ManifestError("the manifest " + fileName + " is invalid at " + path + ": " + problem);
+    };
+    bool hasDocuments = j.contains("documents");
+    if (m.library.empty() && !hasDocuments)
+        throw invalid("$", "it names neither a \"library\" (a plugin with code) nor \"documents\" (a data-only plugin)");
+    if (!m.library.empty() && hasDocuments)
+        throw invalid("$.documents", "a plugin with a library offers its documents from its code; a data-only "
+                                     "plugin has no \"library\"");
+    if (hasDocuments) {
+        // A plugin without code offers documents only, each kind under its capability.
+        for (const char* field : {"table_prefix", "settings", "wx_signature", "limits", "ui_order"})
+            if (j.contains(field)) throw invalid(std::string("$.") + field, "a data-only plugin has no code to use it");
+        for (auto& [kind, files] : j["documents"].items()) {
+            if (!m.offers(capabilityOfDocumentKind(kind)))
+                throw invalid("$.documents." + kind, "it lists " + kind + " but $.capabilities does not have " +
+                                                         capabilityOfDocumentKind(kind));
+            for (const auto& file : files) m.documents.push_back({kind, file.get<std::string>()});
+        }
+        for (size_t i = 0; i < m.capabilities.size(); ++i) {
+            bool listed = false;
+            for (const char* kind : {"protocols", "instruments", "intake_forms", "note_templates"})
+                listed = listed || (capabilityOfDocumentKind(kind) == m.capabilities[i] && j["documents"].contains(kind));
+            if (!listed)
+                throw invalid("$.capabilities[" + std::to_string(i) + "]",
+                              m.capabilities[i] + " needs code (a library) or documents of its kind under $.documents; "
+                                                  "a data-only plugin can offer protocols, instruments, intake_forms "
+                                                  "and note_templates");
+        }
+        std::vector<std::string> seen;
+        for (const Manifest::Document& d : m.documents) {
+            if (std::find(seen.begin(), seen.end(), d.path) != seen.end())
+                throw invalid("$.documents." + d.kind, d.path + " is listed twice");
+            seen.push_back(d.path);
+        }
+    }
     return m;
 }
 

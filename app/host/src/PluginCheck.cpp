@@ -71,7 +71,7 @@ std::string signalName(int signal) {
 // The child saw the copy in the temporary folder; the author knows the
 // plugin by its own folder.
 std::string ownPaths(std::string line, const TempDir& temp, const PluginCheck& check) {
-    std::string copy = (temp.path / "plugin").string(), own = check.library.parent_path().string();
+    std::string copy = (temp.path / "plugin").string(), own = check.manifestPath.parent_path().string();
     for (size_t at; (at = line.find(copy)) != std::string::npos;) line.replace(at, copy.size(), own);
     return line;
 }
@@ -165,6 +165,29 @@ struct PluginFiles {
     bool signed_ = false;
 };
 
+namespace {
+
+// A data-only plugin's documents into the copy, each under the path its
+// manifest names (relative to the manifest: the schema allows no "..", no
+// hidden part and no absolute path), with their hashes.
+bool copyDocuments(PluginCheck& check, PluginFiles& files) {
+    std::error_code ec;
+    fs::path from = check.manifestPath.parent_path(), to = files.manifest.parent_path();
+    for (const Manifest::Document& d : check.manifest->documents) {
+        fs::path source = from / d.path, copy = to / d.path;
+        fs::create_directories(copy.parent_path(), ec);
+        if (!fs::is_regular_file(source, ec) || (fs::copy_file(source, copy, ec), ec)) {
+            check.problems.push_back("the document " + d.path + " named by the manifest (at $.documents." + d.kind +
+                                     ") is not beside it");
+            return false;
+        }
+        check.documentHashes.emplace_back(d.path, fileHash(copy));
+    }
+    return true;
+}
+
+}  // namespace
+
 PluginCheck inspectPlugin(const fs::path& given, const std::vector<fs::path>& installedDirectories) {
     PluginCheck check;
     std::error_code ec;
@@ -172,13 +195,22 @@ PluginCheck inspectPlugin(const fs::path& given, const std::vector<fs::path>& in
         check.problems.push_back(given.string() + ": no such file");
         return check;
     }
-    if (fs::is_directory(given, ec)) {
-        check.problems.push_back(given.string() + ": is a folder; give the plugin's library (.so) or its manifest");
-        return check;
-    }
     std::string name = given.filename().string();
     bool isManifest = name.size() > 12 && name.substr(name.size() - 12) == ".plugin.json";
-    if (isManifest) {
+    if (fs::is_directory(given, ec)) {
+        // A plugin's folder (a data-only plugin is one): the manifest in it.
+        std::vector<fs::path> found;
+        for (const auto& entry : fs::directory_iterator(given, ec))
+            if (entry.path().filename().string().ends_with(".plugin.json")) found.push_back(entry.path());
+        if (found.size() != 1) {
+            check.problems.push_back(given.string() + ": is a folder with " +
+                                     (found.empty() ? "no manifest" : std::to_string(found.size()) + " manifests") +
+                                     "; give the plugin's library (.so), its manifest, or a folder with one "
+                                     "<id>.plugin.json");
+            return check;
+        }
+        check.manifestPath = found.front();
+    } else if (isManifest) {
         check.manifestPath = given;
     } else {
         check.library = given;
@@ -204,23 +236,31 @@ PluginCheck inspectPlugin(const fs::path& given, const std::vector<fs::path>& in
         return check;
     }
     const Manifest& m = *check.manifest;
-    if (check.library.empty() || check.library.filename() != m.library)
-        check.library = check.manifestPath.parent_path() / m.library;
     check.passed.push_back("manifest " + check.manifestPath.filename().string() + ": " + m.id + " " + m.version +
-                           ", SDK " + std::to_string(m.sdkMajor) + "." + std::to_string(m.sdkMinor));
-    files->library = files->temp.path / "plugin" / m.library;
-    if (!fs::exists(check.library, ec) || (fs::copy_file(check.library, files->library, ec), ec)) {
-        check.problems.push_back("the library " + m.library + " named by the manifest is not beside it");
-        return check;
-    }
-    if (!isElfFile(files->library)) {  // not a library at all: nothing to ask her about, nothing to run
-        check.problems.push_back("not a shared object: " + m.library + " is not a shared object (not an ELF file)");
-        return check;
+                           ", SDK " + std::to_string(m.sdkMajor) + "." + std::to_string(m.sdkMinor) +
+                           (m.dataOnly() ? " (data only: " + std::to_string(m.documents.size()) +
+                                               " document(s), no code)"
+                                         : ""));
+    if (m.dataOnly()) {
+        check.library.clear();
+        if (!copyDocuments(check, *files)) return check;
+    } else {
+        if (check.library.empty() || check.library.filename() != m.library)
+            check.library = check.manifestPath.parent_path() / m.library;
+        files->library = files->temp.path / "plugin" / m.library;
+        if (!fs::exists(check.library, ec) || (fs::copy_file(check.library, files->library, ec), ec)) {
+            check.problems.push_back("the library " + m.library + " named by the manifest is not beside it");
+            return check;
+        }
+        if (!isElfFile(files->library)) {  // not a library at all: nothing to ask her about, nothing to run
+            check.problems.push_back("not a shared object: " + m.library + " is not a shared object (not an ELF file)");
+            return check;
+        }
+        check.libraryHash = fileHash(files->library);
     }
     fs::path signature = trust::signaturePath(check.manifestPath, m.id);
     files->signature = trust::signaturePath(files->manifest, m.id);
     files->signed_ = fs::exists(signature, ec) && (fs::copy_file(signature, files->signature, ec), !ec);
-    check.libraryHash = fileHash(files->library);
     check.manifestHash = fileHash(files->manifest);
     check.signature = trust::verify(files->manifest, m.id, files->library);
     check.signature.file = signature;
@@ -411,22 +451,31 @@ int runPluginCheckChild(int argc, char** argv) {
             say("FAIL " + std::string(toString(record->failure)) + ": " + record->reason);
         } else {
             const Manifest& m = record->manifest;
-            say("ok ELF shared object with the entry point; SDK " + std::to_string(m.sdkMajor) + "." +
-                std::to_string(m.sdkMinor) + " loads in this host (SDK " + std::to_string(NOURISH_SDK_MAJOR) + "." +
-                std::to_string(NOURISH_SDK_MINOR) + ")");
-            say("ok the manifest matches the binary; store migrations applied; init succeeded");
+            std::string sdk = "SDK " + std::to_string(m.sdkMajor) + "." + std::to_string(m.sdkMinor) +
+                              " loads in this host (SDK " + std::to_string(NOURISH_SDK_MAJOR) + "." +
+                              std::to_string(NOURISH_SDK_MINOR) + ")";
+            if (m.dataOnly()) {
+                say("ok every document named by the manifest read as JSON; " + sdk);
+            } else {
+                say("ok ELF shared object with the entry point; " + sdk);
+                say("ok the manifest matches the binary; store migrations applied; init succeeded");
+            }
             std::string caps;
             for (const std::string& c : m.capabilities) caps += (caps.empty() ? "" : ", ") + c;
             say("ok capabilities: " + (caps.empty() ? std::string("none") : caps) +
                 " (every JSON document valid against its schema)");
             // Forms, protocols and instruments are checked one by one on first use.
-            size_t forms = 0, protocols = 0, instruments = 0;
-            for (const auto& f : host.forms()) forms += f.pluginId == m.id;
+            size_t forms = 0, protocols = 0, instruments = 0, templates = 0;
+            host.forms();  // reads the catalogue too, so that every refused document is a note below
+            for (const auto& f : host.forms())  // an instrument or a note template is also a form
+                forms += f.pluginId == m.id && !host.findInstrument(f.form.id) && !host.findNoteTemplate(f.form.id);
             for (const auto& p : host.protocols()) protocols += p.plugin->id() == m.id;
             for (const auto& i : host.instruments()) instruments += i.pluginId == m.id;
-            if (forms + protocols + instruments > 0)
+            for (const auto& t : host.noteTemplates()) templates += t.pluginId == m.id;
+            if (forms + protocols + instruments + templates > 0)
                 say("ok " + std::to_string(protocols) + " protocol(s), " + std::to_string(instruments) +
-                    " instrument(s), " + std::to_string(forms) + " form(s) accepted");
+                    " instrument(s), " + std::to_string(forms) + " intake form(s), " + std::to_string(templates) +
+                    " note template(s) accepted");
             for (const std::string& note : record->notes) say("FAIL " + note);
             checkAnswers(host, store, m, say);
         }
@@ -436,6 +485,14 @@ int runPluginCheckChild(int argc, char** argv) {
     }
     say("done");
     return 0;
+}
+
+bool installedIn(const fs::path& manifest, const fs::path& folder) {
+    std::error_code ec;
+    fs::path parent = manifest.parent_path();
+    return fs::equivalent(parent, folder, ec) ||
+           (parent.filename().string() + ".plugin.json" == manifest.filename().string() &&
+            fs::equivalent(parent.parent_path(), folder, ec));
 }
 
 bool needsConsent(const PluginCheck& check) { return check.signature.state != trust::Signature::State::Trusted; }
@@ -465,6 +522,15 @@ std::vector<std::string> describeForConsent(const PluginCheck& check) {
     return lines;
 }
 
+const char* dataOnlyWarning() {
+    return "A data-only plugin runs no code, but what it says is shown to you and to families as it is written: its "
+           "protocols, instruments and forms are clinical content. Install it only if you know and trust who wrote it.";
+}
+
+const char* consentWarning(const PluginCheck& check) {
+    return check.dataOnly() ? dataOnlyWarning() : fullRightsWarning();
+}
+
 const char* fullRightsWarning() {
     return "A plugin is a program: it runs inside Nourish with your full rights, and can read every client's "
            "record and anything else your account can. Install it only if you know and trust who made it.";
@@ -477,7 +543,7 @@ PluginCheck inspectForInstall(const fs::path& path, const fs::path& destination,
     directories.push_back(destination);
     PluginCheck check = inspectPlugin(path, directories);
     std::error_code ec;
-    if (check.upgrades && !fs::equivalent(check.upgrades->manifestPath.parent_path(), destination, ec))
+    if (check.upgrades && !installedIn(check.upgrades->manifestPath, destination))
         check.problems.push_back("not an upgrade from here: version " + check.upgrades->manifest.version + " of " +
                                  check.upgrades->manifest.id + " is installed in " +
                                  check.upgrades->manifestPath.parent_path().string() +
@@ -488,10 +554,74 @@ PluginCheck inspectForInstall(const fs::path& path, const fs::path& destination,
 PluginInstall installPlugin(const fs::path& path, const fs::path& destination,
                             const std::vector<fs::path>& installedDirectories, bool consented) {
     PluginCheck check = inspectForInstall(path, destination, installedDirectories);
-    // Her yes comes before the plugin's code runs, even in the checker.
-    if (check.ok() && (!needsConsent(check) || consented)) runPluginCode(check);
+    // Her yes comes before the plugin's code runs, even in the checker (a
+    // data-only plugin has none: only the app's own code reads its documents).
+    if (check.ok() && (check.dataOnly() || !needsConsent(check) || consented)) runPluginCode(check);
     return installChecked(std::move(check), destination, consented);
 }
+
+namespace {
+
+// What an upgrade moves aside in `destination`: a data-only plugin's folder,
+// or a library's manifest (first: then no host finds it), library and signature.
+std::vector<fs::path> replacedFiles(const PluginCheck::Installed& up, const fs::path& destination) {
+    if (up.manifest.dataOnly()) return {up.manifestPath.parent_path()};
+    return {up.manifestPath, destination / up.manifest.library, trust::signaturePath(up.manifestPath, up.manifest.id)};
+}
+
+// A data-only plugin goes into a folder of its own, <destination>/<id>: the
+// checked copy is copied in under a hidden name, compared file by file with
+// what was checked, and renamed into place in one step.
+PluginInstall installDataOnly(PluginInstall result, const fs::path& destination) {
+    const PluginCheck& check = result.check;
+    const std::string& id = check.manifest->id;
+    std::error_code ec;
+    fs::path folder = destination / id, staging = destination / (".installing-" + id);
+    std::vector<fs::path> old;
+    if (check.upgrades) old = replacedFiles(*check.upgrades, destination);
+    bool replacing = std::find(old.begin(), old.end(), folder) != old.end();
+    if (fs::exists(folder, ec) && !replacing) {
+        result.error = "the plugin folder already has " + id + "; remove it first";
+        return result;
+    }
+    fs::remove_all(staging, ec);
+    fs::copy(check.files->manifest.parent_path(), staging, fs::copy_options::recursive, ec);
+    bool same = !ec && fileHash(staging / check.manifestPath.filename()) == check.manifestHash;
+    for (const auto& [path, hash] : check.documentHashes) same = same && fileHash(staging / path) == hash;
+    if (!same) {
+        std::error_code ignored;
+        fs::remove_all(staging, ignored);
+        result.error = ec ? "could not copy into " + destination.string() + ": " + ec.message()
+                          : "its files changed after they were checked; nothing was installed (check it again)";
+        return result;
+    }
+    auto aside = [&](const fs::path& f) { return destination / (".replaced-" + f.filename().string()); };
+    std::vector<fs::path> movedAside;
+    for (const fs::path& f : old) {
+        if (ec) break;
+        if (!fs::exists(f)) continue;
+        fs::remove_all(aside(f), ec);
+        fs::rename(f, aside(f), ec);
+        if (!ec) movedAside.push_back(f);
+    }
+    if (!ec) fs::rename(staging, folder, ec);
+    std::error_code ignored;
+    if (ec) {
+        std::string why = ec.message();
+        fs::remove_all(staging, ignored);
+        for (auto it = movedAside.rbegin(); it != movedAside.rend(); ++it) fs::rename(aside(*it), *it, ignored);
+        result.error = "could not copy into " + destination.string() + ": " + why +
+                       (movedAside.empty() ? "" : "; the installed version was put back");
+        return result;
+    }
+    for (const fs::path& f : movedAside) fs::remove_all(aside(f), ignored);
+    if (check.upgrades) result.replaced = check.upgrades->manifest;
+    result.installedManifest = folder / check.manifestPath.filename();
+    result.installed = true;
+    return result;
+}
+
+}  // namespace
 
 PluginInstall installChecked(PluginCheck check, const fs::path& destination, bool consented) {
     PluginInstall result;
@@ -503,32 +633,33 @@ PluginInstall installChecked(PluginCheck check, const fs::path& destination, boo
                        std::string(result.check.signature.state == trust::Signature::State::Unsigned
                                        ? "unsigned"
                                        : "signed by a key you have not trusted") +
-                       ", and a plugin runs with your full rights: say you trust it to install it";
+                       (result.check.dataOnly()
+                            ? ", and what it says reaches families as it is written: say you trust it to install it"
+                            : ", and a plugin runs with your full rights: say you trust it to install it");
         return result;
     }
     if (!result.check.codeRan || !result.check.files) {
         result.error = "it was not loaded in the checker yet; nothing was installed";
         return result;
     }
-    const PluginFiles& files = *result.check.files;
     std::error_code ec;
     fs::create_directories(destination, ec);
+    if (const auto& up = result.check.upgrades; up && !installedIn(up->manifestPath, destination)) {
+        result.error = "version " + up->manifest.version + " of " + up->manifest.id + " is installed in " +
+                       up->manifestPath.parent_path().string() +
+                       ", not in your plugin folder (it comes with Nourish, or from NOURISH_PLUGIN_PATH), so it "
+                       "cannot be replaced from here";
+        return result;
+    }
+    if (result.check.dataOnly()) return installDataOnly(std::move(result), destination);
+    const PluginFiles& files = *result.check.files;
     const std::string& id = result.check.manifest->id;
     fs::path library = destination / result.check.library.filename();
     fs::path manifest = destination / result.check.manifestPath.filename();
     fs::path signature = trust::signaturePath(manifest, id);
     // The files of the version an upgrade replaces, in this folder only.
     std::vector<fs::path> old;
-    if (const auto& up = result.check.upgrades) {
-        if (!fs::equivalent(up->manifestPath.parent_path(), destination, ec)) {
-            result.error = "version " + up->manifest.version + " of " + id + " is installed in " +
-                           up->manifestPath.parent_path().string() +
-                           ", not in your plugin folder (it comes with Nourish, or from NOURISH_PLUGIN_PATH), so it "
-                           "cannot be replaced from here";
-            return result;
-        }
-        old = {up->manifestPath, destination / up->manifest.library, trust::signaturePath(up->manifestPath, id)};
-    }
+    if (const auto& up = result.check.upgrades) old = replacedFiles(*up, destination);
     auto isOld = [&](const fs::path& f) {
         return std::any_of(old.begin(), old.end(), [&](const fs::path& o) { return o == f; });
     };
@@ -597,18 +728,33 @@ PluginUninstall uninstallPlugin(const std::string& id, const fs::path& folder) {
     std::error_code ec;
     std::optional<fs::path> manifestPath;
     PluginUninstall result;
-    for (const auto& entry : fs::directory_iterator(folder, ec)) {
-        std::string name = entry.path().filename().string();
-        if (name.size() <= 12 || name.substr(name.size() - 12) != ".plugin.json") continue;
+    std::vector<fs::path> manifests;
+    for (const auto& entry : fs::directory_iterator(folder, ec)) manifests.push_back(entry.path());
+    manifests.push_back(folder / id / (id + ".plugin.json"));  // a data-only plugin's folder
+    for (const fs::path& path : manifests) {
+        std::string name = path.filename().string();
+        if (name.size() <= 12 || name.substr(name.size() - 12) != ".plugin.json" || !fs::is_regular_file(path, ec))
+            continue;
         try {
-            Manifest m = readManifest(entry.path());
+            Manifest m = readManifest(path);
             if (m.id != id) continue;
-            manifestPath = entry.path();
+            manifestPath = path;
             result.manifest = m;
         } catch (const ManifestError&) {
         }
     }
     if (!manifestPath) throw std::runtime_error("no plugin with the id " + id + " is installed in " + folder.string());
+    if (result.manifest.dataOnly()) {
+        // Its manifest first (then no host finds it), then its folder.
+        fs::path own = manifestPath->parent_path();
+        if (!fs::remove(*manifestPath, ec) || ec)
+            throw std::runtime_error("could not remove " + manifestPath->string() + ": " + ec.message());
+        result.removed.push_back(*manifestPath);
+        fs::remove_all(own, ec);
+        if (ec) throw std::runtime_error("could not remove " + own.string() + ": " + ec.message() + " (the plugin no longer loads)");
+        result.removed.push_back(own);
+        return result;
+    }
     for (const fs::path& f : {*manifestPath, folder / result.manifest.library,
                               trust::signaturePath(*manifestPath, result.manifest.id)}) {
         if (!fs::exists(f, ec)) continue;

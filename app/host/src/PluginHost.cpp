@@ -12,7 +12,9 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <set>
+#include <sstream>
 
 #include "PluginRuntime.h"
 #include "nourish/host/PluginCheck.h"
@@ -135,17 +137,26 @@ void PluginHost::discover() {
         for (auto& entry : fs::directory_iterator(canonical, ec))
             if (!entry.path().filename().string().starts_with(".")) entries.push_back(entry.path());
         std::sort(entries.begin(), entries.end());
-        std::set<std::string> described;  // libraries a manifest names
+        // Manifests beside the libraries, and a plugin in a folder of its own
+        // (<id>/<id>.plugin.json: how a data-only plugin is installed).
+        std::vector<fs::path> manifests;
         for (const fs::path& path : entries) {
             std::string name = path.filename().string();
-            if (!name.ends_with(".plugin.json")) continue;
+            if (name.ends_with(".plugin.json")) manifests.push_back(path);
+            else if (fs::is_directory(path, ec) && fs::is_regular_file(path / (name + ".plugin.json"), ec))
+                manifests.push_back(path / (name + ".plugin.json"));
+        }
+        std::sort(manifests.begin(), manifests.end());
+        std::set<std::string> described;  // libraries a manifest names
+        for (const fs::path& path : manifests) {
+            std::string name = path.filename().string();
             auto record = std::make_unique<PluginRecord>();
             record->manifestPath = path;
             record->firstParty = firstParty;
             try {
                 record->manifest = readManifest(path);
-                record->libraryPath = path.parent_path() / record->manifest.library;
-                described.insert(record->manifest.library);
+                if (!record->manifest.dataOnly()) record->libraryPath = path.parent_path() / record->manifest.library;
+                if (path.parent_path() == canonical) described.insert(record->manifest.library);
                 std::string expected = record->manifest.id + ".plugin.json";
                 if (name != expected)
                     fail(*record, LoadFailure::BadManifest,
@@ -214,14 +225,18 @@ void PluginHost::setEnabled(const std::string& id, bool enabled, const Actor& ac
 void PluginHost::recordInstall(const PluginInstall& install, const Actor& actor) {
     if (!install.installed || !install.check.manifest) return;
     const Manifest& m = *install.check.manifest;
-    std::string libraryHash = sha256FileHex(install.installedLibrary).value_or("");
+    // A data-only plugin's manifest names its documents and the signature covers them.
+    std::string libraryHash =
+        sha256FileHex(m.dataOnly() ? install.installedManifest : install.installedLibrary).value_or("");
     Transaction tx(store_.db());
     AuditLog(store_).record(actor, install.replaced ? "plugin.upgrade" : "plugin.install", std::nullopt,
                             json{{"plugin", m.id},
                                  {"version", m.version},
                                  {"replaced_version", install.replaced ? json(install.replaced->version) : json(nullptr)},
                                  {"vendor", m.vendor},
-                                 {"library", install.installedLibrary.string()},
+                                 {"library", m.dataOnly() ? json(nullptr) : json(install.installedLibrary.string())},
+                                 {"manifest", install.installedManifest.string()},
+                                 {"data_only", m.dataOnly()},
                                  {"sha256", libraryHash},
                                  {"signature", install.check.signature.state == trust::Signature::State::Unsigned
                                                    ? json(nullptr)
@@ -371,16 +386,113 @@ void PluginHost::rememberBundledVerified(const fs::path& manifest, const fs::pat
     if (ec) fs::remove(temp, ec);
 }
 
+const void* DataPlugin::extension(const char* id) const {
+    std::string_view capability = id ? id : "";
+    if (!lists.count(std::string(capability))) return nullptr;
+    if (capability == NOURISH_PROTOCOLS_ID) return &protocols;
+    if (capability == NOURISH_INSTRUMENTS_ID) return &instruments;
+    if (capability == NOURISH_INTAKE_FORMS_ID) return &forms;
+    if (capability == NOURISH_NOTE_TEMPLATES_ID) return &templates;
+    return nullptr;
+}
+
+namespace {
+
+// A data-only plugin's documents, each file read and parsed (what each one
+// says is checked when the catalogue is read, as for a plugin with code).
+// Null, with `problem` naming the file, when one cannot be read.
+std::unique_ptr<DataPlugin> readDataPlugin(const PluginRecord& record, std::string& problem) {
+    const Manifest& m = record.manifest;
+    auto data = std::make_unique<DataPlugin>();
+    fs::path folder = record.manifestPath.parent_path();
+    std::map<std::string, json> lists;
+    for (const Manifest::Document& doc : m.documents) {
+        std::string capability = capabilityOfDocumentKind(doc.kind);
+        fs::path file = folder / doc.path;
+        std::error_code ec;
+        std::string where = doc.path + " (listed at $.documents." + doc.kind + ")";
+        if (!fs::is_regular_file(file, ec)) {
+            problem = where + " is missing beside its manifest";
+            return nullptr;
+        }
+        if (fs::file_size(file, ec) > 4 * 1024 * 1024) {
+            problem = where + " is larger than 4 MB";
+            return nullptr;
+        }
+        std::ifstream in(file, std::ios::binary);
+        std::stringstream text;
+        text << in.rdbuf();
+        json document;
+        try {
+            document = parseJsonInput(text.str());
+        } catch (const JsonInputError& e) {
+            problem = where + " " + e.what();
+            return nullptr;
+        }
+        if (!document.is_object()) {
+            problem = where + ": $: must hold one document (a JSON object), not " + document.type_name();
+            return nullptr;
+        }
+        lists[capability].push_back(std::move(document));
+        data->files[capability].push_back(doc.path);
+    }
+    for (auto& [capability, list] : lists) data->lists[capability] = list.dump();
+    auto text = [&](const char* capability) {
+        auto it = data->lists.find(capability);
+        return it == data->lists.end() ? nullptr : it->second.c_str();
+    };
+    data->protocols.protocols_json = text(NOURISH_PROTOCOLS_ID);
+    data->instruments.instruments_json = text(NOURISH_INSTRUMENTS_ID);
+    data->forms.forms_json = text(NOURISH_INTAKE_FORMS_ID);
+    data->templates.templates_json = text(NOURISH_NOTE_TEMPLATES_ID);
+    nourish_plugin& d = data->head.descriptor;
+    d.struct_size = sizeof(nourish_plugin);
+    d.sdk_major = uint16_t(m.sdkMajor);
+    d.sdk_minor = uint16_t(m.sdkMinor);
+    d.id = m.id.c_str();
+    d.name = m.name.c_str();
+    d.version = m.version.c_str();
+    d.vendor = m.vendor.c_str();
+    d.init = [](const nourish_plugin*, const nourish_host*, const nourish_sink*) -> int32_t { return NOURISH_OK; };
+    d.shutdown = [](const nourish_plugin*) {};
+    d.get_extension = [](const nourish_plugin* self, const char* id) -> const void* {
+        return reinterpret_cast<const DataPlugin::Head*>(self)->owner->extension(id);
+    };
+    data->head.owner = data.get();
+    return data;
+}
+
+}  // namespace
+
 void PluginHost::load(PluginRecord& record) {
     const Manifest& m = record.manifest;
     const std::string host = sdkText(NOURISH_SDK_MAJOR, NOURISH_SDK_MINOR);
     auto wrongSdk = [&](int major, int minor) {
         return major != NOURISH_SDK_MAJOR || minor > NOURISH_SDK_MINOR;
     };
-    if (wrongSdk(m.sdkMajor, m.sdkMinor) && !options_.openLibraryBehindWrongSdk)
+    if (wrongSdk(m.sdkMajor, m.sdkMinor) && (!options_.openLibraryBehindWrongSdk || m.dataOnly()))
         return fail(record, LoadFailure::WrongSdk,
-                    "built for SDK " + sdkText(m.sdkMajor, m.sdkMinor) + " while this app provides " + host +
-                        "; ask its author for a version built for SDK " + host);
+                    (m.dataOnly() ? "written for SDK " : "built for SDK ") + sdkText(m.sdkMajor, m.sdkMinor) +
+                        " while this app provides " + host + "; ask its author for a version " +
+                        (m.dataOnly() ? "written" : "built") + " for SDK " + host);
+    if (m.dataOnly()) {
+        if (record.firstParty && !options_.bundledKey.empty()) {
+            trust::Signature s = trust::verify(record.manifestPath, m.id, {});
+            if (s.publicKey.empty() || s.publicKey != options_.bundledKey)
+                return fail(record, LoadFailure::NotAsShipped,
+                            "its files are not as they came with Nourish; it was not loaded: reinstall Nourish");
+        }
+        stage("its documents");
+        auto runtime = std::make_unique<PluginRuntime>();
+        runtime->host = this;
+        runtime->record = &record;
+        std::string problem;
+        runtime->data = readDataPlugin(record, problem);
+        if (!runtime->data) return fail(record, LoadFailure::InvalidDocument, problem);
+        runtime->descriptor = &runtime->data->head.descriptor;
+        record.runtime = std::move(runtime);
+        return start(record);
+    }
     if (!fs::exists(record.libraryPath))
         return fail(record, LoadFailure::NotSharedObject,
                     "the library " + record.libraryPath.filename().string() + " named by its manifest is missing");
@@ -455,8 +567,14 @@ void PluginHost::load(PluginRecord& record) {
                         ") but the library is " + d->id + " " + (d->version ? d->version : "?") + " (SDK " +
                         sdkText(d->sdk_major, d->sdk_minor) +
                         "); they do not belong together: reinstall the plugin (its author: fix the manifest)");
-
     stage("its documents");
+    start(record);
+}
+
+void PluginHost::start(PluginRecord& record) {
+    const Manifest& m = record.manifest;
+    PluginRuntime& rt = *record.runtime;
+    const nourish_plugin* d = rt.descriptor;
     {
         CrashSentinel::CallScope call(record.id());
         for (const std::string& capability : m.capabilities)
@@ -611,9 +729,13 @@ namespace {
 // root); the others are kept. `takenBy(id)` names the plugin that already
 // offers that id, or is empty.
 template <typename Error, typename Parse, typename TakenBy, typename Add>
-void acceptEach(PluginRecord& record, const char* text, const std::string& what, Parse parse, TakenBy takenBy,
-                Add add) {
+void acceptEach(PluginRecord& record, const char* capability, const char* text, const std::string& what, Parse parse,
+                TakenBy takenBy, Add add) {
     if (!text) return;
+    // A data-only plugin's documents are each a file of its own: name it.
+    const std::vector<std::string>* files = nullptr;
+    if (record.runtime && record.runtime->data && record.runtime->data->files.count(capability))
+        files = &record.runtime->data->files.at(capability);
     json documents;
     try {
         documents = parseJsonInput(text);
@@ -638,7 +760,8 @@ void acceptEach(PluginRecord& record, const char* text, const std::string& what,
         } catch (const Error& e) {
             // The path is relative to the document; say which one of the list.
             std::string problem = e.what();
-            if (problem.rfind("$", 0) == 0) problem = "$[" + std::to_string(i) + "]" + problem.substr(1);
+            if (files && i < files->size()) problem = (*files)[i] + ": " + problem;
+            else if (problem.rfind("$", 0) == 0) problem = "$[" + std::to_string(i) + "]" + problem.substr(1);
             std::cerr << "[" << record.id() << "] " << what << " refused: " << problem << '\n';
             record.notes.push_back(article + what + " it offers was refused (" + record.id() + "): " + problem);
         }
@@ -652,7 +775,7 @@ void PluginHost::registerForms(PluginRecord& record) {
     auto ext = static_cast<const nourish_intake_forms*>(d->get_extension(d, NOURISH_INTAKE_FORMS_ID));
     if (!ext) return;
     acceptEach<FormError>(
-        record, ext->forms_json, "form", FormDefinition::parse,
+        record, NOURISH_INTAKE_FORMS_ID, ext->forms_json, "form", FormDefinition::parse,
         [this](const std::string& id) {
             const RegisteredForm* other = findForm(id);
             return other ? other->pluginId : std::string();
@@ -690,7 +813,7 @@ void PluginHost::registerCatalog(PluginRecord& record) {
     const nourish_plugin* d = record.runtime->descriptor;
     if (auto ext = static_cast<const nourish_protocols*>(d->get_extension(d, NOURISH_PROTOCOLS_ID)))
         acceptEach<DocumentError>(
-            record, ext->protocols_json, "protocol", ProtocolDefinition::parse,
+            record, NOURISH_PROTOCOLS_ID, ext->protocols_json, "protocol", ProtocolDefinition::parse,
             [this](const std::string& id) {
                 const RegisteredProtocol* other = findProtocol(id);
                 return other ? other->plugin->id() : std::string();
@@ -698,7 +821,7 @@ void PluginHost::registerCatalog(PluginRecord& record) {
             [&](ProtocolDefinition p) { protocols_.push_back({&record, std::move(p)}); });
     if (auto ext = static_cast<const nourish_instruments*>(d->get_extension(d, NOURISH_INSTRUMENTS_ID)))
         acceptEach<DocumentError>(
-            record, ext->instruments_json, "instrument", Instrument::parse,
+            record, NOURISH_INSTRUMENTS_ID, ext->instruments_json, "instrument", Instrument::parse,
             [this](const std::string& id) {
                 const RegisteredInstrument* other = findInstrument(id);
                 return other ? other->pluginId : std::string();
@@ -706,7 +829,7 @@ void PluginHost::registerCatalog(PluginRecord& record) {
             [&](Instrument in) { instruments_.push_back({record.id(), std::move(in)}); });
     if (auto ext = static_cast<const nourish_note_templates*>(d->get_extension(d, NOURISH_NOTE_TEMPLATES_ID)))
         acceptEach<DocumentError>(
-            record, ext->templates_json, "note template", NoteTemplate::parse,
+            record, NOURISH_NOTE_TEMPLATES_ID, ext->templates_json, "note template", NoteTemplate::parse,
             [this](const std::string& id) {
                 const RegisteredNoteTemplate* other = findNoteTemplate(id);
                 return other ? other->pluginId : std::string();

@@ -16,6 +16,7 @@
 #include "nourish/core/Hash.h"
 #include "nourish/core/Integrity.h"
 #include "nourish/core/OutputFile.h"
+#include "nourish/host/Manifest.h"
 #include "nourish/json_input.hpp"
 
 namespace nourish::trust {
@@ -97,7 +98,18 @@ std::string signedText(const fs::path& manifest, const fs::path& library) {
         if (!hash) throw TrustError("cannot read " + file.string());
         return *hash;
     };
-    return "nourish plugin signature 1\nmanifest " + hashOf(manifest) + "\nlibrary " + hashOf(library) + "\n";
+    std::string text = "nourish plugin signature 1\nmanifest " + hashOf(manifest) + "\n";
+    if (!library.empty()) return text + "library " + hashOf(library) + "\n";
+    // A data-only plugin: each of its documents, as its manifest lists them.
+    Manifest m;
+    try {
+        m = readManifest(manifest);
+    } catch (const ManifestError& e) {
+        throw TrustError(e.what());
+    }
+    for (const Manifest::Document& d : m.documents)
+        text += "document " + d.path + " " + hashOf(manifest.parent_path() / d.path) + "\n";
+    return text;
 }
 
 fs::path vendorsPath() { return integrity::configDirectory() / "trusted-vendors.json"; }
@@ -265,8 +277,9 @@ Signature verify(const fs::path& manifest, const std::string& id, const fs::path
                                       signature->size(), reinterpret_cast<const unsigned char*>(text.data()),
                                       text.size()) == 1;
         if (!valid) {
-            result.problem = "the signature does not match the library and manifest: they were changed after "
-                             "they were signed, or the signature is not theirs";
+            result.problem = std::string("the signature does not match the ") +
+                             (library.empty() ? "manifest and documents" : "library and manifest") +
+                             ": they were changed after they were signed, or the signature is not theirs";
             return result;
         }
         result.state = Signature::State::UnknownKey;

@@ -15,7 +15,15 @@ struct Manifest {
     std::string vendor;
     std::string description;
     std::string homepage;
-    std::string library;  // file name beside the manifest
+    std::string library;  // file name beside the manifest; empty for a data-only plugin
+    // A data-only plugin's JSON documents (no library): each is one protocol,
+    // instrument, intake form or note template, in a file named relative to
+    // the manifest's folder.
+    struct Document {
+        std::string kind;  // "protocols", "instruments", "intake_forms", "note_templates"
+        std::string path;  // e.g. "protocols/low-fodmap.json"
+    };
+    std::vector<Document> documents;
     int sdkMajor = 0;
     int sdkMinor = 0;
     std::vector<std::string> capabilities;
@@ -33,7 +41,12 @@ struct Manifest {
     std::vector<Setting> settings;
 
     bool offers(const std::string& capability) const;
+    bool dataOnly() const { return library.empty(); }
 };
+
+// The capability a data-only document kind stands for ("protocols" ->
+// nourish.protocols/1); empty for a kind that is not one.
+std::string capabilityOfDocumentKind(const std::string& kind);
 
 // Throws ManifestError naming the file and the JSON path of the problem.
 Manifest readManifest(const std::filesystem::path& path);

@@ -29,6 +29,7 @@ struct PluginCheck {
     trust::Signature signature;         // a bad one is also a problem
     // SHA-256 of the files as they were checked: what is installed must be them.
     std::string libraryHash, manifestHash;
+    std::vector<std::pair<std::string, std::string>> documentHashes;  // a data-only plugin's: path, SHA-256
     // The copy of the files everything above was read from (and that is
     // installed), kept while the check is; and whether its code has run.
     std::shared_ptr<PluginFiles> files;
@@ -42,6 +43,8 @@ struct PluginCheck {
     std::optional<Installed> upgrades;
 
     bool ok() const { return problems.empty() && manifest.has_value(); }
+    // A manifest and JSON documents, no library: nothing of it is code.
+    bool dataOnly() const { return manifest && manifest->dataOnly(); }
 };
 
 // path: the plugin's library (its manifest is found beside it) or its
@@ -59,6 +62,10 @@ PluginCheck inspectPlugin(const std::filesystem::path& path,
 // before the files were copied).
 void runPluginCode(PluginCheck& check);
 
+// Whether the manifest is one of `folder`'s plugins: beside the libraries
+// there, or in a folder of its own (<folder>/<id>/<id>.plugin.json).
+bool installedIn(const std::filesystem::path& manifest, const std::filesystem::path& folder);
+
 // A plugin is native code that runs with the practitioner's full rights:
 // only one signed by a vendor she trusts installs without her explicit yes.
 bool needsConsent(const PluginCheck& check);
@@ -67,6 +74,10 @@ bool needsConsent(const PluginCheck& check);
 std::vector<std::string> describeForConsent(const PluginCheck& check);
 // ... and what a plugin may do once installed (said with every untrusted one).
 const char* fullRightsWarning();
+// What a data-only plugin (no code) is: clinical content as somebody wrote it.
+const char* dataOnlyWarning();
+// The one of the two that fits this plugin.
+const char* consentWarning(const PluginCheck& check);
 
 // installPlugin inspects the plugin (counting what is in `destination` as
 // installed), runs its code in the checker only if it is signed by a trusted
@@ -77,6 +88,7 @@ const char* fullRightsWarning();
 // refused; a copy that fails half-way is removed: never half-installed. An
 // upgrade replaces the older version's files in `destination` (a bundled
 // plugin or one elsewhere is not replaced) and keeps its data and settings;
+// a data-only plugin is installed in a folder of its own, destination/<id>;
 // if the swap fails the older version is put back. The
 // plugin runs from the next start of the app. The GUI asks between
 // inspectForInstall and runPluginCode, and calls installChecked only after

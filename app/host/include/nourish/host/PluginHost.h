@@ -269,6 +269,8 @@ public:
 private:
     friend struct HostServices;
     void load(PluginRecord& record);
+    // From its documents on: migrations, init, and the checks between.
+    void start(PluginRecord& record);
     void fail(PluginRecord& record, LoadFailure failure, std::string reason);
     void stage(const char* name) const {
         if (options_.onLoadStage) options_.onLoadStage(name);

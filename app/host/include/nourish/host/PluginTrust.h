@@ -14,7 +14,10 @@ namespace nourish::trust {
 // It signs the text
 //   "nourish plugin signature 1\nmanifest <sha256 of the manifest's bytes>\n"
 //   "library <sha256 of the library's bytes>\n"
-// so that changing either file, or the key named, breaks it.
+// so that changing either file, or the key named, breaks it. A data-only
+// plugin (an empty library path) has, instead of the library line, a line
+//   "document <path as the manifest lists it> <sha256 of its bytes>\n"
+// for each of its documents in the manifest's order.
 //
 // The practitioner's trusted vendors live in trusted-vendors.json in the
 // configuration folder (beside the keys, mode 0600).
