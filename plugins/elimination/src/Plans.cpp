@@ -674,10 +674,13 @@ std::optional<PlanView> Plans::view(int64_t clientId, Day now) const {
     for (const Outcome& o : v.plan.plan.outcomes)
         outcomes.push_back({{"food", o.food}, {"step", o.step}, {"date", isoDay(o.date)}, {"result", toString(o.reaction)}});
     state["outcomes"] = outcomes;
-    json poemJson = json::array();
-    for (const ScoreEntry& e : v.poem)
-        if (e.total) poemJson.push_back({{"instrument", e.instrumentId}, {"date", isoDay(e.takenOn)}, {"total", *e.total}});
-    state["scores"] = poemJson;
+    // Every instrument's scores for this client, oldest first: POEM and any a plugin offers.
+    json scoresJson = json::array();
+    for (const ScoreEntry& e : scores(clientId, ""))
+        if (e.total)
+            scoresJson.push_back({{"instrument", e.instrumentId}, {"date", isoDay(e.takenOn)}, {"total", *e.total},
+                                  {"band", e.band}});
+    state["scores"] = scoresJson;
     std::vector<Suggestion> hook;
     try {
         if (auto extra = host_.evaluateProtocol(v.plan.protocol.id, state.dump())) {
@@ -828,13 +831,13 @@ ScoreEntry Plans::recordScore(int64_t clientId, const std::string& instrumentId,
 std::vector<ScoreEntry> Plans::scores(int64_t clientId, const std::string& instrumentId) const {
     std::vector<ScoreEntry> out;
     auto q = host_.prepare(
-        "SELECT id, taken_on, total, band, answers FROM elim_scores WHERE client_id = ?1 AND instrument_id = ?2 "
-        "ORDER BY taken_on, id");
+        "SELECT id, taken_on, total, band, answers, instrument_id FROM elim_scores WHERE client_id = ?1 AND "
+        "(?2 = '' OR instrument_id = ?2) ORDER BY taken_on, id");
     q.bind(1, clientId).bind(2, instrumentId);
     while (q.step()) {
         ScoreEntry e;
         e.id = q.int64(0);
-        e.instrumentId = instrumentId;
+        e.instrumentId = q.text(5);
         e.takenOn = parseDay(q.text(1));
         if (!q.isNull(2)) e.total = q.real(2);
         e.band = q.text(3);

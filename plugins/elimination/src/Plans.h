@@ -117,6 +117,7 @@ public:
     // Scores answers with the host's engine and keeps them.
     ScoreEntry recordScore(int64_t clientId, const std::string& instrumentId, Day takenOn,
                            const nlohmann::json& answers);
+    // The client's scores of one instrument ("": of every instrument), oldest first.
     std::vector<ScoreEntry> scores(int64_t clientId, const std::string& instrumentId) const;
 
     // The demo caseload: plans at different points for a few of the families.

@@ -115,8 +115,8 @@ typedef struct nourish_protocols {
     /*
      * Optional (NULL: the engine's own rules decide). Called for a client on
      * one of this plugin's protocols with `state_json`: {"protocol_id", "today",
-     * "client": {"age_months"}, "schedule": {...}, "diary": [...]} (see
-     * sdk/README.md). Writes a JSON array following
+     * "client": {"age_months"}, "schedule": {...}, "diary": [...],
+     * "outcomes": [...], "scores": [...]} (every field: sdk/README.md). Writes a JSON array following
      * schemas/protocol-suggestions.schema.json to `suggestions`; the host
      * validates it and shows each as a suggestion the practitioner confirms
      * or overrides. Never decides anything by itself. Returns NOURISH_OK or

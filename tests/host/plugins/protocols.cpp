@@ -43,6 +43,14 @@ public:
         out.push_back({{"kind", "advice"},
                        {"reason", "two-food hook for " + protocolId + " saw " + std::to_string(state["diary"].size()) +
                                       " diary days, phase " + state["schedule"]["current_phase"].get<std::string>()}});
+        // What else the state holds: the outcomes so far and every instrument's scores.
+        std::string seen;
+        for (const json& o : state.value("outcomes", json::array()))
+            seen += " outcome " + o["food"].get<std::string>() + " " + o["result"].get<std::string>() + ";";
+        for (const json& sc : state.value("scores", json::array()))
+            seen += " score " + sc["instrument"].get<std::string>() + " " + std::to_string(sc["total"].get<int>()) + " (" +
+                    sc["band"].get<std::string>() + ") on " + sc["date"].get<std::string>() + ";";
+        if (!seen.empty()) out.push_back({{"kind", "advice"}, {"reason", "two-food hook also saw:" + seen}});
         return out.dump();
     }
 

@@ -366,6 +366,19 @@ TEST_F(EliminationCliTest, AThirdPartyProtocolWorksLikeTheBuiltIns_WithItsOwnHoo
         hookSpoke |= sg["source"] == "org.example.test.protocols" &&
                      sg["reason"].get<std::string>().find("two-food hook for org.example.test.two-food") == 0;
     EXPECT_TRUE(hookSpoke) << s["suggestions"].dump();
+
+    // The hook is told the outcomes and every instrument's scores, not only POEM's.
+    ASSERT_EQ(cli({"instrument", "record", "1", "org.example.test.tummy", "--answers",
+                   file({{"pain", "yes"}, {"bloating", "no"}}, "t.json"), "--date", daysAgo(1)}).exitCode, 0);
+    json poem = {{"itch", "every"}, {"sleep", "5-6"}, {"bleeding", "none"}, {"weeping", "none"},
+                 {"cracked", "1-2"}, {"flaking", "none"}, {"dry", "none"}};  // 4 + 3 + 1 = 8
+    ASSERT_EQ(cli({"instrument", "record", "1", kPoem, "--answers", file(poem, "p.json"), "--date", daysAgo(3)}).exitCode, 0);
+    std::string also;
+    json withScores = schedule();
+    for (const json& sg : withScores["suggestions"])
+        if (sg["reason"].get<std::string>().rfind("two-food hook also saw:", 0) == 0) also = sg["reason"];
+    EXPECT_EQ(also, "two-food hook also saw: outcome wheat tolerated; score " + std::string(kPoem) + " 8 (Moderate eczema) on " +
+                        daysAgo(3) + "; score org.example.test.tummy 1 (Some) on " + daysAgo(1) + ";");
 }
 
 // A plan keeps the protocol it was started with: with its plugin gone it
