@@ -1060,6 +1060,71 @@ TEST_F(MainWindowTest, PluginManager_InstallsAGoodPluginFromAFile_AndNothingOfAB
     else unsetenv("XDG_DATA_HOME");
 }
 
+// A data-only plugin (a manifest and JSON documents) from its manifest: the
+// question says it runs no code but is clinical content, it goes into a
+// folder of its own, the manager says what it is, and it can be uninstalled.
+TEST_F(MainWindowTest, PluginManager_InstallsADataOnlyPlugin_AndUninstallsIt) {
+    std::string xdg = (dir / "xdg").string();
+    const char* previous = std::getenv("XDG_DATA_HOME");
+    std::string saved = previous ? previous : "";
+    setenv("XDG_DATA_HOME", xdg.c_str(), 1);
+    fs::path own = dir / "xdg" / "nourish" / "plugins" / "org.example.low-fodmap-data";
+    fs::path source = fs::path(NOURISH_SDK_EXAMPLES) / "low-fodmap-data" / "org.example.low-fodmap-data.plugin.json";
+    {
+        PluginManagerDialog dialog(frame, *host);
+        dialog.Show();
+        pumpFor(50);
+        std::string warning, details;
+        WhenOpen<wxDialog> yes("plugin-consent", [&](wxDialog* consent) {
+            warning = consent->FindWindow("plugin-consent-warning")->GetLabel().utf8_string();
+            std::replace(warning.begin(), warning.end(), '\n', ' ');
+            details = static_cast<wxTextCtrl*>(consent->FindWindow("plugin-consent-details"))->GetValue().utf8_string();
+            snapshot(consent, "plugin-consent-data-only");
+            click(consent->FindWindow(wxID_OK));
+        });
+        ASSERT_TRUE(dialog.installFromFile(source.string())) << dialog.details()->GetValue().utf8_string();
+        EXPECT_TRUE(yes.done());
+        EXPECT_NE(warning.find("A data-only plugin runs no code, but what it says is shown to you and to families"),
+                  std::string::npos) << warning;
+        EXPECT_EQ(warning.find("full rights"), std::string::npos) << warning;
+        EXPECT_NE(details.find("plugin: Low-FODMAP protocol (data-only) 1.0.0"), std::string::npos) << details;
+        EXPECT_NE(details.find("code: none; it is 2 document(s): instruments/ibs-symptoms.json, protocols/low-fodmap.json"),
+                  std::string::npos) << details;
+        std::string shown = dialog.details()->GetValue().utf8_string();
+        EXPECT_NE(shown.find("Installed Low-FODMAP protocol (data-only) 1.0.0 by Example Dietetics in " + own.string()),
+                  std::string::npos) << shown;
+        EXPECT_TRUE(fs::exists(own / "protocols" / "low-fodmap.json"));
+        dialog.Hide();
+    }
+    {
+        PluginHost::Options options;
+        options.directories = {PluginHost::userPluginDirectory()};
+        PluginHost next(*store, options);
+        next.discover();
+        next.loadAll();
+        ASSERT_EQ(next.plugins().size(), 1u);
+        EXPECT_EQ(next.plugins()[0]->state, PluginState::Loaded) << next.plugins()[0]->reason;
+        ASSERT_NE(next.findProtocol("org.example.low-fodmap-data.protocol"), nullptr);
+        PluginManagerDialog manager(frame, next);
+        manager.Show();
+        pumpFor(50);
+        manager.table()->SetItemState(0, wxLIST_STATE_SELECTED, wxLIST_STATE_SELECTED);
+        pumpFor(50);
+        std::string about = manager.details()->GetValue().utf8_string();
+        EXPECT_NE(about.find("Documents: 2 in " + own.string() + " (data only, no code)"), std::string::npos) << about;
+        snapshot(&manager, "plugin-manager-data-only");
+        ASSERT_TRUE(manager.FindWindow("uninstall-plugin")->IsEnabled());
+        nourish::test::DialogsInFolder answer(dir.path(), 300);
+        EXPECT_TRUE(manager.uninstallSelected(0)) << manager.details()->GetValue().utf8_string();
+        EXPECT_FALSE(fs::exists(own));
+        EXPECT_NE(manager.details()->GetValue().Find("Uninstalled Low-FODMAP protocol (data-only) 1.0.0"), wxNOT_FOUND);
+        manager.Hide();
+        next.shutdown();
+    }
+    if (previous) setenv("XDG_DATA_HOME", saved.c_str(), 1);
+    else unsetenv("XDG_DATA_HOME");
+}
+
 // Plugins > Manage > Trusted vendors: a vendor's key is added with a name,
 // its fingerprint shown to compare; a file that is no key is refused; a
 // vendor is removed after a question.

@@ -537,7 +537,7 @@ bool PluginManagerDialog::installFromFile(const std::string& path) {
         const Manifest& m = *result.check.manifest;
         text = (result.replaced ? "Upgraded " + m.name + " from " + result.replaced->version + " to " + m.version
                                 : "Installed " + m.name + " " + m.version) +
-               (m.vendor.empty() ? "" : " by " + m.vendor) + " in " + result.installedLibrary.parent_path().string() +
+               (m.vendor.empty() ? "" : " by " + m.vendor) + " in " + result.installedManifest.parent_path().string() +
                ". It starts the next time Nourish starts" +
                (result.replaced ? "; what it stored and its settings are kept" : "") + ".\n\n";
     } else if (result.refusedForConsent) {

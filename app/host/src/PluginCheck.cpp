@@ -514,6 +514,13 @@ std::vector<std::string> describeForConsent(const PluginCheck& check) {
                     (m.homepage.empty() ? "" : ", " + m.homepage));
     if (!m.description.empty()) lines.push_back("what it says it does: " + m.description);
     lines.push_back("capabilities: " + joined(m.capabilities));
+    if (m.dataOnly()) {
+        std::vector<std::string> files;
+        for (const Manifest::Document& d : m.documents) files.push_back(d.path);
+        lines.push_back("code: none; it is " + std::to_string(files.size()) + " document(s): " + joined(files));
+        lines.push_back("signature: " + trust::describe(check.signature));
+        return lines;
+    }
     lines.push_back("its own tables: " + (m.tablePrefix.empty() ? std::string("none") : m.tablePrefix + "*"));
     std::vector<std::string> settings;
     for (const Manifest::Setting& s : m.settings) settings.push_back(s.key + (s.secret ? " (secret)" : ""));

@@ -17,7 +17,8 @@ namespace nourish::trust {
 // so that changing either file, or the key named, breaks it. A data-only
 // plugin (an empty library path) has, instead of the library line, a line
 //   "document <path as the manifest lists it> <sha256 of its bytes>\n"
-// for each of its documents in the manifest's order.
+// for each of its documents: the kinds in alphabetical order (instruments,
+// intake_forms, note_templates, protocols), each kind's files as listed.
 //
 // The practitioner's trusted vendors live in trusted-vendors.json in the
 // configuration folder (beside the keys, mode 0600).
