@@ -931,3 +931,44 @@ TEST_F(CliTest, DataOnlyPlugin_SignatureCoversItsDocuments_AndItUpgrades) {
     EXPECT_NE(down.output.find("FAIL  downgrade refused: this is version 1.0.0 of org.example.low-fodmap-data"),
               std::string::npos) << down.output;
 }
+
+// A plugin whose library loads a library of its own beside it (RUNPATH
+// $ORIGIN): that library is no failed plugin; the check copies it along, the
+// signature covers it, and the plugin installs into a folder of its own.
+TEST_F(CliTest, APluginWithAPrivateLibrary_IsCheckedSignedInstalledAndUninstalledWithIt) {
+    namespace fs = std::filesystem;
+    std::string root = NOURISH_TEST_PLUGIN_ROOT;
+    auto listed = cli({"plugins"}, {plugins("private_lib")});
+    EXPECT_NE(listed.output.find("org.nourish.test.private-lib 1.0.0  SDK 1.0  loaded"), std::string::npos) << listed.output;
+    EXPECT_EQ(listed.output.find("nourish_test_helper"), std::string::npos) << "its private library is no plugin\n" << listed.output;
+
+    auto check = cli({"plugin", "check", root + "/private_lib/private_lib.so"});
+    EXPECT_EQ(check.exitCode, 0) << check.output;
+    EXPECT_NE(check.output.find("ok    private libraries beside private_lib.so (it loads them through $ORIGIN): "
+                                "libnourish_test_helper.so"),
+              std::string::npos) << check.output;
+
+    // Signed: its private library is part of what is signed.
+    fs::path copy = dir / "pl";
+    fs::copy(fs::path(root) / "private_lib", copy);
+    ASSERT_EQ(cli({"plugin", "keygen", (dir / "acme").string()}).exitCode, 0);
+    ASSERT_EQ(cli({"plugin", "sign", (copy / "private_lib.so").string(), "--key", (dir / "acme.key").string()}).exitCode, 0);
+    std::ofstream(copy / "libnourish_test_helper.so", std::ios::app | std::ios::binary) << "changed";
+    auto bad = cli({"plugin", "check", (copy / "private_lib.so").string()});
+    EXPECT_EQ(bad.exitCode, 1);
+    EXPECT_NE(bad.output.find("FAIL  bad signature: the signature does not match the library and manifest"),
+              std::string::npos) << bad.output;
+
+    auto installed = cli({"plugin", "install", root + "/private_lib/private_lib.so", "--trust"});
+    ASSERT_EQ(installed.exitCode, 0) << installed.output;
+    fs::path own = dir / "xdg" / "nourish" / "plugins" / "org.nourish.test.private-lib";
+    EXPECT_NE(installed.output.find("installed into " + own.string()), std::string::npos) << installed.output;
+    EXPECT_EQ(nourish::test::readFile(own / "libnourish_test_helper.so"),
+              nourish::test::readFile(fs::path(root) / "private_lib" / "libnourish_test_helper.so"));
+    auto run = cli({"helper"});
+    EXPECT_EQ(run.exitCode, 0) << run.error;
+    EXPECT_EQ(run.output, "hello from the private library\n");
+    auto removed = cli({"plugin", "uninstall", "org.nourish.test.private-lib"});
+    ASSERT_EQ(removed.exitCode, 0) << removed.output << removed.error;
+    EXPECT_FALSE(fs::exists(own));
+}

@@ -2,7 +2,10 @@
 
 #include "nourish/json_input.hpp"
 
+#include <elf.h>
+
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -168,6 +171,69 @@ bool isElfFile(const std::filesystem::path& path) {
     char magic[4] = {};
     in.read(magic, 4);
     return in.gcount() == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
+}
+
+std::vector<std::string> neededLibraries(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    auto readAt = [&](uint64_t offset, void* into, size_t size) {
+        in.seekg(std::streamoff(offset));
+        in.read(static_cast<char*>(into), std::streamsize(size));
+        return in.gcount() == std::streamsize(size);
+    };
+    Elf64_Ehdr header{};
+    if (!readAt(0, &header, sizeof header) || std::memcmp(header.e_ident, ELFMAG, SELFMAG) != 0 ||
+        header.e_ident[EI_CLASS] != ELFCLASS64 || header.e_phentsize != sizeof(Elf64_Phdr) || header.e_phnum > 256)
+        return {};
+    std::vector<Elf64_Phdr> segments(header.e_phnum);
+    if (!readAt(header.e_phoff, segments.data(), segments.size() * sizeof(Elf64_Phdr))) return {};
+    // The dynamic section gives the string table as an address: find it in the file.
+    auto fileOffset = [&](uint64_t address) -> std::optional<uint64_t> {
+        for (const Elf64_Phdr& s : segments)
+            if (s.p_type == PT_LOAD && address >= s.p_vaddr && address < s.p_vaddr + s.p_filesz)
+                return address - s.p_vaddr + s.p_offset;
+        return std::nullopt;
+    };
+    std::vector<uint64_t> names;
+    std::optional<uint64_t> strtab;
+    uint64_t strsz = 0;
+    for (const Elf64_Phdr& s : segments) {
+        if (s.p_type != PT_DYNAMIC || s.p_filesz > (1u << 20)) continue;
+        std::vector<Elf64_Dyn> entries(s.p_filesz / sizeof(Elf64_Dyn));
+        if (!readAt(s.p_offset, entries.data(), entries.size() * sizeof(Elf64_Dyn))) return {};
+        for (const Elf64_Dyn& d : entries) {
+            if (d.d_tag == DT_NULL) break;
+            if (d.d_tag == DT_NEEDED) names.push_back(d.d_un.d_val);
+            if (d.d_tag == DT_STRTAB) strtab = fileOffset(d.d_un.d_ptr);
+            if (d.d_tag == DT_STRSZ) strsz = d.d_un.d_val;
+        }
+    }
+    if (!strtab || strsz == 0 || strsz > (1u << 24)) return {};
+    std::string table(strsz, '\0');
+    if (!readAt(*strtab, table.data(), table.size())) return {};
+    std::vector<std::string> out;
+    for (uint64_t at : names)
+        if (at < table.size()) out.emplace_back(table.c_str() + at);
+    return out;
+}
+
+std::vector<std::string> privateLibraries(const std::filesystem::path& library) {
+    std::vector<std::string> found;
+    std::vector<std::filesystem::path> todo{library};
+    std::error_code ec;
+    while (!todo.empty() && found.size() < 64) {
+        std::filesystem::path next = todo.back();
+        todo.pop_back();
+        for (const std::string& name : neededLibraries(next)) {
+            std::filesystem::path beside = library.parent_path() / name;
+            if (name.find('/') != std::string::npos || !std::filesystem::is_regular_file(beside, ec) ||
+                std::find(found.begin(), found.end(), name) != found.end() || beside == library)
+                continue;
+            found.push_back(name);
+            todo.push_back(beside);
+        }
+    }
+    std::sort(found.begin(), found.end());
+    return found;
 }
 
 std::optional<std::filesystem::path> manifestBeside(const std::filesystem::path& library) {

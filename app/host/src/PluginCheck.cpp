@@ -181,7 +181,7 @@ bool copyDocuments(PluginCheck& check, PluginFiles& files) {
                                      ") is not beside it");
             return false;
         }
-        check.documentHashes.emplace_back(d.path, fileHash(copy));
+        check.fileHashes.emplace_back(d.path, fileHash(copy));
     }
     return true;
 }
@@ -257,6 +257,21 @@ PluginCheck inspectPlugin(const fs::path& given, const std::vector<fs::path>& in
             return check;
         }
         check.libraryHash = fileHash(files->library);
+        // Libraries of its own beside it (RUNPATH $ORIGIN) come with it.
+        for (const std::string& name : privateLibraries(check.library)) {
+            fs::path copy = files->temp.path / "plugin" / name;
+            if (fs::copy_file(check.library.parent_path() / name, copy, ec), ec) {
+                check.problems.push_back("its private library " + name + " cannot be read: " + ec.message());
+                return check;
+            }
+            check.privateLibraries.push_back(name);
+            check.fileHashes.emplace_back(name, fileHash(copy));
+        }
+        if (!check.privateLibraries.empty()) {
+            std::string names;
+            for (const std::string& n : check.privateLibraries) names += (names.empty() ? "" : ", ") + n;
+            check.passed.push_back("private libraries beside " + m.library + " (it loads them through $ORIGIN): " + names);
+        }
     }
     fs::path signature = trust::signaturePath(check.manifestPath, m.id);
     files->signature = trust::signaturePath(files->manifest, m.id);
@@ -572,14 +587,16 @@ namespace {
 // What an upgrade moves aside in `destination`: a data-only plugin's folder,
 // or a library's manifest (first: then no host finds it), library and signature.
 std::vector<fs::path> replacedFiles(const PluginCheck::Installed& up, const fs::path& destination) {
-    if (up.manifest.dataOnly()) return {up.manifestPath.parent_path()};
+    std::error_code ec;
+    if (!fs::equivalent(up.manifestPath.parent_path(), destination, ec)) return {up.manifestPath.parent_path()};
     return {up.manifestPath, destination / up.manifest.library, trust::signaturePath(up.manifestPath, up.manifest.id)};
 }
 
-// A data-only plugin goes into a folder of its own, <destination>/<id>: the
+// A data-only plugin (or a library with private libraries) goes into a
+// folder of its own, <destination>/<id>: the
 // checked copy is copied in under a hidden name, compared file by file with
 // what was checked, and renamed into place in one step.
-PluginInstall installDataOnly(PluginInstall result, const fs::path& destination) {
+PluginInstall installInFolder(PluginInstall result, const fs::path& destination) {
     const PluginCheck& check = result.check;
     const std::string& id = check.manifest->id;
     std::error_code ec;
@@ -593,8 +610,9 @@ PluginInstall installDataOnly(PluginInstall result, const fs::path& destination)
     }
     fs::remove_all(staging, ec);
     fs::copy(check.files->manifest.parent_path(), staging, fs::copy_options::recursive, ec);
-    bool same = !ec && fileHash(staging / check.manifestPath.filename()) == check.manifestHash;
-    for (const auto& [path, hash] : check.documentHashes) same = same && fileHash(staging / path) == hash;
+    bool same = !ec && fileHash(staging / check.manifestPath.filename()) == check.manifestHash &&
+                (check.dataOnly() || fileHash(staging / check.manifest->library) == check.libraryHash);
+    for (const auto& [path, hash] : check.fileHashes) same = same && fileHash(staging / path) == hash;
     if (!same) {
         std::error_code ignored;
         fs::remove_all(staging, ignored);
@@ -624,6 +642,7 @@ PluginInstall installDataOnly(PluginInstall result, const fs::path& destination)
     for (const fs::path& f : movedAside) fs::remove_all(aside(f), ignored);
     if (check.upgrades) result.replaced = check.upgrades->manifest;
     result.installedManifest = folder / check.manifestPath.filename();
+    if (!check.dataOnly()) result.installedLibrary = folder / check.manifest->library;
     result.installed = true;
     return result;
 }
@@ -658,7 +677,9 @@ PluginInstall installChecked(PluginCheck check, const fs::path& destination, boo
                        "cannot be replaced from here";
         return result;
     }
-    if (result.check.dataOnly()) return installDataOnly(std::move(result), destination);
+    // A data-only plugin, or one with libraries of its own, goes into a folder of its own.
+    if (result.check.dataOnly() || !result.check.privateLibraries.empty())
+        return installInFolder(std::move(result), destination);
     const PluginFiles& files = *result.check.files;
     const std::string& id = result.check.manifest->id;
     fs::path library = destination / result.check.library.filename();
@@ -751,8 +772,8 @@ PluginUninstall uninstallPlugin(const std::string& id, const fs::path& folder) {
         }
     }
     if (!manifestPath) throw std::runtime_error("no plugin with the id " + id + " is installed in " + folder.string());
-    if (result.manifest.dataOnly()) {
-        // Its manifest first (then no host finds it), then its folder.
+    if (manifestPath->parent_path() != folder) {
+        // In a folder of its own: its manifest first (then no host finds it), then the folder.
         fs::path own = manifestPath->parent_path();
         if (!fs::remove(*manifestPath, ec) || ec)
             throw std::runtime_error("could not remove " + manifestPath->string() + ": " + ec.message());

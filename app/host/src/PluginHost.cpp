@@ -156,7 +156,11 @@ void PluginHost::discover() {
             try {
                 record->manifest = readManifest(path);
                 if (!record->manifest.dataOnly()) record->libraryPath = path.parent_path() / record->manifest.library;
-                if (path.parent_path() == canonical) described.insert(record->manifest.library);
+                if (path.parent_path() == canonical && !record->manifest.dataOnly()) {
+                    described.insert(record->manifest.library);
+                    // Its private libraries (RUNPATH $ORIGIN) are not plugins either.
+                    for (const std::string& lib : privateLibraries(record->libraryPath)) described.insert(lib);
+                }
                 std::string expected = record->manifest.id + ".plugin.json";
                 if (name != expected)
                     fail(*record, LoadFailure::BadManifest,

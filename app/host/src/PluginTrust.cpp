@@ -99,7 +99,13 @@ std::string signedText(const fs::path& manifest, const fs::path& library) {
         return *hash;
     };
     std::string text = "nourish plugin signature 1\nmanifest " + hashOf(manifest) + "\n";
-    if (!library.empty()) return text + "library " + hashOf(library) + "\n";
+    if (!library.empty()) {
+        text += "library " + hashOf(library) + "\n";
+        // The libraries beside it that it loads (RUNPATH $ORIGIN) are its code too.
+        for (const std::string& name : privateLibraries(library))
+            text += "private " + name + " " + hashOf(library.parent_path() / name) + "\n";
+        return text;
+    }
     // A data-only plugin: each of its documents, as its manifest lists them.
     Manifest m;
     try {

@@ -62,6 +62,14 @@ int compareVersions(const std::string& a, const std::string& b);
 // names must be before anything tries to open it).
 bool isElfFile(const std::filesystem::path& path);
 
+// The shared libraries an ELF object needs (its DT_NEEDED names), read from
+// its headers without loading it; empty when it is not a 64-bit ELF object.
+std::vector<std::string> neededLibraries(const std::filesystem::path& path);
+
+// The libraries a plugin's library needs that sit beside it (found through
+// RUNPATH $ORIGIN), and theirs in turn: its private libraries, file names only.
+std::vector<std::string> privateLibraries(const std::filesystem::path& library);
+
 // The <id>.plugin.json beside `library` that names it as its "library", if any.
 std::optional<std::filesystem::path> manifestBeside(const std::filesystem::path& library);
 

@@ -29,7 +29,10 @@ struct PluginCheck {
     trust::Signature signature;         // a bad one is also a problem
     // SHA-256 of the files as they were checked: what is installed must be them.
     std::string libraryHash, manifestHash;
-    std::vector<std::pair<std::string, std::string>> documentHashes;  // a data-only plugin's: path, SHA-256
+    // The plugin's other files, relative to its manifest, with their SHA-256:
+    // a data-only plugin's documents, or a library's private libraries.
+    std::vector<std::pair<std::string, std::string>> fileHashes;
+    std::vector<std::string> privateLibraries;  // beside its library, loaded through RUNPATH $ORIGIN
     // The copy of the files everything above was read from (and that is
     // installed), kept while the check is; and whether its code has run.
     std::shared_ptr<PluginFiles> files;

@@ -14,7 +14,9 @@ namespace nourish::trust {
 // It signs the text
 //   "nourish plugin signature 1\nmanifest <sha256 of the manifest's bytes>\n"
 //   "library <sha256 of the library's bytes>\n"
-// so that changing either file, or the key named, breaks it. A data-only
+// so that changing either file, or the key named, breaks it. A library with
+// private libraries beside it (privateLibraries()) adds, after its own line,
+//   "private <file name> <sha256 of its bytes>\n" for each, by name. A data-only
 // plugin (an empty library path) has, instead of the library line, a line
 //   "document <path as the manifest lists it> <sha256 of its bytes>\n"
 // for each of its documents: the kinds in alphabetical order (instruments,
