@@ -2,7 +2,8 @@
 // signature (SHA-256 of its manifest and library, one Ed25519 verify) beside
 // the raw baseline, OpenSSL's SHA-256 of the same files read in 1 MiB pieces;
 // and what a start costs once they were verified (the stamps of the files
-// compared with those remembered).
+// compared with those remembered); and reading the libraries' DT_NEEDED
+// names to find their private libraries.
 #include <benchmark/benchmark.h>
 #include <openssl/evp.h>
 
@@ -84,8 +85,30 @@ void BM_RememberedBundledCheck(benchmark::State& state) {
     fs::remove_all(config);
 }
 
+// What discovering a plugin's private libraries adds to each start: the
+// DT_NEEDED names of the four libraries read from their ELF headers, beside
+// the raw baseline of reading each one's first 4 KiB.
+void BM_PrivateLibrariesOfTheBundledPlugins(benchmark::State& state) {
+    auto plugins = bundled();
+    for (auto _ : state)
+        for (const Bundled& p : plugins) benchmark::DoNotOptimize(privateLibraries(p.library));
+}
+
+void BM_RawFirst4KiBOfTheSameLibraries(benchmark::State& state) {
+    auto plugins = bundled();
+    for (auto _ : state)
+        for (const Bundled& p : plugins) {
+            std::ifstream in(p.library, std::ios::binary);
+            char head[4096];
+            in.read(head, sizeof head);
+            benchmark::DoNotOptimize(head);
+        }
+}
+
 }  // namespace
 
+BENCHMARK(BM_PrivateLibrariesOfTheBundledPlugins)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_RawFirst4KiBOfTheSameLibraries)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_RememberedBundledCheck)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_VerifyBundledSignatures)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RawSha256OfTheSameFiles)->Unit(benchmark::kMillisecond);
