@@ -1114,9 +1114,19 @@ TEST_F(MainWindowTest, PluginManager_InstallsADataOnlyPlugin_AndUninstallsIt) {
         EXPECT_NE(about.find("Documents: 2 in " + own.string() + " (data only, no code)"), std::string::npos) << about;
         snapshot(&manager, "plugin-manager-data-only");
         ASSERT_TRUE(manager.FindWindow("uninstall-plugin")->IsEnabled());
+        {
+            nourish::test::DialogsInFolder cancel(dir.path(), 300);
+            cancel.response = -9;  // Cancel is the dialog's "no" here
+            EXPECT_FALSE(manager.uninstallSelected(0));
+            EXPECT_TRUE(fs::exists(own / "org.example.low-fodmap-data.plugin.json")) << "Cancel removes nothing";
+        }
         nourish::test::DialogsInFolder answer(dir.path(), 300);
         EXPECT_TRUE(manager.uninstallSelected(0)) << manager.details()->GetValue().utf8_string();
+        ASSERT_EQ(answer.titles.size(), 1u);
+        EXPECT_NE(answer.titles[0].find("It is data only and stored nothing of its own"), std::string::npos)
+            << answer.titles[0];
         EXPECT_FALSE(fs::exists(own));
+        EXPECT_EQ(manager.details()->GetValue().Find("Kept in the store"), wxNOT_FOUND) << manager.details()->GetValue();
         EXPECT_NE(manager.details()->GetValue().Find("Uninstalled Low-FODMAP protocol (data-only) 1.0.0"), wxNOT_FOUND);
         manager.Hide();
         next.shutdown();

@@ -568,16 +568,24 @@ bool PluginManagerDialog::uninstallSelected(long row) {
     if (row < 0 || row >= static_cast<long>(host_.plugins().size())) return false;
     const PluginRecord& p = *host_.plugins()[static_cast<size_t>(row)];
     if (!installedByHer(p)) return false;
+    bool dataOnly = p.manifest.dataOnly();
     wxMessageDialog ask(this,
-                        u8("Uninstall " + p.manifest.name + " " + p.manifest.version + "?\n\n"
-                           "Its files are removed and it does not start next time. What it stored (its tables and "
-                           "settings) can stay in the store, to be used again if you install it again, or be "
-                           "deleted now (after a backup of the store)."),
-                        "Uninstall plugin", wxYES_NO | wxCANCEL | wxCANCEL_DEFAULT | wxICON_QUESTION);
-    ask.SetYesNoCancelLabels("Uninstall, keep its data", "Uninstall and delete its data", "Cancel");
+                        u8("Uninstall " + p.manifest.name + " " + p.manifest.version + "?\n\n" +
+                           (dataOnly ? std::string("Its files are removed and it does not start next time. It is data "
+                                                   "only and stored nothing of its own; a plan begun with one of its "
+                                                   "protocols goes on from the copy kept when it began.")
+                                     : std::string("Its files are removed and it does not start next time. What it "
+                                                   "stored (its tables and settings) can stay in the store, to be "
+                                                   "used again if you install it again, or be deleted now (after a "
+                                                   "backup of the store)."))),
+                        "Uninstall plugin",
+                        dataOnly ? wxYES_NO | wxNO_DEFAULT | wxICON_QUESTION
+                                 : wxYES_NO | wxCANCEL | wxCANCEL_DEFAULT | wxICON_QUESTION);
+    if (dataOnly) ask.SetYesNoLabels("Uninstall", "Cancel");
+    else ask.SetYesNoCancelLabels("Uninstall, keep its data", "Uninstall and delete its data", "Cancel");
     int answer = ask.ShowModal();
-    if (answer != wxID_YES && answer != wxID_NO) return false;
-    bool removeData = answer == wxID_NO;
+    if (answer != wxID_YES && (dataOnly || answer != wxID_NO)) return false;
+    bool removeData = !dataOnly && answer == wxID_NO;
     std::string text;
     bool done = false;
     try {
@@ -592,7 +600,7 @@ bool PluginManagerDialog::uninstallSelected(long row) {
                                                    : std::to_string(record.removed.tables.size()) + " table(s)") +
                     ", " + std::to_string(record.removed.settings.size()) + " setting(s).\n";
             if (record.removed.backup) text += "The store as it was before: " + record.removed.backup->string() + "\n";
-        } else {
+        } else if (!dataOnly) {
             text += "Kept in the store: " +
                     (record.tablesKept.empty() ? std::string("no tables")
                                                : std::to_string(record.tablesKept.size()) + " table(s)") +
