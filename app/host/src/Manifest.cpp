@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -175,7 +176,13 @@ bool isElfFile(const std::filesystem::path& path) {
 
 std::vector<std::string> neededLibraries(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
+    return neededLibraries(in);
+}
+
+std::vector<std::string> neededLibraries(std::istream& in) {
     auto readAt = [&](uint64_t offset, void* into, size_t size) {
+        in.clear();
+        if (offset > uint64_t(std::numeric_limits<std::streamoff>::max())) return false;
         in.seekg(std::streamoff(offset));
         in.read(static_cast<char*>(into), std::streamsize(size));
         return in.gcount() == std::streamsize(size);

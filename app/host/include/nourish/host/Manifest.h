@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <istream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,6 +66,7 @@ bool isElfFile(const std::filesystem::path& path);
 // The shared libraries an ELF object needs (its DT_NEEDED names), read from
 // its headers without loading it; empty when it is not a 64-bit ELF object.
 std::vector<std::string> neededLibraries(const std::filesystem::path& path);
+std::vector<std::string> neededLibraries(std::istream& elf);
 
 // The libraries a plugin's library needs that sit beside it (found through
 // RUNPATH $ORIGIN), and theirs in turn: its private libraries, file names only.
