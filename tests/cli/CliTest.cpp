@@ -873,6 +873,14 @@ TEST_F(CliTest, DataOnlyPlugin_EveryProblemIsNamedWithItsFileOrPath) {
         {"a list, not one document",
          [&](const fs::path& p) { nourish::test::writeFile(p / "instruments" / "ibs-symptoms.json", "[]"); },
          "instruments/ibs-symptoms.json (listed at $.documents.instruments): $: must hold one document (a JSON object), not array"},
+        {"a folder without its manifest", [&](const fs::path& p) { fs::remove(p / manifest); },
+         "is a folder with no manifest; give the plugin's library (.so), its manifest, or a folder with one "
+         "<id>.plugin.json"},
+        {"a document over 4 MB",
+         [&](const fs::path& p) {
+             nourish::test::writeFile(p / "protocols" / "low-fodmap.json", "{" + std::string(5 * 1024 * 1024, ' ') + "}");
+         },
+         "FAIL  invalid document: protocols/low-fodmap.json (listed at $.documents.protocols) is larger than 4 MB"},
         {"a protocol that breaks its schema",
          [&](const fs::path& p) {
              editJson(p / "protocols" / "low-fodmap.json", [](auto& j) { j["phases"][0]["default_days"] = "four weeks"; });

@@ -1,6 +1,8 @@
 // The main window driven like a practitioner would: simulated typing and
 // clicks against real widgets on a real X server.
 #include <gtest/gtest.h>
+
+#include <optional>
 #include <wx/textdlg.h>
 #include <wx/app.h>
 #include <wx/build.h>
@@ -101,6 +103,26 @@ protected:
     std::unique_ptr<Store> store;
     std::unique_ptr<PluginHost> host;
     MainFrame* frame = nullptr;
+};
+
+// An environment variable set for one scope, and put back as it was after
+// it (also when an assertion ends the test early).
+class ScopedEnv {
+public:
+    ScopedEnv(const char* name, const std::string& value) : name_(name) {
+        if (const char* was = std::getenv(name)) previous_ = was;
+        setenv(name, value.c_str(), 1);
+    }
+    ~ScopedEnv() {
+        if (previous_) setenv(name_, previous_->c_str(), 1);
+        else unsetenv(name_);
+    }
+    ScopedEnv(const ScopedEnv&) = delete;
+    ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+private:
+    const char* name_;
+    std::optional<std::string> previous_;
 };
 
 }  // namespace
@@ -886,10 +908,7 @@ TEST_F(MainWindowTest, PluginManager_ShowsTheFailedPluginAndWhy) {
 
 TEST_F(MainWindowTest, PluginManager_InstallsAGoodPluginFromAFile_AndNothingOfABadOne) {
     // The practitioner's plugin folder, kept inside this test's temp folder.
-    std::string xdg = (dir / "xdg").string();
-    const char* previous = std::getenv("XDG_DATA_HOME");
-    std::string saved = previous ? previous : "";
-    setenv("XDG_DATA_HOME", xdg.c_str(), 1);
+    ScopedEnv data("XDG_DATA_HOME", (dir / "xdg").string());
     fs::path folder = dir / "xdg" / "nourish" / "plugins";
     PluginManagerDialog dialog(frame, *host);
     dialog.Show();
@@ -925,8 +944,7 @@ TEST_F(MainWindowTest, PluginManager_InstallsAGoodPluginFromAFile_AndNothingOfAB
 
     // Signed by a vendor she trusts: one question, Install by default; and a no is still a no.
     {
-        std::string previousConfig = std::getenv("XDG_CONFIG_HOME") ? std::getenv("XDG_CONFIG_HOME") : "";
-        setenv("XDG_CONFIG_HOME", (dir / "config").string().c_str(), 1);
+        ScopedEnv config("XDG_CONFIG_HOME", (dir / "config").string());
         fs::create_directories(dir / "signed");
         for (const char* f : {"good.so", "org.nourish.test.good.plugin.json"})
             fs::copy_file(fs::path(root) / "good" / f, dir / "signed" / f);
@@ -947,8 +965,6 @@ TEST_F(MainWindowTest, PluginManager_InstallsAGoodPluginFromAFile_AndNothingOfAB
         EXPECT_NE(trustedWarning.find("It is signed by Acme Nutrition, a vendor you trust"), std::string::npos) << trustedWarning;
         EXPECT_TRUE(installIsDefault);
         EXPECT_FALSE(fs::exists(folder) && !fs::is_empty(folder)) << "Cancel installs nothing, trusted or not";
-        if (previousConfig.empty()) unsetenv("XDG_CONFIG_HOME");
-        else setenv("XDG_CONFIG_HOME", previousConfig.c_str(), 1);
     }
 
     // Its files changed while she read the question: what is installed is the
@@ -1056,18 +1072,13 @@ TEST_F(MainWindowTest, PluginManager_InstallsAGoodPluginFromAFile_AndNothingOfAB
         EXPECT_TRUE(store->check().ok()) << "what was deleted leaves the store's tamper evidence whole";
         manager.Hide();
     }
-    if (previous) setenv("XDG_DATA_HOME", saved.c_str(), 1);
-    else unsetenv("XDG_DATA_HOME");
 }
 
 // A data-only plugin (a manifest and JSON documents) from its manifest: the
 // question says it runs no code but is clinical content, it goes into a
 // folder of its own, the manager says what it is, and it can be uninstalled.
 TEST_F(MainWindowTest, PluginManager_InstallsADataOnlyPlugin_AndUninstallsIt) {
-    std::string xdg = (dir / "xdg").string();
-    const char* previous = std::getenv("XDG_DATA_HOME");
-    std::string saved = previous ? previous : "";
-    setenv("XDG_DATA_HOME", xdg.c_str(), 1);
+    ScopedEnv data("XDG_DATA_HOME", (dir / "xdg").string());
     fs::path own = dir / "xdg" / "nourish" / "plugins" / "org.example.low-fodmap-data";
     fs::path source = fs::path(NOURISH_SDK_EXAMPLES) / "low-fodmap-data" / "org.example.low-fodmap-data.plugin.json";
     {
@@ -1131,8 +1142,6 @@ TEST_F(MainWindowTest, PluginManager_InstallsADataOnlyPlugin_AndUninstallsIt) {
         manager.Hide();
         next.shutdown();
     }
-    if (previous) setenv("XDG_DATA_HOME", saved.c_str(), 1);
-    else unsetenv("XDG_DATA_HOME");
 }
 
 // Plugins > Manage > Trusted vendors: a vendor's key is added with a name,
@@ -1140,8 +1149,7 @@ TEST_F(MainWindowTest, PluginManager_InstallsADataOnlyPlugin_AndUninstallsIt) {
 // vendor is removed after a question.
 TEST_F(MainWindowTest, TrustedVendors_AddsAKeyWithItsName_AndRemovesIt) {
     namespace fs = std::filesystem;
-    std::string previousConfig = std::getenv("XDG_CONFIG_HOME") ? std::getenv("XDG_CONFIG_HOME") : "";
-    setenv("XDG_CONFIG_HOME", (dir / "config").string().c_str(), 1);
+    ScopedEnv config("XDG_CONFIG_HOME", (dir / "config").string());
     std::string fingerprint = trust::generateKey(dir / "acme");
     TrustedVendorsDialog dialog(frame);
     dialog.Show();
@@ -1188,8 +1196,6 @@ TEST_F(MainWindowTest, TrustedVendors_AddsAKeyWithItsName_AndRemovesIt) {
     EXPECT_EQ(dialog.table()->GetItemCount(), 0);
     EXPECT_TRUE(trust::trustedVendors().empty());
     dialog.Hide();
-    if (previousConfig.empty()) unsetenv("XDG_CONFIG_HOME");
-    else setenv("XDG_CONFIG_HOME", previousConfig.c_str(), 1);
 }
 
 TEST_F(MainWindowTest, EmptyStore_ShowsWelcome) {

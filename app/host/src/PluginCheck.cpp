@@ -481,7 +481,6 @@ int runPluginCheckChild(int argc, char** argv) {
                 " (every JSON document valid against its schema)");
             // Forms, protocols and instruments are checked one by one on first use.
             size_t forms = 0, protocols = 0, instruments = 0, templates = 0;
-            host.forms();  // reads the catalogue too, so that every refused document is a note below
             for (const auto& f : host.forms())  // an instrument or a note template is also a form
                 forms += f.pluginId == m.id && !host.findInstrument(f.form.id) && !host.findNoteTemplate(f.form.id);
             for (const auto& p : host.protocols()) protocols += p.plugin->id() == m.id;

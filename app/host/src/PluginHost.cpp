@@ -156,11 +156,8 @@ void PluginHost::discover() {
             try {
                 record->manifest = readManifest(path);
                 if (!record->manifest.dataOnly()) record->libraryPath = path.parent_path() / record->manifest.library;
-                if (path.parent_path() == canonical && !record->manifest.dataOnly()) {
+                if (path.parent_path() == canonical && !record->manifest.dataOnly())
                     described.insert(record->manifest.library);
-                    // Its private libraries (RUNPATH $ORIGIN) are not plugins either.
-                    for (const std::string& lib : privateLibraries(record->libraryPath)) described.insert(lib);
-                }
                 std::string expected = record->manifest.id + ".plugin.json";
                 if (name != expected)
                     fail(*record, LoadFailure::BadManifest,
@@ -179,8 +176,17 @@ void PluginHost::discover() {
             }
             plugins_.push_back(std::move(record));
         }
-        for (const fs::path& path : entries) {
-            if (path.extension() != ".so" || described.count(path.filename().string())) continue;
+        std::vector<fs::path> unclaimed;
+        for (const fs::path& path : entries)
+            if (path.extension() == ".so" && !described.count(path.filename().string())) unclaimed.push_back(path);
+        // A library no manifest names may be a plugin's private library (RUNPATH
+        // $ORIGIN): only then are the plugins' ELF headers read.
+        if (!unclaimed.empty())
+            for (const auto& record : plugins_)
+                if (!record->libraryPath.empty() && record->libraryPath.parent_path() == canonical)
+                    for (const std::string& lib : privateLibraries(record->libraryPath)) described.insert(lib);
+        for (const fs::path& path : unclaimed) {
+            if (described.count(path.filename().string())) continue;
             auto record = std::make_unique<PluginRecord>();
             record->libraryPath = path;
             record->firstParty = firstParty;
