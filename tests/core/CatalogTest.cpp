@@ -180,6 +180,20 @@ TEST(Instruments, PoemWithOneQuestionUnansweredScoresItZero_WithTwoHasNoTotal) {
     EXPECT_TRUE(two.toJson()["total"].is_null());
 }
 
+// What the form window takes as not answered (blank text, an empty list) the
+// scorer counts as missing too, instead of refusing it.
+TEST(Instruments, ABlankAnswerIsUnanswered_AsTheFormSaysIt) {
+    Instrument poem = Instrument::parse(readJson(kPoem));
+    json answers = poemAnswers({4, 4, 4, -1, 4, 4, 4});
+    answers["weeping"] = "  ";
+    InstrumentScore s = poem.score(answers);
+    EXPECT_EQ(s.missing, 1);
+    ASSERT_TRUE(s.total.has_value());
+    EXPECT_EQ(*s.total, 24);
+    answers["weeping"] = json::array();
+    EXPECT_EQ(poem.score(answers).missing, 1);
+}
+
 TEST(Instruments, AnswersThatAreNotOnTheScaleNameTheItem) {
     Instrument poem = Instrument::parse(readJson(kPoem));
     try {

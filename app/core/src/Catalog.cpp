@@ -271,7 +271,7 @@ InstrumentScore Instrument::score(const json& answers) const {
         std::string itemId = item["id"];
         ScoredItem scored{itemId, std::nullopt};
         auto it = answers.find(itemId);
-        if (it != answers.end() && !it->is_null()) {
+        if (it != answers.end() && !isUnanswered(*it)) {
             if (!it->is_string() || !scale.count(it->get<std::string>()))
                 throw ValidationError(itemId, it->dump() + " is not one of " + allowed);
             scored.score = scale[it->get<std::string>()];

@@ -18,6 +18,10 @@ const FormOption* FormField::option(const std::string& value) const {
     return nullptr;
 }
 
+bool isUnanswered(const json& v) {
+    return v.is_null() || (v.is_string() && trim(v.get<std::string>()).empty()) || (v.is_array() && v.empty());
+}
+
 namespace {
 
 std::string number(double v) { return formatNumber(v); }
@@ -94,9 +98,6 @@ bool conditionHolds(const FormField::Condition& c, const json& value) {
     return false;
 }
 
-bool isEmpty(const json& v) {
-    return v.is_null() || (v.is_string() && trim(v.get<std::string>()).empty()) || (v.is_array() && v.empty());
-}
 
 std::string optionList(const FormField& f) {
     std::string list;
@@ -114,7 +115,7 @@ void checkFields(const std::vector<FormField>& fields, const json& answers, cons
         known.insert(f.id);
         std::string name = prefix + f.id;
         bool visible = FormDefinition::isVisible(f, answers, item);
-        bool present = scope.contains(f.id) && !isEmpty(scope[f.id]);
+        bool present = scope.contains(f.id) && !isUnanswered(scope[f.id]);
         if (!visible) {
             if (present)
                 problems.push_back(name + ": is not asked with these answers (it depends on " + f.showIf->field + ")");

@@ -10,6 +10,10 @@ namespace nourish {
 
 // A form document that breaks schemas/form.schema.json or is inconsistent;
 // the message starts with the JSON path ("$.sections[1].fields[0].show_if: ...").
+// Whether an answer counts as not given: null, blank text or an empty list
+// (the form window, the validator and the instrument scorer agree on it).
+bool isUnanswered(const nlohmann::json& answer);
+
 class FormError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
