@@ -320,12 +320,12 @@ TEST_F(PluginHostTest, ReportSections_AreRenderedForOneClientAndValidated) {
 
 TEST_F(PluginHostTest, WrongMajor_IsRefusedWithBothVersions) {
     start({"wrong_major"});
-    expectFailure(only(), LoadFailure::WrongSdk, "built for SDK 2.0 while this app provides 1.0");
+    expectFailure(only(), LoadFailure::WrongSdk, "built for SDK 2.0 while this app provides 1.1");
 }
 
 TEST_F(PluginHostTest, NewerMinor_IsRefused) {
     start({"newer_minor"});
-    expectFailure(only(), LoadFailure::WrongSdk, "SDK 1.1");
+    expectFailure(only(), LoadFailure::WrongSdk, "SDK 1.2");
 }
 
 TEST_F(PluginHostTest, BinaryBuiltForNewerSdk_IsRefusedEvenWithOldManifest) {
@@ -616,4 +616,32 @@ TEST_F(PluginHostTest, TheInstallersHiddenLeftovers_AreNotPlugins) {
     host->loadAll();
     EXPECT_EQ(only().state, PluginState::Loaded) << only().reason;
     EXPECT_EQ(only().manifestPath, folder / "org.nourish.test.good.plugin.json");
+}
+
+// nourish.host.plans/1: every plugin's plans of a client put together, each
+// plan marked with its plugin; an answer that breaks schemas/plans.schema.json
+// or throws is left out and named; a client that is not there is an error.
+TEST_F(PluginHostTest, HostPlans_PutsEveryPluginsPlansTogether_AndNamesTheBrokenOnes) {
+    start({"plans_good", "plans_broken", "plans_throwing"});
+    for (const auto& record : host->plugins()) ASSERT_EQ(record->state, PluginState::Loaded) << record->reason;
+    std::string out, error;
+    std::optional<CliCommand> plansOf;
+    for (const CliCommand& c : host->cliCommands())
+        if (c.name == "plans-of") plansOf = c;
+    ASSERT_TRUE(plansOf);
+    ASSERT_EQ(host->runCliCommand(*plansOf, {std::to_string(clientId)}, out, error), 0) << error;
+    auto merged = nlohmann::json::parse(out);
+    ASSERT_EQ(merged["plans"].size(), 1u) << out;
+    EXPECT_EQ(merged["plans"][0]["plugin"], "org.nourish.test.plans-good");
+    EXPECT_EQ(merged["plans"][0]["schedule"]["foods"][0]["text"], "client " + std::to_string(clientId));
+    ASSERT_EQ(merged["problems"].size(), 2u) << out;
+    EXPECT_EQ(merged["problems"][0],
+              "org.nourish.test.plans-broken (nourish.plans/1): invalid at $.plans[0].outcomes[0].result: Failed to "
+              "match against any enum values.") << out;
+    EXPECT_EQ(merged["problems"][1], "org.nourish.test.plans-throwing could not give its plans: the plans table of client " +
+                                         std::to_string(clientId) + " is locked") << out;
+
+    out.clear();
+    EXPECT_NE(host->runCliCommand(*plansOf, {"999"}, out, error), 0);
+    EXPECT_NE(error.find("999"), std::string::npos) << error;
 }

@@ -520,6 +520,16 @@ int32_t allergyHistoryGet(const nourish_host* host, int64_t clientId, const nour
 }
 const nourish_host_allergy_history kAllergyHistory{sizeof(nourish_host_allergy_history), MAIN_THREAD(allergyHistoryGet)};
 
+// ---- plans ----
+int32_t plansGet(const nourish_host* host, int64_t clientId, const nourish_sink* out, const nourish_sink* error) {
+    return guarded(error, [&] {
+        ClientStore(runtimeOf(host).sql->store()).get(clientId);  // NotFoundError for a client that is not there
+        put(out, runtimeOf(host).host->plans(clientId).dump());
+        return NOURISH_OK;
+    });
+}
+const nourish_host_plans kPlans{sizeof(nourish_host_plans), MAIN_THREAD(plansGet)};
+
 // ---- files ----
 int32_t outputStatus(const OutputError& e) {
     switch (e.kind()) {
@@ -634,6 +644,7 @@ const void* hostExtension(const nourish_host*, const char* id) {
     if (which == NOURISH_HOST_STATUS_ID) return &kStatus;
     if (which == NOURISH_HOST_FILES_ID) return &kFiles;
     if (which == NOURISH_HOST_ALLERGY_HISTORY_ID) return &kAllergyHistory;
+    if (which == NOURISH_HOST_PLANS_ID) return &kPlans;
     if (which == NOURISH_HOST_INTEGRITY_ID) return &kIntegrity;
     return nullptr;
 }

@@ -706,6 +706,10 @@ void PluginHost::validateDocuments(PluginRecord& record) {
         tooSmall(NOURISH_ALLERGY_HISTORY_ID, e->struct_size, sizeof(nourish_allergy_history));
         missing(NOURISH_ALLERGY_HISTORY_ID, reinterpret_cast<const void*>(e->history), "history");
     }
+    if (auto e = static_cast<const nourish_plans*>(d->get_extension(d, NOURISH_PLANS_ID))) {
+        tooSmall(NOURISH_PLANS_ID, e->struct_size, sizeof(nourish_plans));
+        missing(NOURISH_PLANS_ID, reinterpret_cast<const void*>(e->plans), "plans");
+    }
     for (Doc doc : {Doc{NOURISH_STORE_MIGRATIONS_ID, "migrations.schema.json"},
                     Doc{NOURISH_CLI_COMMANDS_ID, "cli-commands.schema.json"},
                     Doc{NOURISH_UI_WX_ID, "ui-pages.schema.json"},
@@ -1050,44 +1054,75 @@ std::vector<ReportSection> PluginHost::reportSections(int64_t clientId) {
     return sections;
 }
 
-json PluginHost::allergyHistory(int64_t clientId) {
-    json merged = {{"facts", json::array()}, {"reactions", json::array()}, {"tests", json::array()}};
-    json problems = json::array();
+std::vector<std::string> PluginHost::gatherClientDocuments(const char* capability, const char* schema, const char* what,
+                                                       int64_t clientId, const ClientDocumentCall& ask,
+                                                       const std::function<void(PluginRecord&, json&)>& take) {
+    std::vector<std::string> problems;
     auto append = [](void* ctx, const char* data, size_t size) { static_cast<std::string*>(ctx)->append(data, size); };
     for (PluginRecord* record : started_) {
         const nourish_plugin* d = record->runtime->descriptor;
-        auto ext = static_cast<const nourish_allergy_history*>(d->get_extension(d, NOURISH_ALLERGY_HISTORY_ID));
+        const void* ext = d->get_extension(d, capability);
         if (!ext) continue;
         std::string document, error;
         nourish_sink docSink{&document, append}, errorSink{&error, append};
         int32_t rc;
         {
             CrashSentinel::CallScope call(record->id());
-            rc = ext->history(d, clientId, &docSink, &errorSink);
+            rc = ask(d, ext, clientId, &docSink, &errorSink);
         }
         record->runtime->sql->resetStatements();
         if (rc != NOURISH_OK) {
-            problems.push_back(record->id() + " could not give the allergy history: " + error);
+            problems.push_back(record->id() + " could not give " + what + ": " + error);
             continue;
         }
         json answer;
         try {
             answer = parseJsonInput(document);
         } catch (const JsonInputError& e) {
-            problems.push_back(record->id() + " (" NOURISH_ALLERGY_HISTORY_ID "): the document " + e.what());
+            problems.push_back(record->id() + " (" + capability + "): the document " + e.what());
             continue;
         }
-        auto invalid = SchemaValidator::forSchema("allergy-history.schema.json").validate(answer);
+        auto invalid = SchemaValidator::forSchema(schema).validate(answer);
         if (!invalid.empty()) {
-            problems.push_back(record->id() + " (" NOURISH_ALLERGY_HISTORY_ID "): invalid at " + invalid.front());
+            problems.push_back(record->id() + " (" + capability + "): invalid at " + invalid.front());
             continue;
         }
-        for (const char* list : {"facts", "reactions", "tests"})
-            for (json item : answer[list]) {
-                item["plugin"] = record->id();
-                merged[list].push_back(std::move(item));
-            }
+        take(*record, answer);
     }
+    return problems;
+}
+
+json PluginHost::allergyHistory(int64_t clientId) {
+    json merged = {{"facts", json::array()}, {"reactions", json::array()}, {"tests", json::array()}};
+    auto problems = gatherClientDocuments(
+        NOURISH_ALLERGY_HISTORY_ID, "allergy-history.schema.json", "the allergy history", clientId,
+        [](const nourish_plugin* d, const void* ext, int64_t id, const nourish_sink* out, const nourish_sink* error) {
+            return static_cast<const nourish_allergy_history*>(ext)->history(d, id, out, error);
+        },
+        [&](PluginRecord& record, json& answer) {
+            for (const char* list : {"facts", "reactions", "tests"})
+                for (json item : answer[list]) {
+                    item["plugin"] = record.id();
+                    merged[list].push_back(std::move(item));
+                }
+        });
+    if (!problems.empty()) merged["problems"] = problems;
+    return merged;
+}
+
+json PluginHost::plans(int64_t clientId) {
+    json merged = {{"plans", json::array()}};
+    auto problems = gatherClientDocuments(
+        NOURISH_PLANS_ID, "plans.schema.json", "its plans", clientId,
+        [](const nourish_plugin* d, const void* ext, int64_t id, const nourish_sink* out, const nourish_sink* error) {
+            return static_cast<const nourish_plans*>(ext)->plans(d, id, out, error);
+        },
+        [&](PluginRecord& record, json& answer) {
+            for (json plan : answer["plans"]) {
+                plan["plugin"] = record.id();
+                merged["plans"].push_back(std::move(plan));
+            }
+        });
     if (!problems.empty()) merged["problems"] = problems;
     return merged;
 }

@@ -177,6 +177,24 @@ typedef struct nourish_allergy_history {
                        const nourish_sink* error);
 } nourish_allergy_history;
 
+/* ------------------------------------------------------------------ plans -- */
+/*
+ * SDK 1.1. The diet plans this plugin keeps for a child (an elimination and
+ * reintroduction, say): for each, its protocol, whether it is still running,
+ * and for a running one the schedule of today with every food's status, and
+ * the outcomes recorded. Other plugins read every plugin's answer through
+ * nourish.host.plans/1.
+ */
+#define NOURISH_PLANS_ID "nourish.plans/1"
+
+typedef struct nourish_plans {
+    uint32_t struct_size;
+    /* Writes exactly this client's plans as a document following
+     * schemas/plans.schema.json ({"plans": []} when there are none). */
+    int32_t (*plans)(const nourish_plugin* self, int64_t client_id, const nourish_sink* json,
+                     const nourish_sink* error);
+} nourish_plans;
+
 #ifdef __cplusplus
 }
 #endif

@@ -405,6 +405,22 @@ typedef struct nourish_host_integrity {
                           const nourish_sink* why);
 } nourish_host_integrity;
 
+/* ------------------------------------------------------------------ plans -- */
+/* SDK 1.1. Every plugin's nourish.plans/1 for one client, checked and put
+ * together: what is removed from the child's diet, back in, or under
+ * challenge, for a report section or a nutrition plugin. */
+#define NOURISH_HOST_PLANS_ID "nourish.host.plans/1"
+
+typedef struct nourish_host_plans {
+    uint32_t struct_size;
+    /* [main-thread] Writes {"plans": [...]} following schemas/plans.schema.json
+     * with the plans of every plugin that offers nourish.plans/1, each with an
+     * added "plugin"; a plugin whose answer fails or breaks the schema is left
+     * out and named in an added top-level "problems" array of strings.
+     * NOURISH_NOT_FOUND when there is no such client. */
+    int32_t (*get)(const nourish_host* host, int64_t client_id, const nourish_sink* json, const nourish_sink* error);
+} nourish_host_plans;
+
 #ifdef __cplusplus
 }
 #endif

@@ -359,6 +359,13 @@ public:
             return api->get(host_, clientId, out, err);
         });
     }
+    // Every plugin's plans of this client (nourish.host.plans/1, SDK 1.1), as
+    // JSON: {"plans": [...]} with "plugin" on each plan (schemas/plans.schema.json).
+    std::string clientPlans(int64_t clientId) const {
+        return call<nourish_host_plans>(NOURISH_HOST_PLANS_ID, [&](auto api, auto out, auto err) {
+            return api->get(host_, clientId, out, err);
+        });
+    }
 
     // Whether a row of one of this plugin's own tables still matches the seal
     // the host wrote with it (nourish.host.integrity/1): nothing when it does,
@@ -567,6 +574,14 @@ public:
         return R"({"facts": [], "reactions": [], "tests": []})";
     }
 
+    // nourish.plans/1 (SDK 1.1) -- the diet plans this plugin keeps for the
+    // client, as a document (schemas/plans.schema.json). Offered to the host
+    // only when overridden.
+    virtual std::string clientPlans(int64_t clientId) {
+        (void)clientId;
+        return R"({"plans": []})";
+    }
+
     // nourish.report-sections/1 -- return a report document as JSON.
     virtual std::string reportSectionsJson() const { return {}; }
     virtual std::string renderReportSection(const std::string& sectionId, int64_t clientId) {
@@ -685,6 +700,20 @@ struct Entry {
         }
     }
 
+    static constexpr bool overridesClientPlans =
+        !std::is_same_v<decltype(&T::clientPlans), decltype(&Plugin::clientPlans)>;
+
+    static int32_t plans(const nourish_plugin*, int64_t clientId, const nourish_sink* json,
+                         const nourish_sink* error) noexcept {
+        try {
+            Output(json).write(get().clientPlans(clientId));
+            return NOURISH_OK;
+        } catch (...) {
+            writeError(error, "the plans could not be read");
+            return NOURISH_ERROR;
+        }
+    }
+
     static int32_t evaluate(const nourish_plugin*, const char* protocolId, const char* stateJson,
                             const nourish_sink* suggestions, const nourish_sink* error) noexcept {
         try {
@@ -746,6 +775,10 @@ struct Entry {
             if (which == NOURISH_ALLERGY_HISTORY_ID) {
                 static nourish_allergy_history ext{sizeof(ext), &history};
                 return overridesAllergyHistory ? &ext : nullptr;
+            }
+            if (which == NOURISH_PLANS_ID) {
+                static nourish_plans ext{sizeof(ext), &plans};
+                return overridesClientPlans ? &ext : nullptr;
             }
             if (which == NOURISH_NOTE_TEMPLATES_ID) {
                 static nourish_note_templates ext{sizeof(ext), nullptr};

@@ -240,6 +240,10 @@ public:
     // items marked with "plugin"; a failed or invalid answer is left out and
     // named under "problems".
     nlohmann::json allergyHistory(int64_t clientId);
+    // Every plugin's plans of this client (nourish.plans/1), the same way:
+    // {"plans": [...]} checked against schemas/plans.schema.json, "plugin" on
+    // each plan, failed or invalid answers named under "problems".
+    nlohmann::json plans(int64_t clientId);
 
     // Every section every plugin offers, rendered for this one client.
     std::vector<ReportSection> reportSections(int64_t clientId);
@@ -267,6 +271,16 @@ public:
     const Options& options() const { return options_; }
 
 private:
+    // Asks every started plugin that offers `capability` (its entry called by
+    // `ask`) for its document about one client, checks it against `schema`
+    // and hands each valid one to `take`; returns a line for each plugin whose
+    // answer failed or broke the schema, naming it and `what` it could not give.
+    using ClientDocumentCall = std::function<int32_t(const nourish_plugin*, const void* ext, int64_t clientId,
+                                                     const nourish_sink* json, const nourish_sink* error)>;
+    std::vector<std::string> gatherClientDocuments(const char* capability, const char* schema, const char* what,
+                                                   int64_t clientId, const ClientDocumentCall& ask,
+                                                   const std::function<void(PluginRecord&, nlohmann::json&)>& take);
+
     friend struct HostServices;
     void load(PluginRecord& record);
     // From its documents on: migrations, init, and the checks between.
