@@ -824,8 +824,71 @@ TEST_F(MainWindowTest, ProtocolPage_ShowsADemoChildMidWayUpTheMilkLadder) {
     ASSERT_EQ(foods->GetItemCount(), 1);
     EXPECT_NE(foods->GetItemText(0, 1).Find("step 5 of 7 (Yoghurt)"), wxNOT_FOUND) << foods->GetItemText(0, 1).utf8_string();
     snapshot(frame, "demo-milk-ladder");
+    // The built-in protocols follow the child with POEM: its button, its line on the trend.
+    ASSERT_NE(named<wxButton>(page, "score-button-org.nourish.instrument.poem"), nullptr);
+    EXPECT_EQ(named<wxButton>(page, "score-button-org.nourish.instrument.poem")->GetLabel(), "POEM...");
+    EXPECT_TRUE(named<wxWindow>(page, "protocol-trend")->GetToolTipText().StartsWith("Charted: POEM ("))
+        << named<wxWindow>(page, "protocol-trend")->GetToolTipText().utf8_string();
     dynamic_cast<wxScrolledWindow*>(page)->Scroll(0, 1000);
     snapshot(frame, "demo-milk-ladder-trend");
+}
+
+// A third party's protocol names its questionnaires (POEM and its own tummy
+// score): the Protocol page has a button for each, fills the tummy score in
+// the host's form window, keeps it and charts it beside POEM.
+TEST_F(MainWindowTest, ProtocolPage_OffersAndChartsTheQuestionnairesItsProtocolNames) {
+    // The app again, with the third party's plugin beside the bundled ones.
+    frame->Close(true);
+    pumpFor(100);
+    host->shutdown();
+    PluginHost::Options options = host->options();
+    options.directories.push_back(fs::path(NOURISH_TEST_PLUGIN_ROOT) / "protocols");
+    host = std::make_unique<PluginHost>(*store, options);
+    host->discover();
+    host->loadAll();
+    frame = new MainFrame(*store, *host);
+    frame->Show();
+    pumpFor(300);
+
+    int64_t id = ClientStore(*store).search("patel", 5)[0].id;  // Maya: no plan in the demo
+    auto assigned = nourish::test::runProcess(
+        NOURISH_CLI_PATH,
+        {"--store", (dir / "n.db").string(), "protocol", "assign", std::to_string(id), "org.example.test.two-food",
+         "--start", elim::isoDay(elim::today() - 20)},
+        {"NOURISH_PLUGIN_PATH=" + (fs::path(NOURISH_TEST_PLUGIN_ROOT) / "protocols").string()});
+    ASSERT_EQ(assigned.exitCode, 0) << assigned.error;
+    wxWindow* page = openProtocolPage(frame, id);
+    ASSERT_NE(page, nullptr);
+    pumpFor(300);
+    ASSERT_EQ(named<wxStaticText>(page, "protocol-title")->GetLabel(), "Two-food test protocol");
+    auto* poem = named<wxButton>(page, "score-button-org.nourish.instrument.poem");
+    auto* tummy = named<wxButton>(page, "score-button-org.example.test.tummy");
+    ASSERT_NE(poem, nullptr);
+    ASSERT_NE(tummy, nullptr);
+    EXPECT_EQ(poem->GetLabel(), "POEM...");
+    EXPECT_EQ(tummy->GetLabel(), "Tummy score...");
+
+    bool filled = false;
+    WhenFormOpens fill([&](FormDialog* form) {
+        choose(form->control("pain"), "Yes");
+        choose(form->control("bloating"), "No");
+        filled = true;
+        click(form->FindWindow(wxID_OK));
+    });
+    click(tummy);
+    ASSERT_TRUE(pumpUntil([&] { return filled && !openFormDialog(); }, 8000));
+    pumpFor(200);
+    EXPECT_EQ(named<wxStaticText>(page, "protocol-message")->GetLabel(), "Tummy score recorded: 1 (Some)");
+    Statement saved(store->db(), "SELECT total, band FROM elim_scores WHERE client_id = ?1 AND instrument_id = ?2");
+    saved.bind(1, id).bind(2, "org.example.test.tummy");
+    ASSERT_TRUE(saved.step()) << "the score is kept";
+    EXPECT_EQ(saved.int64(0), 1);
+    EXPECT_EQ(saved.text(1), "Some");
+    saved.reset();
+    EXPECT_EQ(named<wxWindow>(page, "protocol-trend")->GetToolTipText(), "Charted: Tummy score (1 score)");
+    snapshot(frame, "protocol-own-questionnaires");
+    dynamic_cast<wxScrolledWindow*>(page)->Scroll(0, 1000);
+    snapshot(frame, "protocol-own-questionnaires-trend");
 }
 
 TEST_F(MainWindowTest, FormWindow_ShowsProblemsBesideTheirFields) {

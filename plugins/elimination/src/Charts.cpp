@@ -5,6 +5,8 @@
 #include <wx/settings.h>
 
 #include <algorithm>
+#include <cmath>
+#include <iterator>
 #include <memory>
 
 namespace elim {
@@ -173,18 +175,29 @@ TrendChart::TrendChart(wxWindow* parent) : wxPanel(parent, wxID_ANY) {
     });
 }
 
-void TrendChart::set(std::vector<Point> poem, std::vector<DiaryDay> diary, const Schedule& schedule, Day today) {
-    poem_ = std::move(poem);
+void TrendChart::set(std::vector<Series> scores, std::vector<DiaryDay> diary, const Schedule& schedule, Day today) {
+    std::erase_if(scores, [](const Series& s) { return s.points.empty(); });
+    for (Series& s : scores)
+        for (const Point& p : s.points) s.max = std::max(s.max, p.value);  // never off the top
+    scores_ = std::move(scores);
     diary_ = std::move(diary);
     schedule_ = schedule;
     today_ = today;
-    empty_ = poem_.empty() && diary_.empty();
+    empty_ = scores_.empty() && diary_.empty();
+    // What is charted, in words (also for a screen reader).
+    std::string charted;
+    for (const Series& series : scores_)
+        charted += (charted.empty() ? "" : ", ") + series.label + " (" + std::to_string(series.points.size()) +
+                   (series.points.size() == 1 ? " score)" : " scores)");
+    if (!diary_.empty()) charted += std::string(charted.empty() ? "" : ", ") + "itch and sleep from the diary";
+    SetToolTip(charted.empty() ? wxString() : wxString::FromUTF8("Charted: " + charted));
     Refresh();
 }
 
 void TrendChart::clear() {
     empty_ = true;
-    poem_.clear();
+    SetToolTip(wxString());
+    scores_.clear();
     diary_.clear();
     Refresh();
 }
@@ -199,18 +212,21 @@ void TrendChart::paint() {
     wxSize size = GetClientSize();
     if (empty_) {
         gc->SetFont(font, wxColour(0x66, 0x66, 0x66));
-        gc->DrawText("No diary entries or POEM scores yet: the trend appears as they come in.", FromDIP(8), FromDIP(8));
+        gc->DrawText("No diary entries or questionnaire scores yet: the trend appears as they come in.", FromDIP(8), FromDIP(8));
         return;
     }
     Day from = today_, to = today_;
-    for (const Point& p : poem_) from = std::min(from, p.day);
+    for (const Series& series : scores_)
+        for (const Point& p : series.points) from = std::min(from, p.day);
     for (const DiaryDay& d : diary_) from = std::min(from, d.day);
     if (!schedule_.phases.empty()) from = std::min(from, schedule_.phases.front().start);
     from -= 1;
     to += 1;
     double left = FromDIP(34), right = size.x - FromDIP(34), top = FromDIP(26), bottom = size.y - FromDIP(22);
     Axis axis{from, to, left, right};
-    auto yPoem = [&](double v) { return bottom - (bottom - top) * v / 28.0; };
+    // The left axis is the first questionnaire's range; the others are scaled to it.
+    auto yScore = [&](double v, double max) { return bottom - (bottom - top) * v / (max > 0 ? max : 1.0); };
+    double leftMax = scores_.empty() ? 0 : scores_.front().max;
     auto yDaily = [&](double v) { return bottom - (bottom - top) * v / 10.0; };
 
     // Phases shaded, challenge days marked along the bottom.
@@ -231,10 +247,12 @@ void TrendChart::paint() {
     // Grid and axes.
     gc->SetFont(small, wxColour(0x55, 0x55, 0x55));
     gc->SetPen(wxPen(wxColour(0xD8, 0xD8, 0xD8), 1));
-    for (int v = 0; v <= 28; v += 7) {
-        gc->StrokeLine(left, yPoem(v), right, yPoem(v));
-        gc->DrawText(wxString::Format("%d", v), FromDIP(4), yPoem(v) - FromDIP(7));
-    }
+    if (leftMax > 0)
+        for (int q = 0; q <= 4; ++q) {
+            double v = leftMax * q / 4.0;
+            gc->StrokeLine(left, yScore(v, leftMax), right, yScore(v, leftMax));
+            gc->DrawText(wxString::Format("%g", std::round(v * 10) / 10), FromDIP(4), yScore(v, leftMax) - FromDIP(7));
+        }
     for (int v = 0; v <= 10; v += 5) gc->DrawText(wxString::Format("%d", v), right + FromDIP(4), yDaily(v) - FromDIP(7));
     monthTicks(*gc, axis, bottom + 2, bottom, small);
 
@@ -252,31 +270,37 @@ void TrendChart::paint() {
         gc->SetPen(wxPen(c, int(width)));
         gc->StrokePath(path);
     };
-    std::vector<std::pair<Day, double>> itch, sleep, poem;
+    std::vector<std::pair<Day, double>> itch, sleep;
     for (const DiaryDay& d : diary_) {
         if (d.itch) itch.emplace_back(d.day, *d.itch);
         if (d.sleep) sleep.emplace_back(d.day, *d.sleep);
     }
-    for (const Point& p : poem_) poem.emplace_back(p.day, p.value);
-    wxColour itchColour(0xE0, 0x8A, 0x1E), sleepColour(0x8E, 0x5B, 0xB5), poemColour(0x1F, 0x4E, 0x8C);
+    wxColour itchColour(0xE0, 0x8A, 0x1E), sleepColour(0x8E, 0x5B, 0xB5);
+    const wxColour scoreColours[] = {wxColour(0x1F, 0x4E, 0x8C), wxColour(0x1B, 0x7F, 0x5E), wxColour(0x9C, 0x3D, 0x54),
+                                     wxColour(0x5B, 0x5B, 0x5B)};
+    auto colourOf = [&](size_t i) { return scoreColours[i % std::size(scoreColours)]; };
     line(itch, itchColour, 1, yDaily);
     line(sleep, sleepColour, 1, yDaily);
-    // POEM is weekly: a stronger line with its points marked.
-    wxGraphicsPath path = gc->CreatePath();
-    for (size_t i = 0; i < poem.size(); ++i) {
-        if (i == 0) path.MoveToPoint(axis.x(poem[i].first), yPoem(poem[i].second));
-        else path.AddLineToPoint(axis.x(poem[i].first), yPoem(poem[i].second));
+    // A questionnaire is taken every week or so: a stronger line with its points marked.
+    for (size_t k = 0; k < scores_.size(); ++k) {
+        const Series& series = scores_[k];
+        wxGraphicsPath path = gc->CreatePath();
+        for (size_t i = 0; i < series.points.size(); ++i) {
+            double px = axis.x(series.points[i].day), py = yScore(series.points[i].value, series.max);
+            if (i == 0) path.MoveToPoint(px, py);
+            else path.AddLineToPoint(px, py);
+        }
+        gc->SetPen(wxPen(colourOf(k), FromDIP(2)));
+        gc->StrokePath(path);
+        // The points as one path: a hundred separate ellipses cost twenty times more.
+        wxGraphicsPath dots = gc->CreatePath();
+        for (const Point& p : series.points) {
+            dots.MoveToPoint(axis.x(p.day) + 3, yScore(p.value, series.max));
+            dots.AddCircle(axis.x(p.day), yScore(p.value, series.max), 3);
+        }
+        gc->SetBrush(wxBrush(colourOf(k)));
+        gc->FillPath(dots);
     }
-    gc->SetPen(wxPen(poemColour, FromDIP(2)));
-    gc->StrokePath(path);
-    // The points as one path: a hundred separate ellipses cost twenty times more.
-    wxGraphicsPath dots = gc->CreatePath();
-    for (const auto& [d, v] : poem) {
-        dots.MoveToPoint(axis.x(d) + 3, yPoem(v));
-        dots.AddCircle(axis.x(d), yPoem(v), 3);
-    }
-    gc->SetBrush(wxBrush(poemColour));
-    gc->FillPath(dots);
 
     // Legend.
     double x = left;
@@ -289,7 +313,10 @@ void TrendChart::paint() {
         gc->GetTextExtent(label, &tw, &th);
         x += FromDIP(34) + tw;
     };
-    legend(poemColour, "POEM (0-28, left)");
+    for (size_t k = 0; k < scores_.size(); ++k)
+        legend(colourOf(k), wxString::FromUTF8(scores_[k].label) +
+                                wxString::Format(" (0-%g, left%s)", std::round(scores_[k].max * 10) / 10,
+                                                 k == 0 ? "" : ", scaled"));
     legend(itchColour, "Itch (0-10, right)");
     legend(sleepColour, "Sleep disturbance (0-10, right)");
     gc->SetFont(small, wxColour(0x55, 0x55, 0x55));

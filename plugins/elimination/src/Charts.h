@@ -1,10 +1,12 @@
 // The plan drawn with wx graphics: the timeline (phases as bands, challenges
-// as blocks, pauses, today) and the trend of POEM and daily itch and sleep.
+// as blocks, pauses, today) and the trend of the protocol's questionnaire
+// scores (POEM for the built-in ones) and daily itch and sleep.
 #pragma once
 
 #include <wx/panel.h>
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "Engine.h"
@@ -32,12 +34,19 @@ public:
         Day day;
         double value;
     };
-    void set(std::vector<Point> poem, std::vector<DiaryDay> diary, const Schedule& schedule, Day today);
+    // One questionnaire's totals, drawn against the left axis: the first one's
+    // own range (0 to max), any other scaled to the same height.
+    struct Series {
+        std::string label;
+        double max = 0;
+        std::vector<Point> points;  // oldest first
+    };
+    void set(std::vector<Series> scores, std::vector<DiaryDay> diary, const Schedule& schedule, Day today);
     void clear();
 
 private:
     void paint();
-    std::vector<Point> poem_;
+    std::vector<Series> scores_;
     std::vector<DiaryDay> diary_;
     Schedule schedule_;
     Day today_ = 0;

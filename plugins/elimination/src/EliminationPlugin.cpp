@@ -60,6 +60,11 @@ public:
         return elim::renderPlanSection(*host_, clientId, elim::today()).dump();
     }
 
+    // nourish.plans/1: every plan of the client, for other plugins.
+    std::string clientPlans(int64_t clientId) override {
+        return elim::Plans(*host_).document(clientId, elim::today()).dump();
+    }
+
 private:
     static void onDemo(void* self, const char*, const char* payload) {
         auto* plugin = static_cast<EliminationPlugin*>(self);

@@ -128,6 +128,8 @@ Rule ruleFrom(const json& j) {
 
 }  // namespace
 
+const char* kPoemId() { return "org.nourish.instrument.poem"; }
+
 Protocol Protocol::fromJson(const json& d) {
     Protocol p;
     p.document = d;
@@ -139,6 +141,7 @@ Protocol Protocol::fromJson(const json& d) {
     p.summary = d.value("summary", "");
     p.plugin = d.value("plugin", "");
     p.audience = strings(d, "audience");
+    p.instruments = d.contains("instruments") ? strings(d, "instruments") : std::vector<std::string>{kPoemId()};
     for (const json& ph : d.at("phases"))
         p.phases.push_back({ph.at("kind"), ph.at("title"), ph.value("family_text", ""), ph.value("default_days", 0),
                             ph.value("min_days", 0), ph.value("max_days", 3650), ph.value("review", false)});

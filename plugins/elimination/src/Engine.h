@@ -104,6 +104,9 @@ struct PhaseDef {
     bool review = false;  // a diagnostic elimination: it ends with the practitioner's review
 };
 
+// POEM, the eczema score every built-in protocol follows the child with.
+const char* kPoemId();
+
 struct Protocol {
     std::string id;
     int version = 0;
@@ -121,6 +124,9 @@ struct Protocol {
     int washoutDays = 0;
     Rule delayedMild, delayedModerate;
     std::string ifReacts;  // the family's "If your child reacts" text; empty: the built-in one
+    // The scored questionnaires it follows the child with, by instrument id,
+    // in the order offered (unstated in the document: POEM).
+    std::vector<std::string> instruments;
     std::vector<std::string> references;
     std::string reviewed;
     std::string licence;

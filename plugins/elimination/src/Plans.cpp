@@ -11,7 +11,6 @@ using nlohmann::json;
 std::string utcNow() { return nourish::utcTimestamp(); }
 
 const char* kDiaryFormId() { return "org.nourish.elimination.diary"; }
-const char* kPoemId() { return "org.nourish.instrument.poem"; }
 
 std::string Plans::migrationsJson() {
     const char* v1 =
@@ -109,14 +108,27 @@ Protocol Plans::protocol(const std::string& id) const {
 }
 
 std::optional<LoadedPlan> Plans::active(int64_t clientId) const {
+    auto found = load(clientId, true);
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
+}
+
+std::vector<LoadedPlan> Plans::load(int64_t clientId, bool activeOnly) const {
     auto q = host_.prepare(
-        "SELECT id, protocol_json, start_date, foods, skipped, phase_days, age_override, created_at, created_by, "
-        "avoiding_since, followed_by FROM elim_plans WHERE client_id = ?1 AND active = 1");
+        std::string("SELECT id, protocol_json, start_date, foods, skipped, phase_days, age_override, created_at, "
+                    "created_by, avoiding_since, followed_by, active FROM elim_plans WHERE client_id = ?1") +
+        (activeOnly ? " AND active = 1" : "") + " ORDER BY id");
     q.bind(1, clientId);
-    if (!q.step()) return std::nullopt;
+    std::vector<LoadedPlan> plans;
+    while (q.step()) plans.push_back(loadRow(q, clientId));
+    return plans;
+}
+
+LoadedPlan Plans::loadRow(nourish::Statement& q, int64_t clientId) const {
     LoadedPlan p;
     p.id = q.int64(0);
     p.clientId = clientId;
+    p.active = q.int64(11) == 1;
     p.protocol = Protocol::fromJson(json::parse(q.text(1)));
     p.plan.start = parseDay(q.text(2));
     for (const json& f : json::parse(q.text(3))) p.plan.foods.push_back(f);
@@ -604,6 +616,36 @@ bool PlanView::flagged() const {
     return std::any_of(findings.begin(), findings.end(), [](const Finding& f) { return f.refuses(); });
 }
 
+namespace {
+json outcomesJson(const Plan& plan) {
+    json outcomes = json::array();
+    for (const Outcome& o : plan.outcomes)
+        outcomes.push_back({{"food", o.food}, {"step", o.step}, {"date", isoDay(o.date)}, {"result", toString(o.reaction)}});
+    return outcomes;
+}
+}  // namespace
+
+json Plans::document(int64_t clientId, Day today) const {
+    json plans = json::array();
+    for (const LoadedPlan& p : load(clientId, false)) {
+        json plan = {{"id", std::to_string(p.id)},
+                     {"protocol_id", p.protocol.id},
+                     {"protocol_title", p.protocol.title},
+                     {"active", p.active},
+                     {"started", isoDay(p.plan.start)},
+                     {"followed_by", p.plan.byMother ? "mother" : "child"},
+                     {"outcomes", outcomesJson(p.plan)}};
+        if (p.active) {
+            plan["schedule"] = computeSchedule(p.protocol, p.plan, today).toJson(p.protocol);
+        } else {
+            for (const HistoryEntry& h : history(p.id))
+                if (h.change == "ended" && h.at.size() >= 10) plan["ended"] = h.at.substr(0, 10);
+        }
+        plans.push_back(std::move(plan));
+    }
+    return {{"plans", plans}};
+}
+
 std::optional<PlanView> Plans::view(int64_t clientId, Day now) const {
     auto loaded = active(clientId);
     if (!loaded) return std::nullopt;
@@ -670,10 +712,7 @@ std::optional<PlanView> Plans::view(int64_t clientId, Day now) const {
         diaryJson.push_back(day);
     }
     state["diary"] = diaryJson;
-    json outcomes = json::array();
-    for (const Outcome& o : v.plan.plan.outcomes)
-        outcomes.push_back({{"food", o.food}, {"step", o.step}, {"date", isoDay(o.date)}, {"result", toString(o.reaction)}});
-    state["outcomes"] = outcomes;
+    state["outcomes"] = outcomesJson(v.plan.plan);
     // Every instrument's scores for this client, oldest first: POEM and any a plugin offers.
     json scoresJson = json::array();
     for (const ScoreEntry& e : scores(clientId, ""))
@@ -699,13 +738,23 @@ std::optional<PlanView> Plans::view(int64_t clientId, Day now) const {
         if (e.total) poemPoints.push_back({e.takenOn, *e.total});
     if (auto review = suggestReview(v.plan.protocol, v.schedule, days, poemPoints, now)) v.suggestions.push_back(*review);
 
-    const auto& poem = v.poem;
-    if (v.schedule.currentPhase != "finished" && v.schedule.currentPhase != "not-started") {
-        if (poem.empty()) v.suggestions.push_back({"advice", "", 0, "", "POEM has not been taken yet on this plan", "engine"});
-        else if (now - poem.back().takenOn >= 7)
+    // Each questionnaire the protocol follows the child with: due when its
+    // interval has passed (POEM weekly), never taken yet on this plan.
+    v.instruments = tracks(clientId, v.plan.protocol.instruments);
+    for (const InstrumentTrack& t : v.instruments) {
+        if (!t.installed) {
+            v.warnings.push_back("The protocol follows the child with the questionnaire " + t.id +
+                                 ", which no installed plugin offers now: it cannot be filled in.");
+            continue;
+        }
+        if (v.schedule.currentPhase == "finished" || v.schedule.currentPhase == "not-started") continue;
+        std::optional<Day> last;
+        if (!t.scores.empty()) last = t.scores.back().takenOn;
+        if (!last) v.suggestions.push_back({"advice", "", 0, "", t.shortTitle + " has not been taken yet on this plan", "engine"});
+        else if (t.everyDays > 0 && now - *last >= t.everyDays)
             v.suggestions.push_back({"advice", "", 0, "",
-                                     "POEM is due: last taken on " + displayDay(poem.back().takenOn) + " (" +
-                                         std::to_string(now - poem.back().takenOn) + " days ago)",
+                                     t.shortTitle + " is due: last taken on " + displayDay(*last) + " (" +
+                                         std::to_string(now - *last) + " days ago)",
                                      "engine"});
     }
     return v;
@@ -794,6 +843,32 @@ std::vector<DiaryDay> Plans::diaryScores(int64_t clientId, Day from, Day to) con
         "SELECT day, answers FROM elim_diary WHERE client_id = ?1 AND day BETWEEN ?2 AND ?3 ORDER BY day");
     q.bind(1, clientId).bind(2, isoDay(from)).bind(3, isoDay(to));
     while (q.step()) out.push_back(scoresOf(parseDay(q.text(0)), json::parse(q.text(1))));
+    return out;
+}
+
+std::vector<InstrumentTrack> Plans::tracks(int64_t clientId, const std::vector<std::string>& ids) const {
+    std::vector<InstrumentTrack> out;
+    for (const std::string& id : ids) {
+        InstrumentTrack t;
+        t.id = t.title = t.shortTitle = id;
+        try {
+            json d = json::parse(host_.instrument(id));
+            t.installed = true;
+            t.title = d.value("title", id);
+            t.shortTitle = d.value("short_title", t.title);
+            t.everyDays = d.value("every_days", 0);
+            t.bands = d.value("bands", json::array());
+            double top = 0;
+            for (const json& v : d.value("scale", json::array())) top = std::max(top, v.value("score", 0.0));
+            t.items = int(d.value("items", json::array()).size());
+            t.max = top * t.items;
+            if (!t.bands.empty()) t.max = std::max(t.max, t.bands.back().value("max", 0.0));
+        } catch (const nourish::Error& e) {
+            if (e.status() != NOURISH_NOT_FOUND) throw;
+        }
+        t.scores = scores(clientId, id);
+        out.push_back(std::move(t));
+    }
     return out;
 }
 

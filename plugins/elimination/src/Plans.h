@@ -20,6 +20,7 @@ struct LoadedPlan {
     Protocol protocol;  // as it was when assigned
     Plan plan;
     std::string createdAt, createdBy;
+    bool active = true;
 };
 
 struct HistoryEntry {
@@ -52,6 +53,18 @@ struct Assignment {
 };
 
 // The schedule with what the engine and the protocol's hook propose.
+// One questionnaire a protocol follows the child with, and her scores.
+struct InstrumentTrack {
+    std::string id;
+    std::string title, shortTitle;  // shortTitle: the title when the instrument has none
+    bool installed = false;         // false: no plugin offers it now; it cannot be filled in
+    double max = 0;                 // the highest total
+    int everyDays = 0;              // how often it is meant to be taken (0: not said)
+    int items = 0;                  // how many questions it asks
+    nlohmann::json bands = nlohmann::json::array();
+    std::vector<ScoreEntry> scores;  // oldest first
+};
+
 struct PlanView {
     LoadedPlan plan;
     Schedule schedule;
@@ -60,13 +73,13 @@ struct PlanView {
     std::vector<std::string> warnings;  // every finding, overridden or not, POEM due, ...
     std::vector<DiaryDay> diary;        // from two weeks before the start until today
     std::vector<ScoreEntry> poem;
+    std::vector<InstrumentTrack> instruments;  // the protocol's, in its order
     // A rule the plan breaks that nobody went ahead with: the plan is flagged.
     bool flagged() const;
 };
 
 std::string utcNow();
 const char* kDiaryFormId();
-const char* kPoemId();
 
 class Plans {
 public:
@@ -103,6 +116,10 @@ public:
     void end(int64_t clientId, const std::string& reason);
     std::vector<HistoryEntry> history(int64_t planId) const;
 
+    // Every plan of the client, oldest first, as nourish.plans/1 gives it
+    // (schemas/plans.schema.json): the running one with its schedule today.
+    nlohmann::json document(int64_t clientId, Day today) const;
+
     // The plan, its schedule today, suggestions (engine + protocol hook), warnings.
     std::optional<PlanView> view(int64_t clientId, Day today) const;
 
@@ -117,6 +134,8 @@ public:
     // Scores answers with the host's engine and keeps them.
     ScoreEntry recordScore(int64_t clientId, const std::string& instrumentId, Day takenOn,
                            const nlohmann::json& answers);
+    // The questionnaires `ids` with the client's scores of each, in that order.
+    std::vector<InstrumentTrack> tracks(int64_t clientId, const std::vector<std::string>& ids) const;
     // The client's scores of one instrument ("": of every instrument), oldest first.
     std::vector<ScoreEntry> scores(int64_t clientId, const std::string& instrumentId) const;
 
@@ -128,6 +147,8 @@ public:
 
 private:
     LoadedPlan require(int64_t clientId) const;
+    std::vector<LoadedPlan> load(int64_t clientId, bool activeOnly) const;
+    LoadedPlan loadRow(nourish::Statement& row, int64_t clientId) const;
     // Writes a change to the plan after checking that it keeps every fact and
     // breaks no rule it did not break before (unless gone ahead with).
     void checkChange(const LoadedPlan& before, const Plan& after) const;

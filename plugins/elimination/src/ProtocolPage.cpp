@@ -17,6 +17,7 @@
 #include <wx/wrapsizer.h>
 
 #include <cmath>
+#include <cstdio>
 
 #include "Charts.h"
 #include "Plans.h"
@@ -355,11 +356,10 @@ public:
         status_->SetName("protocol-status");
         sizer->Add(status_, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, gap / 2);
 
-        auto* buttons = new wxWrapSizer(wxHORIZONTAL);  // wraps on a small screen rather than cutting buttons off
+        auto* buttons = buttons_ = new wxWrapSizer(wxHORIZONTAL);  // wraps on a small screen rather than cutting buttons off
         assign_ = addButton(buttons, "Start a plan...", "assign-protocol-button");
         outcome_ = addButton(buttons, "Record outcome...", "record-outcome-button");
         change_ = addButton(buttons, "Change plan...", "change-plan-button");
-        poem_ = addButton(buttons, "POEM...", "poem-button");
         diaryDay_ = addButton(buttons, "Full diary entry...", "diary-entry-button");
         history_ = addButton(buttons, "Plan history", "plan-history-button");
         review_ = addButton(buttons, "Review...", "review-button");
@@ -441,13 +441,17 @@ public:
             if (i >= 0 && size_t(i) < shown_.size()) {
                 if (shown_[size_t(i)].kind == "outcome") recordOutcome(&shown_[size_t(i)]);
                 else if (shown_[size_t(i)].kind == "review" && view_) runDialog<ReviewDialog>(plans_, clientId_, *view_);
-                else if (shown_[size_t(i)].reason.rfind("POEM", 0) == 0) takePoem();
+                else
+                    for (const InstrumentTrack& t : tracks_)
+                        if (t.installed && shown_[size_t(i)].reason.rfind(t.shortTitle + " ", 0) == 0) {
+                            takeScore(t);
+                            break;
+                        }
             }
         });
         change_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
             if (view_) runDialog<ChangeDialog>(plans_, clientId_, *view_);
         });
-        poem_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { takePoem(); });
         history_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { showHistory(); });
         review_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
             if (view_) runDialog<ReviewDialog>(plans_, clientId_, *view_);
@@ -492,11 +496,15 @@ public:
         view_.reset();
         if (clientId_ != 0) view_ = plans_.view(clientId_, now);
         bool plan = view_.has_value();
+        // The plan's protocol names its questionnaires; without a plan, POEM.
+        tracks_.clear();
+        if (plan) tracks_ = view_->instruments;
+        else if (clientId_ != 0) tracks_ = plans_.tracks(clientId_, {kPoemId()});
+        showScoreButtons();
         assign_->Enable(clientId_ != 0 && !plan);
         for (wxButton* b : {outcome_, change_, confirm_, history_}) b->Enable(plan);
         review_->Enable(plan && view_->schedule.reviewDueOn.has_value());
         goAhead_->Enable(plan && view_->flagged());
-        poem_->Enable(clientId_ != 0);
         diaryDay_->Enable(clientId_ != 0);
         saveWeek_->Enable(clientId_ != 0);
         foods_->DeleteAllItems();
@@ -597,16 +605,56 @@ private:
         wxMessageBox(u8(text), u8("History of the plan: " + view_->plan.protocol.title), wxOK, this);
     }
 
-    void takePoem() {
+    // A button for each questionnaire the protocol names ("POEM...", "IBS
+    // score..."), after "Change plan...", rebuilt only when the list changes.
+    void showScoreButtons() {
+        std::vector<std::string> wanted;
+        for (const InstrumentTrack& t : tracks_)
+            if (t.installed) wanted.push_back(t.id);
+        if (wanted == scoreButtonIds_) return;
+        for (wxButton* b : scoreButtons_) {
+            buttons_->Detach(b);
+            b->Destroy();
+        }
+        scoreButtons_.clear();
+        scoreButtonIds_ = wanted;
+        size_t at = 3;  // after Start a plan, Record outcome, Change plan
+        for (const InstrumentTrack& t : tracks_) {
+            if (!t.installed) continue;
+            std::string name = "score-button-" + t.id;
+            auto* b = new wxButton(this, wxID_ANY, u8(t.shortTitle + "..."));
+            b->SetName(name);
+            b->SetToolTip(u8("Fill in " + t.title + " for today"));
+            std::string id = t.id;
+            b->Bind(wxEVT_BUTTON, [this, id](wxCommandEvent&) {
+                for (const InstrumentTrack& track : tracks_)
+                    if (track.id == id) {
+                        takeScore(track);
+                        return;
+                    }
+            });
+            buttons_->Insert(at++, b, 0, wxRIGHT | wxBOTTOM, FromDIP(6));
+            scoreButtons_.push_back(b);
+        }
+        Layout();
+    }
+
+    void takeScore(InstrumentTrack track) {
         if (!clientId_) return;
-        auto edited = host_.editForm(kPoemId());
+        auto edited = host_.editForm(track.id);
         if (!edited) return;
         try {
-            ScoreEntry e = plans_.recordScore(clientId_, kPoemId(), today(), json::parse(edited->answersJson));
-            message_->SetLabel(u8("POEM recorded: " + (e.total ? std::to_string(int(*e.total)) + " (" + e.band + ")"
-                                                             : std::string("no total (more than one question unanswered)"))));
+            ScoreEntry e = plans_.recordScore(clientId_, track.id, today(), json::parse(edited->answersJson));
+            auto number = [](double v) {
+                char text[32];
+                std::snprintf(text, sizeof text, "%g", v);
+                return std::string(text);
+            };
+            message_->SetLabel(u8(track.shortTitle + " recorded: " +
+                                  (e.total ? number(*e.total) + (e.band.empty() ? "" : " (" + e.band + ")")
+                                           : std::string("no total (too many questions unanswered)"))));
         } catch (const std::exception& e) {
-            message_->SetLabel(u8(std::string("POEM not recorded: ") + e.what()));
+            message_->SetLabel(u8(track.shortTitle + " not recorded: " + e.what()));
         }
         refresh();
     }
@@ -721,11 +769,15 @@ private:
             return;
         }
         Day now = today();
-        std::vector<TrendChart::Point> poem;
-        for (const ScoreEntry& e : view_ ? view_->poem : plans_.scores(clientId_, kPoemId()))
-            if (e.total) poem.push_back({e.takenOn, *e.total});
+        std::vector<TrendChart::Series> scores;
         Day from = view_ ? view_->plan.plan.start - 14 : now - 90;
-        if (!poem.empty()) from = std::min(from, poem.front().day);
+        for (const InstrumentTrack& t : tracks_) {
+            TrendChart::Series series{t.shortTitle, t.max, {}};
+            for (const ScoreEntry& e : t.scores)
+                if (e.total) series.points.push_back({e.takenOn, *e.total});
+            if (!series.points.empty()) from = std::min(from, series.points.front().day);
+            scores.push_back(std::move(series));
+        }
         // The plan's view already holds the diary from two weeks before its start.
         std::vector<DiaryDay> diary;
         if (view_ && from >= view_->plan.plan.start - 14) {
@@ -733,7 +785,7 @@ private:
         } else {
             diary = plans_.diaryScores(clientId_, from, now);
         }
-        trend_->set(std::move(poem), std::move(diary), view_ ? view_->schedule : Schedule{}, now);
+        trend_->set(std::move(scores), std::move(diary), view_ ? view_->schedule : Schedule{}, now);
     }
 
     nourish::Host host_;
@@ -751,7 +803,10 @@ private:
     wxButton* assign_ = nullptr;
     wxButton* outcome_ = nullptr;
     wxButton* change_ = nullptr;
-    wxButton* poem_ = nullptr;
+    wxSizer* buttons_ = nullptr;
+    std::vector<InstrumentTrack> tracks_;  // the questionnaires offered and charted
+    std::vector<wxButton*> scoreButtons_;
+    std::vector<std::string> scoreButtonIds_;
     wxButton* diaryDay_ = nullptr;
     wxButton* history_ = nullptr;
     wxButton* review_ = nullptr;

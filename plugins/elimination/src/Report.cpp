@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace elim {
 
@@ -342,61 +343,85 @@ json renderPlanSection(nourish::Host host, int64_t clientId, Day now) {
                                            " If we are closed, call your doctor."}});
     }
 
-    // How the eczema has been: the weekly score with what it means.
-    auto poem = plans.scores(clientId, kPoemId());
-    json points = json::array();
-    for (const ScoreEntry& e : poem)
-        if (e.total) points.push_back({{"date", isoDay(e.takenOn)}, {"value", *e.total}});
-    if (!points.empty()) {
+    // How the child has been: each questionnaire the protocol follows the
+    // child with (POEM, the weekly eczema score, for the built-in ones), with
+    // what its score means.
+    auto number = [](double v) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%g", v);
+        return std::string(text);
+    };
+    json phases = json::array();
+    for (const PhaseSpan& ph : s.phases)
+        if (ph.end >= ph.start && scheduled(ph.end))
+            phases.push_back({{"label", phaseLabel(ph)}, {"from", isoDay(ph.start)}, {"to", isoDay(ph.end)}});
+    for (const InstrumentTrack& track : view->instruments) {
+        const bool isPoem = track.id == kPoemId();
+        std::vector<const ScoreEntry*> scored;
+        json points = json::array();
+        for (const ScoreEntry& e : track.scores)
+            if (e.total) {
+                scored.push_back(&e);
+                points.push_back({{"date", isoDay(e.takenOn)}, {"value", *e.total}});
+            }
+        if (points.empty()) continue;
+        double top = isPoem ? 28 : track.max;
+        for (const ScoreEntry* e : scored) top = std::max(top, *e->total);
         json levels = json::array();
         std::string bandsText;
-        try {
-            json instrument = json::parse(host.instrument(kPoemId()));
-            for (const json& b : instrument.value("bands", json::array())) {
-                levels.push_back({{"label", b.value("label", "")}, {"from", b.value("min", 0.0) - 0.5}, {"to", b.value("max", 0.0) + 0.5}});
-                bandsText += (bandsText.empty() ? "" : ", ") + std::to_string(b.value("min", 0)) + " to " +
-                             std::to_string(b.value("max", 0)) + " " + lower(b.value("label", ""));
-            }
-        } catch (const std::exception&) {
-            // Without the instrument the chart has no levels; the score still shows.
+        for (const json& b : track.bands) {
+            levels.push_back({{"label", b.value("label", "")}, {"from", b.value("min", 0.0) - 0.5}, {"to", b.value("max", 0.0) + 0.5}});
+            double low = b.value("min", 0.0), high = b.value("max", 0.0);
+            bandsText += (bandsText.empty() ? "" : ", ") + number(low) + (high > low ? " to " + number(high) : "") +
+                         " " + lower(b.value("label", ""));
         }
-        json phases = json::array();
-        for (const PhaseSpan& ph : s.phases)
-            if (ph.end >= ph.start && scheduled(ph.end))
-                phases.push_back({{"label", phaseLabel(ph)}, {"from", isoDay(ph.start)}, {"to", isoDay(ph.end)}});
-        blocks.push_back({{"type", "heading"}, {"level", 2}, {"text", "How the eczema has been"}});
-        blocks.push_back({{"type", "paragraph"},
-                          {"text", "Each week you answer seven questions about " + name +
-                                       "'s skin. The answers make a score from 0 to 28 (called POEM): the lower, the "
-                                       "better. " + (bandsText.empty() ? "" : "It means: " + bandsText + ". ") +
-                                       "A change of 3 points or more is a real change."}});
+        std::string meaning = bandsText.empty() ? "" : "It means: " + bandsText + ". ";
+        if (isPoem) {
+            blocks.push_back({{"type", "heading"}, {"level", 2}, {"text", "How the eczema has been"}});
+            blocks.push_back({{"type", "paragraph"},
+                              {"text", "Each week you answer seven questions about " + name +
+                                           "'s skin. The answers make a score from 0 to 28 (called POEM): the lower, "
+                                           "the better. " + meaning + "A change of 3 points or more is a real change."}});
+        } else {
+            blocks.push_back({{"type", "heading"}, {"level", 2}, {"text", track.title}});
+            blocks.push_back({{"type", "paragraph"},
+                              {"text", (track.everyDays == 7 ? std::string("Each week you answer ")
+                                        : track.everyDays > 0 ? "Every " + std::to_string(track.everyDays) + " days you answer "
+                                                              : std::string("Each time, you answer ")) +
+                                           std::to_string(track.items) + (track.items == 1 ? " question" : " questions") +
+                                           ". The answers make a score from 0 to " + number(top) + " (called " +
+                                           track.shortTitle + "). " + meaning}});
+        }
         json chart = {{"type", "chart"},
-                      {"title", "Eczema score each week (0 to 28, lower is better)"},
+                      {"title", isPoem ? std::string("Eczema score each week (0 to 28, lower is better)")
+                                       : track.shortTitle + " (0 to " + number(top) + ")"},
                       {"y_label", "score"},
                       {"y_min", 0},
-                      {"y_max", 28},
-                      {"series", {{{"name", "Eczema score"}, {"points", points}}}},
+                      {"y_max", top},
+                      {"series", {{{"name", isPoem ? std::string("Eczema score") : track.shortTitle}, {"points", points}}}},
                       {"bands", phases}};
         if (!levels.empty()) {
             levels.front()["from"] = 0;
-            levels.back()["to"] = 28;
+            levels.back()["to"] = top;
             chart["levels"] = levels;
         }
         blocks.push_back(chart);
-        const ScoreEntry& last = poem.back();
-        const ScoreEntry& first = poem.front();
-        if (last.total) {
-            std::string text = "The latest score, on " + day(last.takenOn) + ", was " + std::to_string(int(*last.total)) +
-                               (last.band.empty() ? "" : " (" + lower(last.band) + ")") + ".";
-            if (first.total && first.takenOn < last.takenOn) {
+        const ScoreEntry& last = *scored.back();
+        const ScoreEntry& first = *scored.front();
+        std::string text = "The latest score, on " + day(last.takenOn) + ", was " + number(*last.total) +
+                           (last.band.empty() ? "" : " (" + lower(last.band) + ")") + ".";
+        if (first.takenOn < last.takenOn) {
+            text += " It was " + number(*first.total) + " on " + day(first.takenOn);
+            if (isPoem) {
                 double change = *first.total - *last.total;
-                text += " It was " + std::to_string(int(*first.total)) + " on " + day(first.takenOn) + ": " +
-                        (change >= thresholds().poemImportantChange    ? "a real improvement."
-                         : change <= -thresholds().poemImportantChange ? "the skin is worse; tell us how it has been."
-                                                                       : "about the same.");
+                text += std::string(": ") + (change >= thresholds().poemImportantChange    ? "a real improvement."
+                                             : change <= -thresholds().poemImportantChange ? "the skin is worse; tell us how it has been."
+                                                                                            : "about the same.");
+            } else {
+                text += ".";
             }
-            blocks.push_back({{"type", "paragraph"}, {"text", text}});
         }
+        blocks.push_back({{"type", "paragraph"}, {"text", text}});
     }
 
     // The few words a family may not know.

@@ -16,6 +16,7 @@ public:
             {"version", 1},
             {"title", "Two-food test protocol"},
             {"audience", {"child"}},
+            {"instruments", {"org.nourish.instrument.poem", "org.example.test.tummy"}},
             {"phases",
              {{{"kind", "elimination"}, {"title", "Without both"}, {"default_days", 14}, {"min_days", 7}, {"max_days", 28}},
               {{"kind", "reintroduction"}, {"title", "One at a time"}}}},

@@ -38,7 +38,7 @@ protected:
     ProcessResult cli(std::vector<std::string> args, std::vector<std::string> env = {}) {
         args.insert(args.begin(), {"--store", (dir / "n.db").string()});
         env.push_back("XDG_DATA_HOME=" + (dir / "xdg").string());
-        env.push_back("NOURISH_PLUGIN_PATH=" + std::string(NOURISH_TEST_PLUGIN_ROOT) + "/protocols");
+        env.push_back("NOURISH_PLUGIN_PATH=" + std::string(NOURISH_TEST_PLUGIN_ROOT) + "/protocols" + extraPlugins);
         return runProcess(NOURISH_CLI, args, env);
     }
     std::string file(const json& content, const std::string& name) {
@@ -67,6 +67,7 @@ protected:
         ASSERT_EQ(r.exitCode, 0) << r.error;
     }
     nourish::test::TempDir dir;
+    std::string extraPlugins;  // ":<folder>..." after the third party's protocols
 };
 
 }  // namespace
@@ -366,6 +367,15 @@ TEST_F(EliminationCliTest, AThirdPartyProtocolWorksLikeTheBuiltIns_WithItsOwnHoo
         hookSpoke |= sg["source"] == "org.example.test.protocols" &&
                      sg["reason"].get<std::string>().find("two-food hook for org.example.test.two-food") == 0;
     EXPECT_TRUE(hookSpoke) << s["suggestions"].dump();
+    // The protocol names its questionnaires: POEM and its own tummy score, each asked for until taken.
+    auto advice = [&](const json& sched) {
+        std::vector<std::string> out;
+        for (const json& sg : sched["suggestions"])
+            if (sg["source"] == "engine" && sg["kind"] == "advice") out.push_back(sg["reason"]);
+        return out;
+    };
+    EXPECT_EQ(advice(s), (std::vector<std::string>{"POEM has not been taken yet on this plan",
+                                                   "Tummy score has not been taken yet on this plan"}));
 
     // The hook is told the outcomes and every instrument's scores, not only POEM's.
     ASSERT_EQ(cli({"instrument", "record", "1", "org.example.test.tummy", "--answers",
@@ -379,6 +389,7 @@ TEST_F(EliminationCliTest, AThirdPartyProtocolWorksLikeTheBuiltIns_WithItsOwnHoo
         if (sg["reason"].get<std::string>().rfind("two-food hook also saw:", 0) == 0) also = sg["reason"];
     EXPECT_EQ(also, "two-food hook also saw: outcome wheat tolerated; score " + std::string(kPoem) + " 8 (Moderate eczema) on " +
                         daysAgo(3) + "; score org.example.test.tummy 1 (Some) on " + daysAgo(1) + ";");
+    EXPECT_EQ(advice(withScores), std::vector<std::string>{}) << "POEM taken 3 days ago is not due; the tummy score has no interval";
 }
 
 // A plan keeps the protocol it was started with: with its plugin gone it
@@ -397,6 +408,12 @@ TEST_F(EliminationCliTest, APlanWhoseProtocolsPluginIsGone_GoesOnFromItsCopy_And
         said |= w.get<std::string>().find("The protocol Two-food test protocol (org.example.test.two-food) is no longer installed "
                                           "or is turned off: this plan goes on from the copy kept when it was started") == 0;
     EXPECT_TRUE(said) << after["warnings"].dump();
+    // Its own questionnaire went with it: said, not offered.
+    bool gone = false;
+    for (const json& w : after["warnings"])
+        gone |= w == "The protocol follows the child with the questionnaire org.example.test.tummy, which no installed "
+                     "plugin offers now: it cannot be filled in.";
+    EXPECT_TRUE(gone) << after["warnings"].dump();
     auto text = cli({"protocol", "schedule", "1"});
     EXPECT_NE(text.output.find("warning: The protocol Two-food test"), std::string::npos) << text.output;
 }
@@ -478,4 +495,85 @@ TEST_F(EliminationCliTest, AMotherFollowsThePlanOnlyWhenTheProtocolIsForHer_AndH
     EXPECT_NE(text.find("For you, while you breastfeed"), std::string::npos) << text;
     EXPECT_NE(text.find("1,250 mg a day"), std::string::npos);
     EXPECT_NE(text.find("10 micrograms (400 units)"), std::string::npos);
+}
+
+// nourish.plans/1: another plugin reads the client's plans through the host
+// (nourish.host.plans/1) — the running one with the schedule and every food's
+// status as the Protocol page has them, the outcomes, and an ended one.
+TEST_F(EliminationCliTest, AnotherPluginReadsThePlansThroughTheHost) {
+    extraPlugins = ":" + std::string(NOURISH_TEST_PLUGIN_ROOT) + "/plans_good";
+    auto elimination = [&] {
+        auto r = cli({"plans-of", "1"});
+        EXPECT_EQ(r.exitCode, 0) << r.error;
+        json all = json::parse(r.output), ours = json::array();
+        EXPECT_FALSE(all.contains("problems")) << r.output;
+        for (const json& p : all["plans"])
+            if (p["plugin"] == "org.nourish.elimination") ours.push_back(p);
+        return ours;
+    };
+    EXPECT_EQ(elimination(), json::array());
+
+    ASSERT_EQ(cli({"protocol", "assign", "1", "org.example.test.two-food", "--start", daysAgo(20)}).exitCode, 0);
+    ASSERT_EQ(cli({"protocol", "outcome", "1", "wheat", "tolerated"}).exitCode, 0);
+    json plans = elimination();
+    ASSERT_EQ(plans.size(), 1u) << plans.dump();
+    json plan = plans[0];
+    EXPECT_EQ(plan["protocol_id"], "org.example.test.two-food");
+    EXPECT_EQ(plan["protocol_title"], "Two-food test protocol");
+    EXPECT_EQ(plan["active"], true);
+    EXPECT_EQ(plan["started"], daysAgo(20));
+    EXPECT_EQ(plan["followed_by"], "child");
+    ASSERT_EQ(plan["outcomes"].size(), 1u);
+    EXPECT_EQ(plan["outcomes"][0]["food"], "wheat");
+    EXPECT_EQ(plan["outcomes"][0]["result"], "tolerated");
+    json page = schedule();
+    EXPECT_EQ(plan["schedule"]["current_phase"], page["current_phase"]);
+    ASSERT_EQ(plan["schedule"]["foods"].size(), page["foods"].size());
+    for (size_t i = 0; i < page["foods"].size(); ++i) {
+        EXPECT_EQ(plan["schedule"]["foods"][i]["food"], page["foods"][i]["food"]);
+        EXPECT_EQ(plan["schedule"]["foods"][i]["status"], page["foods"][i]["status"]);
+    }
+    EXPECT_EQ(plan["schedule"]["foods"][0]["food"], "wheat");
+    EXPECT_NE(plan["schedule"]["foods"][0]["status"], "avoiding") << plan.dump();
+
+    ASSERT_EQ(cli({"protocol", "end", "1", "--reason", "moved abroad"}).exitCode, 0);
+    ASSERT_EQ(cli({"protocol", "assign", "1", "org.example.test.two-food", "--start", daysAgo(0)}).exitCode, 0);
+    plans = elimination();
+    ASSERT_EQ(plans.size(), 2u) << plans.dump();
+    EXPECT_EQ(plans[0]["protocol_id"], "org.example.test.two-food");
+    EXPECT_EQ(plans[0]["active"], false);
+    EXPECT_FALSE(plans[0].contains("schedule")) << "an ended plan has no schedule of today";
+    EXPECT_EQ(plans[0]["ended"].get<std::string>().size(), 10u);
+    EXPECT_EQ(plans[0]["outcomes"].size(), 1u) << "what was found stays";
+    EXPECT_EQ(plans[1]["started"], daysAgo(0));
+    EXPECT_EQ(plans[1]["active"], true);
+    EXPECT_EQ(plans[1]["outcomes"], json::array());
+
+    auto missing = cli({"plans-of", "99"});
+    EXPECT_NE(missing.exitCode, 0);
+    EXPECT_NE(missing.error.find("99"), std::string::npos) << missing.error;
+}
+
+// A protocol names its own questionnaire: the family's summary (a real PDF)
+// charts it with what its score means, and leaves out POEM, which it does not
+// name and which was never taken.
+TEST_F(EliminationCliTest, TheFamilySummaryChartsTheQuestionnairesTheProtocolNames) {
+    ASSERT_EQ(cli({"protocol", "assign", "1", "org.example.test.two-food", "--start", daysAgo(20)}).exitCode, 0);
+    ASSERT_EQ(cli({"instrument", "record", "1", "org.example.test.tummy", "--answers",
+                   file({{"pain", "yes"}, {"bloating", "yes"}}, "t1.json"), "--date", daysAgo(14)}).exitCode, 0);
+    ASSERT_EQ(cli({"instrument", "record", "1", "org.example.test.tummy", "--answers",
+                   file({{"pain", "yes"}, {"bloating", "no"}}, "t2.json"), "--date", daysAgo(2)}).exitCode, 0);
+    auto pdf = cli({"report", "pdf", "1", "--out", (dir / "summary.pdf").string()});
+    ASSERT_EQ(pdf.exitCode, 0) << pdf.error;
+    auto text = runProcess("pdftotext", {"-layout", (dir / "summary.pdf").string(), "-"});
+    ASSERT_EQ(text.exitCode, 0) << text.error;
+    std::string flat;
+    for (char ch : text.output) flat += (ch == '\n' || ch == ' ') ? (flat.empty() || flat.back() == ' ' ? '\0' : ' ') : ch;
+    std::erase(flat, '\0');
+    EXPECT_NE(flat.find("Tummy score"), std::string::npos) << flat;
+    EXPECT_NE(flat.find("Each time, you answer 2 questions. The answers make a score from 0 to 2 (called Tummy score). It "
+                        "means: 0 none, 1 to 2 some."),
+              std::string::npos) << flat;
+    EXPECT_NE(flat.find("was 1 (some). It was 2 on"), std::string::npos) << flat;
+    EXPECT_EQ(flat.find("How the eczema has been"), std::string::npos) << "POEM was never taken" << flat;
 }

@@ -49,6 +49,7 @@ public:
                         "on its own over three days, with three days back on the restricted diet between them; "
                         "then the diet is personalised around what was tolerated."},
             {"audience", {"adult"}},
+            {"instruments", {"org.example.low-fodmap.ibs-symptoms"}},  // charted on the Protocol page
             {"min_age_months", 216},
             {"phases",
              {{{"kind", "elimination"}, {"title", "Restriction"}, {"default_days", 28}, {"min_days", 14},
