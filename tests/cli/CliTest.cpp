@@ -774,6 +774,29 @@ void editJson(const std::filesystem::path& file, const std::function<void(nlohma
 
 }  // namespace
 
+// A protocol that names a questionnaire its plugin does not offer (nor
+// Nourish): the check passes with a note that says so, since another plugin
+// may offer it; one of its own, or POEM, raises nothing.
+TEST_F(CliTest, PluginCheck_NotesAProtocolsQuestionnaireThatThePluginDoesNotOffer) {
+    namespace fs = std::filesystem;
+    fs::path copy = dir / "fodmap";
+    fs::copy(fs::path(NOURISH_SDK_EXAMPLES) / "low-fodmap-data", copy, fs::copy_options::recursive);
+    auto clean = cli({"plugin", "check", copy.string()});
+    EXPECT_EQ(clean.exitCode, 0) << clean.output;
+    EXPECT_EQ(clean.output.find("names the questionnaire"), std::string::npos) << clean.output;
+    auto protocol = nlohmann::json::parse(nourish::test::readFile(copy / "protocols" / "low-fodmap.json"));
+    protocol["instruments"] = {"org.example.low-fodmap-data.ibs-symptoms", "org.nourish.instrument.poem",
+                               "org.example.elsewhere.sleep"};
+    nourish::test::writeFile(copy / "protocols" / "low-fodmap.json", protocol.dump(2));
+    auto noted = cli({"plugin", "check", copy.string()});
+    EXPECT_EQ(noted.exitCode, 0) << noted.output;
+    EXPECT_NE(noted.output.find("note  protocol org.example.low-fodmap-data.protocol names the questionnaire "
+                                "org.example.elsewhere.sleep, which this plugin does not offer"),
+              std::string::npos) << noted.output;
+    EXPECT_EQ(noted.output.find("questionnaire org.nourish.instrument.poem"), std::string::npos) << noted.output;
+    EXPECT_EQ(noted.output.find("questionnaire org.example.low-fodmap-data.ibs-symptoms"), std::string::npos) << noted.output;
+}
+
 // A protocol plugin that is a manifest and JSON documents, with no library:
 // checked, installed (with her yes: it is clinical content), listed, used for
 // a plan, and uninstalled, with no compiler anywhere.

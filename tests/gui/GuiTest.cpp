@@ -1140,6 +1140,43 @@ TEST_F(MainWindowTest, PluginManager_InstallsAGoodPluginFromAFile_AndNothingOfAB
 // A data-only plugin (a manifest and JSON documents) from its manifest: the
 // question says it runs no code but is clinical content, it goes into a
 // folder of its own, the manager says what it is, and it can be uninstalled.
+// A plugin whose init never returns: after her yes, the checker tries it in a
+// process of its own while the app keeps drawing and says what it is doing;
+// at the time limit it is refused, and nothing is copied.
+TEST_F(MainWindowTest, PluginManager_AHangingPluginIsTriedWhileTheAppKeepsDrawing_AndRefused) {
+    ScopedEnv data("XDG_DATA_HOME", (dir / "xdg").string());
+    ScopedEnv limit("NOURISH_PLUGIN_CHECK_SECONDS", "2");
+    fs::path folder = dir / "xdg" / "nourish" / "plugins";
+    PluginManagerDialog dialog(frame, *host);
+    dialog.Show();
+    pumpFor(50);
+    int ticks = 0;
+    bool progressShown = false;
+    wxTimer watch;
+    watch.Bind(wxEVT_TIMER, [&](wxTimerEvent&) {
+        ++ticks;
+        if (auto* progress = wxWindow::FindWindowByName("plugin-check-progress"); progress && progress->IsShown()) {
+            if (!progressShown) {
+                progressShown = true;
+                snapshot(progress, "plugin-check-progress");
+            }
+        }
+    });
+    WhenOpen<wxDialog> yes("plugin-consent", [&](wxDialog* consent) {
+        ticks = 0;
+        watch.Start(100);
+        click(consent->FindWindow(wxID_OK));
+    });
+    EXPECT_FALSE(dialog.installFromFile(std::string(NOURISH_TEST_PLUGIN_ROOT) + "/init_hang/init_hang.so"));
+    watch.Stop();
+    EXPECT_TRUE(yes.done());
+    EXPECT_TRUE(progressShown) << "the window says a check is running";
+    EXPECT_GE(ticks, 10) << "the app's own events ran while the plugin was tried (2 s at 100 ms)";
+    std::string shown = dialog.details()->GetValue().utf8_string();
+    EXPECT_NE(shown.find("Problem: init did not return in 2 s"), std::string::npos) << shown;
+    EXPECT_FALSE(fs::exists(folder) && !fs::is_empty(folder)) << "nothing is copied";
+}
+
 TEST_F(MainWindowTest, PluginManager_InstallsADataOnlyPlugin_AndUninstallsIt) {
     ScopedEnv data("XDG_DATA_HOME", (dir / "xdg").string());
     fs::path own = dir / "xdg" / "nourish" / "plugins" / "org.example.low-fodmap-data";

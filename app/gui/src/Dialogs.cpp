@@ -17,8 +17,11 @@
 #include <wx/progdlg.h>
 #include <wx/textctrl.h>
 
+#include <atomic>
+#include <exception>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "nourish/core/ClientCsv.h"
 #include "nourish/core/Errors.h"
@@ -513,6 +516,34 @@ bool askToInstall(wxWindow* parent, const PluginCheck& check) {
     return dialog.ShowModal() == wxID_OK;
 }
 
+// Tries the plugin's code in the checker's own process (up to its time
+// limit) on another thread, while the window says what is happening and the
+// app keeps drawing; the practitioner can do nothing else meanwhile.
+void runPluginCodeShowingProgress(wxWindow* parent, PluginCheck& check) {
+    std::atomic<bool> done{false};
+    std::exception_ptr failure;
+    std::thread worker([&] {
+        try {
+            runPluginCode(check);
+        } catch (...) {
+            failure = std::current_exception();
+        }
+        done = true;
+    });
+    {
+        wxProgressDialog progress("Checking the plugin",
+                                  "Trying the plugin's code in a separate process, as Nourish would load it…", 100,
+                                  parent, wxPD_APP_MODAL | wxPD_AUTO_HIDE | wxPD_ELAPSED_TIME);
+        progress.SetName("plugin-check-progress");
+        while (!done) {
+            progress.Pulse();
+            wxMilliSleep(30);
+        }
+    }
+    worker.join();
+    if (failure) std::rethrow_exception(failure);
+}
+
 }  // namespace
 
 bool PluginManagerDialog::installFromFile(const std::string& path) {
@@ -525,8 +556,7 @@ bool PluginManagerDialog::installFromFile(const std::string& path) {
     bool asked = result.check.ok();
     bool yes = asked && askToInstall(this, result.check);
     if (yes) {
-        wxBusyCursor busy;
-        runPluginCode(result.check);
+        runPluginCodeShowingProgress(this, result.check);
         result = installChecked(std::move(result.check), PluginHost::userPluginDirectory(), true);
     } else if (asked) {
         result.refusedForConsent = true;

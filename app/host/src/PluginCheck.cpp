@@ -141,6 +141,8 @@ void loadInChild(const TempDir& temp, const Manifest& m, PluginCheck& check) {
                 check.passed.push_back(ownPaths(line.substr(3), temp, check));
             } else if (line.rfind("FAIL ", 0) == 0) {
                 check.problems.push_back(ownPaths(line.substr(5), temp, check));
+            } else if (line.rfind("note ", 0) == 0) {
+                check.notes.push_back(ownPaths(line.substr(5), temp, check));
             } else if (line == "done") {
                 done = true;
             }
@@ -491,6 +493,16 @@ int runPluginCheckChild(int argc, char** argv) {
                     " instrument(s), " + std::to_string(forms) + " intake form(s), " + std::to_string(templates) +
                     " note template(s) accepted");
             for (const std::string& note : record->notes) say("FAIL " + note);
+            // A protocol's questionnaires: its own, POEM (which comes with
+            // Nourish), or another plugin's that must be installed beside it.
+            for (const RegisteredProtocol& p : host.protocols()) {
+                if (p.plugin->id() != m.id) continue;
+                for (const std::string& instrument : p.protocol.document.value("instruments", std::vector<std::string>{}))
+                    if (!host.findInstrument(instrument) && instrument != "org.nourish.instrument.poem")
+                        say("note protocol " + p.protocol.id + " names the questionnaire " + instrument +
+                            ", which this plugin does not offer: it can be filled in only where another installed "
+                            "plugin offers it, and the plan says so where none does");
+            }
             checkAnswers(host, store, m, say);
         }
         host.shutdown();
