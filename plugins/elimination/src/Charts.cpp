@@ -190,13 +190,14 @@ void TrendChart::set(std::vector<Series> scores, std::vector<DiaryDay> diary, co
         charted += (charted.empty() ? "" : ", ") + series.label + " (" + std::to_string(series.points.size()) +
                    (series.points.size() == 1 ? " score)" : " scores)");
     if (!diary_.empty()) charted += std::string(charted.empty() ? "" : ", ") + "itch and sleep from the diary";
-    SetToolTip(charted.empty() ? wxString() : wxString::FromUTF8("Charted: " + charted));
+    wxString tip = charted.empty() ? wxString() : wxString::FromUTF8("Charted: " + charted);
+    if (tip != GetToolTipText()) SetToolTip(tip);
     Refresh();
 }
 
 void TrendChart::clear() {
     empty_ = true;
-    SetToolTip(wxString());
+    if (!GetToolTipText().empty()) SetToolTip(wxString());
     scores_.clear();
     diary_.clear();
     Refresh();

@@ -653,7 +653,11 @@ std::optional<PlanView> Plans::view(int64_t clientId, Day now) const {
     v.plan = std::move(*loaded);
     v.schedule = computeSchedule(v.plan.protocol, v.plan.plan, now);
     v.diary = diaryScores(clientId, v.plan.plan.avoidedSince() - 14, now);
-    v.poem = scores(clientId, kPoemId());
+    // Every score of the client, read once: POEM for the review, each of the
+    // protocol's questionnaires, and all of them for the protocol's hook.
+    const std::vector<ScoreEntry> allScores = scores(clientId, "");
+    for (const ScoreEntry& e : allScores)
+        if (e.instrumentId == kPoemId()) v.poem.push_back(e);
     const std::vector<DiaryDay>& days = v.diary;
 
     // The checks, against what is known of the child now: an intake changed
@@ -715,7 +719,7 @@ std::optional<PlanView> Plans::view(int64_t clientId, Day now) const {
     state["outcomes"] = outcomesJson(v.plan.plan);
     // Every instrument's scores for this client, oldest first: POEM and any a plugin offers.
     json scoresJson = json::array();
-    for (const ScoreEntry& e : scores(clientId, ""))
+    for (const ScoreEntry& e : allScores)
         if (e.total)
             scoresJson.push_back({{"instrument", e.instrumentId}, {"date", isoDay(e.takenOn)}, {"total", *e.total},
                                   {"band", e.band}});
@@ -740,7 +744,7 @@ std::optional<PlanView> Plans::view(int64_t clientId, Day now) const {
 
     // Each questionnaire the protocol follows the child with: due when its
     // interval has passed (POEM weekly), never taken yet on this plan.
-    v.instruments = tracks(clientId, v.plan.protocol.instruments);
+    v.instruments = tracksFrom(v.plan.protocol.instruments, allScores);
     for (const InstrumentTrack& t : v.instruments) {
         if (!t.installed) {
             v.warnings.push_back("The protocol follows the child with the questionnaire " + t.id +
@@ -847,8 +851,23 @@ std::vector<DiaryDay> Plans::diaryScores(int64_t clientId, Day from, Day to) con
 }
 
 std::vector<InstrumentTrack> Plans::tracks(int64_t clientId, const std::vector<std::string>& ids) const {
+    return tracksFrom(ids, scores(clientId, ""));
+}
+
+std::vector<InstrumentTrack> Plans::tracksFrom(const std::vector<std::string>& ids,
+                                               const std::vector<ScoreEntry>& all) const {
     std::vector<InstrumentTrack> out;
     for (const std::string& id : ids) {
+        // What the host says of an instrument does not change while it runs:
+        // asked once per Plans (a page keeps its own).
+        auto known = instruments_.find(id);
+        if (known != instruments_.end() && known->second.installed) {
+            InstrumentTrack t = known->second;
+            for (const ScoreEntry& e : all)
+                if (e.instrumentId == id) t.scores.push_back(e);
+            out.push_back(std::move(t));
+            continue;
+        }
         InstrumentTrack t;
         t.id = t.title = t.shortTitle = id;
         try {
@@ -866,7 +885,9 @@ std::vector<InstrumentTrack> Plans::tracks(int64_t clientId, const std::vector<s
         } catch (const nourish::Error& e) {
             if (e.status() != NOURISH_NOT_FOUND) throw;
         }
-        t.scores = scores(clientId, id);
+        if (t.installed) instruments_[id] = t;
+        for (const ScoreEntry& e : all)
+            if (e.instrumentId == id) t.scores.push_back(e);
         out.push_back(std::move(t));
     }
     return out;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -149,6 +150,8 @@ private:
     LoadedPlan require(int64_t clientId) const;
     std::vector<LoadedPlan> load(int64_t clientId, bool activeOnly) const;
     LoadedPlan loadRow(nourish::Statement& row, int64_t clientId) const;
+    // The questionnaires `ids` with their scores taken from `all` (every score of the client).
+    std::vector<InstrumentTrack> tracksFrom(const std::vector<std::string>& ids, const std::vector<ScoreEntry>& all) const;
     // Writes a change to the plan after checking that it keeps every fact and
     // breaks no rule it did not break before (unless gone ahead with).
     void checkChange(const LoadedPlan& before, const Plan& after) const;
@@ -158,6 +161,7 @@ private:
     void savePlanColumns(const LoadedPlan& p) const;
 
     nourish::Host host_;
+    mutable std::map<std::string, InstrumentTrack> instruments_;  // installed ones seen, without scores
 };
 
 }  // namespace elim

@@ -608,6 +608,10 @@ private:
     // A button for each questionnaire the protocol names ("POEM...", "IBS
     // score..."), after "Change plan...", rebuilt only when the list changes.
     void showScoreButtons() {
+        // With no client the buttons stay as they were, turned off: the next
+        // client most likely has the same ones.
+        for (wxButton* b : scoreButtons_) b->Enable(clientId_ != 0);
+        if (clientId_ == 0) return;
         std::vector<std::string> wanted;
         for (const InstrumentTrack& t : tracks_)
             if (t.installed) wanted.push_back(t.id);
