@@ -318,3 +318,73 @@ TEST(NoteTemplates, BrokenOnesAreRefusedWithTheTemplatesOwnPath) {
         EXPECT_EQ(problem.rfind(row.problem, 0), 0u) << problem;
     }
 }
+
+// --------------------------------------------------------- growth references --
+
+namespace {
+std::string referenceProblem(const json& doc) {
+    try {
+        GrowthReference::parse(doc);
+        return "";
+    } catch (const DocumentError& e) {
+        return e.what();
+    }
+}
+
+json smallReference() {
+    return {{"id", "example.weight-for-age"},
+            {"version", 1},
+            {"title", "Weight-for-age"},
+            {"indicator", "weight-for-age"},
+            {"measure", "weight"},
+            {"unit", "kg"},
+            {"axis", {{"by", "age"}, {"unit", "months"}}},
+            {"restricted_beyond_3sd", true},
+            {"source", {{"publisher", "Example"}, {"title", "Example tables"}, {"year", 2006}, {"terms", "Free to use."}}},
+            {"lines", {{{"z", -2}, {"label", "-2 SD"}}, {{"z", 0}, {"label", "Median"}}}},
+            {"tables",
+             {{{"sex", "male"}, {"rows", {{0, 0.3487, 3.3464, 0.14602}, {1, 0.2297, 4.4709, 0.13395}}}},
+              {{"sex", "female"}, {"rows", {{0, 0.3809, 3.2322, 0.14171}, {1, 0.1714, 4.1873, 0.13724}}}}}}};
+}
+}  // namespace
+
+TEST(GrowthReferences, AConsistentOneIsAccepted_BrokenOnesAreRefusedWithTheirPath) {
+    ASSERT_EQ(referenceProblem(smallReference()), "");
+    EXPECT_EQ(GrowthReference::parse(smallReference()).id, "example.weight-for-age");
+    struct Row {
+        const char* what;
+        std::function<void(json&)> change;
+        const char* problem;
+    };
+    std::vector<Row> rows = {
+        {"an unknown indicator", [](json& d) { d["indicator"] = "bmi-for-age"; }, "$.indicator"},
+        {"the wrong measure", [](json& d) { d["measure"] = "length"; }, "$.measure: weight-for-age describes weight, not length"},
+        {"the wrong unit", [](json& d) { d["unit"] = "cm"; }, "$.unit: weight is in kg, not cm"},
+        {"the wrong axis", [](json& d) { d["axis"]["by"] = "length"; }, "$.axis.by: weight-for-age is by age, not length"},
+        {"age in cm", [](json& d) { d["axis"]["unit"] = "cm"; }, "$.axis.unit: age is in months or days, not cm"},
+        {"length in months",
+         [](json& d) {
+             d["indicator"] = "weight-for-length";
+             d["axis"] = {{"by", "length"}, {"unit", "months"}};
+         },
+         "$.axis.unit: length is in cm, not months"},
+        {"a sex twice", [](json& d) { d["tables"][1]["sex"] = "male"; }, "$.tables[1].sex: male has a table already"},
+        {"a sex it cannot have", [](json& d) { d["tables"][1]["sex"] = "unknown"; }, "$.tables[1].sex"},
+        {"points out of order", [](json& d) { d["tables"][0]["rows"][1][0] = 0; },
+         "$.tables[0].rows[1][0]: the point 0 does not come after 0"},
+        {"a negative point", [](json& d) { d["tables"][0]["rows"][0][0] = -1; }, "$.tables[0].rows[0][0]: the point -1 is below zero"},
+        {"M of zero", [](json& d) { d["tables"][1]["rows"][1][2] = 0; }, "$.tables[1].rows[1][2]: M must be above zero, not 0"},
+        {"a negative S", [](json& d) { d["tables"][1]["rows"][0][3] = -0.1; }, "$.tables[1].rows[0][3]: S must be above zero, not -0.1"},
+        {"a row of three", [](json& d) { d["tables"][0]["rows"][0] = {0, 1, 2}; }, "$.tables[0].rows[0]"},
+        {"two lines at one z", [](json& d) { d["lines"][1]["z"] = -2; }, "$.lines[1].z: another line is already at z -2"},
+        {"no terms", [](json& d) { d["source"].erase("terms"); }, "$.source"},
+        {"no tables", [](json& d) { d["tables"] = json::array(); }, "$.tables"},
+    };
+    for (const Row& row : rows) {
+        SCOPED_TRACE(row.what);
+        json doc = smallReference();
+        row.change(doc);
+        std::string problem = referenceProblem(doc);
+        EXPECT_EQ(problem.rfind(row.problem, 0), 0u) << problem;
+    }
+}

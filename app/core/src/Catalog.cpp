@@ -389,4 +389,66 @@ std::string NoteTemplate::recommendationSection() const {
     return {};
 }
 
+// -------------------------------------------------------- growth references --
+
+GrowthReference GrowthReference::parse(const json& document) {
+    checkSchema(document, "growth-reference.schema.json");
+    GrowthReference r;
+    r.id = document["id"];
+    r.version = document["version"];
+    r.title = document["title"];
+    r.document = document;
+
+    struct Shape {
+        const char* measure;
+        const char* by;
+    };
+    static const std::map<std::string, Shape> shapes{
+        {"weight-for-age", {"weight", "age"}},         {"length-for-age", {"length", "age"}},
+        {"height-for-age", {"height", "age"}},         {"head-circumference-for-age", {"head-circumference", "age"}},
+        {"weight-for-length", {"weight", "length"}}, {"weight-for-height", {"weight", "height"}}};
+    std::string indicator = document["indicator"];
+    const Shape& shape = shapes.at(indicator);
+    if (document["measure"] != shape.measure)
+        throw DocumentError("$.measure: " + indicator + " describes " + shape.measure + ", not " +
+                            document["measure"].get<std::string>());
+    const char* unit = std::string(shape.measure) == "weight" ? "kg" : "cm";
+    if (document["unit"] != unit)
+        throw DocumentError("$.unit: " + std::string(shape.measure) + " is in " + unit + ", not " +
+                            document["unit"].get<std::string>());
+    const json& axis = document["axis"];
+    if (axis["by"] != shape.by)
+        throw DocumentError("$.axis.by: " + indicator + " is by " + shape.by + ", not " + axis["by"].get<std::string>());
+    std::string axisUnit = axis["unit"];
+    bool byAge = std::string(shape.by) == "age";
+    if (byAge != (axisUnit == "months" || axisUnit == "days"))
+        throw DocumentError("$.axis.unit: " + std::string(shape.by) + " is in " + (byAge ? "months or days" : "cm") +
+                            ", not " + axisUnit);
+
+    std::set<double> zs;
+    for (size_t i = 0; i < document["lines"].size(); ++i)
+        if (!zs.insert(document["lines"][i]["z"].get<double>()).second)
+            throw DocumentError(at("lines", i) + ".z: another line is already at z " +
+                                number(document["lines"][i]["z"].get<double>()));
+
+    std::set<std::string> sexes;
+    for (size_t t = 0; t < document["tables"].size(); ++t) {
+        const json& table = document["tables"][t];
+        std::string sex = table["sex"];
+        if (!sexes.insert(sex).second) throw DocumentError(at("tables", t) + ".sex: " + sex + " has a table already");
+        const json& rows = table["rows"];
+        for (size_t i = 0; i < rows.size(); ++i) {
+            std::string where = at("tables", t) + ".rows[" + std::to_string(i) + "]";
+            double x = rows[i][0], m = rows[i][2], s = rows[i][3];
+            if (x < 0) throw DocumentError(where + "[0]: the point " + number(x) + " is below zero");
+            if (i > 0 && x <= rows[i - 1][0].get<double>())
+                throw DocumentError(where + "[0]: the point " + number(x) + " does not come after " +
+                                    number(rows[i - 1][0].get<double>()));
+            if (!(m > 0)) throw DocumentError(where + "[2]: M must be above zero, not " + number(m));
+            if (!(s > 0)) throw DocumentError(where + "[3]: S must be above zero, not " + number(s));
+        }
+    }
+    return r;
+}
+
 }  // namespace nourish

@@ -466,6 +466,24 @@ int32_t noteTemplatesGet(const nourish_host* host, const char* id, const nourish
         return int32_t(NOURISH_OK);
     });
 }
+// ---- growth references ----
+int32_t growthReferencesList(const nourish_host* host, const nourish_sink* out) {
+    return guarded(nullptr, [&] {
+        nlohmann::json list = nlohmann::json::array();
+        for (const RegisteredGrowthReference& r : runtimeOf(host).host->growthReferences())
+            list.push_back(withPlugin(r.reference.document, r.pluginId));
+        put(out, list.dump());
+        return NOURISH_OK;
+    });
+}
+int32_t growthReferencesGet(const nourish_host* host, const char* id, const nourish_sink* out) {
+    return guarded(nullptr, [&] {
+        const RegisteredGrowthReference* r = runtimeOf(host).host->findGrowthReference(id ? id : "");
+        if (!r) return int32_t(NOURISH_NOT_FOUND);
+        put(out, withPlugin(r->reference.document, r->pluginId).dump());
+        return int32_t(NOURISH_OK);
+    });
+}
 // ---- status ----
 int32_t statusSet(const nourish_host* host, const char* text) {
     return guarded(nullptr, [&] {
@@ -506,6 +524,9 @@ const nourish_host_reports kReports{sizeof(nourish_host_reports), MAIN_THREAD(re
 
 const nourish_host_note_templates kNoteTemplates{sizeof(nourish_host_note_templates), MAIN_THREAD(noteTemplatesList),
                                                  MAIN_THREAD(noteTemplatesGet)};
+const nourish_host_growth_references kGrowthReferences{sizeof(nourish_host_growth_references),
+                                                       MAIN_THREAD(growthReferencesList),
+                                                       MAIN_THREAD(growthReferencesGet)};
 
 const nourish_host_instruments kInstruments{sizeof(nourish_host_instruments), MAIN_THREAD(instrumentsList), MAIN_THREAD(instrumentsGet),
                                             MAIN_THREAD(instrumentsScore)};
@@ -640,6 +661,7 @@ const void* hostExtension(const nourish_host*, const char* id) {
     if (which == NOURISH_HOST_PROTOCOLS_ID) return &kProtocols;
     if (which == NOURISH_HOST_INSTRUMENTS_ID) return &kInstruments;
     if (which == NOURISH_HOST_NOTE_TEMPLATES_ID) return &kNoteTemplates;
+    if (which == NOURISH_HOST_GROWTH_REFERENCES_ID) return &kGrowthReferences;
     if (which == NOURISH_HOST_REPORTS_ID) return &kReports;
     if (which == NOURISH_HOST_STATUS_ID) return &kStatus;
     if (which == NOURISH_HOST_FILES_ID) return &kFiles;

@@ -26,6 +26,7 @@ std::string capabilityOfDocumentKind(const std::string& kind) {
     if (kind == "instruments") return NOURISH_INSTRUMENTS_ID;
     if (kind == "intake_forms") return NOURISH_INTAKE_FORMS_ID;
     if (kind == "note_templates") return NOURISH_NOTE_TEMPLATES_ID;
+    if (kind == "growth_references") return NOURISH_GROWTH_REFERENCES_ID;
     return "";
 }
 
@@ -149,13 +150,13 @@ Manifest parseManifest(const std::string& text, const std::string& fileName) {
         }
         for (size_t i = 0; i < m.capabilities.size(); ++i) {
             bool listed = false;
-            for (const char* kind : {"protocols", "instruments", "intake_forms", "note_templates"})
+            for (const char* kind : {"protocols", "instruments", "intake_forms", "note_templates", "growth_references"})
                 listed = listed || (capabilityOfDocumentKind(kind) == m.capabilities[i] && j["documents"].contains(kind));
             if (!listed)
                 throw invalid("$.capabilities[" + std::to_string(i) + "]",
                               m.capabilities[i] + " needs code (a library) or documents of its kind under $.documents; "
-                                                  "a data-only plugin can offer protocols, instruments, intake_forms "
-                                                  "and note_templates");
+                                                  "a data-only plugin can offer protocols, instruments, intake_forms, "
+                                                  "note_templates and growth_references");
         }
         std::vector<std::string> seen;
         for (const Manifest::Document& d : m.documents) {

@@ -488,10 +488,13 @@ int runPluginCheckChild(int argc, char** argv) {
             for (const auto& p : host.protocols()) protocols += p.plugin->id() == m.id;
             for (const auto& i : host.instruments()) instruments += i.pluginId == m.id;
             for (const auto& t : host.noteTemplates()) templates += t.pluginId == m.id;
+            size_t references = 0;
+            for (const auto& r : host.growthReferences()) references += r.pluginId == m.id;
             if (forms + protocols + instruments + templates > 0)
                 say("ok " + std::to_string(protocols) + " protocol(s), " + std::to_string(instruments) +
                     " instrument(s), " + std::to_string(forms) + " intake form(s), " + std::to_string(templates) +
                     " note template(s) accepted");
+            if (references > 0) say("ok " + std::to_string(references) + " growth reference(s) accepted");
             for (const std::string& note : record->notes) say("FAIL " + note);
             // A protocol's questionnaires: its own, POEM (which comes with
             // Nourish), or another plugin's that must be installed beside it.

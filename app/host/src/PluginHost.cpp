@@ -403,6 +403,7 @@ const void* DataPlugin::extension(const char* id) const {
     if (capability == NOURISH_INSTRUMENTS_ID) return &instruments;
     if (capability == NOURISH_INTAKE_FORMS_ID) return &forms;
     if (capability == NOURISH_NOTE_TEMPLATES_ID) return &templates;
+    if (capability == NOURISH_GROWTH_REFERENCES_ID) return &growth;
     return nullptr;
 }
 
@@ -455,6 +456,7 @@ std::unique_ptr<DataPlugin> readDataPlugin(const PluginRecord& record, std::stri
     data->instruments.instruments_json = text(NOURISH_INSTRUMENTS_ID);
     data->forms.forms_json = text(NOURISH_INTAKE_FORMS_ID);
     data->templates.templates_json = text(NOURISH_NOTE_TEMPLATES_ID);
+    data->growth.references_json = text(NOURISH_GROWTH_REFERENCES_ID);
     nourish_plugin& d = data->head.descriptor;
     d.struct_size = sizeof(nourish_plugin);
     d.sdk_major = uint16_t(m.sdkMajor);
@@ -702,6 +704,8 @@ void PluginHost::validateDocuments(PluginRecord& record) {
         tooSmall(NOURISH_INSTRUMENTS_ID, e->struct_size, sizeof(nourish_instruments));
     if (auto e = static_cast<const nourish_note_templates*>(d->get_extension(d, NOURISH_NOTE_TEMPLATES_ID)))
         tooSmall(NOURISH_NOTE_TEMPLATES_ID, e->struct_size, sizeof(nourish_note_templates));
+    if (auto e = static_cast<const nourish_growth_references*>(d->get_extension(d, NOURISH_GROWTH_REFERENCES_ID)))
+        tooSmall(NOURISH_GROWTH_REFERENCES_ID, e->struct_size, sizeof(nourish_growth_references));
     if (auto e = static_cast<const nourish_allergy_history*>(d->get_extension(d, NOURISH_ALLERGY_HISTORY_ID))) {
         tooSmall(NOURISH_ALLERGY_HISTORY_ID, e->struct_size, sizeof(nourish_allergy_history));
         missing(NOURISH_ALLERGY_HISTORY_ID, reinterpret_cast<const void*>(e->history), "history");
@@ -849,6 +853,14 @@ void PluginHost::registerCatalog(PluginRecord& record) {
                 return other ? other->pluginId : std::string();
             },
             [&](NoteTemplate t) { noteTemplates_.push_back({record.id(), std::move(t)}); });
+    if (auto ext = static_cast<const nourish_growth_references*>(d->get_extension(d, NOURISH_GROWTH_REFERENCES_ID)))
+        acceptEach<DocumentError>(
+            record, NOURISH_GROWTH_REFERENCES_ID, ext->references_json, "growth reference", GrowthReference::parse,
+            [this](const std::string& id) {
+                const RegisteredGrowthReference* other = findGrowthReference(id);
+                return other ? other->pluginId : std::string();
+            },
+            [&](GrowthReference r) { growthReferences_.push_back({record.id(), std::move(r)}); });
 }
 
 void PluginHost::readCatalog() {
@@ -890,6 +902,18 @@ const RegisteredNoteTemplate* PluginHost::findNoteTemplate(const std::string& id
     readCatalog();
     for (const RegisteredNoteTemplate& t : noteTemplates_)
         if (t.noteTemplate.id == id) return &t;
+    return nullptr;
+}
+
+const std::vector<RegisteredGrowthReference>& PluginHost::growthReferences() {
+    readCatalog();
+    return growthReferences_;
+}
+
+const RegisteredGrowthReference* PluginHost::findGrowthReference(const std::string& id) {
+    readCatalog();
+    for (const RegisteredGrowthReference& r : growthReferences_)
+        if (r.reference.id == id) return &r;
     return nullptr;
 }
 

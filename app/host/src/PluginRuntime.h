@@ -26,6 +26,7 @@ struct DataPlugin {
     nourish_instruments instruments{sizeof(nourish_instruments), nullptr};
     nourish_intake_forms forms{sizeof(nourish_intake_forms), nullptr};
     nourish_note_templates templates{sizeof(nourish_note_templates), nullptr};
+    nourish_growth_references growth{sizeof(nourish_growth_references), nullptr};
     std::map<std::string, std::string> lists;  // capability -> its JSON list of documents
     std::map<std::string, std::vector<std::string>> files;  // capability -> the file of each, in order
     const void* extension(const char* id) const;

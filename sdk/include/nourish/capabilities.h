@@ -195,6 +195,24 @@ typedef struct nourish_plans {
                      const nourish_sink* error);
 } nourish_plans;
 
+/* ------------------------------------------------------ growth references -- */
+/*
+ * SDK 1.2. Growth references as data: LMS tables (indicator, sex, the unit of
+ * the axis, and L, M, S at each point) from which a child's measurement
+ * becomes a z-score and a centile (the WHO Child Growth Standards, say).
+ * references_json is a JSON array of documents following
+ * schemas/growth-reference.schema.json; the host checks each one (schema,
+ * points in order, M and S above zero) and lists the accepted ones of every
+ * plugin through nourish.host.growth-references/1. A data-only plugin offers
+ * them under "growth_references" in its manifest's "documents".
+ */
+#define NOURISH_GROWTH_REFERENCES_ID "nourish.growth-references/1"
+
+typedef struct nourish_growth_references {
+    uint32_t struct_size;
+    const char* references_json;
+} nourish_growth_references;
+
 #ifdef __cplusplus
 }
 #endif

@@ -307,6 +307,19 @@ typedef struct nourish_host_note_templates {
     int32_t (*get)(const nourish_host* host, const char* template_id, const nourish_sink* json);
 } nourish_host_note_templates;
 
+/* ----------------------------------------------------- growth references -- */
+/* SDK 1.2. The accepted growth references of every plugin
+ * (nourish.growth-references/1). */
+#define NOURISH_HOST_GROWTH_REFERENCES_ID "nourish.host.growth-references/1"
+
+typedef struct nourish_host_growth_references {
+    uint32_t struct_size;
+    /* Writes a JSON array of the accepted reference documents, each with "plugin". */
+    int32_t (*list)(const nourish_host* host, const nourish_sink* json);
+    /* Writes one reference document (with "plugin"). NOURISH_NOT_FOUND if none. */
+    int32_t (*get)(const nourish_host* host, const char* reference_id, const nourish_sink* json);
+} nourish_host_growth_references;
+
 /* ---------------------------------------------------------------- status -- */
 /* A short line of the plugin's own in the app's status bar ("Outbox: 2
  * waiting"). One line per plugin; the newest replaces the last. */

@@ -35,7 +35,7 @@ extern "C" {
 #endif
 
 #define NOURISH_SDK_MAJOR 1
-#define NOURISH_SDK_MINOR 1
+#define NOURISH_SDK_MINOR 2
 
 /* The entry every plugin library exports (a function, or a variable of type
  * nourish_entry_fn holding one). */

@@ -352,6 +352,18 @@ public:
             return api->get(host_, templateId.c_str(), out);
         });
     }
+    // Accepted growth references of every plugin (nourish.host.growth-references/1,
+    // SDK 1.2), as a JSON array; one by id.
+    std::string growthReferences() const {
+        return call<nourish_host_growth_references>(NOURISH_HOST_GROWTH_REFERENCES_ID, [&](auto api, auto out, auto) {
+            return api->list(host_, out);
+        });
+    }
+    std::string growthReference(const std::string& referenceId) const {
+        return call<nourish_host_growth_references>(NOURISH_HOST_GROWTH_REFERENCES_ID, [&](auto api, auto out, auto) {
+            return api->get(host_, referenceId.c_str(), out);
+        });
+    }
     // Every plugin's allergy history of this client, put together by the host
     // (nourish.host.allergy-history/1), as JSON.
     std::string allergyHistory(int64_t clientId) const {
@@ -565,6 +577,9 @@ public:
     virtual std::string instrumentsJson() const { return {}; }
     // nourish.note-templates/1 -- a JSON array of note template documents.
     virtual std::string noteTemplatesJson() const { return {}; }
+    // nourish.growth-references/1 (SDK 1.2) -- a JSON array of growth
+    // reference documents (schemas/growth-reference.schema.json).
+    virtual std::string growthReferencesJson() const { return {}; }
 
     // nourish.allergy-history/1 (SDK 1.1) -- this client's allergy history as
     // a document (schemas/allergy-history.schema.json). Offered to the host
@@ -618,7 +633,8 @@ struct Entry {
     // JSON texts, asked for once and kept, so that the pointers handed out
     // stay valid until shutdown.
     struct Documents {
-        std::optional<std::string> migrations, commands, pages, sections, forms, protocols, instruments, noteTemplates;
+        std::optional<std::string> migrations, commands, pages, sections, forms, protocols, instruments, noteTemplates,
+            growthReferences;
     };
     static Documents& documents() {
         static Documents docs;
@@ -785,6 +801,12 @@ struct Entry {
                 if (!docs.noteTemplates) docs.noteTemplates = get().noteTemplatesJson();
                 ext.templates_json = docs.noteTemplates->c_str();
                 return docs.noteTemplates->empty() ? nullptr : &ext;
+            }
+            if (which == NOURISH_GROWTH_REFERENCES_ID) {
+                static nourish_growth_references ext{sizeof(ext), nullptr};
+                if (!docs.growthReferences) docs.growthReferences = get().growthReferencesJson();
+                ext.references_json = docs.growthReferences->c_str();
+                return docs.growthReferences->empty() ? nullptr : &ext;
             }
             if (which == NOURISH_REPORT_SECTIONS_ID) {
                 static nourish_report_sections ext{sizeof(ext), nullptr, &renderSection};

@@ -91,4 +91,19 @@ public:
     nlohmann::json document;
 };
 
+// A growth reference (schemas/growth-reference.schema.json): LMS tables of one
+// indicator by sex, checked for the schema and for what the numbers must be:
+// the indicator agrees with its measure, unit and axis, each sex has one
+// table, the points increase along the axis, M and S are above zero, and no
+// two chart lines share a z-score.
+class GrowthReference {
+public:
+    static GrowthReference parse(const nlohmann::json& document);
+
+    std::string id;
+    int version = 0;
+    std::string title;
+    nlohmann::json document;
+};
+
 }  // namespace nourish

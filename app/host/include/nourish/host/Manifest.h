@@ -21,7 +21,8 @@ struct Manifest {
     // instrument, intake form or note template, in a file named relative to
     // the manifest's folder.
     struct Document {
-        std::string kind;  // "protocols", "instruments", "intake_forms", "note_templates"
+        std::string kind;  // "protocols", "instruments", "intake_forms", "note_templates",
+                           // "growth_references"
         std::string path;  // e.g. "protocols/low-fodmap.json"
     };
     std::vector<Document> documents;

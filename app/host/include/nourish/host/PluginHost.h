@@ -104,6 +104,11 @@ struct RegisteredNoteTemplate {
     NoteTemplate noteTemplate;
 };
 
+struct RegisteredGrowthReference {
+    std::string pluginId;
+    GrowthReference reference;
+};
+
 // What the form window returns: the answers and whether they are complete.
 struct EditedAnswers {
     bool complete = false;
@@ -218,6 +223,9 @@ public:
     // each accepted template is also a form (purpose "note") under its own id.
     const std::vector<RegisteredNoteTemplate>& noteTemplates();
     const RegisteredNoteTemplate* findNoteTemplate(const std::string& id);
+    // Accepted growth references (nourish.growth-references/1) of every plugin.
+    const std::vector<RegisteredGrowthReference>& growthReferences();
+    const RegisteredGrowthReference* findGrowthReference(const std::string& id);
     // Asks the evaluate hook of the protocol's plugin; nullopt when it has none.
     // Throws with the plugin id when the hook fails or its answer breaks
     // schemas/protocol-suggestions.schema.json.
@@ -305,6 +313,7 @@ private:
     std::vector<RegisteredProtocol> protocols_;
     std::vector<RegisteredInstrument> instruments_;
     std::vector<RegisteredNoteTemplate> noteTemplates_;
+    std::vector<RegisteredGrowthReference> growthReferences_;
     bool catalogRead_ = false;
     std::vector<std::pair<std::string, std::string>> pendingEvents_;
     FormEditor formEditor_;
