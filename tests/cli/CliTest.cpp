@@ -323,7 +323,7 @@ TEST_F(CliTest, PluginCheck_PassesAGoodPluginAndNamesEveryProblem) {
         // A library built for this SDK behind a manifest that says another.
         {root + "/manifest_sdk/manifest_sdk.so",
          "FAIL  manifest disagrees with binary: its manifest says org.nourish.test.manifest-sdk 1.0.0 (SDK 2.0) but the "
-         "library is org.nourish.test.manifest-sdk 1.0.0 (SDK 1.1)"},
+         "library is org.nourish.test.manifest-sdk 1.0.0 (SDK 1.2)"},
         // The loader's words, about the author's own file (not the checker's copy).
         {root + "/undefined_symbol/undefined_symbol.so",
          "FAIL  missing library or undefined symbol: it could not be opened: a library it needs is missing or a symbol "
@@ -410,7 +410,7 @@ TEST_F(CliTest, PluginInstall_CopiesOnlyAPluginThatPassesEveryCheck) {
     ASSERT_EQ(good.exitCode, 0) << good.output << good.error;
     EXPECT_TRUE(std::filesystem::exists(folder / "good.so"));
     auto plugins = cli({"plugins"});
-    EXPECT_NE(plugins.output.find("org.nourish.test.good 1.0.0  SDK 1.1  loaded"), std::string::npos) << plugins.output;
+    EXPECT_NE(plugins.output.find("org.nourish.test.good 1.0.0  SDK 1.2  loaded"), std::string::npos) << plugins.output;
 
     auto again = cli({"plugin", "install", root + "/good/good.so", "--trust"});
     EXPECT_EQ(again.exitCode, 1);
@@ -542,7 +542,7 @@ TEST_F(CliTest, PluginUninstall_RemovesTheFiles_KeepsAndNamesTheData) {
     fs::path folder = dir / "xdg" / "nourish" / "plugins";
     ASSERT_EQ(cli({"plugin", "install", root + "/good/good.so", "--trust"}).exitCode, 0);
     auto loaded = cli({"plugins"});  // loads it: its migrations make its tables
-    ASSERT_NE(loaded.output.find("org.nourish.test.good 1.0.0  SDK 1.1  loaded"), std::string::npos) << loaded.output;
+    ASSERT_NE(loaded.output.find("org.nourish.test.good 1.0.0  SDK 1.2  loaded"), std::string::npos) << loaded.output;
 
     auto r = cli({"plugin", "uninstall", "org.nourish.test.good"});
     ASSERT_EQ(r.exitCode, 0) << r.error;
@@ -564,7 +564,7 @@ TEST_F(CliTest, PluginUninstall_RemovesTheFiles_KeepsAndNamesTheData) {
               std::string::npos) << bundled.error;
     // Back again: its data was kept.
     ASSERT_EQ(cli({"plugin", "install", root + "/good/good.so", "--trust"}).exitCode, 0);
-    EXPECT_NE(cli({"plugins"}).output.find("org.nourish.test.good 1.0.0  SDK 1.1  loaded"), std::string::npos);
+    EXPECT_NE(cli({"plugins"}).output.find("org.nourish.test.good 1.0.0  SDK 1.2  loaded"), std::string::npos);
 }
 
 // --remove-data deletes what the plugin stored, after a backup, and leaves
@@ -649,7 +649,7 @@ TEST_F(CliTest, PluginUpgrade_ReplacesTheOlderVersion_KeepsItsData_RefusesADowng
         EXPECT_EQ(entry.path().filename().string().rfind(".", 0), std::string::npos) << "left behind: " << entry.path();
 
     auto plugins = cli({"plugins"});  // loads 1.1.0: its second migration runs
-    EXPECT_NE(plugins.output.find("org.nourish.test.good 1.1.0  SDK 1.1  loaded"), std::string::npos) << plugins.output;
+    EXPECT_NE(plugins.output.find("org.nourish.test.good 1.1.0  SDK 1.2  loaded"), std::string::npos) << plugins.output;
     EXPECT_EQ(cli({"hello", "count"}).output, "1\n") << "the rows are kept";
     EXPECT_EQ(cli({"settings", "get", "greeting.text"}).output, "Hello\n") << "the settings are kept";
     auto columns = runProcess("sqlite3", {(dir / "n.db").string(), "SELECT name FROM pragma_table_info('good_greetings')"});
@@ -970,7 +970,7 @@ TEST_F(CliTest, APluginWithAPrivateLibrary_IsCheckedSignedInstalledAndUninstalle
     namespace fs = std::filesystem;
     std::string root = NOURISH_TEST_PLUGIN_ROOT;
     auto listed = cli({"plugins"}, {plugins("private_lib")});
-    EXPECT_NE(listed.output.find("org.nourish.test.private-lib 1.0.0  SDK 1.1  loaded"), std::string::npos) << listed.output;
+    EXPECT_NE(listed.output.find("org.nourish.test.private-lib 1.0.0  SDK 1.2  loaded"), std::string::npos) << listed.output;
     EXPECT_EQ(listed.output.find("nourish_test_helper"), std::string::npos) << "its private library is no plugin\n" << listed.output;
 
     auto check = cli({"plugin", "check", root + "/private_lib/private_lib.so"});

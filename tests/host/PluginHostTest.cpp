@@ -320,12 +320,12 @@ TEST_F(PluginHostTest, ReportSections_AreRenderedForOneClientAndValidated) {
 
 TEST_F(PluginHostTest, WrongMajor_IsRefusedWithBothVersions) {
     start({"wrong_major"});
-    expectFailure(only(), LoadFailure::WrongSdk, "built for SDK 2.0 while this app provides 1.1");
+    expectFailure(only(), LoadFailure::WrongSdk, "built for SDK 2.0 while this app provides 1.2");
 }
 
 TEST_F(PluginHostTest, NewerMinor_IsRefused) {
     start({"newer_minor"});
-    expectFailure(only(), LoadFailure::WrongSdk, "SDK 1.2");
+    expectFailure(only(), LoadFailure::WrongSdk, "SDK 1.3");
 }
 
 TEST_F(PluginHostTest, BinaryBuiltForNewerSdk_IsRefusedEvenWithOldManifest) {
