@@ -1,0 +1,151 @@
+// Growth through nourish-cli with the real store and the bundled plugins
+// (the nutrition plugin and the WHO Child Growth Standards): measurements
+// recorded, scored against the references and flagged; every bad input
+// refused with nothing stored.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+#include "Growth.h"
+#include "support/Process.h"
+#include "support/TempDir.h"
+
+using nlohmann::json;
+using nourish::test::ProcessResult;
+using nourish::test::runProcess;
+
+namespace {
+
+std::string daysAgo(int days) {
+    std::time_t t = std::time(nullptr) - std::time_t(days) * 86400;
+    std::tm local{};
+    localtime_r(&t, &local);
+    char text[16];
+    std::strftime(text, sizeof text, "%Y-%m-%d", &local);
+    return text;
+}
+
+class NutritionCliTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        auto r = cli({"store", "init"});
+        ASSERT_EQ(r.exitCode, 0) << r.error;
+    }
+    std::string addClient(const std::string& given, const std::string& dob, const std::string& sex) {
+        auto r = cli({"client", "add", "--given", given, "--family", "Stone", "--dob", dob, "--sex", sex});
+        EXPECT_EQ(r.exitCode, 0) << r.error;
+        return std::to_string(++clients_);
+    }
+    ProcessResult cli(std::vector<std::string> args) {
+        args.insert(args.begin(), {"--store", (dir / "n.db").string()});
+        return runProcess(NOURISH_CLI, args, {"XDG_DATA_HOME=" + (dir / "xdg").string()});
+    }
+    json list(const std::string& client) {
+        auto r = cli({"growth", "list", client, "--json"});
+        EXPECT_EQ(r.exitCode, 0) << r.error;
+        return r.exitCode == 0 ? json::parse(r.output) : json();
+    }
+    std::vector<std::string> flagRules(const std::string& client) {
+        std::vector<std::string> rules;
+        for (const json& f : list(client)["flags"]) rules.push_back(f["rule"]);
+        return rules;
+    }
+    nourish::test::TempDir dir;
+    int clients_ = 0;
+};
+
+}  // namespace
+
+TEST_F(NutritionCliTest, MeasurementsAreScoredAgainstTheWhoStandards) {
+    auto refs = cli({"growth", "references"});
+    ASSERT_EQ(refs.exitCode, 0) << refs.error;
+    EXPECT_NE(refs.output.find("who2006.weight-for-age  WHO Child Growth Standards: Weight-for-age"), std::string::npos)
+        << refs.output;
+    // A boy weighed on the day he was born at WHO's median birth weight.
+    std::string born = daysAgo(0);
+    std::string boy = addClient("Ollie", born, "male");
+    auto added = cli({"growth", "add", boy, "--date", born, "--weight", "3.3464", "--length", "49.8842", "--head",
+                      "34.4618", "--method", "clinic", "--by", "Claire"});
+    ASSERT_EQ(added.exitCode, 0) << added.error;
+    EXPECT_NE(added.output.find("added 3 measurement(s)"), std::string::npos) << added.output;
+    json doc = list(boy);
+    ASSERT_EQ(doc["measurements"].size(), 3u);
+    EXPECT_EQ(doc["measurements"][0]["method"], "clinic");
+    EXPECT_EQ(doc["measurements"][0]["measured_by"], "Claire");
+    std::map<std::string, double> z;
+    for (const json& s : doc["scores"]) z[s["indicator"]] = s["z"];
+    ASSERT_EQ(z.size(), 3u) << doc["scores"].dump() << " (weight-, length- and head circumference-for-age)";
+    EXPECT_NEAR(z["weight-for-age"], 0, 1e-6);
+    EXPECT_NEAR(z["length-for-age"], 0, 1e-6);
+    EXPECT_NEAR(z["head-circumference-for-age"], 0, 1e-6);
+    EXPECT_TRUE(doc["flags"].empty()) << doc["flags"].dump();
+    auto text = cli({"growth", "list", boy});
+    EXPECT_NE(text.output.find("weight-for-age z 0.00 (centile 50.0)"), std::string::npos) << text.output;
+}
+
+TEST_F(NutritionCliTest, AChildWhoStopsGainingIsFlaggedWithTheRuleAndItsSource) {
+    // A girl of 10 months: on the median at 3 months, then losing weight.
+    std::string girl = addClient("Freja", daysAgo(300), "female");
+    for (auto [ago, kg] : {std::pair{210, "5.85"}, std::pair{120, "7.30"}, std::pair{30, "6.80"}})
+        ASSERT_EQ(cli({"growth", "add", girl, "--date", daysAgo(ago), "--weight", kg, "--method", "clinic"}).exitCode, 0);
+    json doc = list(girl);
+    std::vector<std::string> rules;
+    for (const json& f : doc["flags"]) {
+        rules.push_back(f["rule"]);
+        EXPECT_FALSE(f["source"].get<std::string>().empty());
+    }
+    EXPECT_EQ(rules, (std::vector<std::string>{"weight-lost", "no-gain-4-weeks", "centile-fall"}));
+    auto text = cli({"growth", "list", girl});
+    EXPECT_NE(text.output.find("FLAG weight-lost: Weight fell from 7.30 kg"), std::string::npos) << text.output;
+    EXPECT_NE(text.output.find("Rule: NICE NG75"), std::string::npos) << text.output;
+    // The same weights, for a child whose sex is not recorded: no z-scores, and why.
+    std::string other = addClient("Kit", daysAgo(300), "unknown");
+    ASSERT_EQ(cli({"growth", "add", other, "--date", daysAgo(30), "--weight", "7.0", "--method", "home"}).exitCode, 0);
+    EXPECT_TRUE(list(other)["scores"].empty());
+    EXPECT_NE(cli({"growth", "list", other}).output.find("record the child's sex"), std::string::npos);
+}
+
+// A height taken under 2 years counts as a length 0.7 cm longer, and a length
+// from 2 years as a height 0.7 cm shorter (WHO).
+TEST_F(NutritionCliTest, LengthUnderTwo_HeightFromTwo) {
+    std::string toddler = addClient("Minh", daysAgo(800), "male");
+    ASSERT_EQ(cli({"growth", "add", toddler, "--date", daysAgo(0), "--length", "90.0", "--method", "clinic"}).exitCode, 0);
+    json doc = list(toddler);
+    ASSERT_EQ(doc["scores"].size(), 1u) << doc.dump();
+    EXPECT_EQ(doc["scores"][0]["indicator"], "height-for-age");
+    EXPECT_NEAR(doc["scores"][0]["value"].get<double>(), 89.3, 1e-9);
+}
+
+TEST_F(NutritionCliTest, BadInputIsRefusedWithEveryProblemAndNothingStored) {
+    std::string child = addClient("Ada", "2025-06-01", "female");
+    struct Case {
+        std::vector<std::string> args;
+        std::vector<std::string> problems;
+    };
+    std::vector<Case> cases = {
+        {{"--date", "2025-05-31", "--weight", "3.1", "--method", "clinic"}, {"--date: 2025-05-31 is before the child's birth"}},
+        {{"--date", "2025-13-01", "--weight", "3.1", "--method", "clinic"}, {"--date: '2025-13-01' is not a date"}},
+        {{"--date", "2099-01-01", "--weight", "3.1", "--method", "clinic"}, {"--date: 2099-01-01 is in the future"}},
+        {{"--weight", "0", "--method", "clinic"}, {"--weight: '0' is not a weight between 0.3 and 150 kg"}},
+        {{"--weight", "9,5", "--head", "90", "--method", "clinic"},
+         {"--weight: '9,5' is not a weight", "--head: '90' is not a head circumference between 20 and 65 cm"}},
+        {{"--length", "70", "--height", "70", "--method", "clinic"}, {"--length and --height: one or the other"}},
+        {{"--method", "clinic"}, {"nothing to add"}},
+        {{"--weight", "8", "--method", "scales"}, {"--method: 'scales' is not one of clinic, home, reported"}},
+        {{"--weight", "8"}, {"--method: is required"}},
+    };
+    for (const Case& c : cases) {
+        std::vector<std::string> args{"growth", "add", child};
+        args.insert(args.end(), c.args.begin(), c.args.end());
+        auto r = cli(args);
+        SCOPED_TRACE(r.error);
+        EXPECT_EQ(r.exitCode, 2);
+        for (const std::string& p : c.problems) EXPECT_NE(r.error.find(p), std::string::npos) << p;
+    }
+    EXPECT_TRUE(list(child)["measurements"].empty()) << "nothing stored";
+    auto missing = cli({"growth", "list", "99"});
+    EXPECT_EQ(missing.exitCode, 2) << missing.error;
+    EXPECT_EQ(cli({"growth", "add", "99", "--weight", "8", "--method", "clinic"}).exitCode, 2);
+}
