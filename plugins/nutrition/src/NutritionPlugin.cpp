@@ -128,6 +128,7 @@ double asMeasuredFor(const std::string& kind, double value, const std::string& w
 }
 
 struct Scored {
+    int64_t measurementId = 0;  // the measurement scored (the weight, for weight-for-length)
     std::string date, indicator, referenceId;
     double x = 0, value = 0, z = 0;
 };
@@ -141,7 +142,8 @@ std::vector<Scored> scoreAll(const std::vector<Measurement>& list, const Child& 
         bool lying = days < 731;  // WHO: length under 2 years
         for (const Reference& r : references) {
             auto score = [&](double x, double value) {
-                if (auto z = r.zScore(child.sex, x, value)) scores.push_back({m.date, r.indicator, r.id, x, value, *z});
+                if (auto z = r.zScore(child.sex, x, value))
+                    scores.push_back({m.id, m.date, r.indicator, r.id, x, value, *z});
             };
             double age = r.axisUnit == "days" ? days : months;
             if (r.axisBy == "age") {
@@ -257,8 +259,7 @@ int growthCommand(nourish::Host host, nourish::CommandArgs& a, const nourish::Ou
                 << fixed(m.value, m.kind == "weight" ? 2 : 1) << " " << unitOf(m.kind) << "  (" << m.method
                 << (m.measuredBy.empty() ? "" : ", " + m.measuredBy) << ")";
             for (const Scored& s : scores)
-                if (s.date == m.date && ((s.indicator.rfind(m.kind == "height" ? "height" : m.kind, 0) == 0) ||
-                                         (m.kind == "weight" && s.indicator.rfind("weight", 0) == 0)))
+                if (s.measurementId == m.id)
                     out << "  " << s.indicator << " z " << fixed(s.z, 2) << " (centile " << fixed(nutrition::centile(s.z), 1) << ")";
             out << "\n";
         }

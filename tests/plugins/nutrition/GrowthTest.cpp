@@ -91,7 +91,8 @@ TEST(WhoGrowthStandards, TheSdLinesOfTheExpandedTablesFollowFromLms) {
         EXPECT_NEAR(valueAt(lms, 2), line.plus2, 0.05);
         EXPECT_NEAR(valueAt(lms, 3), line.plus3, 0.05);
     }
-    for (const char* name : {"weight-for-age", "length-for-age", "height-for-age", "head-circumference-for-age"}) {
+    for (const char* name : {"weight-for-age", "length-for-age", "height-for-age", "head-circumference-for-age",
+                             "weight-for-length", "weight-for-height"}) {
         SCOPED_TRACE(name);
         json doc = readDocument(name);
         EXPECT_NO_THROW(nourish::GrowthReference::parse(doc));
@@ -108,6 +109,12 @@ TEST(WhoGrowthStandards, TheSdLinesOfTheExpandedTablesFollowFromLms) {
     EXPECT_TRUE(reference("height-for-age").at("female", 24));
     EXPECT_FALSE(reference("height-for-age").at("female", 23.9));
     EXPECT_NEAR(reference("height-for-age").at("male", 24)->m, 87.1161, 1e-9) << "0.7 cm below the length at 24 months";
+    // Weight-for-length starts at 45 cm and weight-for-height at 65 cm, as WHO's tables do.
+    expectRows(reference("weight-for-length"), {{"male", 45, -0.3521, 2.441, 0.09182}, {"female", 45, -0.3833, 2.4607, 0.09029}});
+    EXPECT_FALSE(reference("weight-for-length").at("male", 44.9));
+    EXPECT_TRUE(reference("weight-for-length").at("female", 110));
+    EXPECT_TRUE(reference("weight-for-height").at("female", 120));
+    EXPECT_FALSE(reference("weight-for-height").at("female", 64.5));
 }
 
 TEST(GrowthMaths, ZScoresAndCentilesFollowTheLmsMethod) {
@@ -241,7 +248,8 @@ TEST(WhoGrowthStandards, TheBundledPluginsReferencesAreAcceptedByTheHost) {
         ids.push_back(r.reference.id);
     }
     EXPECT_EQ(ids, (std::vector<std::string>{"who2006.weight-for-age", "who2006.length-for-age", "who2006.height-for-age",
-                                             "who2006.head-circumference-for-age"}));
+                                             "who2006.head-circumference-for-age", "who2006.weight-for-length",
+                                             "who2006.weight-for-height"}));
     ASSERT_TRUE(host.findGrowthReference("who2006.weight-for-age"));
     EXPECT_FALSE(host.findGrowthReference("who2006.bmi-for-age"));
     host.shutdown();

@@ -76,10 +76,14 @@ TEST_F(NutritionCliTest, MeasurementsAreScoredAgainstTheWhoStandards) {
     EXPECT_EQ(doc["measurements"][0]["measured_by"], "Claire");
     std::map<std::string, double> z;
     for (const json& s : doc["scores"]) z[s["indicator"]] = s["z"];
-    ASSERT_EQ(z.size(), 3u) << doc["scores"].dump() << " (weight-, length- and head circumference-for-age)";
+    ASSERT_EQ(z.size(), 4u) << doc["scores"].dump() << " (weight-, length- and head circumference-for-age, weight-for-length)";
     EXPECT_NEAR(z["weight-for-age"], 0, 1e-6);
     EXPECT_NEAR(z["length-for-age"], 0, 1e-6);
     EXPECT_NEAR(z["head-circumference-for-age"], 0, 1e-6);
+    // 3.3464 kg at 49.8842 cm: between WHO's rows at 49.5 cm (L -0.3521, M 3.2276,
+    // S 0.08919) and 50 cm (M 3.3278, S 0.0889), M 3.30459 and S 0.088967, so
+    // z = ((3.3464 / 3.30459)^-0.3521 - 1) / (-0.3521 × 0.088967) = 0.14099.
+    EXPECT_NEAR(z["weight-for-length"], 0.14099, 1e-4);
     EXPECT_TRUE(doc["flags"].empty()) << doc["flags"].dump();
     auto text = cli({"growth", "list", boy});
     EXPECT_NE(text.output.find("weight-for-age z 0.00 (centile 50.0)"), std::string::npos) << text.output;
@@ -116,6 +120,8 @@ TEST_F(NutritionCliTest, LengthUnderTwo_HeightFromTwo) {
     ASSERT_EQ(doc["scores"].size(), 1u) << doc.dump();
     EXPECT_EQ(doc["scores"][0]["indicator"], "height-for-age");
     EXPECT_NEAR(doc["scores"][0]["value"].get<double>(), 89.3, 1e-9);
+    auto text = cli({"growth", "list", toddler});
+    EXPECT_NE(text.output.find("length 90.0 cm  (clinic)  height-for-age z "), std::string::npos) << text.output;
 }
 
 TEST_F(NutritionCliTest, BadInputIsRefusedWithEveryProblemAndNothingStored) {
