@@ -77,12 +77,19 @@ std::optional<double> Reference::zScore(const std::string& sex, double x, double
 namespace {
 
 std::chrono::sys_days dayOf(const std::string& date) {
+    // Exactly YYYY-MM-DD: dates are stored, sorted and compared as text.
+    bool canonical = date.size() == 10 && date[4] == '-' && date[7] == '-';
+    for (size_t i = 0; canonical && i < date.size(); ++i)
+        canonical = i == 4 || i == 7 || (date[i] >= '0' && date[i] <= '9');
     int y = 0, m = 0, d = 0;
-    if (std::sscanf(date.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3) throw std::invalid_argument("not a date: " + date);
+    if (!canonical || std::sscanf(date.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3)
+        throw std::invalid_argument("not a date: " + date);
     std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(unsigned(m)), std::chrono::day(unsigned(d))};
     if (!ymd.ok()) throw std::invalid_argument("not a date: " + date);
     return std::chrono::sys_days(ymd);
 }
+
+}  // namespace
 
 std::string centileText(double z) {
     double c = centile(z);
@@ -92,6 +99,8 @@ std::string centileText(double z) {
     const char* suffix = (n % 100 >= 11 && n % 100 <= 13) ? "th" : n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
     return "the " + std::to_string(n) + suffix + " centile";
 }
+
+namespace {
 
 const char* kNiceFaltering =
     "NICE NG75 Faltering growth (2017), recommendation 1.2.1: a fall across 1 or more weight centile spaces if "
@@ -122,8 +131,12 @@ std::vector<Flag> growthFlags(const std::vector<Point>& points, const std::vecto
 
     if (weights.size() >= 2) {
         const Point& last = weights.back();
-        const Point& before = weights[weights.size() - 2];
-        if (last.value < before.value && last.ageDays >= 21)
+        // The weight before it on an earlier day (two weighings of one day are not a loss).
+        const Point* earlier = nullptr;
+        for (const Point& p : weights)
+            if (p.date < last.date) earlier = &p;
+        const Point& before = earlier ? *earlier : last;
+        if (earlier && last.value < before.value && last.ageDays >= 21)
             flags.push_back({"weight-lost", "concern", last.date,
                              "Weight fell from " + fixed(before.value, 2) + " kg (" + before.date + ") to " +
                                  fixed(last.value, 2) + " kg (" + last.date + ")",

@@ -44,6 +44,9 @@ public:
     std::map<std::string, std::vector<std::array<double, 4>>> tables;  // sex -> [x, L, M, S]
 };
 
+// "the 9th centile", "below the 0.5th centile", "above the 99.5th centile".
+std::string centileText(double z);
+
 // `v` with this many decimals, never "-0.00".
 std::string fixed(double v, int decimals);
 

@@ -2,6 +2,7 @@
 // (weight, length or height, head circumference; who measured and how),
 // their z-scores and centiles against every installed growth reference, and
 // the growth flags. Uses only the SDK.
+#include <algorithm>
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -152,7 +153,8 @@ std::vector<Scored> scoreAll(const std::vector<Measurement>& list, const Child& 
                 bool stature = m.kind == "length" || m.kind == "height";
                 if (stature && r.measure == "length" && lying) score(age, asMeasuredFor(m.kind, m.value, "length"));
                 if (stature && r.measure == "height" && !lying) score(age, asMeasuredFor(m.kind, m.value, "height"));
-            } else if (m.kind == "weight") {
+            } else if (m.kind == "weight" && days <= 1856) {
+                // Weight-for-length/height is a standard for under-fives only (WHO: to 60 months).
                 // Weight against the length or height of the same day.
                 for (const Measurement& s : list) {
                     if (s.date != m.date || (s.kind != "length" && s.kind != "height")) continue;
@@ -238,10 +240,19 @@ int growthCommand(nourish::Host host, nourish::CommandArgs& a, const nourish::Ou
         if (asJson) {
             json doc{{"client_id", id}, {"sex", child.sex}, {"measurements", json::array()}, {"scores", json::array()},
                      {"flags", json::array()}};
-            for (const Measurement& m : list)
-                doc["measurements"].push_back({{"id", m.id}, {"date", m.date}, {"kind", m.kind}, {"value", m.value},
-                                               {"unit", unitOf(m.kind)}, {"method", m.method},
-                                               {"measured_by", m.measuredBy}, {"note", m.note}});
+            for (const Measurement& m : list) {
+                bool scored = std::any_of(scores.begin(), scores.end(), [&](const Scored& s) { return s.measurementId == m.id; });
+                json entry{{"id", m.id},         {"date", m.date},       {"kind", m.kind},
+                           {"value", m.value},   {"unit", unitOf(m.kind)}, {"method", m.method},
+                           {"measured_by", m.measuredBy}, {"note", m.note}, {"scored", scored}};
+                if (!scored)
+                    entry["not_scored_because"] =
+                        references.empty() ? "no growth reference is installed"
+                        : (child.sex != "female" && child.sex != "male")
+                            ? "the references have tables for girls and boys; the child's sex is not recorded"
+                            : "outside the ages or lengths the installed references cover";
+                doc["measurements"].push_back(entry);
+            }
             for (const Scored& s : scores)
                 doc["scores"].push_back({{"date", s.date}, {"indicator", s.indicator}, {"reference", s.referenceId},
                                          {"at", s.x}, {"value", s.value}, {"z", s.z}, {"centile", nutrition::centile(s.z)}});
@@ -258,9 +269,14 @@ int growthCommand(nourish::Host host, nourish::CommandArgs& a, const nourish::Ou
             out << "  " << m.date << "  " << fixed(nutrition::monthsOfAge(days), 1) << " months  " << m.kind << " "
                 << fixed(m.value, m.kind == "weight" ? 2 : 1) << " " << unitOf(m.kind) << "  (" << m.method
                 << (m.measuredBy.empty() ? "" : ", " + m.measuredBy) << ")";
+            bool scored = false;
             for (const Scored& s : scores)
-                if (s.measurementId == m.id)
-                    out << "  " << s.indicator << " z " << fixed(s.z, 2) << " (centile " << fixed(nutrition::centile(s.z), 1) << ")";
+                if (s.measurementId == m.id) {
+                    out << "  " << s.indicator << " z " << fixed(s.z, 2) << " (" << nutrition::centileText(s.z) << ")";
+                    scored = true;
+                }
+            if (!scored && !references.empty() && (child.sex == "female" || child.sex == "male"))
+                out << "  no z-score: outside the ages or lengths the installed references cover";
             out << "\n";
         }
         if (references.empty())

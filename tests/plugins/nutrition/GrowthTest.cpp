@@ -75,9 +75,9 @@ TEST(WhoGrowthStandards, TheTablesAgreeWithThePublishedLmsValues) {
     EXPECT_FALSE(wfa.at("male", 60.5)) << "nothing beyond the table";
 }
 
-// Every row of every table, put through the LMS formula, lands on the SD
-// lines WHO prints beside it (rounded to 0.1): the -2 and +2 SD weights of
-// boys at four ages, as the expanded tables print them.
+// Rows put through the LMS formula land on the SD lines WHO prints beside
+// them (rounded to 0.1): the -2, +2 and +3 SD weights of boys at four ages,
+// as the expanded tables print them.
 TEST(WhoGrowthStandards, TheSdLinesOfTheExpandedTablesFollowFromLms) {
     auto wfa = reference("weight-for-age");
     struct Line {
@@ -141,6 +141,7 @@ TEST(GrowthMaths, ZScoresAndCentilesFollowTheLmsMethod) {
     EXPECT_NEAR(wfa.at("male", 12.5)->m, (9.6479 + 9.8749) / 2, 1e-9);
     EXPECT_NEAR(monthsOfAge(365), 11.9918, 1e-4);
     EXPECT_EQ(daysBetween("2024-02-28", "2024-03-01"), 2);
+    EXPECT_THROW(daysBetween("2024-2-28", "2024-03-01"), std::invalid_argument) << "only YYYY-MM-DD";
 }
 
 // -------------------------------------------------------------------- flags --
@@ -168,6 +169,10 @@ TEST(GrowthFlags, AWeightLowerThanTheOneBefore_AfterThreeWeeks) {
     // The first days of life: weight loss is expected.
     EXPECT_EQ(weightRules({{"2026-01-01", 3, "weight", 3.40}, {"2026-01-18", 20, "weight", 3.30}}), Names{});
     EXPECT_EQ(weightRules({{"2026-01-01", 4, "weight", 3.40}, {"2026-01-18", 21, "weight", 3.30}}), Names{"weight-lost"});
+    // Two weighings of one day are not a loss; the day before is what counts.
+    EXPECT_EQ(weightRules({{"2026-01-01", 400, "weight", 8.30}, {"2026-01-15", 414, "weight", 8.50},
+                           {"2026-01-15", 414, "weight", 8.45}}),
+              Names{});
 }
 
 TEST(GrowthFlags, NoWeightGainOverFourWeeks_UnderTwelveMonths) {

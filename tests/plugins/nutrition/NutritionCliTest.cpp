@@ -86,7 +86,7 @@ TEST_F(NutritionCliTest, MeasurementsAreScoredAgainstTheWhoStandards) {
     EXPECT_NEAR(z["weight-for-length"], 0.14099, 1e-4);
     EXPECT_TRUE(doc["flags"].empty()) << doc["flags"].dump();
     auto text = cli({"growth", "list", boy});
-    EXPECT_NE(text.output.find("weight-for-age z 0.00 (centile 50.0)"), std::string::npos) << text.output;
+    EXPECT_NE(text.output.find("weight-for-age z 0.00 (the 50th centile)"), std::string::npos) << text.output;
 }
 
 TEST_F(NutritionCliTest, AChildWhoStopsGainingIsFlaggedWithTheRuleAndItsSource) {
@@ -107,7 +107,11 @@ TEST_F(NutritionCliTest, AChildWhoStopsGainingIsFlaggedWithTheRuleAndItsSource) 
     // The same weights, for a child whose sex is not recorded: no z-scores, and why.
     std::string other = addClient("Kit", daysAgo(300), "unknown");
     ASSERT_EQ(cli({"growth", "add", other, "--date", daysAgo(30), "--weight", "7.0", "--method", "home"}).exitCode, 0);
-    EXPECT_TRUE(list(other)["scores"].empty());
+    json unscored = list(other);
+    EXPECT_TRUE(unscored["scores"].empty());
+    EXPECT_EQ(unscored["measurements"][0]["scored"], false);
+    EXPECT_NE(unscored["measurements"][0]["not_scored_because"].get<std::string>().find("sex is not recorded"),
+              std::string::npos);
     EXPECT_NE(cli({"growth", "list", other}).output.find("record the child's sex"), std::string::npos);
 }
 
@@ -124,6 +128,21 @@ TEST_F(NutritionCliTest, LengthUnderTwo_HeightFromTwo) {
     EXPECT_NE(text.output.find("length 90.0 cm  (clinic)  height-for-age z "), std::string::npos) << text.output;
 }
 
+// Beyond 5 years nothing is scored against a standard for under-fives, and
+// the list says so instead of leaving a blank.
+TEST_F(NutritionCliTest, AChildOverFive_IsNotScoredAgainstTheUnderFiveStandards) {
+    std::string child = addClient("Lea", daysAgo(7 * 365), "female");
+    ASSERT_EQ(cli({"growth", "add", child, "--date", daysAgo(0), "--weight", "19.0", "--height", "110", "--method",
+                   "clinic"})
+                  .exitCode,
+              0);
+    json doc = list(child);
+    EXPECT_TRUE(doc["scores"].empty()) << doc["scores"].dump() << " (weight-for-height is for under-fives)";
+    EXPECT_TRUE(doc["flags"].empty());
+    EXPECT_NE(doc["measurements"][0]["not_scored_because"].get<std::string>().find("outside the ages"), std::string::npos);
+    EXPECT_NE(cli({"growth", "list", child}).output.find("no z-score: outside the ages"), std::string::npos);
+}
+
 TEST_F(NutritionCliTest, BadInputIsRefusedWithEveryProblemAndNothingStored) {
     std::string child = addClient("Ada", "2025-06-01", "female");
     struct Case {
@@ -133,6 +152,8 @@ TEST_F(NutritionCliTest, BadInputIsRefusedWithEveryProblemAndNothingStored) {
     std::vector<Case> cases = {
         {{"--date", "2025-05-31", "--weight", "3.1", "--method", "clinic"}, {"--date: 2025-05-31 is before the child's birth"}},
         {{"--date", "2025-13-01", "--weight", "3.1", "--method", "clinic"}, {"--date: '2025-13-01' is not a date"}},
+        {{"--date", "2025-6-1", "--weight", "3.1", "--method", "clinic"}, {"--date: '2025-6-1' is not a date (YYYY-MM-DD)"}},
+        {{"--date", "2025-06-01x", "--weight", "3.1", "--method", "clinic"}, {"--date: '2025-06-01x' is not a date"}},
         {{"--date", "2099-01-01", "--weight", "3.1", "--method", "clinic"}, {"--date: 2099-01-01 is in the future"}},
         {{"--weight", "0", "--method", "clinic"}, {"--weight: '0' is not a weight between 0.3 and 150 kg"}},
         {{"--weight", "9,5", "--head", "90", "--method", "clinic"},
