@@ -22,15 +22,10 @@ double zScore(const Lms& r, double value, bool restricted) {
     // WHO 2006 (Methods and development, chapter 7): past ±3 SD the distance
     // between the 2 and 3 SD lines is the unit, so that the long tail of
     // weight does not pull the score in.
-    if (z > 3) {
-        double sd3 = valueAt(r, 3), sd23 = sd3 - valueAt(r, 2);
-        return 3 + (value - sd3) / sd23;
-    }
-    if (z < -3) {
-        double sd3 = valueAt(r, -3), sd23 = valueAt(r, -2) - sd3;
-        return -3 + (value - sd3) / sd23;
-    }
-    return z;
+    if (std::abs(z) <= 3) return z;
+    double side = z > 0 ? 1 : -1;
+    double sd3 = valueAt(r, 3 * side), sd23 = std::abs(sd3 - valueAt(r, 2 * side));
+    return 3 * side + (value - sd3) / sd23;
 }
 
 double centile(double z) { return 50 * std::erfc(-z / std::sqrt(2.0)); }

@@ -67,6 +67,7 @@ struct Measurement {
     int64_t id = 0;
     std::string date, kind, method, measuredBy, note;
     double value = 0;
+    int ageDays = 0;  // on `date`, from the child's date of birth
 };
 
 struct Child {
@@ -83,14 +84,16 @@ public:
                 c.value("given_name", "") + " " + c.value("family_name", "")};
     }
 
-    std::vector<Measurement> measurements(int64_t clientId) const {
+    std::vector<Measurement> measurements(int64_t clientId, const Child& child) const {
         auto st = host_.prepare(
             "SELECT id, measured_on, kind, value, method, measured_by, note FROM nutrition_measurements "
             "WHERE client_id = ?1 ORDER BY measured_on, id");
         st.bind(1, clientId);
         std::vector<Measurement> list;
-        while (st.step())
+        while (st.step()) {
             list.push_back({st.int64(0), st.text(1), st.text(2), st.text(4), st.text(5), st.text(6), st.real(3)});
+            list.back().ageDays = nutrition::daysBetween(child.dateOfBirth, list.back().date);
+        }
         return list;
     }
 
@@ -137,31 +140,25 @@ struct Scored {
 std::vector<Scored> scoreAll(const std::vector<Measurement>& list, const Child& child,
                              const std::vector<Reference>& references) {
     std::vector<Scored> scores;
+    auto isStature = [](const Measurement& m) { return m.kind == "length" || m.kind == "height"; };
     for (const Measurement& m : list) {
-        int days = nutrition::daysBetween(child.dateOfBirth, m.date);
-        double months = nutrition::monthsOfAge(days);
-        bool lying = days < 731;  // WHO: length under 2 years
+        // WHO: lying length under 2 years, standing height from 2.
+        const std::string stature = m.ageDays < 731 ? "length" : "height";
         for (const Reference& r : references) {
             auto score = [&](double x, double value) {
                 if (auto z = r.zScore(child.sex, x, value))
                     scores.push_back({m.id, m.date, r.indicator, r.id, x, value, *z});
             };
-            double age = r.axisUnit == "days" ? days : months;
+            double age = r.axisUnit == "days" ? m.ageDays : nutrition::monthsOfAge(m.ageDays);
             if (r.axisBy == "age") {
-                if (r.measure == "weight" && m.kind == "weight") score(age, m.value);
-                if (r.measure == "head-circumference" && m.kind == "head-circumference") score(age, m.value);
-                bool stature = m.kind == "length" || m.kind == "height";
-                if (stature && r.measure == "length" && lying) score(age, asMeasuredFor(m.kind, m.value, "length"));
-                if (stature && r.measure == "height" && !lying) score(age, asMeasuredFor(m.kind, m.value, "height"));
-            } else if (m.kind == "weight" && days <= 1856) {
-                // Weight-for-length/height is a standard for under-fives only (WHO: to 60 months).
-                // Weight against the length or height of the same day.
-                for (const Measurement& s : list) {
-                    if (s.date != m.date || (s.kind != "length" && s.kind != "height")) continue;
-                    if (r.axisBy == "length" && lying) score(asMeasuredFor(s.kind, s.value, "length"), m.value);
-                    if (r.axisBy == "height" && !lying) score(asMeasuredFor(s.kind, s.value, "height"), m.value);
-                    break;
-                }
+                if (isStature(m) && r.measure == stature) score(age, asMeasuredFor(m.kind, m.value, stature));
+                else if (!isStature(m) && r.measure == m.kind) score(age, m.value);  // weight, head circumference
+            } else if (m.kind == "weight" && m.ageDays <= 1856 && r.axisBy == stature) {
+                // Weight against the length or height of the same day; a
+                // standard for under-fives only (WHO: to 60 months).
+                auto same = std::find_if(list.begin(), list.end(),
+                                         [&](const Measurement& s) { return s.date == m.date && isStature(s); });
+                if (same != list.end()) score(asMeasuredFor(same->kind, same->value, stature), m.value);
             }
         }
     }
@@ -228,11 +225,11 @@ int growthCommand(nourish::Host host, nourish::CommandArgs& a, const nourish::Ou
         a.expect(1, "growth list needs the client id");
         int64_t id = clientId();
         Child child = growth.child(id);
-        auto list = growth.measurements(id);
+        auto list = growth.measurements(id, child);
         auto references = growth.references();
         auto scores = scoreAll(list, child, references);
         std::vector<Point> points;
-        for (const Measurement& m : list) points.push_back({m.date, nutrition::daysBetween(child.dateOfBirth, m.date), m.kind, m.value});
+        for (const Measurement& m : list) points.push_back({m.date, m.ageDays, m.kind, m.value});
         std::vector<Score> flagScores;
         for (const Scored& s : scores) flagScores.push_back({s.date, s.indicator, s.z});
         auto flags = nutrition::growthFlags(points, flagScores);
@@ -265,8 +262,7 @@ int growthCommand(nourish::Host host, nourish::CommandArgs& a, const nourish::Ou
         out << "Growth of " << child.name << " (born " << child.dateOfBirth << ")\n";
         if (list.empty()) out << "  no measurements yet\n";
         for (const Measurement& m : list) {
-            int days = nutrition::daysBetween(child.dateOfBirth, m.date);
-            out << "  " << m.date << "  " << fixed(nutrition::monthsOfAge(days), 1) << " months  " << m.kind << " "
+            out << "  " << m.date << "  " << fixed(nutrition::monthsOfAge(m.ageDays), 1) << " months  " << m.kind << " "
                 << fixed(m.value, m.kind == "weight" ? 2 : 1) << " " << unitOf(m.kind) << "  (" << m.method
                 << (m.measuredBy.empty() ? "" : ", " + m.measuredBy) << ")";
             bool scored = false;

@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "Growth.h"
@@ -175,4 +177,50 @@ TEST_F(NutritionCliTest, BadInputIsRefusedWithEveryProblemAndNothingStored) {
     auto missing = cli({"growth", "list", "99"});
     EXPECT_EQ(missing.exitCode, 2) << missing.error;
     EXPECT_EQ(cli({"growth", "add", "99", "--weight", "8", "--method", "clinic"}).exitCode, 2);
+}
+
+// Without a growth reference (the WHO plugin turned off) measurements are
+// kept and listed, and the list says why they have no z-score.
+TEST_F(NutritionCliTest, WithoutAReference_TheListSaysWhyThereAreNoZScores) {
+    ASSERT_EQ(cli({"plugins", "disable", "org.nourish.who-growth"}).exitCode, 0);
+    EXPECT_NE(cli({"growth", "references"}).output.find("no growth reference is installed"), std::string::npos);
+    std::string child = addClient("Noa", daysAgo(200), "female");
+    ASSERT_EQ(cli({"growth", "add", child, "--date", daysAgo(0), "--weight", "7.1", "--method", "clinic"}).exitCode, 0);
+    json doc = list(child);
+    EXPECT_TRUE(doc["scores"].empty());
+    EXPECT_EQ(doc["measurements"][0]["not_scored_because"], "no growth reference is installed");
+    EXPECT_NE(cli({"growth", "list", child}).output.find("No growth reference is installed"), std::string::npos);
+}
+
+// A spoiled copy of the WHO plugin is refused by plugin check, naming the
+// document and the JSON path of the problem; a manifest that lists growth
+// references without offering the capability is refused as invalid.
+TEST_F(NutritionCliTest, ASpoiledGrowthReference_IsRefusedWithItsFileAndPath) {
+    namespace fs = std::filesystem;
+    fs::path bundled = fs::path(NOURISH_CLI).parent_path().parent_path() / "lib/nourish/plugins/org.nourish.who-growth";
+    fs::path copy = dir / "who";
+    fs::copy(bundled, copy, fs::copy_options::recursive);
+    fs::remove(copy / "org.nourish.who-growth.plugin.sig");
+    auto rewrite = [](const fs::path& path, const std::function<void(json&)>& change) {
+        std::ifstream in(path);
+        json doc = json::parse(in);
+        in.close();
+        change(doc);
+        std::ofstream(path) << doc.dump();
+    };
+    rewrite(copy / "references/weight-for-age.json", [](json& d) { d["tables"][0]["rows"][1][0] = 0; });
+    auto r = cli({"plugin", "check", copy.string()});
+    EXPECT_NE(r.exitCode, 0);
+    EXPECT_NE(r.output.find("FAIL  a growth reference it offers was refused (org.nourish.who-growth): "
+                            "references/weight-for-age.json: $.tables[0].rows[1][0]: the point 0 does not come after 0"),
+              std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("ok    5 growth reference(s) accepted"), std::string::npos) << r.output;
+    rewrite(copy / "org.nourish.who-growth.plugin.json", [](json& d) { d["capabilities"] = {"nourish.protocols/1"}; });
+    r = cli({"plugin", "check", copy.string()});
+    EXPECT_NE(r.exitCode, 0);
+    EXPECT_NE((r.output + r.error).find("it lists growth_references but $.capabilities does not have "
+                                        "nourish.growth-references/1"),
+              std::string::npos)
+        << r.output << r.error;
 }
