@@ -20,6 +20,7 @@
 #include <sstream>
 
 #include "Engine.h"
+#include "PageBench.h"
 #include "SqlTimeLimitCost.h"
 #include "nourish/core/ClientStore.h"
 #include "nourish/core/Database.h"
@@ -119,6 +120,7 @@ struct Fixture {
         frame->Show();
         wxTheApp->Yield(true);
     }
+    nourish::bench::ShownPage shown() const { return {host.get(), pageInfo, page, client}; }
     ~Fixture() {
         frame->Destroy();
         wxTheApp->Yield(true);
@@ -132,45 +134,15 @@ struct Fixture {
 Fixture* fixture = nullptr;
 
 // Timed from asking the page to show the client until its trend chart (the
-// last part of the page) has painted: GTK paints on its frame clock, so one
-// Yield is not always enough, and a paint left over must not fall outside.
+// last part of the page) has painted.
 void BM_OpenProtocolPage_TwoYearsOfDiary(benchmark::State& state) {
-    wxWindow* trend = wxWindow::FindWindowByName("protocol-trend");
-    if (!trend) {
-        state.SkipWithError("the Protocol page has no trend chart");
-        return;
-    }
-    int paints = 0;
-    trend->Bind(wxEVT_PAINT, [&paints](wxPaintEvent& e) {
-        ++paints;
-        e.Skip();
-    });
-    auto showAndWaitForPaint = [&](int64_t client) {
-        int before = paints;
-        fixture->host->showClient(fixture->pageInfo, fixture->page, client);
-        while (paints == before) wxTheApp->Yield(true);
-        wxTheApp->Yield(true);
-    };
-    for (auto _ : state) {
-        state.PauseTiming();
-        showAndWaitForPaint(0);
-        state.ResumeTiming();
-        showAndWaitForPaint(fixture->client);
-    }
+    nourish::bench::measureOpenPainted(state, fixture->shown(), "protocol-trend");
 }
 BENCHMARK(BM_OpenProtocolPage_TwoYearsOfDiary)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
 // The page's own work without the paint: the plan, schedule, suggestions,
 // diary and scores read and the widgets filled.
-void BM_ShowClient_WithoutPaint(benchmark::State& state) {
-    for (auto _ : state) {
-        state.PauseTiming();
-        fixture->host->showClient(fixture->pageInfo, fixture->page, 0);
-        state.ResumeTiming();
-        fixture->host->showClient(fixture->pageInfo, fixture->page, fixture->client);
-    }
-    wxTheApp->Yield(true);
-}
+void BM_ShowClient_WithoutPaint(benchmark::State& state) { nourish::bench::measureShowWithoutPaint(state, fixture->shown()); }
 BENCHMARK(BM_ShowClient_WithoutPaint)->Unit(benchmark::kMillisecond)->MinTime(1.0);
 
 // What the time limit on a plugin's SQL costs the page's own work.
@@ -284,20 +256,10 @@ BENCHMARK(BM_ScheduleRecompute_CommonTriggers)->Unit(benchmark::kMicrosecond);
 }  // namespace
 
 int main(int argc, char** argv) {
-    benchmark::Initialize(&argc, argv);  // takes its own flags out of argv before wx reads it
-    wxApp::SetInstance(new wxApp);
-    if (!wxEntryStart(argc, argv) || !wxTheApp->CallOnInit()) {
-        std::fprintf(stderr, "bench_protocol_page: wx could not start (run under xvfb-run)\n");
-        return 1;
-    }
-    {
+    return nourish::bench::runUnderWx(argc, argv, "bench_protocol_page", [] {
         Fixture f;
         fixture = &f;
         benchmark::RunSpecifiedBenchmarks();
         fixture = nullptr;
-    }
-    benchmark::Shutdown();
-    wxTheApp->OnExit();
-    wxEntryCleanup();
-    return 0;
+    });
 }
