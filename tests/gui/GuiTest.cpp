@@ -151,7 +151,7 @@ TEST_F(MainWindowTest, ClickingAClient_OpensWorkspaceWithPluginPages) {
     wxNotebook* pages = frame->workspace()->notebook();
     std::vector<std::string> titles;
     for (size_t i = 0; i < pages->GetPageCount(); ++i) titles.push_back(pages->GetPageText(i).utf8_string());
-    EXPECT_EQ(titles, (std::vector<std::string>{"Intake", "Protocol", "Consultations", "Plan summary", "Test page"}));
+    EXPECT_EQ(titles, (std::vector<std::string>{"Intake", "Protocol", "Consultations", "Growth", "Plan summary", "Test page"}));
     auto* label = dynamic_cast<wxStaticText*>(pages->FindWindow("test-page-label"));
     ASSERT_NE(label, nullptr);
     EXPECT_EQ(label->GetLabel().utf8_string(), "client " + std::to_string(expected));
@@ -1738,4 +1738,80 @@ TEST_F(MainWindowTest, ConsultationsPage_ANoteChangedOutsideNourish_IsShownInRed
     for (long row = 0; row < list->GetItemCount(); ++row) marked = marked || list->GetItemText(row, 2) == "changed!";
     EXPECT_TRUE(marked) << "the list marks the changed note";
     snapshot(frame, "consultations-tampered-note");
+}
+
+// The Growth page of a demo child whose weight falls across centile spaces:
+// the flag with its rule, WHO's lines on the chart, the measurements with
+// their z-scores. A measurement added in the dialog (refused first, with
+// every problem, and nothing kept), then removed with a reason that the
+// history and the audit log keep.
+TEST_F(MainWindowTest, GrowthPage_ShowsTheFlagAndChart_AddsAndRemovesAMeasurement) {
+    int64_t id = ClientStore(*store).search("nguyen", 5)[0].id;  // Minh, 10 months, faltering in the demo
+    wxWindow* page = openPage(frame, id, "growth-page");
+    ASSERT_NE(page, nullptr);
+    pumpFor(200);
+    bool fall = false;
+    for (wxWindow* child : page->GetChildren())
+        if (child->GetName() == "growth-flag" && child->GetLabel().Find("fell across") != wxNOT_FOUND) {
+            fall = true;
+            EXPECT_NE(child->GetToolTipText().Find("NICE NG75"), wxNOT_FOUND);
+        }
+    EXPECT_TRUE(fall) << "the demo's faltering child is flagged";
+    auto* list = named<wxListCtrl>(page, "growth-list");
+    ASSERT_NE(list, nullptr);
+    int rows = list->GetItemCount();
+    ASSERT_GE(rows, 20) << "weights, lengths and head circumferences from birth";
+    EXPECT_EQ(list->GetItemText(0, 2), "weight") << "newest first";
+    EXPECT_TRUE(list->GetItemText(0, 5).EndsWith("th")) << list->GetItemText(0, 5).utf8_string();
+    EXPECT_NE(list->GetItemText(0, 4).Find("for length"), wxNOT_FOUND) << list->GetItemText(0, 4).utf8_string();
+    EXPECT_NE(named<wxStaticText>(page, "growth-chart-source")->GetLabel().Find("World Health Organization, 2006"),
+              wxNOT_FOUND);
+    snapshot(frame, "growth-page");
+
+    std::string problem;
+    bool added = false;
+    WhenOpen<> add("growth-add-dialog", [&](wxDialog* dialog) {
+        named<wxTextCtrl>(dialog, "growth-weight")->SetValue("8,1");
+        named<wxTextCtrl>(dialog, "growth-length")->SetValue("71.5");
+        named<wxTextCtrl>(dialog, "growth-height")->SetValue("71.5");
+        click(dialog->FindWindow(wxID_OK));
+        problem = named<wxStaticText>(dialog, "dialog-problem")->GetLabel().utf8_string();
+        ASSERT_TRUE(dialog->IsModal()) << "refused, and everything typed is still there";
+        named<wxTextCtrl>(dialog, "growth-weight")->SetValue("8.1");
+        named<wxTextCtrl>(dialog, "growth-height")->SetValue("");
+        named<wxTextCtrl>(dialog, "growth-by")->SetValue("Claire");
+        added = true;
+        click(dialog->FindWindow(wxID_OK));
+        if (dialog->IsModal()) problem += " / then: " + named<wxStaticText>(dialog, "dialog-problem")->GetLabel().utf8_string();
+    });
+    click(page->FindWindow("growth-add"));
+    ASSERT_TRUE(pumpUntil([&] { return added && !wxWindow::FindWindowByName("growth-add-dialog"); }, 8000)) << problem;
+    EXPECT_NE(problem.find("Weight: '8,1' is not a weight between 0.3 and 150 kg"), std::string::npos) << problem;
+    EXPECT_NE(problem.find("Length and Height: one or the other"), std::string::npos) << problem;
+    ASSERT_TRUE(pumpUntil([&] { return list->GetItemCount() == rows + 2; })) << list->GetItemCount();
+
+    // The newest weight is today's 8.1 kg: select it and remove it.
+    long newest = -1;
+    for (long i = 0; i < list->GetItemCount() && newest < 0; ++i)
+        if (list->GetItemText(i, 3) == "8.10 kg") newest = i;
+    ASSERT_GE(newest, 0);
+    list->SetItemState(newest, wxLIST_STATE_SELECTED, wxLIST_STATE_SELECTED);
+    ASSERT_TRUE(pumpUntil([&] { return page->FindWindow("growth-remove")->IsEnabled(); }));
+    std::string refused;
+    bool removed = false;
+    WhenOpen<> remove("growth-remove-dialog", [&](wxDialog* dialog) {
+        click(dialog->FindWindow(wxID_OK));
+        refused = named<wxStaticText>(dialog, "dialog-problem")->GetLabel().utf8_string();
+        named<wxTextCtrl>(dialog, "growth-reason")->SetValue("weighed in his coat");
+        removed = true;
+        click(dialog->FindWindow(wxID_OK));
+    });
+    click(page->FindWindow("growth-remove"));
+    ASSERT_TRUE(pumpUntil([&] { return removed && !wxWindow::FindWindowByName("growth-remove-dialog"); }, 8000));
+    EXPECT_NE(refused.find("Reason: say why"), std::string::npos) << refused;
+    ASSERT_TRUE(pumpUntil([&] { return list->GetItemCount() == rows + 1; })) << list->GetItemCount();
+    bool audited = false;
+    for (const AuditEvent& e : AuditLog(*store).forClient(id))
+        if (e.action == "org.nourish.nutrition:growth.remove" && e.detail.find("weighed in his coat") != std::string::npos) audited = true;
+    EXPECT_TRUE(audited);
 }

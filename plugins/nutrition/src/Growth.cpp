@@ -33,6 +33,7 @@ double centile(double z) { return 50 * std::erfc(-z / std::sqrt(2.0)); }
 Reference Reference::fromJson(const json& d) {
     Reference r;
     r.id = d.at("id");
+    r.plugin = d.value("plugin", "");
     r.title = d.at("title");
     r.indicator = d.at("indicator");
     r.measure = d.at("measure");
@@ -117,6 +118,13 @@ int daysBetween(const std::string& from, const std::string& to) { return int((da
 
 double monthsOfAge(int days) { return days / 30.4375; }
 
+std::string addDays(const std::string& date, int days) {
+    std::chrono::year_month_day ymd{dayOf(date) + std::chrono::days(days)};
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u", int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()));
+    return text;
+}
+
 std::vector<Flag> growthFlags(const std::vector<Point>& points, const std::vector<Score>& scores) {
     std::vector<Flag> flags;
     std::vector<Point> weights;
@@ -137,7 +145,7 @@ std::vector<Flag> growthFlags(const std::vector<Point>& points, const std::vecto
                                  fixed(last.value, 2) + " kg (" + last.date + ")",
                              "A weight lower than the one before it, after the first 3 weeks of life. NICE NG75 "
                              "Faltering growth (2017), recommendation 1.1.1: weight loss in the first days is common "
-                             "and most infants are back to their birth weight by 3 weeks"});
+                             "and most infants are back to their birth weight by 3 weeks", "NICE NG75 (2017), 1.1.1"});
         if (last.ageDays < 365) {
             const Point* month = nullptr;
             for (const Point& p : weights)
@@ -150,7 +158,7 @@ std::vector<Flag> growthFlags(const std::vector<Point>& points, const std::vecto
                                  "Under 12 months, no weight gain over 4 weeks or more. A screening rule of this "
                                  "suite, not a guideline's threshold: an infant is expected to gain weight from one "
                                  "month to the next (WHO Child Growth Standards: Growth velocity based on weight, "
-                                 "length and head circumference, 2009)"});
+                                 "length and head circumference, 2009)", "a rule of this suite; WHO growth velocity standards (2009)"});
         }
     }
 
@@ -175,12 +183,12 @@ std::vector<Flag> growthFlags(const std::vector<Point>& points, const std::vecto
                                  centileText(first.z) + " (z " + fixed(first.z, 2) + ", " + first.date + ") to " +
                                  centileText(last.z) + " (z " + fixed(last.z, 2) + ", " + last.date + ")",
                              std::string(kNiceFaltering) + ". The first weight recorded here stands for the birth "
-                                                           "weight when that is not recorded"});
+                                                           "weight when that is not recorded", "NICE NG75 (2017), 1.2.1"});
     }
     if (!wfa.empty() && wfa.back().z < -2.0537) {
         flags.push_back({"below-2nd-centile", "concern", wfa.back().date,
                          "Weight-for-age is " + centileText(wfa.back().z) + " (z " + fixed(wfa.back().z, 2) + ")",
-                         kNiceFaltering});
+                         kNiceFaltering, "NICE NG75 (2017), 1.2.1"});
     }
     std::vector<Score> wfl = latest({"weight-for-length", "weight-for-height"});
     if (!wfl.empty() && wfl.back().z < -2) {
@@ -192,7 +200,7 @@ std::vector<Flag> growthFlags(const std::vector<Point>& points, const std::vecto
                              (severe ? "severe wasting" : "wasting"),
                          "WHO Child Growth Standards (2006) and WHO/UNICEF joint statement, WHO child growth "
                          "standards and the identification of severe acute malnutrition in infants and children "
-                         "(2009): weight-for-length/height below -2 SD is wasting, below -3 SD severe wasting"});
+                         "(2009): weight-for-length/height below -2 SD is wasting, below -3 SD severe wasting", "WHO 2006; WHO and UNICEF 2009"});
     }
     std::vector<Score> lfa = latest({"length-for-age", "height-for-age"});
     if (!lfa.empty() && lfa.back().z < -2) {
@@ -200,7 +208,7 @@ std::vector<Flag> growthFlags(const std::vector<Point>& points, const std::vecto
         flags.push_back({"stunting", "concern", s.date,
                          std::string(s.indicator == "length-for-age" ? "Length" : "Height") + "-for-age is below -2 SD (z " +
                              fixed(s.z, 2) + ")",
-                         "WHO Child Growth Standards (2006): length/height-for-age below -2 SD is stunting"});
+                         "WHO Child Growth Standards (2006): length/height-for-age below -2 SD is stunting", "WHO Child Growth Standards (2006)"});
     }
     return flags;
 }

@@ -37,7 +37,7 @@ public:
     std::optional<Lms> at(const std::string& sex, double x) const;
     std::optional<double> zScore(const std::string& sex, double x, double value) const;
 
-    std::string id, title, indicator, measure, unit, axisBy, axisUnit;
+    std::string id, plugin, title, indicator, measure, unit, axisBy, axisUnit;
     bool restricted = false;
     nlohmann::json source;
     std::vector<std::pair<double, std::string>> lines;  // z, label
@@ -52,6 +52,8 @@ std::string fixed(double v, int decimals);
 
 // Days from `from` to `to` (both YYYY-MM-DD).
 int daysBetween(const std::string& from, const std::string& to);
+// The date `days` after `date` (YYYY-MM-DD).
+std::string addDays(const std::string& date, int days);
 // Age in months, as WHO counts them (days / 30.4375).
 double monthsOfAge(int days);
 
@@ -76,6 +78,7 @@ struct Flag {
     std::string date;      // of the measurement it is about
     std::string text;      // for the practitioner
     std::string source;    // the rule and where it comes from
+    std::string cite;      // the source in a few words: "NICE NG75 (2017), 1.2.1"
 };
 
 // The flags of a child's measurements (oldest first) and their scores.

@@ -2,6 +2,9 @@
 // (weight, length or height, head circumference; who measured and how),
 // their z-scores and centiles against every installed growth reference, and
 // the growth flags. Uses only the SDK.
+#include <wx/defs.h>
+#include <wx/build.h>
+
 #include <algorithm>
 #include <ctime>
 #include <nlohmann/json.hpp>
@@ -9,6 +12,8 @@
 #include <sstream>
 
 #include "Growth.h"
+#include "GrowthPage.h"
+#include "Measurements.h"
 #include "nourish/cli.hpp"
 #include "nourish/family.hpp"
 #include "nourish/plugin.hpp"
@@ -16,294 +21,323 @@
 namespace {
 
 using nlohmann::json;
+using nutrition::BadInput;
+using nutrition::Chart;
 using nutrition::Flag;
-using nutrition::Point;
-using nutrition::Reference;
-using nutrition::Score;
+using nutrition::GrowthStore;
+using nutrition::GrowthView;
+using nutrition::Measurement;
+using nutrition::Scored;
 using nutrition::fixed;
-
-struct BadInput : std::invalid_argument {
-    using std::invalid_argument::invalid_argument;
-};
+using nutrition::unitOf;
 
 const char* kUsage =
     "usage: nourish-cli growth add CLIENT [--date YYYY-MM-DD] [--weight KG] [--length CM | --height CM]\n"
     "                              [--head CM] --method clinic|home|reported [--by NAME] [--note TEXT]\n"
     "       nourish-cli growth list CLIENT [--json]\n"
+    "       nourish-cli growth correct MEASUREMENT --reason TEXT [--date YYYY-MM-DD] [--value N]\n"
+    "                              [--method clinic|home|reported] [--by NAME] [--note TEXT]\n"
+    "       nourish-cli growth remove MEASUREMENT --reason TEXT\n"
+    "       nourish-cli growth history MEASUREMENT [--json]\n"
+    "       nourish-cli growth chart CLIENT [--indicator KIND] (--json | --out FILE.svg [--replace])\n"
     "       nourish-cli growth references [--json]\n"
     "Length is measured lying down (under 2 years), height standing. --method says how:\n"
-    "clinic (the practice's scales or measure), home (the family's scales), reported (by a parent).\n";
+    "clinic (the practice's scales or measure), home (the family's scales), reported (by a parent).\n"
+    "MEASUREMENT is the number growth list shows after '#'. A chart KIND is weight-for-age (the default),\n"
+    "length-height-for-age, head-circumference-for-age or weight-for-length-height.\n";
 
-const char* kMigrations = R"([{"version": 1, "name": "growth measurements", "sql":
-  "CREATE TABLE nutrition_measurements (id INTEGER PRIMARY KEY, client_id INTEGER NOT NULL, measured_on TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('weight', 'length', 'height', 'head-circumference')), value REAL NOT NULL CHECK (value > 0), method TEXT NOT NULL CHECK (method IN ('clinic', 'home', 'reported')), measured_by TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '', recorded_at TEXT NOT NULL, recorded_by TEXT NOT NULL); CREATE INDEX nutrition_measurements_client ON nutrition_measurements (client_id, measured_on);"}])";
-
-std::string nowUtc() {
-    std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
+// The problems of one input, each on a line of its own as the CLI says them.
+[[noreturn]] void refuse(const BadInput& e) {
+    std::string all = e.what();
+    for (size_t at = all.find('\n'); at != std::string::npos; at = all.find('\n', at + 8)) all.replace(at, 1, "\nerror: ");
+    throw BadInput(all);
 }
 
-std::string plain(double v) {
-    std::ostringstream text;
-    text << v;
-    return text.str();
+std::string svgText(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '&') out += "&amp;";
+        else if (c == '<') out += "&lt;";
+        else if (c == '>') out += "&gt;";
+        else if (c == '"') out += "&quot;";
+        else out += c;
+    }
+    return out;
 }
 
-double numberOption(const std::string& text, const std::string& field, const std::string& what, double low,
-                    double high, const char* unit) {
-    try {
-        size_t used = 0;
-        double v = std::stod(text, &used);
-        if (used == text.size() && v >= low && v <= high) return v;
-    } catch (const std::exception&) {
+// The chart as a drawing a browser or an office suite opens and prints.
+std::string chartSvg(const Chart& c, const std::string& childName) {
+    const double width = 800, height = 560, left = 70, right = 90, top = 60, bottom = 70;
+    auto px = [&](double x) { return left + (x - c.xMin) / (c.xMax - c.xMin) * (width - left - right); };
+    auto py = [&](double y) { return height - bottom - (y - c.yMin) / (c.yMax - c.yMin) * (height - top - bottom); };
+    std::ostringstream s;
+    s << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
+      << "\" font-family=\"DejaVu Sans, sans-serif\" font-size=\"12\">\n";
+    s << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
+    s << "<text x=\"" << left << "\" y=\"28\" font-size=\"17\" font-weight=\"bold\">" << svgText(c.title) << ": "
+      << svgText(childName) << "</text>\n";
+    s << "<text x=\"" << left << "\" y=\"46\" fill=\"#5f6368\" font-size=\"10\">"
+      << svgText(c.source.empty() ? c.empty : c.source) << "</text>\n";
+    double xStep = c.id == "weight-for-length-height" ? 5 : (c.xMax - c.xMin) > 36 ? 6 : 3;
+    double yStep = (c.yMax - c.yMin) > 40 ? 10 : (c.yMax - c.yMin) > 16 ? 2 : 1;
+    for (double x = std::ceil(c.xMin / xStep) * xStep; x <= c.xMax + 1e-9; x += xStep)
+        s << "<line x1=\"" << px(x) << "\" y1=\"" << py(c.yMin) << "\" x2=\"" << px(x) << "\" y2=\"" << py(c.yMax)
+          << "\" stroke=\"#e6e6e6\"/><text x=\"" << px(x) << "\" y=\"" << py(c.yMin) + 16
+          << "\" text-anchor=\"middle\">" << fixed(x, 0) << "</text>\n";
+    for (double y = std::ceil(c.yMin / yStep) * yStep; y <= c.yMax + 1e-9; y += yStep)
+        s << "<line x1=\"" << px(c.xMin) << "\" y1=\"" << py(y) << "\" x2=\"" << px(c.xMax) << "\" y2=\"" << py(y)
+          << "\" stroke=\"#e6e6e6\"/><text x=\"" << px(c.xMin) - 6 << "\" y=\"" << py(y) + 4
+          << "\" text-anchor=\"end\">" << fixed(y, 0) << "</text>\n";
+    s << "<text x=\"" << (left + width - right) / 2 << "\" y=\"" << height - 28 << "\" text-anchor=\"middle\">"
+      << svgText(c.xLabel) << "</text>\n";
+    s << "<text transform=\"translate(20 " << (top + height - bottom) / 2 << ") rotate(-90)\" text-anchor=\"middle\">"
+      << svgText(c.yLabel) << "</text>\n";
+    for (const auto& line : c.lines) {
+        bool median = line.z == 0, outer = std::abs(line.z) >= 3;
+        s << "<polyline fill=\"none\" stroke=\"" << (median ? "#2e7d32" : outer ? "#9e9e9e" : "#c62828")
+          << "\" stroke-width=\"" << (median ? 1.8 : 1.2) << "\" points=\"";
+        for (const auto& [x, y] : line.points) s << px(x) << "," << py(y) << " ";
+        s << "\"/>\n";
+        if (!line.label.empty())
+            s << "<text x=\"" << px(line.points.back().first) + 5 << "\" y=\"" << py(line.points.back().second) + 4
+              << "\" fill=\"#5f6368\">" << svgText(line.label) << "</text>\n";
     }
-    throw BadInput(field + ": '" + text + "' is not a " + what + " between " + plain(low) + " and " + plain(high) + " " + unit);
+    if (c.points.size() > 1) {
+        s << "<polyline fill=\"none\" stroke=\"#1a237e\" stroke-width=\"2\" points=\"";
+        for (const auto& p : c.points) s << px(p.x) << "," << py(p.y) << " ";
+        s << "\"/>\n";
+    }
+    for (const auto& p : c.points)
+        s << "<circle cx=\"" << px(p.x) << "\" cy=\"" << py(p.y) << "\" r=\"4\" fill=\"#1a237e\"><title>" << p.date << ": "
+          << fixed(p.y, c.unit == "kg" ? 2 : 1) << " " << c.unit << (p.z ? ", z " + fixed(*p.z, 2) : "")
+          << "</title></circle>\n";
+    if (c.points.empty())
+        s << "<text x=\"" << (left + width - right) / 2 << "\" y=\"" << (top + height - bottom) / 2
+          << "\" text-anchor=\"middle\" fill=\"#5f6368\">No measurements for this chart yet</text>\n";
+    s << "</svg>\n";
+    return s.str();
 }
 
-struct Measurement {
-    int64_t id = 0;
-    std::string date, kind, method, measuredBy, note;
-    double value = 0;
-    int ageDays = 0;  // on `date`, from the child's date of birth
-};
-
-struct Child {
-    std::string dateOfBirth, sex, name;
-};
-
-class Growth {
-public:
-    explicit Growth(nourish::Host host) : host_(host) {}
-
-    Child child(int64_t clientId) const {
-        json c = json::parse(host_.client(clientId));  // NOT_FOUND for a client that is not there
-        return {c.value("date_of_birth", ""), c.value("sex", "unknown"),
-                c.value("given_name", "") + " " + c.value("family_name", "")};
+json chartJson(const Chart& c) {
+    json doc{{"indicator", c.id}, {"title", c.title}, {"x_label", c.xLabel}, {"y_label", c.yLabel}, {"unit", c.unit},
+             {"x", {c.xMin, c.xMax}}, {"y", {c.yMin, c.yMax}}, {"source", c.source}, {"lines", json::array()},
+             {"points", json::array()}};
+    if (!c.empty.empty()) doc["empty"] = c.empty;
+    for (const auto& line : c.lines) {
+        json points = json::array();
+        for (const auto& [x, y] : line.points) points.push_back({x, y});
+        doc["lines"].push_back({{"z", line.z}, {"label", line.label}, {"points", points}});
     }
-
-    std::vector<Measurement> measurements(int64_t clientId, const Child& child) const {
-        auto st = host_.prepare(
-            "SELECT id, measured_on, kind, value, method, measured_by, note FROM nutrition_measurements "
-            "WHERE client_id = ?1 ORDER BY measured_on, id");
-        st.bind(1, clientId);
-        std::vector<Measurement> list;
-        while (st.step()) {
-            list.push_back({st.int64(0), st.text(1), st.text(2), st.text(4), st.text(5), st.text(6), st.real(3)});
-            list.back().ageDays = nutrition::daysBetween(child.dateOfBirth, list.back().date);
-        }
-        return list;
+    for (const auto& p : c.points) {
+        json point{{"date", p.date}, {"x", p.x}, {"y", p.y}};
+        if (p.z) point["z"] = *p.z;
+        doc["points"].push_back(point);
     }
-
-    void add(int64_t clientId, const std::vector<Measurement>& list) const {
-        host_.savepoint([&] {
-            for (const Measurement& m : list) {
-                auto st = host_.prepare(
-                    "INSERT INTO nutrition_measurements (client_id, measured_on, kind, value, method, measured_by, "
-                    "note, recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-                st.bind(1, clientId).bind(2, m.date).bind(3, m.kind).bind(4, m.value).bind(5, m.method);
-                st.bind(6, m.measuredBy).bind(7, m.note).bind(8, nowUtc()).bind(9, host_.user());
-                st.step();
-            }
-            json kinds = json::array();
-            for (const Measurement& m : list) kinds.push_back(m.kind);
-            host_.audit(clientId, "growth.add", json{{"date", list.front().date}, {"kinds", kinds}}.dump());
-        });
-    }
-
-    std::vector<Reference> references() const {
-        std::vector<Reference> list;
-        for (const json& doc : json::parse(host_.growthReferences())) list.push_back(Reference::fromJson(doc));
-        return list;
-    }
-
-    nourish::Host host_;
-};
-
-// The WHO way of measuring: lying down under 2 years, standing from 2. A
-// height taken under 2 is 0.7 cm less than the length would be; a length
-// taken from 2 is 0.7 cm more than the height (WHO Training Course on Child
-// Growth Assessment, 2008, module B).
-double asMeasuredFor(const std::string& kind, double value, const std::string& wanted) {
-    if (kind == wanted) return value;
-    return wanted == "length" ? value + 0.7 : value - 0.7;
+    return doc;
 }
 
-struct Scored {
-    int64_t measurementId = 0;  // the measurement scored (the weight, for weight-for-length)
-    std::string date, indicator, referenceId;
-    double x = 0, value = 0, z = 0;
-};
-
-std::vector<Scored> scoreAll(const std::vector<Measurement>& list, const Child& child,
-                             const std::vector<Reference>& references) {
-    std::vector<Scored> scores;
-    auto isStature = [](const Measurement& m) { return m.kind == "length" || m.kind == "height"; };
-    for (const Measurement& m : list) {
-        // WHO: lying length under 2 years, standing height from 2.
-        const std::string stature = m.ageDays < 731 ? "length" : "height";
-        for (const Reference& r : references) {
-            auto score = [&](double x, double value) {
-                if (auto z = r.zScore(child.sex, x, value))
-                    scores.push_back({m.id, m.date, r.indicator, r.id, x, value, *z});
-            };
-            double age = r.axisUnit == "days" ? m.ageDays : nutrition::monthsOfAge(m.ageDays);
-            if (r.axisBy == "age") {
-                if (isStature(m) && r.measure == stature) score(age, asMeasuredFor(m.kind, m.value, stature));
-                else if (!isStature(m) && r.measure == m.kind) score(age, m.value);  // weight, head circumference
-            } else if (m.kind == "weight" && m.ageDays <= 1856 && r.axisBy == stature) {
-                // Weight against the length or height of the same day; a
-                // standard for under-fives only (WHO: to 60 months).
-                auto same = std::find_if(list.begin(), list.end(),
-                                         [&](const Measurement& s) { return s.date == m.date && isStature(s); });
-                if (same != list.end()) score(asMeasuredFor(same->kind, same->value, stature), m.value);
-            }
-        }
-    }
-    return scores;
-}
-
-const char* unitOf(const std::string& kind) { return kind == "weight" ? "kg" : "cm"; }
-
-int growthCommand(nourish::Host host, nourish::CommandArgs& a, const nourish::Output& out) {
-    Growth growth(host);
+int growthCommand(nourish::Host host, GrowthStore& growth, nourish::CommandArgs& a, const nourish::Output& out) {
     std::string sub = a.subcommand();
     bool asJson = a.flag("--json");
-    auto clientId = [&]() {
+    auto idArgument = [&](const char* what) {
         if (auto id = nourish::parseId(a.rest[0])) return *id;
-        throw BadInput("client: '" + a.rest[0] + "' is not an id");
+        throw BadInput(std::string(what) + ": '" + a.rest[0] + "' is not an id");
+    };
+    auto measurementArgument = [&]() {
+        int64_t id = idArgument("measurement");
+        growth.clientOf(id);  // there is such a measurement
+        return *growth.measurement(id);
     };
     if (sub == "add") {
-        std::string date = a.option("--date").value_or(nourish::family::today());
-        auto weight = a.option("--weight"), length = a.option("--length"), height = a.option("--height"),
-             head = a.option("--head");
-        std::string method = a.required("--method", "clinic, home or reported");
-        std::string by = a.option("--by").value_or("");
-        std::string note = a.option("--note").value_or("");
+        nutrition::Entry entry;
+        entry.date = a.option("--date").value_or(nourish::family::today());
+        entry.weight = a.option("--weight");
+        entry.length = a.option("--length");
+        entry.height = a.option("--height");
+        entry.head = a.option("--head");
+        entry.method = a.required("--method", "clinic, home or reported");
+        entry.measuredBy = a.option("--by").value_or("");
+        entry.note = a.option("--note").value_or("");
         a.expect(1, "growth add needs the client id");
-        int64_t id = clientId();
-        Child child = growth.child(id);
-        std::vector<std::string> problems;
-        if (method != "clinic" && method != "home" && method != "reported")
-            problems.push_back("--method: '" + method + "' is not one of clinic, home, reported");
-        int age = 0;
-        try {
-            age = nutrition::daysBetween(child.dateOfBirth, date);
-            if (age < 0) problems.push_back("--date: " + date + " is before the child's birth (" + child.dateOfBirth + ")");
-            if (date > nourish::family::today()) problems.push_back("--date: " + date + " is in the future");
-        } catch (const std::exception&) {
-            problems.push_back("--date: '" + date + "' is not a date (YYYY-MM-DD)");
-        }
-        if (length && height) problems.push_back("--length and --height: one or the other (lying down under 2, standing from 2)");
-        if (!weight && !length && !height && !head) problems.push_back("nothing to add: give --weight, --length, --height or --head");
+        int64_t id = idArgument("client");
+        nutrition::Child child = growth.child(id);
         std::vector<Measurement> list;
-        auto take = [&](const std::optional<std::string>& text, const char* option, const char* kind, const char* what,
-                        double low, double high) {
-            if (!text) return;
-            try {
-                list.push_back({0, date, kind, method, by, note, numberOption(*text, option, what, low, high, unitOf(kind))});
-            } catch (const BadInput& e) {
-                problems.push_back(e.what());
-            }
-        };
-        take(weight, "--weight", "weight", "weight", 0.3, 150);
-        take(length, "--length", "length", "length", 20, 130);
-        take(height, "--height", "height", "height", 40, 200);
-        take(head, "--head", "head-circumference", "head circumference", 20, 65);
-        if (!problems.empty()) {
-            std::string all;
-            for (const std::string& p : problems) all += (all.empty() ? "" : "\nerror: ") + p;
-            throw BadInput(all);
+        try {
+            list = nutrition::checkEntry(child, entry, nutrition::kCliNames);
+        } catch (const BadInput& e) {
+            refuse(e);
         }
         growth.add(id, list);
-        out << "added " << std::to_string(list.size()) << " measurement(s) of " << date << " for " << child.name << "\n";
+        out << "added " << std::to_string(list.size()) << " measurement(s) of " << entry.date << " for " << child.name << "\n";
         return 0;
     }
-    if (sub == "list") {
-        a.expect(1, "growth list needs the client id");
-        int64_t id = clientId();
-        Child child = growth.child(id);
-        auto list = growth.measurements(id, child);
-        auto references = growth.references();
-        auto scores = scoreAll(list, child, references);
-        std::vector<Point> points;
-        for (const Measurement& m : list) points.push_back({m.date, m.ageDays, m.kind, m.value});
-        std::vector<Score> flagScores;
-        for (const Scored& s : scores) flagScores.push_back({s.date, s.indicator, s.z});
-        auto flags = nutrition::growthFlags(points, flagScores);
-        host.audit(id, "growth.view");
-        if (asJson) {
-            json doc{{"client_id", id}, {"sex", child.sex}, {"measurements", json::array()}, {"scores", json::array()},
-                     {"flags", json::array()}};
-            for (const Measurement& m : list) {
-                bool scored = std::any_of(scores.begin(), scores.end(), [&](const Scored& s) { return s.measurementId == m.id; });
-                json entry{{"id", m.id},         {"date", m.date},       {"kind", m.kind},
-                           {"value", m.value},   {"unit", unitOf(m.kind)}, {"method", m.method},
-                           {"measured_by", m.measuredBy}, {"note", m.note}, {"scored", scored}};
-                if (!scored)
-                    entry["not_scored_because"] =
-                        references.empty() ? "no growth reference is installed"
-                        : (child.sex != "female" && child.sex != "male")
-                            ? "the references have tables for girls and boys; the child's sex is not recorded"
-                            : "outside the ages or lengths the installed references cover";
-                doc["measurements"].push_back(entry);
-            }
-            for (const Scored& s : scores)
-                doc["scores"].push_back({{"date", s.date}, {"indicator", s.indicator}, {"reference", s.referenceId},
-                                         {"at", s.x}, {"value", s.value}, {"z", s.z}, {"centile", nutrition::centile(s.z)}});
-            for (const Flag& f : flags)
-                doc["flags"].push_back({{"rule", f.rule}, {"severity", f.severity}, {"date", f.date}, {"text", f.text},
-                                        {"source", f.source}});
-            out << doc.dump(2) << "\n";
-            return 0;
+    if (sub == "correct") {
+        std::string reason = a.required("--reason", "why the measurement is corrected");
+        auto date = a.option("--date"), value = a.option("--value"), method = a.option("--method"), by = a.option("--by"),
+             note = a.option("--note");
+        a.expect(1, "growth correct needs the measurement's number (growth list shows it after '#')");
+        Measurement before = measurementArgument();
+        if (!date && !value && !method && !by && !note)
+            throw BadInput("nothing to correct: give --date, --value, --method, --by or --note");
+        nutrition::Child child = growth.child(growth.clientOf(before.id));
+        nutrition::Entry entry;
+        entry.date = date.value_or(before.date);
+        entry.method = method.value_or(before.method);
+        entry.measuredBy = by.value_or(before.measuredBy);
+        entry.note = note.value_or(before.note);
+        std::string typed = value.value_or(nutrition::plainNumber(before.value));
+        nutrition::EntryNames names = nutrition::kCliNames;
+        names.weight = names.length = names.height = names.head = "--value";
+        if (before.kind == "weight") entry.weight = typed;
+        else if (before.kind == "length") entry.length = typed;
+        else if (before.kind == "height") entry.height = typed;
+        else entry.head = typed;
+        std::vector<Measurement> after;
+        try {
+            nutrition::checkReason(reason, "--reason");
+            after = nutrition::checkEntry(child, entry, names);
+        } catch (const BadInput& e) {
+            refuse(e);
         }
-        out << "Growth of " << child.name << " (born " << child.dateOfBirth << ")\n";
-        if (list.empty()) out << "  no measurements yet\n";
-        for (const Measurement& m : list) {
-            out << "  " << m.date << "  " << fixed(nutrition::monthsOfAge(m.ageDays), 1) << " months  " << m.kind << " "
-                << fixed(m.value, m.kind == "weight" ? 2 : 1) << " " << unitOf(m.kind) << "  (" << m.method
-                << (m.measuredBy.empty() ? "" : ", " + m.measuredBy) << ")";
-            bool scored = false;
-            for (const Scored& s : scores)
-                if (s.measurementId == m.id) {
-                    out << "  " << s.indicator << " z " << fixed(s.z, 2) << " (" << nutrition::centileText(s.z) << ")";
-                    scored = true;
-                }
-            if (!scored && !references.empty() && (child.sex == "female" || child.sex == "male"))
-                out << "  no z-score: outside the ages or lengths the installed references cover";
-            out << "\n";
-        }
-        if (references.empty())
-            out << "No growth reference is installed: z-scores and centiles need one (the WHO Child Growth Standards come "
-                   "with Nourish as org.nourish.who-growth).\n";
-        else if (child.sex != "female" && child.sex != "male" && !list.empty())
-            out << "No z-scores: the references have tables for girls and boys; record the child's sex to see them.\n";
-        for (const Flag& f : flags)
-            out << (f.severity == "urgent" ? "URGENT " : "FLAG ") << f.rule << ": " << f.text << "\n  Rule: " << f.source << "\n";
+        after[0].id = before.id;
+        growth.correct(before, after[0], reason);
+        out << "corrected measurement #" << std::to_string(before.id) << " (" << nutrition::kindText(before.kind) << " of "
+            << after[0].date << ")\n";
         return 0;
     }
-    if (sub == "references") {
-        a.expect(0, "growth references takes no arguments");
-        json list = json::parse(host.growthReferences());
+    if (sub == "remove") {
+        std::string reason = a.required("--reason", "why the measurement is taken out");
+        a.expect(1, "growth remove needs the measurement's number (growth list shows it after '#')");
+        Measurement before = measurementArgument();
+        nutrition::checkReason(reason, "--reason");
+        growth.remove(before, reason);
+        out << "removed measurement #" << std::to_string(before.id) << " (" << nutrition::kindText(before.kind) << " "
+            << fixed(before.value, before.kind == "weight" ? 2 : 1) << " " << unitOf(before.kind) << " of " << before.date
+            << "); its history keeps what it was\n";
+        return 0;
+    }
+    if (sub == "history") {
+        a.expect(1, "growth history needs the measurement's number");
+        int64_t id = idArgument("measurement");
+        json list = growth.history(id);
+        if (list.empty() && !growth.measurement(id)) throw BadInput("measurement: there is no measurement " + std::to_string(id));
         if (asJson) {
             out << list.dump(2) << "\n";
             return 0;
         }
-        for (const json& r : list)
-            out << r.value("id", "") << "  " << r.value("title", "") << " (" << r.value("plugin", "") << ")\n  "
-                << r["source"].value("publisher", "") << ", " << std::to_string(r["source"].value("year", 0)) << "\n";
+        if (list.empty()) out << "measurement #" << std::to_string(id) << " has not been changed\n";
+        for (const json& c : list) {
+            auto describe = [](const json& m) {
+                return m["date"].get<std::string>() + " " + nutrition::kindText(m["kind"]) + " " +
+                       nutrition::plainNumber(m["value"]) + " " + unitOf(m["kind"]) + " (" + m["method"].get<std::string>() + ")";
+            };
+            out << c["changed_at"].get<std::string>() << "  " << c["action"].get<std::string>() << " by "
+                << c["changed_by"].get<std::string>() << ": " << describe(c["before"])
+                << (c.contains("after") ? " -> " + describe(c["after"]) : "") << "\n  Reason: " << c["reason"].get<std::string>()
+                << "\n";
+        }
+        return 0;
+    }
+    if (sub == "list") {
+        a.expect(1, "growth list needs the client id");
+        int64_t id = idArgument("client");
+        GrowthView v = growth.view(id);
+        host.audit(id, "growth.view");
+        if (asJson) {
+            json doc{{"client_id", id}, {"sex", v.child.sex}, {"measurements", json::array()}, {"scores", json::array()},
+                     {"flags", json::array()}};
+            for (const Measurement& m : v.measurements) {
+                std::string why = v.notScoredBecause(m);
+                json entry{{"id", m.id},         {"date", m.date},       {"kind", m.kind},
+                           {"value", m.value},   {"unit", unitOf(m.kind)}, {"method", m.method},
+                           {"measured_by", m.measuredBy}, {"note", m.note}, {"scored", why.empty()}};
+                if (!why.empty()) entry["not_scored_because"] = why;
+                doc["measurements"].push_back(entry);
+            }
+            for (const Scored& s : v.scores)
+                doc["scores"].push_back({{"date", s.date}, {"indicator", s.indicator}, {"reference", s.referenceId},
+                                         {"at", s.x}, {"value", s.value}, {"z", s.z}, {"centile", nutrition::centile(s.z)}});
+            for (const Flag& f : v.flags)
+                doc["flags"].push_back({{"rule", f.rule}, {"severity", f.severity}, {"date", f.date}, {"text", f.text},
+                                        {"source", f.source}, {"cite", f.cite}});
+            out << doc.dump(2) << "\n";
+            return 0;
+        }
+        bool sexKnown = v.child.sex == "female" || v.child.sex == "male";
+        out << "Growth of " << v.child.name << " (born " << v.child.dateOfBirth << ")\n";
+        if (v.measurements.empty()) out << "  no measurements yet\n";
+        for (const Measurement& m : v.measurements) {
+            out << "  #" << std::to_string(m.id) << "  " << m.date << "  " << fixed(nutrition::monthsOfAge(m.ageDays), 1)
+                << " months  " << nutrition::kindText(m.kind) << " " << fixed(m.value, m.kind == "weight" ? 2 : 1) << " "
+                << unitOf(m.kind) << "  (" << m.method << (m.measuredBy.empty() ? "" : ", " + m.measuredBy) << ")";
+            for (const Scored& s : v.scores)
+                if (s.measurementId == m.id)
+                    out << "  " << s.indicator << " z " << fixed(s.z, 2) << " (" << nutrition::centileText(s.z) << ")";
+            if (v.hasReferences && sexKnown && !v.notScoredBecause(m).empty())
+                out << "  no z-score: " << v.notScoredBecause(m);
+            out << "\n";
+        }
+        if (!v.hasReferences)
+            out << "No growth reference is installed: z-scores and centiles need one (the WHO Child Growth Standards come "
+                   "with Nourish as org.nourish.who-growth).\n";
+        else if (!sexKnown && !v.measurements.empty())
+            out << "No z-scores: the references have tables for girls and boys; record the child's sex to see them.\n";
+        for (const Flag& f : v.flags)
+            out << (f.severity == "urgent" ? "URGENT " : "FLAG ") << f.rule << ": " << f.text << "\n  Rule: " << f.source << "\n";
+        return 0;
+    }
+    if (sub == "chart") {
+        std::string kind = a.option("--indicator").value_or("weight-for-age");
+        auto file = a.option("--out");
+        bool replace = a.flag("--replace");
+        a.expect(1, "growth chart needs the client id");
+        if (!asJson && !file) throw BadInput("growth chart: give --json or --out FILE.svg");
+        int64_t id = idArgument("client");
+        GrowthView v = growth.view(id);
+        Chart c = v.chart(kind, growth.references());
+        if (asJson) {
+            host.audit(id, "growth.view");
+            out << chartJson(c).dump(2) << "\n";
+            return 0;
+        }
+        host.checkFile(*file, replace);
+        host.writeFile(*file, chartSvg(c, v.child.name), replace);
+        host.audit(id, "growth.chart", json{{"indicator", kind}, {"file", *file}}.dump());
+        out << "wrote the " << c.title << " chart of " << v.child.name << " to " << *file << "\n";
+        return 0;
+    }
+    if (sub == "references") {
+        a.expect(0, "growth references takes no arguments");
+        const auto& list = growth.references();
+        if (asJson) {
+            out << json::parse(host.growthReferences()).dump(2) << "\n";
+            return 0;
+        }
+        for (const nutrition::Reference& r : list)
+            out << r.id << "  " << r.title << " (" << r.plugin << ")\n  " << r.source.value("publisher", "") << ", "
+                << std::to_string(r.source.value("year", 0)) << "\n";
         if (list.empty()) out << "no growth reference is installed\n";
         return 0;
     }
-    throw BadInput("subcommand: '" + sub + "' is not one of add, list, references");
+    throw BadInput("subcommand: '" + sub + "' is not one of add, list, correct, remove, history, chart, references");
 }
 
 class NutritionPlugin : public nourish::Plugin {
 public:
-    void init(nourish::Host host) override { host_ = host; }
-    std::string migrationsJson() const override { return kMigrations; }
+    void init(nourish::Host host) override {
+        host_ = host;
+        growth_.emplace(host);
+        auto api = host.service<nourish_host_events>(NOURISH_HOST_EVENTS_ID);
+        demoSubscription_ = api->subscribe(host.raw(), "nourish.demo.created", &NutritionPlugin::onDemo, this);
+    }
+    void shutdown() noexcept override {
+        if (host_ && demoSubscription_) {
+            if (auto api = static_cast<const nourish_host_events*>(
+                    host_->raw()->get_extension(host_->raw(), NOURISH_HOST_EVENTS_ID)))
+                api->unsubscribe(host_->raw(), demoSubscription_);
+        }
+    }
+    std::string migrationsJson() const override { return GrowthStore::migrationsJson(); }
     std::string cliCommandsJson() const override {
         return json::array({{{"name", "growth"},
                              {"summary", "a child's weight, length or height and head circumference, with z-scores, "
@@ -311,12 +345,19 @@ public:
                              {"usage", kUsage}}})
             .dump();
     }
+    std::string uiPagesJson() const override { return R"([{"id": "growth", "title": "Growth", "order": 35}])"; }
+    void* createPage(const std::string&, void* parent) override {
+        return static_cast<wxWindow*>(nutrition::createGrowthPage(static_cast<wxWindow*>(parent), *host_));
+    }
+    void showClient(const std::string&, void* page, int64_t clientId) override {
+        nutrition::showGrowthClient(static_cast<wxWindow*>(page), clientId);
+    }
     int runCommand(const std::string& command, const std::vector<std::string>& args, const nourish::Output& out,
                    const nourish::Output& error) override {
         nourish::CommandArgs a{args};
         return nourish::runCommandBody<BadInput>(
             [&] {
-                if (command == "growth") return growthCommand(*host_, a, out);
+                if (command == "growth") return growthCommand(*host_, *growth_, a, out);
                 error << "unknown command " << command << "\n";
                 return 2;
             },
@@ -324,7 +365,20 @@ public:
     }
 
 private:
+    static void onDemo(void* self, const char*, const char* payload) {
+        auto* plugin = static_cast<NutritionPlugin*>(self);
+        try {
+            std::vector<int64_t> ids;
+            for (const json& id : json::parse(payload).value("client_ids", json::array())) ids.push_back(id);
+            plugin->host_->savepoint([&] { plugin->growth_->seedDemo(ids); });
+        } catch (const std::exception& e) {
+            plugin->host_->log(NOURISH_LOG_WARNING, std::string("demo measurements not added: ") + e.what());
+        }
+    }
+
     std::optional<nourish::Host> host_;
+    std::optional<GrowthStore> growth_;
+    uint64_t demoSubscription_ = 0;
 };
 
 }  // namespace

@@ -8,7 +8,9 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "Growth.h"
 #include "support/Process.h"
@@ -158,6 +160,8 @@ TEST_F(NutritionCliTest, BadInputIsRefusedWithEveryProblemAndNothingStored) {
         {{"--date", "2025-06-01x", "--weight", "3.1", "--method", "clinic"}, {"--date: '2025-06-01x' is not a date"}},
         {{"--date", "2099-01-01", "--weight", "3.1", "--method", "clinic"}, {"--date: 2099-01-01 is in the future"}},
         {{"--weight", "0", "--method", "clinic"}, {"--weight: '0' is not a weight between 0.3 and 150 kg"}},
+        {{"--weight", "1e1", "--length", "0x50", "--method", "clinic"},
+         {"--weight: '1e1' is not a weight", "--length: '0x50' is not a length"}},
         {{"--weight", "9,5", "--head", "90", "--method", "clinic"},
          {"--weight: '9,5' is not a weight", "--head: '90' is not a head circumference between 20 and 65 cm"}},
         {{"--length", "70", "--height", "70", "--method", "clinic"}, {"--length and --height: one or the other"}},
@@ -223,4 +227,118 @@ TEST_F(NutritionCliTest, ASpoiledGrowthReference_IsRefusedWithItsFileAndPath) {
                                         "nourish.growth-references/1"),
               std::string::npos)
         << r.output << r.error;
+}
+
+// A mistyped weight is corrected and a wrong one removed, each with its
+// reason; what it was stays in its history; a change without a reason, of a
+// measurement that is not there, or to a bad value, is refused and changes nothing.
+TEST_F(NutritionCliTest, CorrectAndRemove_KeepTheReasonAndWhatItWas) {
+    std::string child = addClient("Ida", daysAgo(400), "female");
+    ASSERT_EQ(cli({"growth", "add", child, "--date", daysAgo(10), "--weight", "12.4", "--method", "clinic"}).exitCode, 0);
+    ASSERT_EQ(cli({"growth", "add", child, "--date", daysAgo(5), "--weight", "1.4", "--method", "home"}).exitCode, 0);
+    json doc = list(child);
+    ASSERT_EQ(doc["measurements"].size(), 2u);
+    std::string typo = std::to_string(doc["measurements"][0]["id"].get<int64_t>());
+    std::string wrong = std::to_string(doc["measurements"][1]["id"].get<int64_t>());
+    EXPECT_NE(cli({"growth", "list", child}).output.find("#" + typo + "  "), std::string::npos) << "the list shows the number";
+
+    struct Refusal {
+        std::vector<std::string> args;
+        std::string problem;
+    };
+    for (const Refusal& r : std::vector<Refusal>{
+             {{"correct", typo, "--value", "10.4"}, "--reason: is required"},
+             {{"correct", typo, "--value", "10.4", "--reason", "  "}, "--reason: say why"},
+             {{"correct", typo, "--value", "1e1", "--reason", "typo"}, "--value: '1e1' is not a weight between 0.3 and 150 kg"},
+             {{"correct", typo, "--value", "0x10", "--reason", "typo"}, "--value: '0x10' is not a weight"},
+             {{"correct", typo, "--date", "2099-01-01", "--reason", "typo"}, "--date: 2099-01-01 is in the future"},
+             {{"correct", typo, "--reason", "typo"}, "nothing to correct"},
+             {{"correct", "999", "--value", "10.4", "--reason", "typo"}, "there is no measurement 999"},
+             {{"remove", wrong}, "--reason: is required"},
+             {{"remove", "999", "--reason", "wrong child"}, "there is no measurement 999"},
+         }) {
+        std::vector<std::string> args{"growth"};
+        args.insert(args.end(), r.args.begin(), r.args.end());
+        auto result = cli(args);
+        EXPECT_EQ(result.exitCode, 2) << r.problem;
+        EXPECT_NE(result.error.find(r.problem), std::string::npos) << result.error;
+    }
+    EXPECT_EQ(list(child)["measurements"], doc["measurements"]) << "nothing changed";
+    EXPECT_NE(cli({"growth", "history", typo}).output.find("has not been changed"), std::string::npos);
+
+    auto corrected = cli({"growth", "correct", typo, "--value", "10.4", "--reason", "typed 12.4 for 10.4"});
+    ASSERT_EQ(corrected.exitCode, 0) << corrected.error;
+    auto removed = cli({"growth", "remove", wrong, "--reason", "the home scales were set to stones"});
+    ASSERT_EQ(removed.exitCode, 0) << removed.error;
+    json after = list(child);
+    ASSERT_EQ(after["measurements"].size(), 1u);
+    EXPECT_EQ(after["measurements"][0]["value"], 10.4);
+    EXPECT_EQ(after["measurements"][0]["date"], daysAgo(10));
+
+    auto history = cli({"growth", "history", typo, "--json"});
+    ASSERT_EQ(history.exitCode, 0) << history.error;
+    json h = json::parse(history.output);
+    ASSERT_EQ(h.size(), 1u);
+    EXPECT_EQ(h[0]["action"], "corrected");
+    EXPECT_EQ(h[0]["reason"], "typed 12.4 for 10.4");
+    EXPECT_EQ(h[0]["before"]["value"], 12.4);
+    EXPECT_EQ(h[0]["after"]["value"], 10.4);
+    json gone = json::parse(cli({"growth", "history", wrong, "--json"}).output);
+    ASSERT_EQ(gone.size(), 1u);
+    EXPECT_EQ(gone[0]["action"], "removed");
+    EXPECT_EQ(gone[0]["before"]["value"], 1.4);
+    EXPECT_FALSE(gone[0].contains("after"));
+    EXPECT_NE(cli({"growth", "history", wrong}).output.find("Reason: the home scales were set to stones"), std::string::npos);
+    EXPECT_EQ(cli({"growth", "history", "999"}).exitCode, 2);
+}
+
+// The chart as data and as a drawing: WHO's lines for the child's sex (the
+// girls' median at 12 months is WHO's 8.9481 kg), her points with their
+// z-scores; the drawing is never written over a file without --replace.
+TEST_F(NutritionCliTest, TheChartDrawsTheReferenceLinesForTheChildsSexAndHerPoints) {
+    std::string girl = addClient("Amara", daysAgo(400), "female");
+    for (auto [ago, kg] : {std::pair{390, "3.4"}, std::pair{200, "7.1"}, std::pair{20, "8.9"}})
+        ASSERT_EQ(cli({"growth", "add", girl, "--date", daysAgo(ago), "--weight", kg, "--method", "clinic"}).exitCode, 0);
+    auto r = cli({"growth", "chart", girl, "--json"});
+    ASSERT_EQ(r.exitCode, 0) << r.error;
+    json c = json::parse(r.output);
+    EXPECT_EQ(c["indicator"], "weight-for-age");
+    EXPECT_EQ(c["x_label"], "Age (months)");
+    EXPECT_NE(c["source"].get<std::string>().find("World Health Organization, 2006"), std::string::npos) << c["source"];
+    std::vector<std::string> labels;
+    std::optional<double> medianAt12;
+    for (const json& line : c["lines"]) {
+        labels.push_back(line["label"]);
+        if (line["z"] == 0)
+            for (const json& p : line["points"])
+                if (p[0] == 12) medianAt12 = p[1];
+    }
+    EXPECT_EQ(labels, (std::vector<std::string>{"-3 SD", "-2 SD", "Median", "+2 SD", "+3 SD"}));
+    ASSERT_TRUE(medianAt12);
+    EXPECT_NEAR(*medianAt12, 8.9481, 1e-4);
+    ASSERT_EQ(c["points"].size(), 3u);
+    for (const json& p : c["points"]) EXPECT_TRUE(p.contains("z")) << p.dump();
+    EXPECT_GE(c["x"][1].get<double>(), c["points"][2]["x"].get<double>());
+
+    // Length/height for a child measured only for weight: her sex's lines, no points.
+    json stature = json::parse(cli({"growth", "chart", girl, "--indicator", "length-height-for-age", "--json"}).output);
+    EXPECT_TRUE(stature["points"].empty());
+    EXPECT_FALSE(stature["lines"].empty());
+
+    std::string svg = (dir / "chart.svg").string();
+    auto drawn = cli({"growth", "chart", girl, "--out", svg});
+    ASSERT_EQ(drawn.exitCode, 0) << drawn.error;
+    std::ifstream in(svg);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("<svg"), std::string::npos);
+    EXPECT_NE(text.find(">Median</text>"), std::string::npos);
+    EXPECT_NE(text.find("Weight-for-age: Amara Stone"), std::string::npos);
+    EXPECT_EQ(std::filesystem::status(svg).permissions() & std::filesystem::perms::others_read, std::filesystem::perms::none);
+    auto again = cli({"growth", "chart", girl, "--out", svg});
+    EXPECT_NE(again.exitCode, 0) << "never over a file without --replace";
+    EXPECT_EQ(cli({"growth", "chart", girl, "--out", svg, "--replace"}).exitCode, 0);
+    auto unknown = cli({"growth", "chart", girl, "--indicator", "bmi-for-age", "--json"});
+    EXPECT_EQ(unknown.exitCode, 2);
+    EXPECT_NE(unknown.error.find("--indicator: 'bmi-for-age' is not one of weight-for-age"), std::string::npos);
+    EXPECT_NE(cli({"growth", "chart", girl}).error.find("give --json or --out"), std::string::npos);
 }
