@@ -14,6 +14,7 @@
 #include "Growth.h"
 #include "GrowthPage.h"
 #include "Measurements.h"
+#include "Targets.h"
 #include "nourish/cli.hpp"
 #include "nourish/family.hpp"
 #include "nourish/plugin.hpp"
@@ -322,6 +323,99 @@ int growthCommand(nourish::Host host, GrowthStore& growth, nourish::CommandArgs&
     throw BadInput("subcommand: '" + sub + "' is not one of add, list, correct, remove, history, chart, references");
 }
 
+const char* kNutritionUsage =
+    "usage: nourish-cli nutrition targets (--client CLIENT | --age-months N) [--reference uk|us|eu] [--json]\n"
+    "       nourish-cli nutrition reference [uk|us|eu]\n"
+    "The targets for a child's age (calcium, vitamin D, iodine, protein, iron, zinc), each with its source:\n"
+    "uk (Department of Health 1991 RNIs, SACN 2016 vitamin D), us (Institute of Medicine DRIs, 2001-2011),\n"
+    "eu (EFSA Dietary Reference Values). The practice's reference is the one `nutrition reference` sets;\n"
+    "unset, it follows the practice's country (GB: uk, US or CA: us, an EU country: eu), and uk otherwise.\n";
+
+bool inEu(const std::string& country) {
+    static const char* kEu[] = {"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
+                                "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"};
+    return std::find(std::begin(kEu), std::end(kEu), country) != std::end(kEu);
+}
+
+// The practice's reference, and why it is that one.
+std::pair<std::string, std::string> practiceReference(nourish::Host host) {
+    std::string chosen = host.setting("nutrition.reference");
+    if (!chosen.empty()) return {chosen, "chosen for the practice"};
+    std::string country = host.setting("practice.country");
+    if (country == "US" || country == "CA") return {"us", "the practice's country is " + country};
+    if (inEu(country)) return {"eu", "the practice's country is " + country};
+    if (country == "GB") return {"uk", "the practice's country is GB"};
+    return {"uk", country.empty() ? "no country is set for the practice" : "no reference is chosen for " + country};
+}
+
+int nutritionCommand(nourish::Host host, nourish::CommandArgs& a, const nourish::Output& out) {
+    std::string sub = a.subcommand();
+    if (sub == "reference") {
+        if (a.rest.empty()) {
+            auto [id, why] = practiceReference(host);
+            out << id << "  " << nutrition::findTargets(id)->title << " (" << why << ")\n";
+            return 0;
+        }
+        a.expect(1, "nutrition reference takes one of uk, us, eu");
+        if (!nutrition::findTargets(a.rest[0])) throw BadInput("reference: '" + a.rest[0] + "' is not one of uk, us, eu");
+        host.setSetting("nutrition.reference", a.rest[0]);
+        out << "the practice's nutrient targets are now " << nutrition::findTargets(a.rest[0])->title << "\n";
+        return 0;
+    }
+    if (sub == "targets") {
+        bool asJson = a.flag("--json");
+        auto client = a.option("--client"), age = a.option("--age-months"), reference = a.option("--reference");
+        a.expect(0, "nutrition targets takes --client or --age-months");
+        if (client.has_value() == age.has_value()) throw BadInput("nutrition targets: give --client CLIENT or --age-months N");
+        std::string why = "chosen here";
+        if (!reference) std::tie(reference, why) = practiceReference(host);
+        const nutrition::TargetSet* set = nutrition::findTargets(*reference);
+        if (!set) throw BadInput("--reference: '" + *reference + "' is not one of uk, us, eu");
+        int months = 0;
+        std::string who;
+        if (client) {
+            auto id = nourish::parseId(*client);
+            if (!id) throw BadInput("--client: '" + *client + "' is not an id");
+            json c = json::parse(host.client(*id));
+            months = nutrition::completedMonths(c.value("date_of_birth", ""), nourish::family::today());
+            who = c.value("given_name", "") + " " + c.value("family_name", "");
+        } else {
+            auto n = nourish::parseId(*age);
+            if (!n && *age != "0") throw BadInput("--age-months: '" + *age + "' is not a whole number of months");
+            months = n ? int(std::min<int64_t>(*n, 100000)) : 0;
+            if (months > 240) throw BadInput("--age-months: " + *age + " is more than 240 months");
+        }
+        auto targets = set->at(months);
+        std::vector<const nutrition::Advice*> advice;
+        for (const nutrition::Advice& x : set->advice)
+            if ((!x.fromMonths || months >= *x.fromMonths) && (!x.toMonths || months < *x.toMonths)) advice.push_back(&x);
+        if (asJson) {
+            json doc{{"reference", set->id}, {"title", set->title}, {"why", why}, {"age_months", months},
+                     {"targets", json::array()}, {"advice", json::array()}};
+            for (const nutrition::Target& t : targets) {
+                json e{{"nutrient", t.nutrient}, {"value", t.value}, {"unit", t.unit}, {"kind", t.kind},
+                       {"from_months", t.fromMonths}, {"to_months", t.toMonths}, {"source", set->citation(t)}};
+                if (t.high) e["value_high"] = *t.high;
+                if (!t.note.empty()) e["note"] = t.note;
+                doc["targets"].push_back(e);
+            }
+            for (const nutrition::Advice* x : advice)
+                doc["advice"].push_back({{"id", x->id}, {"text", x->text}, {"source", set->citation(*x)}});
+            out << doc.dump(2) << "\n";
+            return 0;
+        }
+        out << "Nutrient targets at " << std::to_string(months) << " months" << (who.empty() ? "" : " (" + who + ")")
+            << ": " << set->title << " (" << why << ")\n";
+        if (targets.empty()) out << "  none: this reference sets no values at this age\n";
+        for (const nutrition::Target& t : targets)
+            out << "  " << nutrition::nutrientName(t.nutrient) << ": " << nutrition::amountText(t) << " (" << t.kind
+                << ")\n    " << set->citation(t) << (t.note.empty() ? "" : "\n    " + t.note) << "\n";
+        for (const nutrition::Advice* x : advice) out << "  Advice: " << x->text << "\n    " << set->citation(*x) << "\n";
+        return 0;
+    }
+    throw BadInput("subcommand: '" + sub + "' is not one of targets, reference");
+}
+
 class NutritionPlugin : public nourish::Plugin {
 public:
     void init(nourish::Host host) override {
@@ -342,7 +436,11 @@ public:
         return json::array({{{"name", "growth"},
                              {"summary", "a child's weight, length or height and head circumference, with z-scores, "
                                          "centiles and growth flags"},
-                             {"usage", kUsage}}})
+                             {"usage", kUsage}},
+                            {{"name", "nutrition"},
+                             {"summary", "the nutrient targets for a child's age from the practice's reference (UK, US/Canada "
+                                         "or EU), each with its source"},
+                             {"usage", kNutritionUsage}}})
             .dump();
     }
     std::string uiPagesJson() const override { return R"([{"id": "growth", "title": "Growth", "order": 35}])"; }
@@ -358,10 +456,11 @@ public:
         return nourish::runCommandBody<BadInput>(
             [&] {
                 if (command == "growth") return growthCommand(*host_, *growth_, a, out);
+                if (command == "nutrition") return nutritionCommand(*host_, a, out);
                 error << "unknown command " << command << "\n";
                 return 2;
             },
-            error, kUsage);
+            error, command == "nutrition" ? kNutritionUsage : kUsage);
     }
 
 private:

@@ -342,3 +342,48 @@ TEST_F(NutritionCliTest, TheChartDrawsTheReferenceLinesForTheChildsSexAndHerPoin
     EXPECT_NE(unknown.error.find("--indicator: 'bmi-for-age' is not one of weight-for-age"), std::string::npos);
     EXPECT_NE(cli({"growth", "chart", girl}).error.find("give --json or --out"), std::string::npos);
 }
+
+// The targets for a child's age from the practice's reference, each with its
+// source; the reference follows the practice's choice; bad input is refused.
+TEST_F(NutritionCliTest, TargetsForAChildsAgeFromThePracticesReference) {
+    std::string child = addClient("Zoe", daysAgo(7 * 31), "female");
+    auto r = cli({"nutrition", "targets", "--client", child, "--json"});
+    ASSERT_EQ(r.exitCode, 0) << r.error;
+    json doc = json::parse(r.output);
+    EXPECT_EQ(doc["reference"], "uk") << "no country set: the UK's";
+    EXPECT_EQ(doc["age_months"], 7);
+    std::map<std::string, json> by;
+    for (const json& t : doc["targets"]) by[t["nutrient"].get<std::string>() + " " + t["kind"].get<std::string>()] = t;
+    ASSERT_TRUE(by.count("calcium RNI"));
+    EXPECT_EQ(by["calcium RNI"]["value"], 525);
+    EXPECT_NE(by["calcium RNI"]["source"].get<std::string>().find("Department of Health (1991)"), std::string::npos);
+    ASSERT_TRUE(by.count("vitamin-d safe intake"));
+    EXPECT_EQ(by["vitamin-d safe intake"]["value_high"], 10);
+    bool supplement = false;
+    for (const json& a : doc["advice"]) supplement |= a["id"] == "nhs-supplement-6m-5y";
+    EXPECT_TRUE(supplement) << "from 6 months: the NHS's vitamin supplement";
+
+    ASSERT_EQ(cli({"nutrition", "reference", "us"}).exitCode, 0);
+    EXPECT_NE(cli({"nutrition", "reference"}).output.find("us  US and Canada"), std::string::npos);
+    json us = json::parse(cli({"nutrition", "targets", "--age-months", "24", "--json"}).output);
+    EXPECT_EQ(us["reference"], "us");
+    bool rda700 = false;
+    for (const json& t : us["targets"]) rda700 |= t["nutrient"] == "calcium" && t["kind"] == "RDA" && t["value"] == 700;
+    EXPECT_TRUE(rda700) << us.dump();
+    auto text = cli({"nutrition", "targets", "--age-months", "24", "--reference", "uk"});
+    EXPECT_NE(text.output.find("Calcium: 350 mg/day (RNI)"), std::string::npos) << text.output;
+
+    for (auto [args, problem] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+             {{"targets"}, "give --client CLIENT or --age-months N"},
+             {{"targets", "--client", child, "--age-months", "3"}, "give --client CLIENT or --age-months N"},
+             {{"targets", "--age-months", "three"}, "--age-months: 'three' is not a whole number"},
+             {{"targets", "--age-months", "300"}, "more than 240 months"},
+             {{"targets", "--age-months", "3", "--reference", "fr"}, "--reference: 'fr' is not one of uk, us, eu"},
+             {{"reference", "nz"}, "reference: 'nz' is not one of uk, us, eu"}}) {
+        args.insert(args.begin(), "nutrition");
+        auto bad = cli(args);
+        EXPECT_EQ(bad.exitCode, 2) << problem;
+        EXPECT_NE(bad.error.find(problem), std::string::npos) << bad.error;
+    }
+    EXPECT_EQ(cli({"nutrition", "targets", "--client", "99"}).exitCode, 2);
+}

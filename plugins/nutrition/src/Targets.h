@@ -1,0 +1,58 @@
+#pragma once
+
+// Nutrient targets by age (calcium, vitamin D, iodine, protein, iron, zinc)
+// from a reference the practice chooses -- UK, US/Canada or EU -- as data
+// documents (plugins/nutrition/targets/*.json), each value with its source
+// and the table or section it is from. Without a store or wx.
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nutrition {
+
+struct Target {
+    std::string nutrient, unit, kind;  // "calcium", "mg/day", "RNI"
+    int fromMonths = 0, toMonths = 0;  // from inclusive, to exclusive, in completed months
+    double value = 0;
+    std::optional<double> high;        // the top of a range ("8.5-10 µg/day")
+    std::string source, section, note;
+};
+
+struct Advice {
+    std::string id, text, source, condition;
+    std::optional<int> fromMonths, toMonths;
+};
+
+struct TargetSet {
+    std::string id, title, region;
+    std::vector<Target> targets;
+    std::vector<Advice> advice;
+    nlohmann::json sources = nlohmann::json::object();  // id -> {title, year, url}
+
+    // Checks the document and says what is wrong and where ("uk.json:
+    // $.targets[3].source: 'dh1992' is not one of the sources"); bands of one
+    // nutrient, kind and unit may not overlap.
+    static TargetSet fromJson(const nlohmann::json& document, const std::string& file);
+
+    // The targets for a child of this many completed months, in the order of the document.
+    std::vector<Target> at(int months) const;
+    // "Department of Health (1991). Dietary Reference Values ..., Table ..."
+    std::string citation(const Target& t) const;
+    std::string citation(const Advice& a) const;
+};
+
+// The references that come with the plugin: uk, us, eu.
+const std::vector<TargetSet>& builtInTargets();
+const TargetSet* findTargets(const std::string& id);
+
+// "calcium" -> "Calcium", "vitamin-d" -> "Vitamin D".
+std::string nutrientName(const std::string& nutrient);
+// "525 mg/day", "8.5-10 µg/day".
+std::string amountText(const Target& t);
+
+// Completed months between a date of birth and a day (YYYY-MM-DD), by the calendar.
+int completedMonths(const std::string& born, const std::string& on);
+
+}  // namespace nutrition

@@ -1,0 +1,129 @@
+// The nutrient targets that come with the plugin, against the values their
+// sources print, and the checks a target document has to pass.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "Targets.h"
+
+using nlohmann::json;
+using nutrition::Target;
+using nutrition::TargetSet;
+
+namespace {
+
+// The one target of this nutrient and kind at this age.
+std::optional<Target> targetAt(const char* set, const char* nutrient, const char* kind, int months) {
+    const TargetSet* s = nutrition::findTargets(set);
+    if (!s) return std::nullopt;
+    std::optional<Target> found;
+    for (const Target& t : s->at(months))
+        if (t.nutrient == nutrient && t.kind == kind) {
+            EXPECT_FALSE(found) << set << " has two " << nutrient << " " << kind << " at " << months << " months";
+            found = t;
+        }
+    return found;
+}
+
+double valueAt(const char* set, const char* nutrient, const char* kind, int months) {
+    auto t = targetAt(set, nutrient, kind, months);
+    return t ? t->value : -1;
+}
+
+std::string refused(const json& doc) {
+    try {
+        TargetSet::fromJson(doc, "test.json");
+    } catch (const std::invalid_argument& e) {
+        return e.what();
+    }
+    return "accepted";
+}
+
+json small() {
+    return json::parse(R"json({"id": "t", "title": "Test", "region": "UK",
+        "sources": [{"id": "s", "title": "A source (2000)"}],
+        "targets": [{"nutrient": "calcium", "unit": "mg/day", "kind": "RNI", "from_months": 0, "to_months": 12,
+                     "value": 525, "source": "s", "section": "Table 1"}]})json");
+}
+
+}  // namespace
+
+// Department of Health 1991 (Report on Health and Social Subjects 41): calcium
+// RNI 525 mg from birth to 12 months, 350 mg at 1-3 years, 450 mg at 4-6,
+// 550 mg at 7-10.
+TEST(Targets, UkCalciumIsTheDepartmentOfHealthRni) {
+    for (int m : {0, 3, 6, 9, 11}) EXPECT_EQ(valueAt("uk", "calcium", "RNI", m), 525) << m;
+    for (int m : {12, 30, 47}) EXPECT_EQ(valueAt("uk", "calcium", "RNI", m), 350) << m;
+    for (int m : {48, 60, 83}) EXPECT_EQ(valueAt("uk", "calcium", "RNI", m), 450) << m;
+    for (int m : {84, 100, 131}) EXPECT_EQ(valueAt("uk", "calcium", "RNI", m), 550) << m;
+}
+
+// Institute of Medicine 2011: calcium AI 200 mg (0-6 months), 260 mg (7-12
+// months), RDA 700 mg (1-3 years), 1,000 mg (4-8 years).
+TEST(Targets, UsCalciumIsTheIom2011Value) {
+    for (int m : {0, 5}) EXPECT_EQ(valueAt("us", "calcium", "AI", m), 200) << m;
+    for (int m : {6, 11}) EXPECT_EQ(valueAt("us", "calcium", "AI", m), 260) << m;
+    for (int m : {12, 47}) EXPECT_EQ(valueAt("us", "calcium", "RDA", m), 700) << m;
+    for (int m : {48, 107}) EXPECT_EQ(valueAt("us", "calcium", "RDA", m), 1000) << m;
+}
+
+// SACN 2016: a safe intake of 8.5-10 µg a day under a year and 10 µg at 1 to
+// 4 years, the RNI 10 µg from 4; IOM 2011: 400 IU (10 µg) under a year, 600 IU
+// (15 µg) from 1 year.
+TEST(Targets, VitaminDAsSacnAndTheIomSetIt) {
+    auto infant = targetAt("uk", "vitamin-d", "safe intake", 3);
+    ASSERT_TRUE(infant);
+    EXPECT_EQ(infant->value, 8.5);
+    ASSERT_TRUE(infant->high);
+    EXPECT_EQ(*infant->high, 10);
+    EXPECT_EQ(nutrition::amountText(*infant), "8.5-10 µg/day");
+    EXPECT_EQ(valueAt("uk", "vitamin-d", "safe intake", 24), 10);
+    EXPECT_EQ(valueAt("uk", "vitamin-d", "RNI", 60), 10);
+    EXPECT_EQ(valueAt("us", "vitamin-d", "AI", 3), 10);
+    EXPECT_EQ(valueAt("us", "vitamin-d", "RDA", 12), 15);
+    EXPECT_EQ(valueAt("eu", "vitamin-d", "AI", 24), 15);
+}
+
+TEST(Targets, EveryValueNamesItsSourceAndSection) {
+    ASSERT_EQ(nutrition::builtInTargets().size(), 3u);
+    for (const TargetSet& s : nutrition::builtInTargets()) {
+        EXPECT_FALSE(s.targets.empty()) << s.id;
+        for (const Target& t : s.targets) {
+            EXPECT_FALSE(t.section.empty()) << s.id << " " << t.nutrient;
+            EXPECT_GT(s.citation(t).size(), t.section.size() + 20) << s.id << " " << t.nutrient;
+        }
+    }
+}
+
+TEST(Targets, ADocumentWithAProblemIsRefusedWithWhereItIs) {
+    EXPECT_EQ(refused(small()), "accepted");
+    json d = small();
+    d["targets"][0]["source"] = "t";
+    EXPECT_EQ(refused(d), "test.json: $.targets[0].source: 't' is not one of the sources");
+    d = small();
+    d["targets"][0]["to_months"] = 0;
+    EXPECT_EQ(refused(d), "test.json: $.targets[0].to_months: must come after from_months");
+    d = small();
+    d["targets"][0]["value"] = 0;
+    EXPECT_EQ(refused(d), "test.json: $.targets[0].value: must be a number above 0");
+    d = small();
+    d["targets"].push_back(d["targets"][0]);
+    d["targets"][1]["from_months"] = 11;
+    d["targets"][1]["to_months"] = 24;
+    EXPECT_EQ(refused(d), "test.json: $.targets[1]: its ages overlap those of $.targets[0] (calcium, RNI)");
+    d = small();
+    d["targets"][0]["from_months"] = 1.5;
+    EXPECT_EQ(refused(d), "test.json: $.targets[0].from_months: must be a whole number of months from 0 to 240");
+    d = small();
+    d["sources"] = json::array();
+    EXPECT_EQ(refused(d), "test.json: $.sources: must list the sources the values come from");
+}
+
+TEST(Targets, CompletedMonthsCountByTheCalendar) {
+    EXPECT_EQ(nutrition::completedMonths("2026-01-31", "2026-02-28"), 0);
+    EXPECT_EQ(nutrition::completedMonths("2026-01-31", "2026-03-01"), 1);
+    EXPECT_EQ(nutrition::completedMonths("2024-02-29", "2025-02-28"), 11);
+    EXPECT_EQ(nutrition::completedMonths("2024-02-29", "2025-03-01"), 12);
+    EXPECT_EQ(nutrition::completedMonths("2026-05-02", "2026-12-02"), 7);
+    EXPECT_THROW(nutrition::completedMonths("2026-13-01", "2026-12-02"), std::invalid_argument);
+}
