@@ -637,6 +637,12 @@ json Plans::document(int64_t clientId, Day today) const {
                      {"outcomes", outcomesJson(p.plan)}};
         if (p.active) {
             plan["schedule"] = computeSchedule(p.protocol, p.plan, today).toJson(p.protocol);
+            // Since when the foods are avoided, and the dietitian's reviews: what the
+            // eight-week rule (NICE CG57) is worked out from.
+            plan["avoiding_since"] = isoDay(p.plan.avoidedSince());
+            json reviews = json::array();
+            for (Day d : p.plan.dietitianReviews) reviews.push_back(isoDay(d));
+            plan["dietitian_reviews"] = reviews;
         } else {
             for (const HistoryEntry& h : history(p.id))
                 if (h.change == "ended" && h.at.size() >= 10) plan["ended"] = h.at.substr(0, 10);

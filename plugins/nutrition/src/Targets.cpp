@@ -13,6 +13,7 @@ using nlohmann::json;
 // The embedded documents (TargetsData.cpp, made at configure time).
 extern const char* const kTargetDocuments[][2];
 extern const size_t kTargetDocumentCount;
+extern const char* const kAtRiskDocument;
 
 namespace {
 
@@ -140,8 +141,68 @@ const TargetSet* findTargets(const std::string& id) {
     return nullptr;
 }
 
+AtRiskTable AtRiskTable::fromJson(const json& d, const std::string& file) {
+    if (!d.is_object()) bad(file, "$", "must be an object");
+    AtRiskTable t;
+    if (!d.contains("sources") || !d["sources"].is_array() || d["sources"].empty())
+        bad(file, "$.sources", "must list the sources");
+    for (size_t i = 0; i < d["sources"].size(); ++i) {
+        std::string path = "$.sources[" + std::to_string(i) + "]";
+        t.sources[text(d["sources"][i], "id", file, path)] = d["sources"][i];
+        text(d["sources"][i], "title", file, path);
+    }
+    auto sourceOf = [&](const json& o, const std::string& path) {
+        std::string id = text(o, "source", file, path);
+        if (!t.sources.contains(id)) bad(file, path + ".source", "'" + id + "' is not one of the sources");
+        return id;
+    };
+    auto names = [&](const json& o, const char* key, const std::string& path) {
+        std::vector<std::string> list;
+        if (!o.contains(key)) return list;
+        if (!o[key].is_array()) bad(file, path + "." + key, "must be a list of names");
+        for (size_t i = 0; i < o[key].size(); ++i) {
+            if (!o[key][i].is_string() || o[key][i].get<std::string>().empty())
+                bad(file, path + "." + key + "[" + std::to_string(i) + "]", "must be a name");
+            list.push_back(o[key][i]);
+        }
+        return list;
+    };
+    if (!d.contains("foods") || !d["foods"].is_array()) bad(file, "$.foods", "must be a list");
+    for (size_t i = 0; i < d["foods"].size(); ++i) {
+        const json& f = d["foods"][i];
+        std::string path = "$.foods[" + std::to_string(i) + "]";
+        AtRisk a;
+        a.food = text(f, "food", file, path);
+        a.source = sourceOf(f, path);
+        a.also = f.value("also", "");
+        a.aliases = names(f, "aliases", path);
+        a.nutrients = names(f, "nutrients", path);
+        for (size_t j = 0; f.contains("extra") && j < f["extra"].size(); ++j) {
+            std::string p = path + ".extra[" + std::to_string(j) + "]";
+            a.extra.push_back({text(f["extra"][j], "nutrient", file, p), sourceOf(f["extra"][j], p),
+                               text(f["extra"][j], "why", file, p)});
+        }
+        t.foods.push_back(a);
+    }
+    return t;
+}
+
+const AtRisk* AtRiskTable::find(const std::string& food) const {
+    for (const AtRisk& a : foods)
+        if (a.food == food || std::find(a.aliases.begin(), a.aliases.end(), food) != a.aliases.end()) return &a;
+    return nullptr;
+}
+
+std::string AtRiskTable::citation(const std::string& id) const { return cite(sources, id); }
+
+const AtRiskTable& atRiskTable() {
+    static const AtRiskTable table = AtRiskTable::fromJson(json::parse(kAtRiskDocument), "targets/at-risk.json");
+    return table;
+}
+
 std::string nutrientName(const std::string& n) {
     if (n == "vitamin-d") return "Vitamin D";
+    if (n == "energy") return "Energy";
     std::string s = n;
     if (!s.empty()) s[0] = char(std::toupper(static_cast<unsigned char>(s[0])));
     return s;

@@ -47,6 +47,27 @@ struct TargetSet {
 const std::vector<TargetSet>& builtInTargets();
 const TargetSet* findTargets(const std::string& id);
 
+// What removing a food takes out of the diet (targets/at-risk.json): the
+// nutrients it supplies that have targets here, the others the source names,
+// and the source.
+struct AtRisk {
+    struct Extra {
+        std::string nutrient, source, why;
+    };
+    std::string food, also, source;
+    std::vector<std::string> aliases, nutrients;
+    std::vector<Extra> extra;
+};
+struct AtRiskTable {
+    std::vector<AtRisk> foods;
+    nlohmann::json sources = nlohmann::json::object();
+    static AtRiskTable fromJson(const nlohmann::json& document, const std::string& file);
+    // The entry for a food id of a plan ("milk", "dairy", "gluten", ...), or none.
+    const AtRisk* find(const std::string& food) const;
+    std::string citation(const std::string& sourceId) const;
+};
+const AtRiskTable& atRiskTable();
+
 // "calcium" -> "Calcium", "vitamin-d" -> "Vitamin D".
 std::string nutrientName(const std::string& nutrient);
 // "525 mg/day", "8.5-10 µg/day".

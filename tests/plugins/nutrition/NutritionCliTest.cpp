@@ -387,3 +387,56 @@ TEST_F(NutritionCliTest, TargetsForAChildsAgeFromThePracticesReference) {
     }
     EXPECT_EQ(cli({"nutrition", "targets", "--client", "99"}).exitCode, 2);
 }
+
+// The check reads the child's running plan through the host: each food out of
+// the diet, since when, what it takes out of the diet with the target for
+// the child's age; more than 8 weeks without a dietitian's review needs her
+// attention until a review is recorded.
+TEST_F(NutritionCliTest, TheCheckNamesWhatEachRemovedFoodTakesOutAndWhenADietitianIsDue) {
+    std::string child = addClient("Kit", daysAgo(30 * 31), "female");  // about 30 months
+    json none = json::parse(cli({"nutrition", "check", child, "--json"}).output);
+    EXPECT_TRUE(none["removed"].empty());
+    EXPECT_NE(cli({"nutrition", "check", child}).output.find("No food is out of the diet"), std::string::npos);
+
+    auto assigned = cli({"protocol", "assign", child, "org.nourish.elimination.common-triggers", "--start", daysAgo(70)});
+    ASSERT_EQ(assigned.exitCode, 0) << assigned.error;
+    auto r = cli({"nutrition", "check", child, "--json"});
+    ASSERT_EQ(r.exitCode, 0) << r.error;
+    json doc = json::parse(r.output);
+    EXPECT_GE(doc["age_months"], 29);
+    std::map<std::string, json> removed;
+    for (const json& f : doc["removed"]) removed[f["food"]] = f;
+    ASSERT_TRUE(removed.count("dairy")) << doc.dump();
+    EXPECT_EQ(removed["dairy"]["since"], daysAgo(70));
+    std::map<std::string, json> dairy;
+    for (const json& n : removed["dairy"]["at_risk"]) dairy[n["nutrient"]] = n;
+    ASSERT_TRUE(dairy.count("calcium"));
+    EXPECT_EQ(dairy["calcium"]["target"]["value"], 350) << "the UK RNI at 1-3 years";
+    EXPECT_NE(dairy["calcium"]["source"].get<std::string>().find("Skypala"), std::string::npos);
+    ASSERT_TRUE(dairy.count("iodine"));
+    EXPECT_NE(dairy["iodine"]["why"].get<std::string>().find("not fortified with iodine"), std::string::npos);
+    EXPECT_FALSE(dairy["iodine"].contains("target")) << "no UK iodine target is in the document yet";
+    ASSERT_TRUE(removed.count("gluten"));
+    bool iron = false;
+    for (const json& n : removed["gluten"]["at_risk"]) iron |= n["nutrient"] == "iron" && n["target"]["value"] == 6.9;
+    EXPECT_TRUE(iron) << removed["gluten"].dump();
+    ASSERT_EQ(doc["attention"].size(), 1u) << doc["attention"].dump();
+    EXPECT_EQ(doc["attention"][0]["kind"], "dietitian-review");
+    EXPECT_NE(doc["attention"][0]["text"].get<std::string>().find("Dairy (cow's milk) have been out of the diet for 70 days"),
+              std::string::npos)
+        << doc["attention"][0]["text"];
+    EXPECT_NE(cli({"nutrition", "check", child}).output.find("ATTENTION "), std::string::npos);
+
+    json us = json::parse(cli({"nutrition", "check", child, "--reference", "us", "--json"}).output);
+    std::optional<double> usCalcium;
+    for (const json& f : us["removed"])
+        for (const json& n : f["at_risk"])
+            if (f["food"] == "dairy" && n["nutrient"] == "calcium") usCalcium = n["target"]["value"].get<double>();
+    EXPECT_EQ(usCalcium, 700.0) << "the IOM RDA at 1-3 years";
+
+    ASSERT_EQ(cli({"protocol", "dietitian-review", child}).exitCode, 0);
+    EXPECT_TRUE(json::parse(cli({"nutrition", "check", child, "--json"}).output)["attention"].empty());
+    EXPECT_EQ(cli({"nutrition", "check", "99"}).exitCode, 2);
+    EXPECT_NE(cli({"nutrition", "check", child, "--reference", "nz"}).error.find("'nz' is not one of uk, us, eu"),
+              std::string::npos);
+}
