@@ -14,6 +14,7 @@
 #include "Growth.h"
 #include "GrowthPage.h"
 #include "Measurements.h"
+#include "Report.h"
 #include "Targets.h"
 #include "nourish/cli.hpp"
 #include "nourish/family.hpp"
@@ -566,6 +567,16 @@ public:
                                          "or EU), each with its source"},
                              {"usage", kNutritionUsage}}})
             .dump();
+    }
+    std::string reportSectionsJson() const override {
+        return R"([{"id": "growing-well", "title": "Growing well", "order": 35}])";
+    }
+    std::string renderReportSection(const std::string&, int64_t clientId) override {
+        json c = json::parse(host_->client(clientId));  // a client that does not exist is an error
+        std::string call = c.value("preferred_name", "");
+        if (call.empty()) call = c.value("given_name", "");
+        nutrition::GrowthView v = growth_->view(clientId);
+        return nutrition::growingWell(v, growth_->lastReferences(), call).dump();
     }
     std::string uiPagesJson() const override { return R"([{"id": "growth", "title": "Growth", "order": 35}])"; }
     void* createPage(const std::string&, void* parent) override {

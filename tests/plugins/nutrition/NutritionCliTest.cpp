@@ -440,3 +440,34 @@ TEST_F(NutritionCliTest, TheCheckNamesWhatEachRemovedFoodTakesOutAndWhenADietiti
     EXPECT_NE(cli({"nutrition", "check", child, "--reference", "nz"}).error.find("'nz' is not one of uk, us, eu"),
               std::string::npos);
 }
+
+// "Growing well" in the family's summary: the child's weights over the WHO
+// lines for her sex, the latest measurements, and nothing for a child who has
+// not been weighed.
+TEST_F(NutritionCliTest, TheFamilySummaryShowsGrowingWellOnlyForAChildWhoWasWeighed) {
+    std::string girl = addClient("Amara", daysAgo(200), "female");
+    std::string other = addClient("Kit", daysAgo(200), "female");
+    for (auto [ago, kg] : {std::pair{190, "3.4"}, std::pair{100, "6.1"}, std::pair{10, "7.2"}})
+        ASSERT_EQ(cli({"growth", "add", girl, "--date", daysAgo(ago), "--weight", kg, "--method", "clinic"}).exitCode, 0);
+    auto pdfText = [&](const std::string& client) {
+        std::string pdf = (dir / ("summary-" + client + ".pdf")).string();
+        auto r = cli({"report", "pdf", client, "--out", pdf});
+        EXPECT_EQ(r.exitCode, 0) << r.error;
+        return runProcess("/usr/bin/pdftotext", {"-layout", pdf, "-"}, {}).output;
+    };
+    std::string text = pdfText(girl);
+    EXPECT_NE(text.find("Growing well"), std::string::npos) << text;
+    EXPECT_NE(text.find("drawn on the girls' chart of the WHO Child Growth"), std::string::npos) << text;
+    EXPECT_NE(text.find("Middle line (average)"), std::string::npos);
+    EXPECT_NE(text.find("7.20 kg"), std::string::npos) << "the latest weight in the table";
+    EXPECT_EQ(text.find("has not been rising"), std::string::npos) << "no flag: no worry written";
+    EXPECT_EQ(pdfText(other).find("Growing well"), std::string::npos);
+    // A weight that fell: a gentle word for the family, no rule or z-score.
+    std::string falling = addClient("Freja", daysAgo(300), "female");
+    for (auto [ago, kg] : {std::pair{210, "5.85"}, std::pair{120, "7.30"}, std::pair{30, "6.80"}})
+        ASSERT_EQ(cli({"growth", "add", falling, "--date", daysAgo(ago), "--weight", kg, "--method", "clinic"}).exitCode, 0);
+    std::string worried = pdfText(falling);
+    EXPECT_NE(worried.find("weight has not been rising as it did before"), std::string::npos) << worried;
+    EXPECT_EQ(worried.find("NICE"), std::string::npos);
+    EXPECT_EQ(worried.find("centile"), std::string::npos);
+}

@@ -1,0 +1,81 @@
+#include "Report.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "nourish/family.hpp"
+
+namespace nutrition {
+
+using nlohmann::json;
+
+json growingWell(const GrowthView& v, const std::vector<Reference>& references, const std::string& callName) {
+    json blocks = json::array();
+    std::vector<const Measurement*> weights;
+    for (const Measurement& m : v.measurements)
+        if (m.kind == "weight") weights.push_back(&m);
+    if (weights.empty()) return {{"blocks", blocks}};
+
+    const Reference* wfa = nullptr;
+    for (const Reference& r : references)
+        if (r.indicator == "weight-for-age" && r.tables.count(v.child.sex)) wfa = &r;
+    bool girl = v.child.sex == "female";
+    std::string intro = callName + "'s weight at each measurement";
+    json chart{{"type", "chart"}, {"title", "Weight"}, {"y_label", "kg"}, {"series", json::array()}};
+    json child{{"name", callName + "'s weight"}, {"points", json::array()}};
+    for (const Measurement* m : weights) child["points"].push_back({{"date", m->date}, {"value", m->value}});
+    chart["series"].push_back(child);
+    if (wfa) {
+        intro += ", drawn on the " + std::string(girl ? "girls'" : "boys'") +
+                 " chart of the WHO Child Growth Standards. The middle line is the average for " +
+                 (girl ? "girls" : "boys") + " of each age; most healthy children grow along a path of their own "
+                 "between the lower and the upper line.";
+        // The lines from birth to a little past the latest weight, one point a month.
+        double lastMonth = std::min(60.0, std::ceil(monthsOfAge(weights.back()->ageDays)) + 1);
+        for (auto [z, name] : {std::pair{0.0, "Middle line (average)"}, {2.0, "Upper line"}, {-2.0, "Lower line"}}) {
+            json line{{"name", name}, {"points", json::array()}};
+            for (int month = 0; month <= int(lastMonth); ++month) {
+                auto lms = wfa->at(v.child.sex, month);
+                if (!lms) continue;
+                int day = int(std::lround(month * 30.4375));
+                line["points"].push_back({{"date", addDays(v.child.dateOfBirth, day)},
+                                          {"value", std::round(valueAt(*lms, z) * 100) / 100}});
+            }
+            if (!line["points"].empty()) chart["series"].push_back(line);
+        }
+    } else {
+        intro += ".";
+    }
+    blocks.push_back({{"type", "paragraph"}, {"text", intro}});
+    blocks.push_back(chart);
+
+    // The latest measurements, newest first, one row a day.
+    json rows = json::array();
+    std::vector<std::string> dates;
+    for (auto m = v.measurements.rbegin(); m != v.measurements.rend() && dates.size() < 3; ++m)
+        if (std::find(dates.begin(), dates.end(), m->date) == dates.end()) dates.push_back(m->date);
+    for (const std::string& date : dates) {
+        std::string weight, length, head;
+        for (const Measurement& m : v.measurements) {
+            if (m.date != date) continue;
+            if (m.kind == "weight") weight = fixed(m.value, 2) + " kg";
+            else if (m.kind == "head-circumference") head = fixed(m.value, 1) + " cm";
+            else length = fixed(m.value, 1) + " cm";
+        }
+        rows.push_back({nourish::family::date(date, nourish::family::today(), true), weight, length, head});
+    }
+    blocks.push_back({{"type", "table"}, {"columns", {"Measured on", "Weight", "Length or height", "Head"}}, {"rows", rows}});
+
+    bool concern = std::any_of(v.flags.begin(), v.flags.end(), [](const Flag& f) {
+        return f.rule == "weight-lost" || f.rule == "no-gain-4-weeks" || f.rule == "centile-fall" || f.rule == "below-2nd-centile" ||
+               f.rule == "wasting";
+    });
+    if (concern)
+        blocks.push_back({{"type", "paragraph"},
+                          {"text", callName + "'s weight has not been rising as it did before. This is something we will "
+                                              "look at together at the next appointment; please keep the measurements "
+                                              "coming, and get in touch sooner if you are worried."}});
+    return {{"blocks", blocks}};
+}
+
+}  // namespace nutrition
