@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -88,6 +89,20 @@ void BM_StartupToIdle_10kClients(benchmark::State& state) {
     startup(state, store);
 }
 
+// The same store with the nutrition plugin and the WHO growth references
+// turned off: what the Growth page and the six reference documents add.
+void BM_StartupToIdle_10kClients_WithoutGrowth(benchmark::State& state) {
+    static fs::path store = [] {
+        fs::path p = makeStore("10k-no-growth", 10000);
+        for (const char* id : {"org.nourish.nutrition", "org.nourish.who-growth"}) {
+            std::string command = std::string(NOURISH_CLI) + " --store '" + p.string() + "' plugins disable " + id + " >/dev/null";
+            if (std::system(command.c_str()) != 0) std::fprintf(stderr, "could not disable %s\n", id);
+        }
+        return p;
+    }();
+    startup(state, store);
+}
+
 void BM_StartupToIdle_DemoCaseload(benchmark::State& state) {
     static fs::path store = makeStore("demo", 0);
     startup(state, store);
@@ -96,6 +111,8 @@ void BM_StartupToIdle_DemoCaseload(benchmark::State& state) {
 }  // namespace
 
 BENCHMARK(BM_StartupToIdle_10kClients)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(15)
+    ->Repetitions(3)->ReportAggregatesOnly(true);
+BENCHMARK(BM_StartupToIdle_10kClients_WithoutGrowth)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(15)
     ->Repetitions(3)->ReportAggregatesOnly(true);
 BENCHMARK(BM_StartupToIdle_DemoCaseload)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(15)
     ->Repetitions(3)->ReportAggregatesOnly(true);
