@@ -641,7 +641,9 @@ json Plans::document(int64_t clientId, Day today) const {
             // eight-week rule (NICE CG57) is worked out from.
             plan["avoiding_since"] = isoDay(p.plan.avoidedSince());
             json reviews = json::array();
-            for (Day d : p.plan.dietitianReviews) reviews.push_back(isoDay(d));
+            std::vector<Day> days = p.plan.dietitianReviews;
+            std::sort(days.begin(), days.end());
+            for (Day d : days) reviews.push_back(isoDay(d));
             plan["dietitian_reviews"] = reviews;
         } else {
             for (const HistoryEntry& h : history(p.id))

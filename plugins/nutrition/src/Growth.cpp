@@ -1,6 +1,7 @@
 #include "Growth.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -105,6 +106,21 @@ const char* kNiceFaltering =
     "deviation between two lines of the UK-WHO chart (RCPCH, UK-WHO growth charts guidance, 2009)";
 
 }  // namespace
+
+std::optional<double> parseDecimal(const std::string& text) {
+    size_t digits = 0, points = 0;
+    for (size_t j = text.size() && text[0] == '-' ? 1 : 0; j < text.size(); ++j) {
+        if (text[j] >= '0' && text[j] <= '9') ++digits;
+        else if (text[j] != '.' || ++points > 1) return std::nullopt;
+    }
+    if (digits == 0) return std::nullopt;
+    // Not std::stod: it reads by the locale, and the app runs in the user's
+    // ("8.1" would be 8 where the decimal mark is a comma).
+    double v = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return v;
+}
 
 std::string fixed(double v, int decimals) {
     char text[32];

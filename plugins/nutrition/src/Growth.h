@@ -47,6 +47,10 @@ public:
 // "the 9th centile", "below the 0.5th centile", "above the 99.5th centile".
 std::string centileText(double z);
 
+// A plain decimal number: digits, one point, an optional minus, read the
+// same under every locale. "1e1", "0x10", "9,5" and "" are not numbers.
+std::optional<double> parseDecimal(const std::string& text);
+
 // `v` with this many decimals, never "-0.00".
 std::string fixed(double v, int decimals);
 

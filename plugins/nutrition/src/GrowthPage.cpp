@@ -13,6 +13,7 @@
 #include <cmath>
 #include <memory>
 
+#include "Check.h"
 #include "Measurements.h"
 #include "nourish/family.hpp"
 #include "nourish/wx_dialogs.hpp"
@@ -61,7 +62,7 @@ public:
     explicit GrowthChart(wxWindow* parent) : wxPanel(parent, wxID_ANY) {
         SetName("growth-chart");
         SetBackgroundStyle(wxBG_STYLE_PAINT);
-        SetMinSize(FromDIP(wxSize(420, 170)));
+        SetMinSize(FromDIP(wxSize(420, 150)));
         Bind(wxEVT_PAINT, [this](wxPaintEvent&) { paint(); });
         Bind(wxEVT_SIZE, [this](wxSizeEvent& e) {
             Refresh();
@@ -370,7 +371,7 @@ public:
         for (auto [title, width] : {std::pair{"Date", 90}, {"Age", 70}, {"Measurement", 145}, {"Value", 70},
                                     {"z-score", 130}, {"Centile", 90}, {"How measured", 110}, {"By", 110}, {"Note", 160}})
             list_->AppendColumn(title, wxLIST_FORMAT_LEFT, FromDIP(width));
-        list_->SetMinSize(FromDIP(wxSize(400, 130)));
+        list_->SetMinSize(FromDIP(wxSize(400, 110)));
         list_->Bind(wxEVT_LIST_ITEM_SELECTED, [this](wxListEvent&) { enable(); });
         list_->Bind(wxEVT_LIST_ITEM_DESELECTED, [this](wxListEvent&) { enable(); });
         page->Add(list_, 2, wxEXPAND | wxALL, FromDIP(10));
@@ -389,6 +390,9 @@ public:
     }
 
     void show(int64_t clientId) {
+        // Read first: if the child cannot be read, the page stays as it was.
+        std::optional<GrowthView> fresh;
+        if (clientId != 0) fresh = store_.view(clientId);
         wxWindowUpdateLocker frozen(this);
         clientId_ = clientId;
         for (long i = list_->GetNextItem(-1, wxLIST_NEXT_ALL, wxLIST_STATE_SELECTED); i >= 0;
@@ -406,7 +410,7 @@ public:
             enable();
             return;
         }
-        view_ = store_.view(clientId);
+        view_ = std::move(fresh);
         const GrowthView& v = *view_;
         title_->SetLabelMarkup("<b>" + nourish::wxui::escapeMarkup(u8("Growth of " + v.child.name)) + "</b>");
         if (v.flags.empty()) {
@@ -432,6 +436,7 @@ public:
             flags_->Add(text, 0, wxTOP, FromDIP(2));
             flags_->Add(rule, 0, wxBOTTOM, FromDIP(4));
         }
+        showNutrition(clientId);
         wrapFlags();
         // Newest first: the latest measurement is the one she looks for.
         rows_ = v.measurements;
@@ -470,6 +475,51 @@ private:
         b->Bind(wxEVT_BUTTON, [action](wxCommandEvent&) { action(); });
         sizer->Add(b, 0, wxLEFT, FromDIP(6));
         return b;
+    }
+    // The foods the running plan keeps out of the diet, what each takes out
+    // with the target for the child's age, and a dietitian's review due.
+    void showNutrition(int64_t clientId) {
+        auto line = [&](const std::string& text, bool warning, const char* name, const std::string& tip) {
+            auto* label = new wxStaticText(this, wxID_ANY, "");
+            label->SetName(name);
+            label->SetForegroundColour(warning ? kWarningInk : kQuietInk);
+            if (warning) label->SetFont(label->GetFont().Bold());
+            if (!tip.empty()) label->SetToolTip(u8(tip));
+            wrapped_.push_back({label, u8(text)});
+            flags_->Add(label, 0, wxBOTTOM, FromDIP(warning ? 1 : 3));
+        };
+        try {
+            auto [id, why] = practiceReference(host_);
+            const TargetSet* set = findTargets(id);
+            if (!set) set = findTargets("uk");
+            nlohmann::json doc = checkDocument(host_, clientId, *set, why);
+            for (const auto& x : doc["attention"]) {
+                line(x["text"].get<std::string>(), true, "nutrition-attention", x["source"]);
+                line("Rule: " + x.value("cite", x["source"].get<std::string>()) + " (hover for the rule in full)", false,
+                     "nutrition-attention-rule", x["source"]);
+            }
+            for (const auto& r : doc["removed"]) {
+                std::string text = r["label"].get<std::string>() + " out of the diet since " + r["since"].get<std::string>() +
+                                   " (" + std::to_string(r["days"].get<int>()) + " days)";
+                if (r["followed_by"] == "mother") text += ", by the breastfeeding mother";
+                std::string needs, tip = "Targets: " + set->title;
+                for (const auto& n : r["at_risk"]) {
+                    std::string nutrient = n["name"];
+                    if (nutrient != "Vitamin D") nutrient[0] = char(std::tolower(static_cast<unsigned char>(nutrient[0])));
+                    else nutrient = "vitamin D";
+                    needs += (needs.empty() ? "" : ", ") + nutrient +
+                             (n.contains("target") ? " " + n["target"]["text"].get<std::string>() : std::string(""));
+                    tip += "\n" + n["name"].get<std::string>() + ": " +
+                           (n.contains("target") ? n["target"]["source"].get<std::string>()
+                                                 : std::string("no target at this age in Nourish's copy of this reference yet")) +
+                           "\n  " + n["source"].get<std::string>();
+                }
+                if (!needs.empty()) text += ": watch " + needs;
+                line(text, false, "nutrition-removed", tip);
+            }
+        } catch (const std::exception& e) {
+            line(std::string("The nutrition check could not be made: ") + e.what(), false, "nutrition-problem", "");
+        }
     }
     void wrapFlags() {
         int width = std::max(FromDIP(300), GetClientSize().x - FromDIP(24));

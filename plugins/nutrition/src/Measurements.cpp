@@ -27,19 +27,6 @@ std::string nowUtc() {
     return text;
 }
 
-// A plain decimal number (digits, one point, an optional minus): "1e1" and
-// "0x10" are not weights.
-std::optional<double> decimal(const std::string& text) {
-    size_t i = text.size() && text[0] == '-' ? 1 : 0, digits = 0, points = 0;
-    for (size_t j = i; j < text.size(); ++j) {
-        if (text[j] >= '0' && text[j] <= '9') ++digits;
-        else if (text[j] == '.' && ++points == 1) continue;
-        else return std::nullopt;
-    }
-    if (digits == 0) return std::nullopt;
-    return std::stod(text);
-}
-
 bool isStature(const std::string& kind) { return kind == "length" || kind == "height"; }
 
 // The WHO way of measuring: lying down under 2 years, standing from 2. A
@@ -142,7 +129,7 @@ std::vector<Measurement> checkEntry(const Child& child, const Entry& e, const En
     auto take = [&](const std::optional<std::string>& text, const std::string& field, const char* kind) {
         if (!text) return;
         const KindLimits& k = limitsOf(kind);
-        auto v = decimal(*text);
+        auto v = parseDecimal(*text);
         if (v && *v >= k.low && *v <= k.high) list.push_back({0, e.date, kind, e.method, e.measuredBy, e.note, *v});
         else
             problems.push_back(field + ": '" + *text + "' is not a " + kindText(kind) + " between " + plainNumber(k.low) +
@@ -195,7 +182,9 @@ Chart GrowthView::chart(const std::string& kind, const std::vector<Reference>& r
     c.title = known->second;
     bool byStature = kind == "weight-for-length-height";
     // Weight-for-length under 2 years, weight-for-height from 2, by the age at the last weighing.
-    int lastAge = measurements.empty() ? 0 : measurements.back().ageDays;
+    int lastAge = 0;
+    for (const Measurement& m : measurements)
+        if (m.kind == "weight") lastAge = m.ageDays;
     std::vector<std::string> indicators =
         kind == "weight-for-age"               ? std::vector<std::string>{"weight-for-age"}
         : kind == "length-height-for-age"      ? std::vector<std::string>{"length-for-age", "height-for-age"}
@@ -217,8 +206,10 @@ Chart GrowthView::chart(const std::string& kind, const std::vector<Reference>& r
     for (const Measurement& m : measurements) {
         if (byStature) {
             const Measurement* same = m.kind == "weight" ? statureOfTheDay(measurements, m) : nullptr;
-            if (!same) continue;
             std::string wanted = indicators[0] == "weight-for-length" ? "length" : "height";
+            // Only the weighings of the ages this standard is for: an infant's
+            // lengths are not drawn on the weight-for-height chart.
+            if (!same || statureFor(m.ageDays) != wanted || m.ageDays > kLastDayOfWeightForLength) continue;
             c.points.push_back({asMeasuredFor(same->kind, same->value, wanted), m.value, m.date, zOf(m.id)});
         } else if ((kind == "weight-for-age" && m.kind == "weight") ||
                    (kind == "length-height-for-age" && isStature(m.kind)) ||
@@ -448,7 +439,7 @@ void GrowthStore::seedDemo(const std::vector<int64_t>& clientIds) const {
             std::string method = here ? "clinic" : "reported", by = here ? "Claire Hughes" : "Health visitor (red book)";
             std::string date = addDays(c.dateOfBirth, d);
             auto put = [&](const Reference* r, const char* kind, double z, int decimals) {
-                auto lms = r->at(c.sex, std::min(months, 60.0));
+                auto lms = r->at(c.sex, months);  // none past the standard's last age
                 if (!lms) return;
                 double scale = std::pow(10, decimals);
                 list.push_back({0, date, kind, method, by, "", std::round(valueAt(*lms, z) * scale) / scale});

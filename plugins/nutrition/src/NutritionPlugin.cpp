@@ -15,6 +15,7 @@
 #include "GrowthPage.h"
 #include "Measurements.h"
 #include "Report.h"
+#include "Check.h"
 #include "Targets.h"
 #include "nourish/cli.hpp"
 #include "nourish/family.hpp"
@@ -202,6 +203,9 @@ int growthCommand(nourish::Host host, GrowthStore& growth, nourish::CommandArgs&
             refuse(e);
         }
         after[0].id = before.id;
+        if (after[0].date == before.date && after[0].value == before.value && after[0].method == before.method &&
+            after[0].measuredBy == before.measuredBy && after[0].note == before.note)
+            throw BadInput("nothing to correct: the measurement already says this");
         growth.correct(before, after[0], reason);
         out << "corrected measurement #" << std::to_string(before.id) << " (" << nutrition::kindText(before.kind) << " of "
             << after[0].date << ")\n";
@@ -335,110 +339,17 @@ const char* kNutritionUsage =
     "eu (EFSA Dietary Reference Values). The practice's reference is the one `nutrition reference` sets;\n"
     "unset, it follows the practice's country (GB: uk, US or CA: us, an EU country: eu), and uk otherwise.\n";
 
-bool inEu(const std::string& country) {
-    static const char* kEu[] = {"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
-                                "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"};
-    return std::find(std::begin(kEu), std::end(kEu), country) != std::end(kEu);
-}
-
-// The practice's reference, and why it is that one.
-std::pair<std::string, std::string> practiceReference(nourish::Host host) {
-    std::string chosen = host.setting("nutrition.reference");
-    if (!chosen.empty()) return {chosen, "chosen for the practice"};
-    std::string country = host.setting("practice.country");
-    if (country == "US" || country == "CA") return {"us", "the practice's country is " + country};
-    if (inEu(country)) return {"eu", "the practice's country is " + country};
-    if (country == "GB") return {"uk", "the practice's country is GB"};
-    return {"uk", country.empty() ? "no country is set for the practice" : "no reference is chosen for " + country};
-}
-
-// A food of a running plan is out of the diet in these states (nourish.host.plans/1).
-bool outOfTheDiet(const std::string& status) {
-    for (const char* s : {"avoiding", "challenge-scheduled", "paused", "review-due", "reacted", "stopped-refer", "skipped"})
-        if (status == s) return true;
-    return false;
-}
-
-// The target a practitioner compares an intake with: the reference intake
-// (RNI, RDA, PRI), else the adequate or safe intake; never an average requirement.
-std::optional<nutrition::Target> mainTarget(const nutrition::TargetSet& set, const std::string& nutrient, int months) {
-    std::optional<nutrition::Target> best;
-    int bestRank = 99;
-    for (const nutrition::Target& t : set.at(months)) {
-        if (t.nutrient != nutrient || t.unit.find("/kg") != std::string::npos) continue;
-        int rank = (t.kind == "RNI" || t.kind == "RDA" || t.kind == "PRI") ? 0 : (t.kind == "AI" || t.kind == "safe intake") ? 1 : 9;
-        if (rank < bestRank) best = t, bestRank = rank;
-    }
-    if (bestRank == 9) return std::nullopt;
-    return best;
-}
-
 int nutritionCheck(nourish::Host host, int64_t clientId, const nutrition::TargetSet& set, const std::string& why, bool asJson,
                    const nourish::Output& out) {
-    json c = json::parse(host.client(clientId));
-    std::string today = nourish::family::today(), name = c.value("given_name", "") + " " + c.value("family_name", "");
-    int months = nutrition::completedMonths(c.value("date_of_birth", ""), today);
-    json plans = json::parse(host.clientPlans(clientId));
-    const nutrition::AtRiskTable& table = nutrition::atRiskTable();
-    json removed = json::array(), attention = json::array();
-    for (const json& plan : plans.value("plans", json::array())) {
-        if (!plan.value("active", false) || !plan.contains("schedule")) continue;
-        std::string since = plan.value("avoiding_since", plan.value("started", today)), by = plan.value("followed_by", "child");
-        // NICE CG57 (2007), 1.4: more than eight weeks without a dietitian's review since the foods went out.
-        bool reviewed = false;
-        for (const json& d : plan.value("dietitian_reviews", json::array()))
-            reviewed |= d.is_string() && d.get<std::string>() >= since && d.get<std::string>() <= today;
-        std::vector<std::string> unreviewed;
-        int days = nutrition::daysBetween(since, today);
-        for (const json& f : plan["schedule"].value("foods", json::array())) {
-            if (!outOfTheDiet(f.value("status", ""))) continue;
-            json entry{{"food", f.value("food", "")}, {"label", f.value("label", f.value("food", ""))}, {"since", since},
-                       {"days", days}, {"followed_by", by}, {"plan", plan.value("protocol_title", "")},
-                       {"at_risk", json::array()}};
-            const nutrition::AtRisk* risk = table.find(entry["food"]);
-            if (by == "child" && risk) {
-                auto add = [&](const std::string& nutrient, const std::string& source, const std::string& reason) {
-                    json n{{"nutrient", nutrient}, {"name", nutrition::nutrientName(nutrient)}, {"source", table.citation(source)}};
-                    if (!reason.empty()) n["why"] = reason;
-                    if (auto t = mainTarget(set, nutrient, months)) {
-                        n["target"] = {{"value", t->value}, {"unit", t->unit}, {"kind", t->kind}, {"text", nutrition::amountText(*t)},
-                                       {"source", set.citation(*t)}};
-                        if (t->high) n["target"]["value_high"] = *t->high;
-                    }
-                    entry["at_risk"].push_back(n);
-                };
-                for (const std::string& n : risk->nutrients) add(n, risk->source, "");
-                for (const auto& x : risk->extra) add(x.nutrient, x.source, x.why);
-                entry["also"] = risk->also;
-            }
-            if (risk && days > 56 && !reviewed) unreviewed.push_back(entry["label"]);
-            removed.push_back(entry);
-        }
-        if (!unreviewed.empty()) {
-            std::string foods;
-            for (size_t i = 0; i < unreviewed.size(); ++i)
-                foods += (i == 0 ? "" : i + 1 == unreviewed.size() ? " and " : ", ") + unreviewed[i];
-            attention.push_back({{"kind", "dietitian-review"},
-                                 {"text", foods + (unreviewed.size() == 1 ? " has" : " have") + " been out of the diet for " +
-                                              std::to_string(days) + " days (since " + since +
-                                              ") with no dietitian's review recorded: more than 8 weeks needs one"},
-                                 {"source", "NICE CG57 (2007), section 1.4 (a cow's-milk-free diet for longer than 8 weeks "
-                                            "needs specialist dietary advice; applied here to every food removed, as the "
-                                            "Elimination diets plugin does)"}});
-        }
-    }
-    json advice = json::array();
-    for (const nutrition::Advice& x : set.advice)
-        if ((!x.fromMonths || months >= *x.fromMonths) && (!x.toMonths || months < *x.toMonths))
-            advice.push_back({{"id", x.id}, {"text", x.text}, {"source", set.citation(x)}});
+    json doc = nutrition::checkDocument(host, clientId, set, why);
     host.audit(clientId, "nutrition.check");
     if (asJson) {
-        json doc{{"client_id", clientId}, {"age_months", months}, {"reference", set.id}, {"reference_title", set.title},
-                 {"why", why}, {"removed", removed}, {"attention", attention}, {"advice", advice}};
-        if (plans.contains("problems")) doc["problems"] = plans["problems"];
         out << doc.dump(2) << "\n";
         return 0;
     }
+    const json &removed = doc["removed"], &attention = doc["attention"], &advice = doc["advice"];
+    std::string name = doc["name"];
+    int months = doc["age_months"];
     out << "Nutrition check for " << name << " (" << std::to_string(months) << " months), targets from " << set.title
         << " (" << why << ")\n";
     if (removed.empty()) out << "  No food is out of the diet in a running plan.\n";
@@ -450,7 +361,7 @@ int nutritionCheck(nourish::Host host, int64_t clientId, const nutrition::Target
             out << "    " << n["name"].get<std::string>() << ": "
                 << (n.contains("target") ? "target " + n["target"]["text"].get<std::string>() + " (" +
                                                n["target"]["kind"].get<std::string>() + ")"
-                                         : std::string("no target for this age in this reference"))
+                                         : std::string("no target at this age in Nourish's copy of this reference yet"))
                 << (n.contains("why") ? ". " + n["why"].get<std::string>() : "") << "\n";
         }
         if (r.contains("also") && !r["also"].get<std::string>().empty())
@@ -470,14 +381,14 @@ int nutritionCommand(nourish::Host host, nourish::CommandArgs& a, const nourish:
         auto id = nourish::parseId(a.rest[0]);
         if (!id) throw BadInput("client: '" + a.rest[0] + "' is not an id");
         std::string why = "chosen here";
-        if (!reference) std::tie(reference, why) = practiceReference(host);
+        if (!reference) std::tie(reference, why) = nutrition::practiceReference(host);
         const nutrition::TargetSet* set = nutrition::findTargets(*reference);
         if (!set) throw BadInput("--reference: '" + *reference + "' is not one of uk, us, eu");
         return nutritionCheck(host, *id, *set, why, asJson, out);
     }
     if (sub == "reference") {
         if (a.rest.empty()) {
-            auto [id, why] = practiceReference(host);
+            auto [id, why] = nutrition::practiceReference(host);
             out << id << "  " << nutrition::findTargets(id)->title << " (" << why << ")\n";
             return 0;
         }
@@ -493,7 +404,7 @@ int nutritionCommand(nourish::Host host, nourish::CommandArgs& a, const nourish:
         a.expect(0, "nutrition targets takes --client or --age-months");
         if (client.has_value() == age.has_value()) throw BadInput("nutrition targets: give --client CLIENT or --age-months N");
         std::string why = "chosen here";
-        if (!reference) std::tie(reference, why) = practiceReference(host);
+        if (!reference) std::tie(reference, why) = nutrition::practiceReference(host);
         const nutrition::TargetSet* set = nutrition::findTargets(*reference);
         if (!set) throw BadInput("--reference: '" + *reference + "' is not one of uk, us, eu");
         int months = 0;
@@ -531,7 +442,7 @@ int nutritionCommand(nourish::Host host, nourish::CommandArgs& a, const nourish:
         }
         out << "Nutrient targets at " << std::to_string(months) << " months" << (who.empty() ? "" : " (" + who + ")")
             << ": " << set->title << " (" << why << ")\n";
-        if (targets.empty()) out << "  none: this reference sets no values at this age\n";
+        if (targets.empty()) out << "  none at this age in Nourish's copy of this reference yet\n";
         for (const nutrition::Target& t : targets)
             out << "  " << nutrition::nutrientName(t.nutrient) << ": " << nutrition::amountText(t) << " (" << t.kind
                 << ")\n    " << set->citation(t) << (t.note.empty() ? "" : "\n    " + t.note) << "\n";

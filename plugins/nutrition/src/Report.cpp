@@ -66,15 +66,24 @@ json growingWell(const GrowthView& v, const std::vector<Reference>& references, 
     }
     blocks.push_back({{"type", "table"}, {"columns", {"Measured on", "Weight", "Length or height", "Head"}}, {"rows", rows}});
 
-    bool concern = std::any_of(v.flags.begin(), v.flags.end(), [](const Flag& f) {
-        return f.rule == "weight-lost" || f.rule == "no-gain-4-weeks" || f.rule == "centile-fall" || f.rule == "below-2nd-centile" ||
-               f.rule == "wasting";
+    // A word for the family, never a rule, a z-score or a centile.
+    bool urgent = std::any_of(v.flags.begin(), v.flags.end(), [](const Flag& f) { return f.severity == "urgent"; });
+    bool slowing = std::any_of(v.flags.begin(), v.flags.end(), [](const Flag& f) {
+        return f.rule == "weight-lost" || f.rule == "no-gain-4-weeks" || f.rule == "centile-fall";
     });
-    if (concern)
+    bool low = std::any_of(v.flags.begin(), v.flags.end(),
+                           [](const Flag& f) { return f.rule == "below-2nd-centile" || f.rule == "wasting"; });
+    if (urgent)
         blocks.push_back({{"type", "paragraph"},
-                          {"text", callName + "'s weight has not been rising as it did before. This is something we will "
-                                              "look at together at the next appointment; please keep the measurements "
-                                              "coming, and get in touch sooner if you are worried."}});
+                          {"text", "We would like to see " + callName + " again soon to look at " + (girl ? "her" : v.child.sex == "male" ? "his" : "their") +
+                                       " weight, and we will be in touch to arrange it. If you are worried before then, "
+                                       "please call us."}});
+    else if (slowing || low)
+        blocks.push_back({{"type", "paragraph"},
+                          {"text", std::string(slowing ? callName + "'s weight has not been rising as it did before. "
+                                                       : callName + "'s weight is something we would like to keep an eye on. ") +
+                                       "We will look at this together at the next appointment; please keep the "
+                                       "measurements coming, and get in touch sooner if you are worried."}});
     return {{"blocks", blocks}};
 }
 

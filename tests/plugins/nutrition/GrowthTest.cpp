@@ -3,6 +3,7 @@
 // each flag at its boundary.
 #include <gtest/gtest.h>
 
+#include <clocale>
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -258,4 +259,21 @@ TEST(WhoGrowthStandards, TheBundledPluginsReferencesAreAcceptedByTheHost) {
     ASSERT_TRUE(host.findGrowthReference("who2006.weight-for-age"));
     EXPECT_FALSE(host.findGrowthReference("who2006.bmi-for-age"));
     host.shutdown();
+}
+
+// The app runs in the user's locale; a weight typed "8.1" is 8.1 kg where
+// the decimal mark is a comma too.
+TEST(Growth, TypedNumbersReadTheSameUnderACommaLocale) {
+    std::string was = std::setlocale(LC_NUMERIC, nullptr);
+    ASSERT_NE(std::setlocale(LC_NUMERIC, "de_DE.UTF-8"), nullptr) << "scripts/deps generates de_DE.UTF-8";
+    auto v = nutrition::parseDecimal("8.1");
+    auto l = nutrition::parseDecimal("71.5");
+    std::setlocale(LC_NUMERIC, was.c_str());
+    ASSERT_TRUE(v && l);
+    EXPECT_EQ(*v, 8.1);
+    EXPECT_EQ(*l, 71.5);
+    for (const char* bad : {"", "-", ".", "1e1", "0x10", "9,5", "1.2.3", " 8", "8 "})
+        EXPECT_FALSE(nutrition::parseDecimal(bad)) << bad;
+    EXPECT_EQ(nutrition::parseDecimal("-0.5"), -0.5);
+    EXPECT_EQ(nutrition::parseDecimal(".5"), 0.5);
 }

@@ -253,6 +253,7 @@ TEST_F(NutritionCliTest, CorrectAndRemove_KeepTheReasonAndWhatItWas) {
              {{"correct", typo, "--value", "0x10", "--reason", "typo"}, "--value: '0x10' is not a weight"},
              {{"correct", typo, "--date", "2099-01-01", "--reason", "typo"}, "--date: 2099-01-01 is in the future"},
              {{"correct", typo, "--reason", "typo"}, "nothing to correct"},
+             {{"correct", typo, "--value", "12.4", "--reason", "typo"}, "nothing to correct: the measurement already says this"},
              {{"correct", "999", "--value", "10.4", "--reason", "typo"}, "there is no measurement 999"},
              {{"remove", wrong}, "--reason: is required"},
              {{"remove", "999", "--reason", "wrong child"}, "there is no measurement 999"},
@@ -324,6 +325,19 @@ TEST_F(NutritionCliTest, TheChartDrawsTheReferenceLinesForTheChildsSexAndHerPoin
     json stature = json::parse(cli({"growth", "chart", girl, "--indicator", "length-height-for-age", "--json"}).output);
     EXPECT_TRUE(stature["points"].empty());
     EXPECT_FALSE(stature["lines"].empty());
+
+    // A child of 2 and a half: on the weight-for-height chart only what was
+    // measured standing, from 2; her infant lengths are not drawn there.
+    std::string toddler = addClient("Noa", daysAgo(30 * 31), "female");
+    ASSERT_EQ(cli({"growth", "add", toddler, "--date", daysAgo(30 * 31 - 180), "--weight", "7.3", "--length", "65.7",
+                   "--method", "clinic"}).exitCode, 0);
+    ASSERT_EQ(cli({"growth", "add", toddler, "--date", daysAgo(10), "--weight", "12.9", "--height", "91.0",
+                   "--method", "clinic"}).exitCode, 0);
+    json wfh = json::parse(cli({"growth", "chart", toddler, "--indicator", "weight-for-length-height", "--json"}).output);
+    EXPECT_EQ(wfh["x_label"], "Height (cm)");
+    ASSERT_EQ(wfh["points"].size(), 1u) << wfh["points"].dump();
+    EXPECT_EQ(wfh["points"][0]["x"], 91.0);
+    for (const json& p : wfh["points"]) EXPECT_GE(p["x"].get<double>(), wfh["x"][0].get<double>());
 
     std::string svg = (dir / "chart.svg").string();
     auto drawn = cli({"growth", "chart", girl, "--out", svg});
