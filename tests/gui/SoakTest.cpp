@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <wx/app.h>
 #include <wx/build.h>
+#include <wx/dialog.h>
 #include <wx/grid.h>
 #include <wx/menu.h>
 #include <wx/notebook.h>
@@ -85,6 +86,16 @@ public:
             // No more typing once the window (and the page it types into) is going.
             writes_.Stop();
             files_.Stop();
+            // A file dialog may still be open in its own event loop, on the
+            // window's stack: end it first, and close the window once it has
+            // returned (a window destroyed under its open dialog is not what
+            // a practitioner can do, and crashes in the dialog's destructor).
+            for (wxWindow* w : wxTopLevelWindows)
+                if (auto* dialog = dynamic_cast<wxDialog*>(w); dialog && dialog->IsModal()) {
+                    dialog->EndModal(wxID_CANCEL);
+                    end_.StartOnce(200);
+                    return;
+                }
             frame_->Close(true);
         });
         end_.StartOnce(seconds_ * 1000);
