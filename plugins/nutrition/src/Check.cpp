@@ -107,12 +107,21 @@ json checkDocument(nourish::Host host, int64_t clientId, const TargetSet& set, c
                                             "Elimination diets plugin does)"}});
         }
     }
+    // How to replace what the child (not only a breastfeeding mother) has out of her diet.
+    std::vector<std::string> childRemoved;
+    for (const json& r : removed)
+        if (r["followed_by"] == "child") childRemoved.push_back(canonicalFood(r["food"]));
+    json replacements = json::array();
+    const ReplacementTable& replace = replacementTable();
+    for (const Replacement* r : replace.forChild(childRemoved, months, set.region))
+        replacements.push_back({{"id", r->id}, {"kind", r->kind}, {"text", r->practitioner},
+                                {"family", r->family}, {"source", replace.citation(r->source)}});
     json advice = json::array();
-    for (const Advice& x : set.advice)
-        if ((!x.fromMonths || months >= *x.fromMonths) && (!x.toMonths || months < *x.toMonths))
-            advice.push_back({{"id", x.id}, {"text", x.text}, {"source", set.citation(x)}});
+    for (const Advice* x : set.adviceAt(months))
+        advice.push_back({{"id", x->id}, {"text", x->text}, {"source", set.citation(*x)}});
     json doc{{"client_id", clientId}, {"name", name}, {"age_months", months}, {"reference", set.id},
-             {"reference_title", set.title}, {"why", why}, {"removed", removed}, {"attention", attention}, {"advice", advice}};
+             {"reference_title", set.title}, {"why", why}, {"removed", removed}, {"attention", attention},
+             {"replacements", replacements}, {"advice", advice}};
     if (plans.contains("problems")) doc["problems"] = plans["problems"];
     return doc;
 }

@@ -28,7 +28,8 @@ bool outOfTheDiet(const std::string& status);
 std::optional<Target> mainTarget(const TargetSet& set, const std::string& nutrient, int months);
 
 // {"client_id", "name", "age_months", "reference", "reference_title", "why",
-//  "removed": [...], "attention": [...], "advice": [...]}
+//  "removed": [...], "attention": [...], "replacements": [...], "advice": [...]};
+// a replacement's "family" text says "{name}" where the child's name goes.
 nlohmann::json checkDocument(nourish::Host host, int64_t clientId, const TargetSet& set, const std::string& why);
 
 }  // namespace nutrition

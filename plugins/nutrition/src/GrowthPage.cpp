@@ -517,6 +517,10 @@ private:
                 if (!needs.empty()) text += ": watch " + needs;
                 line(text, false, "nutrition-removed", tip);
             }
+            for (const auto& r : doc["replacements"]) {
+                std::string kind = r["kind"] == "use" ? "Replace: " : r["kind"] == "avoid" ? "Avoid: " : "Watch: ";
+                line(kind + r["text"].get<std::string>(), false, "nutrition-replacement", r["source"]);
+            }
         } catch (const std::exception& e) {
             line(std::string("The nutrition check could not be made: ") + e.what(), false, "nutrition-problem", "");
         }

@@ -368,6 +368,9 @@ int nutritionCheck(nourish::Host host, int64_t clientId, const nutrition::Target
             out << "    Also supplies: " << r["also"].get<std::string>() << "\n";
     }
     for (const json& x : attention) out << "ATTENTION " << x["text"].get<std::string>() << " [" << x["source"].get<std::string>() << "]\n";
+    if (!doc["replacements"].empty()) out << "  How to replace what is removed:\n";
+    for (const json& x : doc["replacements"])
+        out << "    " << x["kind"].get<std::string>() << ": " << x["text"].get<std::string>() << " [" << x["source"].get<std::string>() << "]\n";
     for (const json& x : advice) out << "  Advice: " << x["text"].get<std::string>() << "\n";
     return 0;
 }
@@ -422,9 +425,7 @@ int nutritionCommand(nourish::Host host, nourish::CommandArgs& a, const nourish:
             if (months > 240) throw BadInput("--age-months: " + *age + " is more than 240 months");
         }
         auto targets = set->at(months);
-        std::vector<const nutrition::Advice*> advice;
-        for (const nutrition::Advice& x : set->advice)
-            if ((!x.fromMonths || months >= *x.fromMonths) && (!x.toMonths || months < *x.toMonths)) advice.push_back(&x);
+        std::vector<const nutrition::Advice*> advice = set->adviceAt(months);
         if (asJson) {
             json doc{{"reference", set->id}, {"title", set->title}, {"why", why}, {"age_months", months},
                      {"targets", json::array()}, {"advice", json::array()}};
@@ -480,12 +481,18 @@ public:
             .dump();
     }
     std::string reportSectionsJson() const override {
-        return R"([{"id": "growing-well", "title": "Growing well", "order": 35}])";
+        return R"([{"id": "growing-well", "title": "Growing well", "order": 35},
+                   {"id": "replace-what-is-removed", "title": "How to replace what is removed", "order": 36}])";
     }
-    std::string renderReportSection(const std::string&, int64_t clientId) override {
+    std::string renderReportSection(const std::string& section, int64_t clientId) override {
         json c = json::parse(host_->client(clientId));  // a client that does not exist is an error
         std::string call = c.value("preferred_name", "");
         if (call.empty()) call = c.value("given_name", "");
+        if (section == "replace-what-is-removed") {
+            auto [id, why] = nutrition::practiceReference(*host_);
+            const nutrition::TargetSet* set = nutrition::findTargets(id);
+            return nutrition::replaceWhatIsRemoved(nutrition::checkDocument(*host_, clientId, *set, why), call).dump();
+        }
         nutrition::GrowthView v = growth_->view(clientId);
         return nutrition::growingWell(v, growth_->lastReferences(), call).dump();
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "Targets.h"
 #include "nourish/family.hpp"
 
 namespace nutrition {
@@ -84,6 +85,52 @@ json growingWell(const GrowthView& v, const std::vector<Reference>& references, 
                                                        : callName + "'s weight is something we would like to keep an eye on. ") +
                                        "We will look at this together at the next appointment; please keep the "
                                        "measurements coming, and get in touch sooner if you are worried."}});
+    return {{"blocks", blocks}};
+}
+
+json replaceWhatIsRemoved(const json& check, const std::string& callName) {
+    json blocks = json::array();
+    std::vector<std::string> foods;
+    for (const json& r : check.value("removed", json::array()))
+        if (r.value("followed_by", "") == "child") {
+            std::string label = r.value("label", r.value("food", ""));
+            if (std::find(foods.begin(), foods.end(), label) == foods.end()) foods.push_back(label);
+        }
+    const json& rules = check.value("replacements", json::array());
+    if (foods.empty() || rules.empty()) return {{"blocks", blocks}};
+    std::string list;
+    for (size_t i = 0; i < foods.size(); ++i) {
+        std::string f = foods[i];
+        if (!f.empty()) f[0] = char(std::tolower(static_cast<unsigned char>(f[0])));
+        list += (i == 0 ? "" : i + 1 == foods.size() ? " and " : ", ") + f;
+    }
+    blocks.push_back({{"type", "paragraph"},
+                      {"text", "While " + callName + " is not having " + list + ", these are the ways to keep " + callName +
+                                   "'s diet as good as before."}});
+    const ReplacementTable& table = replacementTable();
+    std::vector<std::string> cited;
+    auto items = [&](const std::string& kind) {
+        json out = json::array();
+        for (const json& r : rules) {
+            if (r.value("kind", "") != kind) continue;
+            const Replacement* rule = nullptr;
+            for (const Replacement& x : table.rules)
+                if (x.id == r.value("id", "")) rule = &x;
+            if (!rule) continue;
+            out.push_back(rule->familyText(callName));
+            std::string by = table.sources.at(rule->source).value("short", rule->source);
+            if (std::find(cited.begin(), cited.end(), by) == cited.end()) cited.push_back(by);
+        }
+        return out;
+    };
+    json use = items("use"), watch = items("watch"), avoid = items("avoid");
+    for (const json& x : watch) use.push_back(x);
+    if (!use.empty()) blocks.push_back({{"type", "bullets"}, {"items", use}});
+    if (!avoid.empty())
+        blocks.push_back({{"type", "callout"}, {"tone", "info"}, {"title", "Not in place of milk"}, {"items", avoid}});
+    std::string from;
+    for (size_t i = 0; i < cited.size(); ++i) from += (i == 0 ? "" : "; ") + cited[i];
+    blocks.push_back({{"type", "paragraph"}, {"text", "This advice follows " + from + "."}});
     return {{"blocks", blocks}};
 }
 

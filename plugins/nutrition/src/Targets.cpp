@@ -14,6 +14,7 @@ using nlohmann::json;
 extern const char* const kTargetDocuments[][2];
 extern const size_t kTargetDocumentCount;
 extern const char* const kAtRiskDocument;
+extern const char* const kReplacementsDocument;
 
 namespace {
 
@@ -35,6 +36,33 @@ int months(const json& o, const char* key, const std::string& file, const std::s
     return *it;
 }
 
+// $.sources: a list of {id, title, ...}, each id once, as an object by id.
+json readSources(const json& d, const std::string& file, const char* missing = "must list the sources") {
+    json sources = json::object();
+    if (!d.contains("sources") || !d["sources"].is_array() || d["sources"].empty()) bad(file, "$.sources", missing);
+    for (size_t i = 0; i < d["sources"].size(); ++i) {
+        std::string path = "$.sources[" + std::to_string(i) + "]";
+        if (!d["sources"][i].is_object()) bad(file, path, "must be an object");
+        std::string id = text(d["sources"][i], "id", file, path);
+        text(d["sources"][i], "title", file, path);
+        if (sources.contains(id)) bad(file, path + ".id", "'" + id + "' is listed twice");
+        sources[id] = d["sources"][i];
+    }
+    return sources;
+}
+
+std::vector<std::string> names(const json& o, const char* key, const std::string& file, const std::string& path) {
+    std::vector<std::string> list;
+    if (!o.contains(key)) return list;
+    if (!o[key].is_array()) bad(file, path + "." + key, "must be a list of names");
+    for (size_t i = 0; i < o[key].size(); ++i) {
+        if (!o[key][i].is_string() || o[key][i].get<std::string>().empty())
+            bad(file, path + "." + key + "[" + std::to_string(i) + "]", "must be a name");
+        list.push_back(o[key][i]);
+    }
+    return list;
+}
+
 }  // namespace
 
 TargetSet TargetSet::fromJson(const json& d, const std::string& file) {
@@ -43,17 +71,7 @@ TargetSet TargetSet::fromJson(const json& d, const std::string& file) {
     s.id = text(d, "id", file, "$");
     s.title = text(d, "title", file, "$");
     s.region = text(d, "region", file, "$");
-    if (!d.contains("sources") || !d["sources"].is_array() || d["sources"].empty())
-        bad(file, "$.sources", "must list the sources the values come from");
-    for (size_t i = 0; i < d["sources"].size(); ++i) {
-        const json& src = d["sources"][i];
-        std::string path = "$.sources[" + std::to_string(i) + "]";
-        if (!src.is_object()) bad(file, path, "must be an object");
-        std::string id = text(src, "id", file, path);
-        text(src, "title", file, path);
-        if (s.sources.contains(id)) bad(file, path + ".id", "'" + id + "' is listed twice");
-        s.sources[id] = src;
-    }
+    s.sources = readSources(d, file, "must list the sources the values come from");
     auto sourceOf = [&](const json& o, const std::string& path) {
         std::string id = text(o, "source", file, path);
         if (!s.sources.contains(id)) bad(file, path + ".source", "'" + id + "' is not one of the sources");
@@ -113,6 +131,13 @@ std::vector<Target> TargetSet::at(int m) const {
     return list;
 }
 
+std::vector<const Advice*> TargetSet::adviceAt(int months) const {
+    std::vector<const Advice*> list;
+    for (const Advice& a : advice)
+        if ((!a.fromMonths || months >= *a.fromMonths) && (!a.toMonths || months < *a.toMonths)) list.push_back(&a);
+    return list;
+}
+
 namespace {
 std::string cite(const json& sources, const std::string& id) {
     const json& s = sources.at(id);
@@ -144,28 +169,11 @@ const TargetSet* findTargets(const std::string& id) {
 AtRiskTable AtRiskTable::fromJson(const json& d, const std::string& file) {
     if (!d.is_object()) bad(file, "$", "must be an object");
     AtRiskTable t;
-    if (!d.contains("sources") || !d["sources"].is_array() || d["sources"].empty())
-        bad(file, "$.sources", "must list the sources");
-    for (size_t i = 0; i < d["sources"].size(); ++i) {
-        std::string path = "$.sources[" + std::to_string(i) + "]";
-        t.sources[text(d["sources"][i], "id", file, path)] = d["sources"][i];
-        text(d["sources"][i], "title", file, path);
-    }
+    t.sources = readSources(d, file);
     auto sourceOf = [&](const json& o, const std::string& path) {
         std::string id = text(o, "source", file, path);
         if (!t.sources.contains(id)) bad(file, path + ".source", "'" + id + "' is not one of the sources");
         return id;
-    };
-    auto names = [&](const json& o, const char* key, const std::string& path) {
-        std::vector<std::string> list;
-        if (!o.contains(key)) return list;
-        if (!o[key].is_array()) bad(file, path + "." + key, "must be a list of names");
-        for (size_t i = 0; i < o[key].size(); ++i) {
-            if (!o[key][i].is_string() || o[key][i].get<std::string>().empty())
-                bad(file, path + "." + key + "[" + std::to_string(i) + "]", "must be a name");
-            list.push_back(o[key][i]);
-        }
-        return list;
     };
     if (!d.contains("foods") || !d["foods"].is_array()) bad(file, "$.foods", "must be a list");
     for (size_t i = 0; i < d["foods"].size(); ++i) {
@@ -175,8 +183,8 @@ AtRiskTable AtRiskTable::fromJson(const json& d, const std::string& file) {
         a.food = text(f, "food", file, path);
         a.source = sourceOf(f, path);
         a.also = f.value("also", "");
-        a.aliases = names(f, "aliases", path);
-        a.nutrients = names(f, "nutrients", path);
+        a.aliases = names(f, "aliases", file, path);
+        a.nutrients = names(f, "nutrients", file, path);
         for (size_t j = 0; f.contains("extra") && j < f["extra"].size(); ++j) {
             std::string p = path + ".extra[" + std::to_string(j) + "]";
             a.extra.push_back({text(f["extra"][j], "nutrient", file, p), sourceOf(f["extra"][j], p),
@@ -194,6 +202,76 @@ const AtRisk* AtRiskTable::find(const std::string& food) const {
 }
 
 std::string AtRiskTable::citation(const std::string& id) const { return cite(sources, id); }
+
+ReplacementTable ReplacementTable::fromJson(const json& d, const std::string& file) {
+    if (!d.is_object()) bad(file, "$", "must be an object");
+    ReplacementTable t;
+    t.sources = readSources(d, file);
+    if (!d.contains("rules") || !d["rules"].is_array()) bad(file, "$.rules", "must be a list");
+    for (size_t i = 0; i < d["rules"].size(); ++i) {
+        const json& r = d["rules"][i];
+        std::string path = "$.rules[" + std::to_string(i) + "]";
+        if (!r.is_object()) bad(file, path, "must be an object");
+        Replacement x;
+        x.id = text(r, "id", file, path);
+        x.kind = text(r, "kind", file, path);
+        if (x.kind != "use" && x.kind != "avoid" && x.kind != "watch")
+            bad(file, path + ".kind", "must be use, avoid or watch, not '" + x.kind + "'");
+        x.practitioner = text(r, "practitioner", file, path);
+        x.family = text(r, "family", file, path);
+        x.source = text(r, "source", file, path);
+        if (!t.sources.contains(x.source)) bad(file, path + ".source", "'" + x.source + "' is not one of the sources");
+        if (!r.contains("foods")) bad(file, path + ".foods", "must be a list of food ids (empty: any food removed)");
+        x.foods = names(r, "foods", file, path);
+        x.all = r.value("all", false);
+        x.regions = names(r, "regions", file, path);
+        x.fromMonths = months(r, "from_months", file, path);
+        if (r.contains("to_months")) {
+            x.toMonths = months(r, "to_months", file, path);
+            if (*x.toMonths <= x.fromMonths) bad(file, path + ".to_months", "must come after from_months");
+        }
+        for (const Replacement& o : t.rules)
+            if (o.id == x.id) bad(file, path + ".id", "'" + x.id + "' is listed twice");
+        t.rules.push_back(x);
+    }
+    return t;
+}
+
+std::vector<const Replacement*> ReplacementTable::forChild(const std::vector<std::string>& removed, int months,
+                                                           const std::string& region) const {
+    std::vector<const Replacement*> list;
+    if (removed.empty()) return list;
+    auto isRemoved = [&](const std::string& food) {
+        return std::find(removed.begin(), removed.end(), food) != removed.end();
+    };
+    for (const Replacement& r : rules) {
+        if (months < r.fromMonths || (r.toMonths && months >= *r.toMonths)) continue;
+        if (!r.regions.empty() && std::find(r.regions.begin(), r.regions.end(), region) == r.regions.end()) continue;
+        bool matches = r.foods.empty() || r.all;
+        for (const std::string& food : r.foods) matches = r.all ? matches && isRemoved(food) : matches || isRemoved(food);
+        if (matches) list.push_back(&r);
+    }
+    return list;
+}
+
+std::string ReplacementTable::citation(const std::string& id) const { return cite(sources, id); }
+
+std::string Replacement::familyText(const std::string& callName) const {
+    std::string out = family;
+    for (size_t at; (at = out.find("{name}")) != std::string::npos;) out.replace(at, 6, callName);
+    return out;
+}
+
+std::string canonicalFood(const std::string& food) {
+    const AtRisk* risk = atRiskTable().find(food);
+    return risk ? risk->food : food;
+}
+
+const ReplacementTable& replacementTable() {
+    static const ReplacementTable table =
+        ReplacementTable::fromJson(json::parse(kReplacementsDocument), "targets/replacements.json");
+    return table;
+}
 
 const AtRiskTable& atRiskTable() {
     static const AtRiskTable table = AtRiskTable::fromJson(json::parse(kAtRiskDocument), "targets/at-risk.json");

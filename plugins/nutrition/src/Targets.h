@@ -38,6 +38,9 @@ struct TargetSet {
 
     // The targets for a child of this many completed months, in the order of the document.
     std::vector<Target> at(int months) const;
+    // The advice for a child of this many completed months (from inclusive,
+    // to exclusive, either end open), in the order of the document.
+    std::vector<const Advice*> adviceAt(int months) const;
     // "Department of Health (1991). Dietary Reference Values ..., Table ..."
     std::string citation(const Target& t) const;
     std::string citation(const Advice& a) const;
@@ -67,6 +70,32 @@ struct AtRiskTable {
     std::string citation(const std::string& sourceId) const;
 };
 const AtRiskTable& atRiskTable();
+// The food id the tables use for a food of a plan: "dairy" -> "milk", "soya" -> "soy".
+std::string canonicalFood(const std::string& food);
+
+// How to replace what is removed, by age (targets/replacements.json): what to
+// use, what to avoid and what to watch, for the practitioner and in the
+// family's words ("{name}" is the child's), each with its source.
+struct Replacement {
+    std::string id, kind, practitioner, family, source;  // kind: use, avoid, watch
+    std::vector<std::string> foods;    // any of them removed (all of them when `all`); none: any food removed
+    bool all = false;
+    std::vector<std::string> regions;  // of the practice's reference ("UK"); none: everywhere
+    int fromMonths = 0;
+    std::optional<int> toMonths;       // exclusive; none: no end
+    std::string familyText(const std::string& callName) const;
+};
+struct ReplacementTable {
+    std::vector<Replacement> rules;
+    nlohmann::json sources = nlohmann::json::object();
+    static ReplacementTable fromJson(const nlohmann::json& document, const std::string& file);
+    // The rules for a child of this age with these foods (canonical ids) out
+    // of the diet, under a reference of this region; none when nothing is removed.
+    std::vector<const Replacement*> forChild(const std::vector<std::string>& removed, int months,
+                                             const std::string& region) const;
+    std::string citation(const std::string& sourceId) const;
+};
+const ReplacementTable& replacementTable();
 
 // "calcium" -> "Calcium", "vitamin-d" -> "Vitamin D".
 std::string nutrientName(const std::string& nutrient);

@@ -9,8 +9,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 
 #include "Growth.h"
 #include "support/Process.h"
@@ -485,3 +487,42 @@ TEST_F(NutritionCliTest, TheFamilySummaryShowsGrowingWellOnlyForAChildWhoWasWeig
     EXPECT_EQ(worried.find("NICE"), std::string::npos);
     EXPECT_EQ(worried.find("centile"), std::string::npos);
 }
+
+// "How to replace what is removed" in the family's summary: for a baby off
+// milk, the prescribed formula and no plant drink as the main drink, no rice
+// drink, in the family's words with the sources named; nothing for a child
+// with nothing removed.
+TEST_F(NutritionCliTest, TheFamilySummarySaysHowToReplaceWhatIsRemoved) {
+    std::string baby = addClient("Minh", daysAgo(300), "male");  // about 10 months
+    std::string other = addClient("Kit", daysAgo(300), "female");
+    auto assigned = cli({"protocol", "assign", baby, "org.nourish.elimination.milk-trial", "--start", daysAgo(20)});
+    ASSERT_EQ(assigned.exitCode, 0) << assigned.error;
+    json doc = json::parse(cli({"nutrition", "check", baby, "--json"}).output);
+    std::set<std::string> ids;
+    for (const json& r : doc["replacements"]) ids.insert(r["id"]);
+    EXPECT_TRUE(ids.count("milk-hypoallergenic-formula")) << doc["replacements"].dump();
+    EXPECT_TRUE(ids.count("no-rice-drink"));
+    EXPECT_FALSE(ids.count("milk-fortified-plant-drink")) << "not under 12 months";
+    EXPECT_NE(cli({"nutrition", "check", baby}).output.find("How to replace what is removed:"), std::string::npos);
+    auto pdfText = [&](const std::string& client) {
+        std::string pdf = (dir / ("replace-" + client + ".pdf")).string();
+        auto r = cli({"report", "pdf", client, "--out", pdf});
+        EXPECT_EQ(r.exitCode, 0) << r.error;
+        return runProcess("/usr/bin/pdftotext", {pdf, "-"}, {}).output;
+    };
+    std::string text = pdfText(baby);
+    auto flat = [](std::string t) {
+        for (char& c : t)
+            if (c == '\n') c = ' ';
+        return t;
+    };
+    std::string f = flat(text);
+    EXPECT_NE(f.find("How to replace what is removed"), std::string::npos) << text;
+    EXPECT_NE(f.find("special formula that was prescribed for Minh"), std::string::npos) << text;
+    EXPECT_NE(f.find("Not in place of milk"), std::string::npos) << text;
+    EXPECT_NE(f.find("rice drink"), std::string::npos) << text;
+    EXPECT_NE(f.find("ESPGHAN 2012"), std::string::npos) << "the sources, by name";
+    EXPECT_EQ(f.find("{name}"), std::string::npos);
+    EXPECT_EQ(pdfText(other).find("How to replace what is removed"), std::string::npos);
+}
+

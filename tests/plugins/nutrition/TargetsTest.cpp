@@ -1,5 +1,6 @@
 // The nutrient targets that come with the plugin, against the values their
 // sources print, and the checks a target document has to pass.
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -126,4 +127,126 @@ TEST(Targets, CompletedMonthsCountByTheCalendar) {
     EXPECT_EQ(nutrition::completedMonths("2024-02-29", "2025-03-01"), 12);
     EXPECT_EQ(nutrition::completedMonths("2026-05-02", "2026-12-02"), 7);
     EXPECT_THROW(nutrition::completedMonths("2026-13-01", "2026-12-02"), std::invalid_argument);
+}
+
+// NHS "Vitamins for children": a daily vitamin A, C and D supplement from
+// 6 months to 5 years; vitamin D drops for breastfed babies from birth (to 12
+// months, as the document bounds it). The advice is for those ages only.
+TEST(Targets, AdviceIsForTheAgesItNames) {
+    const TargetSet* uk = nutrition::findTargets("uk");
+    ASSERT_NE(uk, nullptr);
+    auto ids = [&](int months) {
+        std::vector<std::string> list;
+        for (const nutrition::Advice* a : uk->adviceAt(months)) list.push_back(a->id);
+        return list;
+    };
+    auto has = [&](int months, const std::string& id) {
+        auto list = ids(months);
+        return std::find(list.begin(), list.end(), id) != list.end();
+    };
+    EXPECT_FALSE(has(5, "nhs-supplement-6m-5y"));
+    EXPECT_TRUE(has(6, "nhs-supplement-6m-5y"));
+    EXPECT_TRUE(has(59, "nhs-supplement-6m-5y"));
+    EXPECT_FALSE(has(60, "nhs-supplement-6m-5y"));
+    EXPECT_TRUE(has(0, "nhs-breastfed-vitd"));
+    EXPECT_FALSE(has(12, "nhs-breastfed-vitd"));
+    // An advice with no ages given is for every age.
+    json d = small();
+    d["advice"] = json::array({{{"id", "any"}, {"text", "For everyone."}, {"source", "s"}}});
+    TargetSet set = TargetSet::fromJson(d, "test.json");
+    EXPECT_EQ(set.adviceAt(0).size(), 1u);
+    EXPECT_EQ(set.adviceAt(200).size(), 1u);
+}
+
+namespace {
+std::vector<std::string> replacementIds(const std::vector<std::string>& removed, int months, const std::string& region = "UK") {
+    std::vector<std::string> ids;
+    for (const nutrition::Replacement* r : nutrition::replacementTable().forChild(removed, months, region)) ids.push_back(r->id);
+    return ids;
+}
+bool contains(const std::vector<std::string>& list, const std::string& id) {
+    return std::find(list.begin(), list.end(), id) != list.end();
+}
+}  // namespace
+
+// Under 12 months the milk replacement is a prescribed hypoallergenic formula
+// (ESPGHAN 2012), not a plant drink; soya formula not under 6 months (ESPGHAN
+// 2006); from 12 months a calcium-fortified plant drink (about 120 mg/100 ml)
+// and its iodine (Bath 2017); no rice drink under 4½ years (FSA 2009).
+TEST(Replacements, MilkIsReplacedAsTheChildsAgeNeeds) {
+    auto at3 = replacementIds({"milk"}, 3);
+    EXPECT_TRUE(contains(at3, "milk-hypoallergenic-formula"));
+    EXPECT_TRUE(contains(at3, "no-soya-formula-under-6m"));
+    EXPECT_TRUE(contains(at3, "no-rice-drink"));
+    EXPECT_FALSE(contains(at3, "milk-fortified-plant-drink"));
+    EXPECT_FALSE(contains(at3, "vitamins-6m-5y"));
+    auto at6 = replacementIds({"milk"}, 6);
+    EXPECT_FALSE(contains(at6, "no-soya-formula-under-6m"));
+    EXPECT_TRUE(contains(at6, "vitamins-6m-5y"));
+    auto at11 = replacementIds({"milk"}, 11);
+    EXPECT_TRUE(contains(at11, "milk-hypoallergenic-formula"));
+    EXPECT_FALSE(contains(at11, "milk-fortified-plant-drink"));
+    auto at12 = replacementIds({"milk"}, 12);
+    EXPECT_FALSE(contains(at12, "milk-hypoallergenic-formula"));
+    EXPECT_TRUE(contains(at12, "milk-fortified-plant-drink"));
+    EXPECT_TRUE(contains(at12, "milk-iodine"));
+    EXPECT_FALSE(contains(at12, "milk-and-soy-plant-drink")) << "soya is still in the diet";
+    EXPECT_TRUE(contains(replacementIds({"milk"}, 53), "no-rice-drink"));
+    EXPECT_FALSE(contains(replacementIds({"milk"}, 54), "no-rice-drink")) << "4½ years is 54 months";
+    EXPECT_TRUE(contains(replacementIds({"milk", "soy"}, 20), "milk-and-soy-plant-drink"));
+    EXPECT_FALSE(contains(replacementIds({"soy"}, 20), "milk-and-soy-plant-drink"));
+    // Egg alone: no milk replacement, the UK vitamins only; not the UK's under another reference.
+    EXPECT_EQ(replacementIds({"egg"}, 20), std::vector<std::string>{"vitamins-6m-5y"});
+    EXPECT_TRUE(replacementIds({"egg"}, 20, "US/Canada").empty());
+    EXPECT_TRUE(replacementIds({}, 20).empty()) << "nothing removed, nothing to replace";
+    EXPECT_EQ(nutrition::canonicalFood("dairy"), "milk");
+    EXPECT_EQ(nutrition::canonicalFood("soya"), "soy");
+}
+
+TEST(Replacements, EveryRuleHasItsSourceAndTheFamilysWords) {
+    const auto& table = nutrition::replacementTable();
+    ASSERT_FALSE(table.rules.empty());
+    for (const auto& r : table.rules) {
+        EXPECT_TRUE(table.sources.contains(r.source)) << r.id;
+        EXPECT_FALSE(table.sources[r.source].value("short", "").empty()) << r.id << ": a short name for the family's page";
+        EXPECT_EQ(r.familyText("Zoë").find("{name}"), std::string::npos) << r.id;
+    }
+    const nutrition::Replacement* formula = nullptr;
+    for (const auto& r : table.rules)
+        if (r.id == "milk-hypoallergenic-formula") formula = &r;
+    ASSERT_NE(formula, nullptr);
+    EXPECT_NE(formula->familyText("Zoë").find("prescribed for Zoë"), std::string::npos);
+}
+
+TEST(Replacements, ADocumentWithAProblemIsRefusedWithWhereItIs) {
+    auto refusedTable = [](const json& d) {
+        try {
+            nutrition::ReplacementTable::fromJson(d, "replacements.json");
+        } catch (const std::invalid_argument& e) {
+            return std::string(e.what());
+        }
+        return std::string("accepted");
+    };
+    json d = json::parse(R"json({"sources": [{"id": "s", "title": "A source"}],
+        "rules": [{"id": "a", "foods": ["milk"], "from_months": 12, "kind": "use", "practitioner": "P", "family": "F",
+                   "source": "s"}]})json");
+    EXPECT_EQ(refusedTable(d), "accepted");
+    json bad = d;
+    bad["rules"][0]["kind"] = "prefer";
+    EXPECT_EQ(refusedTable(bad), "replacements.json: $.rules[0].kind: must be use, avoid or watch, not 'prefer'");
+    bad = d;
+    bad["rules"][0]["source"] = "t";
+    EXPECT_EQ(refusedTable(bad), "replacements.json: $.rules[0].source: 't' is not one of the sources");
+    bad = d;
+    bad["rules"][0]["to_months"] = 6;
+    EXPECT_EQ(refusedTable(bad), "replacements.json: $.rules[0].to_months: must come after from_months");
+    bad = d;
+    bad["rules"][0].erase("foods");
+    EXPECT_EQ(refusedTable(bad), "replacements.json: $.rules[0].foods: must be a list of food ids (empty: any food removed)");
+    bad = d;
+    bad["rules"][0].erase("family");
+    EXPECT_EQ(refusedTable(bad), "replacements.json: $.rules[0].family: must be a text that is not empty");
+    bad = d;
+    bad["rules"].push_back(d["rules"][0]);
+    EXPECT_EQ(refusedTable(bad), "replacements.json: $.rules[1].id: 'a' is listed twice");
 }
