@@ -114,7 +114,7 @@ json checkDocument(nourish::Host host, int64_t clientId, const TargetSet& set, c
     json replacements = json::array();
     const ReplacementTable& replace = replacementTable();
     for (const Replacement* r : replace.forChild(childRemoved, months, set.region))
-        replacements.push_back({{"id", r->id}, {"kind", r->kind}, {"text", r->practitioner},
+        replacements.push_back({{"id", r->id}, {"kind", r->kind}, {"short", r->brief}, {"text", r->practitioner},
                                 {"family", r->family}, {"source", replace.citation(r->source)}});
     json advice = json::array();
     for (const Advice* x : set.adviceAt(months))

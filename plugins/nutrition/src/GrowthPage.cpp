@@ -517,10 +517,17 @@ private:
                 if (!needs.empty()) text += ": watch " + needs;
                 line(text, false, "nutrition-removed", tip);
             }
+            // One line (the page's height is the chart's and the list's); each rule in full on hover.
+            std::string use, avoid, tip;
             for (const auto& r : doc["replacements"]) {
-                std::string kind = r["kind"] == "use" ? "Replace: " : r["kind"] == "avoid" ? "Avoid: " : "Watch: ";
-                line(kind + r["text"].get<std::string>(), false, "nutrition-replacement", r["source"]);
+                std::string& to = r["kind"] == "avoid" ? avoid : use;
+                to += (to.empty() ? "" : "; ") + r["short"].get<std::string>();
+                tip += (tip.empty() ? "" : "\n\n") + r["text"].get<std::string>() + "\n  " + r["source"].get<std::string>();
             }
+            if (!use.empty() || !avoid.empty())
+                line("To replace what is removed: " + use + (avoid.empty() ? "" : (use.empty() ? "" : ". ") + std::string("Not: ") + avoid) +
+                         " (hover for each rule)",
+                     false, "nutrition-replacement", tip);
         } catch (const std::exception& e) {
             line(std::string("The nutrition check could not be made: ") + e.what(), false, "nutrition-problem", "");
         }

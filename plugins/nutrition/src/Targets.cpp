@@ -217,6 +217,7 @@ ReplacementTable ReplacementTable::fromJson(const json& d, const std::string& fi
         x.kind = text(r, "kind", file, path);
         if (x.kind != "use" && x.kind != "avoid" && x.kind != "watch")
             bad(file, path + ".kind", "must be use, avoid or watch, not '" + x.kind + "'");
+        x.brief = text(r, "short", file, path);
         x.practitioner = text(r, "practitioner", file, path);
         x.family = text(r, "family", file, path);
         x.source = text(r, "source", file, path);

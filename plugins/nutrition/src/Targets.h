@@ -78,6 +78,7 @@ std::string canonicalFood(const std::string& food);
 // family's words ("{name}" is the child's), each with its source.
 struct Replacement {
     std::string id, kind, practitioner, family, source;  // kind: use, avoid, watch
+    std::string brief;                 // a few words for a line of the page ("rice drink under 4½ years")
     std::vector<std::string> foods;    // any of them removed (all of them when `all`); none: any food removed
     bool all = false;
     std::vector<std::string> regions;  // of the practice's reference ("UK"); none: everywhere

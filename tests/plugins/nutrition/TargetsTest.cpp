@@ -228,7 +228,7 @@ TEST(Replacements, ADocumentWithAProblemIsRefusedWithWhereItIs) {
         return std::string("accepted");
     };
     json d = json::parse(R"json({"sources": [{"id": "s", "title": "A source"}],
-        "rules": [{"id": "a", "foods": ["milk"], "from_months": 12, "kind": "use", "practitioner": "P", "family": "F",
+        "rules": [{"id": "a", "foods": ["milk"], "from_months": 12, "kind": "use", "short": "S", "practitioner": "P", "family": "F",
                    "source": "s"}]})json");
     EXPECT_EQ(refusedTable(d), "accepted");
     json bad = d;
@@ -246,6 +246,9 @@ TEST(Replacements, ADocumentWithAProblemIsRefusedWithWhereItIs) {
     bad = d;
     bad["rules"][0].erase("family");
     EXPECT_EQ(refusedTable(bad), "replacements.json: $.rules[0].family: must be a text that is not empty");
+    bad = d;
+    bad["rules"][0].erase("short");
+    EXPECT_EQ(refusedTable(bad), "replacements.json: $.rules[0].short: must be a text that is not empty");
     bad = d;
     bad["rules"].push_back(d["rules"][0]);
     EXPECT_EQ(refusedTable(bad), "replacements.json: $.rules[1].id: 'a' is listed twice");

@@ -71,7 +71,8 @@ TEST_F(ReportCliTest, OneFamilysSummaryWithEverySection_AndNobodyElses) {
     std::string t = text(dir / "ollie.pdf");
     for (const char* expected : {"Plan summary for Ollie Bennett", "About Ollie", "Your last consultation",
                                  "Ollie's food plan", "Coconut yoghurt", "milk ladder", "Little Roots Nutrition",
-                                 "If Ollie reacts", "Call 999 at once", "page 1 of 3", "page 3 of 3"})
+                                 "If Ollie reacts", "Call 999 at once", "Growing well", "How to replace what is removed",
+                                 "page 1 of 4", "page 4 of 4"})
         EXPECT_NE(t.find(expected), std::string::npos) << expected;
     for (const char* other : {"Zoë", "Müller", "Nguy", "Freja", "Haddad", "Patel", "Layla"})
         EXPECT_EQ(t.find(other), std::string::npos) << other;
