@@ -95,9 +95,7 @@ json checkDocument(nourish::Host host, int64_t clientId, const TargetSet& set, c
             removed.push_back(entry);
         }
         if (!unreviewed.empty()) {
-            std::string foods;
-            for (size_t i = 0; i < unreviewed.size(); ++i)
-                foods += (i == 0 ? "" : i + 1 == unreviewed.size() ? " and " : ", ") + unreviewed[i];
+            std::string foods = joinWithAnd(unreviewed);
             attention.push_back({{"kind", "dietitian-review"},
                                  {"text", foods + (unreviewed.size() == 1 ? " has" : " have") + " been out of the diet for " +
                                               std::to_string(days) + " days (since " + since +
@@ -115,7 +113,8 @@ json checkDocument(nourish::Host host, int64_t clientId, const TargetSet& set, c
     const ReplacementTable& replace = replacementTable();
     for (const Replacement* r : replace.forChild(childRemoved, months, set.region))
         replacements.push_back({{"id", r->id}, {"kind", r->kind}, {"short", r->brief}, {"text", r->practitioner},
-                                {"family", r->family}, {"source", replace.citation(r->source)}});
+                                {"family", r->family}, {"source", replace.citation(r->source)},
+                                {"cited_as", replace.sources[r->source].value("short", r->source)}});
     json advice = json::array();
     for (const Advice* x : set.adviceAt(months))
         advice.push_back({{"id", x->id}, {"text", x->text}, {"source", set.citation(*x)}});

@@ -98,27 +98,18 @@ json replaceWhatIsRemoved(const json& check, const std::string& callName) {
         }
     const json& rules = check.value("replacements", json::array());
     if (foods.empty() || rules.empty()) return {{"blocks", blocks}};
-    std::string list;
-    for (size_t i = 0; i < foods.size(); ++i) {
-        std::string f = foods[i];
+    for (std::string& f : foods)
         if (!f.empty()) f[0] = char(std::tolower(static_cast<unsigned char>(f[0])));
-        list += (i == 0 ? "" : i + 1 == foods.size() ? " and " : ", ") + f;
-    }
     blocks.push_back({{"type", "paragraph"},
-                      {"text", "While " + callName + " is not having " + list + ", these are the ways to keep " + callName +
-                                   "'s diet as good as before."}});
-    const ReplacementTable& table = replacementTable();
+                      {"text", "While " + callName + " is not having " + joinWithAnd(foods) + ", these are the ways to keep " +
+                                   callName + "'s diet as good as before."}});
     std::vector<std::string> cited;
     auto items = [&](const std::string& kind) {
         json out = json::array();
         for (const json& r : rules) {
             if (r.value("kind", "") != kind) continue;
-            const Replacement* rule = nullptr;
-            for (const Replacement& x : table.rules)
-                if (x.id == r.value("id", "")) rule = &x;
-            if (!rule) continue;
-            out.push_back(rule->familyText(callName));
-            std::string by = table.sources.at(rule->source).value("short", rule->source);
+            out.push_back(withName(r.value("family", ""), callName));
+            std::string by = r.value("cited_as", "");
             if (std::find(cited.begin(), cited.end(), by) == cited.end()) cited.push_back(by);
         }
         return out;

@@ -51,6 +51,13 @@ json readSources(const json& d, const std::string& file, const char* missing = "
     return sources;
 }
 
+// o.source: the id of one of the document's sources.
+std::string sourceIn(const json& sources, const json& o, const std::string& file, const std::string& path) {
+    std::string id = text(o, "source", file, path);
+    if (!sources.contains(id)) bad(file, path + ".source", "'" + id + "' is not one of the sources");
+    return id;
+}
+
 std::vector<std::string> names(const json& o, const char* key, const std::string& file, const std::string& path) {
     std::vector<std::string> list;
     if (!o.contains(key)) return list;
@@ -72,11 +79,7 @@ TargetSet TargetSet::fromJson(const json& d, const std::string& file) {
     s.title = text(d, "title", file, "$");
     s.region = text(d, "region", file, "$");
     s.sources = readSources(d, file, "must list the sources the values come from");
-    auto sourceOf = [&](const json& o, const std::string& path) {
-        std::string id = text(o, "source", file, path);
-        if (!s.sources.contains(id)) bad(file, path + ".source", "'" + id + "' is not one of the sources");
-        return id;
-    };
+    auto sourceOf = [&](const json& o, const std::string& path) { return sourceIn(s.sources, o, file, path); };
     if (!d.contains("targets") || !d["targets"].is_array()) bad(file, "$.targets", "must be a list");
     for (size_t i = 0; i < d["targets"].size(); ++i) {
         const json& t = d["targets"][i];
@@ -170,11 +173,7 @@ AtRiskTable AtRiskTable::fromJson(const json& d, const std::string& file) {
     if (!d.is_object()) bad(file, "$", "must be an object");
     AtRiskTable t;
     t.sources = readSources(d, file);
-    auto sourceOf = [&](const json& o, const std::string& path) {
-        std::string id = text(o, "source", file, path);
-        if (!t.sources.contains(id)) bad(file, path + ".source", "'" + id + "' is not one of the sources");
-        return id;
-    };
+    auto sourceOf = [&](const json& o, const std::string& path) { return sourceIn(t.sources, o, file, path); };
     if (!d.contains("foods") || !d["foods"].is_array()) bad(file, "$.foods", "must be a list");
     for (size_t i = 0; i < d["foods"].size(); ++i) {
         const json& f = d["foods"][i];
@@ -220,8 +219,7 @@ ReplacementTable ReplacementTable::fromJson(const json& d, const std::string& fi
         x.brief = text(r, "short", file, path);
         x.practitioner = text(r, "practitioner", file, path);
         x.family = text(r, "family", file, path);
-        x.source = text(r, "source", file, path);
-        if (!t.sources.contains(x.source)) bad(file, path + ".source", "'" + x.source + "' is not one of the sources");
+        x.source = sourceIn(t.sources, r, file, path);
         if (!r.contains("foods")) bad(file, path + ".foods", "must be a list of food ids (empty: any food removed)");
         x.foods = names(r, "foods", file, path);
         x.all = r.value("all", false);
@@ -257,9 +255,16 @@ std::vector<const Replacement*> ReplacementTable::forChild(const std::vector<std
 
 std::string ReplacementTable::citation(const std::string& id) const { return cite(sources, id); }
 
-std::string Replacement::familyText(const std::string& callName) const {
-    std::string out = family;
-    for (size_t at; (at = out.find("{name}")) != std::string::npos;) out.replace(at, 6, callName);
+std::string withName(std::string text, const std::string& callName) {
+    for (size_t at; (at = text.find("{name}")) != std::string::npos;) text.replace(at, 6, callName);
+    return text;
+}
+
+std::string Replacement::familyText(const std::string& callName) const { return withName(family, callName); }
+
+std::string joinWithAnd(const std::vector<std::string>& items) {
+    std::string out;
+    for (size_t i = 0; i < items.size(); ++i) out += (i == 0 ? "" : i + 1 == items.size() ? " and " : ", ") + items[i];
     return out;
 }
 

@@ -97,6 +97,10 @@ struct ReplacementTable {
     std::string citation(const std::string& sourceId) const;
 };
 const ReplacementTable& replacementTable();
+// A family text with "{name}" replaced by the child's name.
+std::string withName(std::string text, const std::string& callName);
+// "egg", "egg and milk", "egg, milk and soy".
+std::string joinWithAnd(const std::vector<std::string>& items);
 
 // "calcium" -> "Calcium", "vitamin-d" -> "Vitamin D".
 std::string nutrientName(const std::string& nutrient);

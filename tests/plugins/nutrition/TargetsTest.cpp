@@ -253,3 +253,11 @@ TEST(Replacements, ADocumentWithAProblemIsRefusedWithWhereItIs) {
     bad["rules"].push_back(d["rules"][0]);
     EXPECT_EQ(refusedTable(bad), "replacements.json: $.rules[1].id: 'a' is listed twice");
 }
+
+TEST(Replacements, FamilyWordsTakeTheChildsNameAndListsReadAsSentences) {
+    EXPECT_EQ(nutrition::withName("Give {name} a drop; {name} may like it.", "Zoë"), "Give Zoë a drop; Zoë may like it.");
+    EXPECT_EQ(nutrition::joinWithAnd({}), "");
+    EXPECT_EQ(nutrition::joinWithAnd({"egg"}), "egg");
+    EXPECT_EQ(nutrition::joinWithAnd({"egg", "milk"}), "egg and milk");
+    EXPECT_EQ(nutrition::joinWithAnd({"egg", "milk", "soy"}), "egg, milk and soy");
+}
